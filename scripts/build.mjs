@@ -1,0 +1,56 @@
+// Builds everything with esbuild:
+//  dist/extension.js  the extension (Node, CommonJS, `vscode` external)
+//  dist/receiver.js   the shared receiver process the extension forks (and the CLI's `receive`)
+//  dist/cli.js        the `trace-explorer` command line
+//  dist/webview.js    the waterfall webview (browser, React) + dist/webview.css
+//  out/**             every src file transpiled one-to-one, for the plain-Node unit tests
+// `--production` minifies the bundles. Type checking is separate: `npm run typecheck`.
+import { build } from 'esbuild';
+import { readdirSync, statSync, rmSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+function walk(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (/\.tsx?$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+const entries = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/receiver/main.ts'], outfile: 'dist/receiver.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  {
+    ...common, platform: 'browser', format: 'iife', target: 'chrome120',
+    entryPoints: { webview: 'webview/main.tsx' }, outdir: 'dist',
+    define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+    loader: { '.css': 'css' },
+  },
+].filter((e) => {
+  const ep = Array.isArray(e.entryPoints) ? e.entryPoints[0] : Object.values(e.entryPoints)[0];
+  return existsSync(join(root, ep));
+});
+
+const t0 = Date.now();
+rmSync(join(root, 'out'), { recursive: true, force: true });
+const srcFiles = [...walk(join(root, 'src')), ...walk(join(root, 'webview'))].map((f) => relative(root, f));
+await Promise.all([
+  ...entries.map((e) => build(e)),
+  // one-to-one transpile (no bundling) so unit tests can load any module on its own
+  build({
+    entryPoints: srcFiles, outdir: 'out', outbase: '.', absWorkingDir: root, bundle: false,
+    platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
+    jsx: 'automatic',
+  }),
+]);
+if (!watch) console.log(`build: ${entries.length} bundles + ${srcFiles.length} modules in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);

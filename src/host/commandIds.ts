@@ -1,0 +1,30 @@
+// Every command id in one place (they are the contract between features, the manifest and the tests).
+export const Commands = {
+  // receiver, status bar, trace list (src/host/*.ts)
+  showTraces: 'traceExplorer.showTraces',
+  statusMenu: 'traceExplorer.statusMenu',
+  copyOtlpEnv: 'traceExplorer.copyOtlpEnv',
+  restartReceiver: 'traceExplorer.restartReceiver',
+  clearTraces: 'traceExplorer.clearTraces',
+  showLog: 'traceExplorer.showLog',
+  choosePort: 'traceExplorer.choosePort',
+  pinTrace: 'traceExplorer.pinTrace',
+  unpinTrace: 'traceExplorer.unpinTrace',
+  removeTrace: 'traceExplorer.removeTrace',
+  copyTraceId: 'traceExplorer.copyTraceId',
+  filterTraces: 'traceExplorer.filterTraces',
+  sortTraces: 'traceExplorer.sortTraces',
+  // waterfall (src/host/panel): args (traceId?: string | {traceId}, spanId?: string)
+  openTrace: 'traceExplorer.openTrace',
+  // span → source (src/host/source): args (traceId, spanId)
+  goToSource: 'traceExplorer.goToSource',
+  openStackFrame: 'traceExplorer.openStackFrame',
+  toggleAnnotations: 'traceExplorer.toggleAnnotations',
+  chooseStatsWindow: 'traceExplorer.chooseStatsWindow',
+  addPathMapping: 'traceExplorer.addPathMapping',
+  // fixtures and files (src/host/fixtures): args (traceId?, spanId? for a subtree)
+  copyAsFixture: 'traceExplorer.copyAsFixture',
+  openTraceFile: 'traceExplorer.openTraceFile',
+  saveTrace: 'traceExplorer.saveTrace',
+  replayTrace: 'traceExplorer.replayTrace',
+} as const;
