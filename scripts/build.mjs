@@ -6,7 +6,7 @@
 //  out/**             every src file transpiled one-to-one, for the plain-Node unit tests
 // `--production` minifies the bundles. Type checking is separate: `npm run typecheck`.
 import { build } from 'esbuild';
-import { readdirSync, statSync, rmSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +42,7 @@ const entries = [
 });
 
 const t0 = Date.now();
-rmSync(join(root, 'out'), { recursive: true, force: true });
+// out/ is not wiped: several builds may run at once while tests read it.
 const srcFiles = [...walk(join(root, 'src')), ...walk(join(root, 'webview'))].map((f) => relative(root, f));
 await Promise.all([
   ...entries.map((e) => build(e)),
