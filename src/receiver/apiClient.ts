@@ -1,0 +1,243 @@
+// Client for the receiver's query API (routes: docs/ARCHITECTURE.md, shapes: src/protocol/api.ts).
+// Plain Node (node:http only): the extension host, the CLI, tests and benchmarks all use it.
+import * as http from 'node:http';
+import type { HealthInfo, ReceiverEvent, SpanDetail, TraceSummary } from '../protocol/api';
+import type { OtlpTracesData } from '../model/otlpJson';
+
+export interface ApiClientOptions {
+  host?: string; // default 127.0.0.1
+  port: number;
+  token: string;
+  /** per-request timeout in ms (default 15 s); the event stream has none */
+  timeoutMs?: number;
+}
+
+/** A non-2xx answer from the API; `status` 0 means the request never got an answer (connection error). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface EventSubscription {
+  close(): void;
+}
+
+export interface ImportOptions {
+  /** 'file' marks the traces as opened from a file (default 'file'); 'otlp' as received */
+  source?: 'otlp' | 'file';
+  name?: string;
+}
+
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export class ApiClient {
+  readonly host: string;
+  readonly port: number;
+  private readonly token: string;
+  private readonly timeoutMs: number;
+  private readonly agent: http.Agent;
+
+  constructor(options: ApiClientOptions) {
+    this.host = options.host ?? '127.0.0.1';
+    this.port = options.port;
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  }
+
+  /** Base URL, e.g. for logs. */
+  get url(): string {
+    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  health(): Promise<HealthInfo> {
+    return this.json<HealthInfo>('GET', '/api/health');
+  }
+
+  /** Trace summaries, newest first. */
+  traces(): Promise<TraceSummary[]> {
+    return this.json<TraceSummary[]>('GET', '/api/traces');
+  }
+
+  /** A trace as OTLP JSON, or undefined when the receiver does not hold it (any more). */
+  async trace(traceId: string): Promise<OtlpTracesData | undefined> {
+    return this.jsonOrUndefined<OtlpTracesData>('GET', `/api/traces/${enc(traceId)}`);
+  }
+
+  /** The packed waterfall form of a trace (src/protocol/packedTrace.ts), or undefined when not held. */
+  async packedTrace(traceId: string): Promise<Uint8Array | undefined> {
+    const r = await this.request('GET', `/api/traces/${enc(traceId)}/packed`);
+    if (r.status === 404) return undefined;
+    this.check(r);
+    return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+  }
+
+  /** One span with its resource, scope and linked logs, or undefined when not held. */
+  spanDetail(traceId: string, spanId: string): Promise<SpanDetail | undefined> {
+    return this.jsonOrUndefined<SpanDetail>('GET', `/api/traces/${enc(traceId)}/spans/${enc(spanId)}`);
+  }
+
+  /** Pinned traces are never evicted. */
+  async pin(traceId: string, pinned: boolean): Promise<void> {
+    this.check(await this.request('POST', `/api/traces/${enc(traceId)}/pin`, JSON.stringify({ pinned })));
+  }
+
+  async removeTrace(traceId: string): Promise<void> {
+    const r = await this.request('DELETE', `/api/traces/${enc(traceId)}`);
+    if (r.status !== 404) this.check(r);
+  }
+
+  /** Removes every trace and log (pinned ones too). */
+  async clear(): Promise<void> {
+    this.check(await this.request('DELETE', '/api/traces'));
+  }
+
+  /** Adds OTLP JSON (`{"resourceSpans":[…]}`, any lenient variant) to the store; answers the trace ids. */
+  async importOtlp(otlp: string | Uint8Array | object, options: ImportOptions = {}): Promise<{ traceIds: string[] }> {
+    const q = new URLSearchParams();
+    q.set('source', options.source ?? 'file');
+    if (options.name !== undefined) q.set('name', options.name);
+    const body =
+      typeof otlp === 'string' || otlp instanceof Uint8Array ? otlp : JSON.stringify(otlp);
+    return this.json<{ traceIds: string[] }>('POST', `/api/import?${q}`, body);
+  }
+
+  /** Location statistics from the receiver's LocationIndex (shape: src/stats/locationIndex.ts). */
+  locations<T = unknown>(sinceMs?: number): Promise<T> {
+    const q = sinceMs === undefined ? '' : `?sinceMs=${encodeURIComponent(String(sinceMs))}`;
+    return this.json<T>('GET', `/api/locations${q}`);
+  }
+
+  /**
+   * Subscribes to the server-sent event stream. `onError` is called once when the stream fails or ends
+   * (after which no more events arrive); `close()` ends it quietly.
+   */
+  events(onEvent: (e: ReceiverEvent) => void, onError: (err: Error) => void): EventSubscription {
+    let closed = false;
+    let failed = false;
+    const fail = (err: Error) => {
+      if (closed || failed) return;
+      failed = true;
+      onError(err);
+    };
+    const req = http.request({
+      host: this.host,
+      port: this.port,
+      method: 'GET',
+      path: '/api/events',
+      headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
+    });
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        fail(new ApiError(`event stream refused: HTTP ${res.statusCode}`, res.statusCode ?? 0));
+        return;
+      }
+      res.setEncoding('utf8');
+      let buf = '';
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let end: number;
+        while ((end = buf.indexOf('\n\n')) !== -1) {
+          const block = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          let data = '';
+          for (const line of block.split('\n')) if (line.startsWith('data:')) data += line.slice(line[5] === ' ' ? 6 : 5);
+          if (!data || closed) continue;
+          let ev: ReceiverEvent;
+          try {
+            ev = JSON.parse(data) as ReceiverEvent;
+          } catch (e) {
+            fail(new Error(`event stream sent bad JSON: ${(e as Error).message}`));
+            req.destroy();
+            return;
+          }
+          onEvent(ev);
+        }
+      });
+      res.on('end', () => fail(new ApiError('event stream ended (receiver stopped?)', 0)));
+      res.on('error', (e) => fail(e));
+    });
+    req.on('error', (e) => fail(new ApiError(`event stream: ${e.message}`, 0)));
+    req.end();
+    return {
+      close: () => {
+        closed = true;
+        req.destroy();
+      },
+    };
+  }
+
+  /** Closes idle keep-alive sockets (call when done with the client). */
+  dispose(): void {
+    this.agent.destroy();
+  }
+
+  private async json<T>(method: string, path: string, body?: string | Uint8Array): Promise<T> {
+    const r = await this.request(method, path, body);
+    this.check(r);
+    return parseJson<T>(r);
+  }
+
+  private async jsonOrUndefined<T>(method: string, path: string): Promise<T | undefined> {
+    const r = await this.request(method, path);
+    if (r.status === 404) return undefined;
+    this.check(r);
+    return parseJson<T>(r);
+  }
+
+  private check(r: RawResponse): void {
+    if (r.status >= 200 && r.status < 300) return;
+    let msg = r.body.toString('utf8');
+    try {
+      const j = JSON.parse(msg) as { error?: string };
+      if (typeof j.error === 'string') msg = j.error;
+    } catch {
+      // not JSON: keep the text
+    }
+    throw new ApiError(`HTTP ${r.status}: ${msg.slice(0, 500)}`, r.status);
+  }
+
+  private request(method: string, path: string, body?: string | Uint8Array): Promise<RawResponse> {
+    return new Promise((resolve, reject) => {
+      const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${this.token}` };
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(body);
+      }
+      const req = http.request(
+        { host: this.host, port: this.port, method, path, headers, agent: this.agent, timeout: this.timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', (e) => reject(new ApiError(`${method} ${path}: ${e.message}`, 0)));
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('error', (e) => reject(new ApiError(`${method} ${path}: ${e.message}`, 0)));
+      req.end(body);
+    });
+  }
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function parseJson<T>(r: RawResponse): T {
+  try {
+    return JSON.parse(r.body.toString('utf8')) as T;
+  } catch (e) {
+    throw new ApiError(`bad JSON from the receiver: ${(e as Error).message}`, r.status);
+  }
+}
