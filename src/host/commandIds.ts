@@ -8,11 +8,13 @@ export const Commands = {
   clearTraces: 'traceExplorer.clearTraces',
   showLog: 'traceExplorer.showLog',
   choosePort: 'traceExplorer.choosePort',
+  showCollectorHelp: 'traceExplorer.showCollectorHelp',
   pinTrace: 'traceExplorer.pinTrace',
   unpinTrace: 'traceExplorer.unpinTrace',
   removeTrace: 'traceExplorer.removeTrace',
   copyTraceId: 'traceExplorer.copyTraceId',
   filterTraces: 'traceExplorer.filterTraces',
+  clearFilter: 'traceExplorer.clearFilter',
   sortTraces: 'traceExplorer.sortTraces',
   // waterfall (src/host/panel): args (traceId?: string | {traceId}, spanId?: string)
   openTrace: 'traceExplorer.openTrace',
