@@ -1,0 +1,415 @@
+// The packed trace: a whole trace in one ArrayBuffer for the waterfall webview. The receiver encodes it
+// (GET /api/traces/{id}/packed), the extension host passes the bytes on untouched and the webview reads
+// them through typed-array views without copying. 100k spans are ~5 MB instead of ~68 MB of span JSON;
+// full span details (attribute values in full, events, links, logs) are fetched on demand as SpanDetail.
+//
+// Browser-safe: no Node, no vscode — TextEncoder/TextDecoder and typed arrays only.
+//
+// Layout (little endian), every section 8-byte aligned:
+//   header (HEADER_BYTES): magic, version, flags, counts, trace timing (see Header below)
+//   string table: Uint32 char offsets [stringCount+1] + one UTF-8 blob of all strings joined
+//   per span, in depth-first order (buildTree's order):
+//     start, end        Float64  ns offsets from the trace start (exact: doubles hold integers to 2^53)
+//     parent            Int32    index of the parent row, -1 for roots (orphans and cut cycles included)
+//     depth             Int32
+//     service, name     Uint32   string table indexes
+//     id                8 bytes  the span id (hex ids) — or Uint32 string index when flag IDS_IN_TABLE
+//     kind, status, tree, bits   Uint8  SpanKind, status code, TreeFlag bits, SpanBit bits
+//     eventCount        Uint32
+//     attrStart         Uint32 [n+1] then attrs Uint32 pairs (key, value) — span attributes for find
+//   parentIds           Uint32 string index of parentSpanId ('' for roots), for orphan tooltips
+import { buildTree } from '../store/tree';
+import type { AttrValue, Attrs, Span } from '../model/span';
+import type { EpochNs } from '../model/time';
+
+export const PACKED_MAGIC = 0x4b505854; // 'TXPK' read little endian
+export const PACKED_VERSION = 1;
+const HEADER_BYTES = 64;
+const enum HeaderFlag {
+  IdsInTable = 1,
+}
+
+/** Per-span bits beyond the tree flags. */
+export const SpanBit = {
+  /** the span carries a source location signal (code.* attributes or a stack trace) */
+  HasLocation: 1,
+  /** an `exception` event is recorded on the span */
+  HasException: 2,
+  HasLinks: 4,
+} as const;
+
+/** Attribute values are cut to this many characters in the packed form (find only; details are full). */
+export const PACKED_VALUE_CHARS = 1024;
+
+export interface EncodeOptions {
+  /** whether a span can be tied to source; default: code.* attributes or an exception stack trace */
+  hasLocation?: (span: Span) => boolean;
+}
+
+export interface PackedTrace {
+  traceId: string;
+  spanCount: number;
+  /** the store epoch (whole Unix seconds) and the trace start as an exact ns offset from it */
+  epochSec: number;
+  startOffsetNs: number;
+  /** trace end, ns from the trace start (max end over all spans) */
+  durationNs: number;
+  start: Float64Array;
+  end: Float64Array;
+  parent: Int32Array;
+  depth: Int32Array;
+  service: Uint32Array;
+  name: Uint32Array;
+  kind: Uint8Array;
+  status: Uint8Array;
+  tree: Uint8Array;
+  bits: Uint8Array;
+  eventCount: Uint32Array;
+  attrStart: Uint32Array;
+  attrs: Uint32Array;
+  parentIdIndex: Uint32Array;
+  /** index after the last descendant of each row (rows are depth-first, so a subtree is a range) */
+  subtreeEnd: Int32Array;
+  /** number of direct children per row */
+  childCount: Int32Array;
+  stringCount: number;
+  /** string by table index */
+  str(i: number): string;
+  /** span id of a row, lowercase hex */
+  spanId(row: number): string;
+  /** row of a span id (first one received for duplicates), or -1 */
+  rowOf(spanId: string): number;
+  /** distinct service string indexes, in order of first appearance */
+  services: number[];
+}
+
+interface Layout {
+  strOffsets: number;
+  strBlob: number;
+  strBlobBytes: number;
+  start: number;
+  end: number;
+  parent: number;
+  depth: number;
+  service: number;
+  name: number;
+  ids: number;
+  kind: number;
+  status: number;
+  tree: number;
+  bits: number;
+  eventCount: number;
+  attrStart: number;
+  attrs: number;
+  parentIds: number;
+  total: number;
+}
+
+const align8 = (x: number) => (x + 7) & ~7;
+
+function layout(n: number, stringCount: number, strBlobBytes: number, attrPairs: number, idsInTable: boolean): Layout {
+  let o = HEADER_BYTES;
+  const take = (bytes: number) => {
+    const at = o;
+    o = align8(o + bytes);
+    return at;
+  };
+  const strOffsets = take(4 * (stringCount + 1));
+  const strBlob = take(strBlobBytes);
+  return {
+    strOffsets,
+    strBlob,
+    strBlobBytes,
+    start: take(8 * n),
+    end: take(8 * n),
+    parent: take(4 * n),
+    depth: take(4 * n),
+    service: take(4 * n),
+    name: take(4 * n),
+    ids: take(idsInTable ? 4 * n : 8 * n),
+    kind: take(n),
+    status: take(n),
+    tree: take(n),
+    bits: take(n),
+    eventCount: take(4 * n),
+    attrStart: take(4 * (n + 1)),
+    attrs: take(8 * attrPairs),
+    parentIds: take(4 * n),
+    total: o,
+  };
+}
+
+const HEX16 = /^[0-9a-f]{16}$/;
+
+/** Packs one trace's spans (any arrival order). `spans` must all belong to one trace; may be empty. */
+export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: EncodeOptions = {}): Uint8Array {
+  const n = spans.length;
+  const hasLocation = options.hasLocation ?? defaultHasLocation;
+  const tree = buildTree(spans);
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const intern = (s: string): number => {
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      index.set(s, i);
+    }
+    return i;
+  };
+  const traceId = n ? spans[0].traceId : '';
+  intern(traceId);
+  let idsInTable = false;
+  let traceStart = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (spans[i].start < traceStart) traceStart = spans[i].start;
+    if (!idsInTable && !HEX16.test(spans[i].spanId)) idsInTable = true;
+  }
+  if (!n) traceStart = 0;
+
+  // first pass: strings and attribute count, in row order
+  const order = tree.order;
+  const svc = new Uint32Array(n);
+  const nm = new Uint32Array(n);
+  const pid = new Uint32Array(n);
+  const idIdx = idsInTable ? new Uint32Array(n) : null;
+  let attrPairs = 0;
+  for (let r = 0; r < n; r++) attrPairs += spans[order[r]].attrs.length >> 1;
+  const attrs = new Uint32Array(attrPairs * 2);
+  const attrStart = new Uint32Array(n + 1);
+  let a = 0;
+  for (let r = 0; r < n; r++) {
+    const s = spans[order[r]];
+    svc[r] = intern(s.resource.serviceName);
+    nm[r] = intern(s.name);
+    pid[r] = intern(s.parentSpanId);
+    if (idIdx) idIdx[r] = intern(s.spanId);
+    attrStart[r] = a >> 1;
+    const at = s.attrs;
+    for (let k = 0; k + 1 < at.length; k += 2) {
+      attrs[a++] = intern(String(at[k]));
+      attrs[a++] = intern(valueText(at[k + 1] as AttrValue, PACKED_VALUE_CHARS));
+    }
+  }
+  attrStart[n] = a >> 1;
+
+  // strings: one UTF-8 blob, offsets in UTF-16 code units (the decoder slices the decoded string)
+  const joined = strings.join('');
+  const blob = new TextEncoder().encode(joined);
+  const L = layout(n, strings.length, blob.byteLength, attrStart[n], idsInTable);
+  const buf = new ArrayBuffer(L.total);
+  const bytes = new Uint8Array(buf);
+  const dv = new DataView(buf);
+  dv.setUint32(0, PACKED_MAGIC, true);
+  dv.setUint16(4, PACKED_VERSION, true);
+  dv.setUint16(6, idsInTable ? HeaderFlag.IdsInTable : 0, true);
+  dv.setUint32(8, n, true);
+  dv.setUint32(12, strings.length, true);
+  dv.setUint32(16, blob.byteLength, true);
+  dv.setUint32(20, attrStart[n], true);
+  dv.setFloat64(24, epoch.sec, true);
+  dv.setFloat64(32, traceStart, true);
+  let maxEnd = 0;
+
+  const offs = new Uint32Array(buf, L.strOffsets, strings.length + 1);
+  let c = 0;
+  for (let i = 0; i < strings.length; i++) {
+    offs[i] = c;
+    c += strings[i].length;
+  }
+  offs[strings.length] = c;
+  bytes.set(blob, L.strBlob);
+
+  const start = new Float64Array(buf, L.start, n);
+  const end = new Float64Array(buf, L.end, n);
+  const parent = new Int32Array(buf, L.parent, n);
+  const depth = new Int32Array(buf, L.depth, n);
+  const kind = new Uint8Array(buf, L.kind, n);
+  const status = new Uint8Array(buf, L.status, n);
+  const treeFlags = new Uint8Array(buf, L.tree, n);
+  const bits = new Uint8Array(buf, L.bits, n);
+  const eventCount = new Uint32Array(buf, L.eventCount, n);
+  new Uint32Array(buf, L.service, n).set(svc);
+  new Uint32Array(buf, L.name, n).set(nm);
+  new Uint32Array(buf, L.parentIds, n).set(pid);
+  new Uint32Array(buf, L.attrStart, n + 1).set(attrStart);
+  new Uint32Array(buf, L.attrs, attrs.length).set(attrs);
+  const rowOfSpan = new Int32Array(n);
+  for (let r = 0; r < n; r++) rowOfSpan[order[r]] = r;
+  for (let r = 0; r < n; r++) {
+    const i = order[r];
+    const s = spans[i];
+    start[r] = s.start - traceStart;
+    end[r] = s.end - traceStart;
+    if (end[r] > maxEnd) maxEnd = end[r];
+    if (start[r] > maxEnd) maxEnd = start[r];
+    parent[r] = tree.parent[i] === -1 ? -1 : rowOfSpan[tree.parent[i]];
+    depth[r] = tree.depth[i];
+    kind[r] = s.kind;
+    status[r] = s.statusCode;
+    treeFlags[r] = tree.flags[i];
+    let b = 0;
+    if (hasLocation(s)) b |= SpanBit.HasLocation;
+    if (s.events) for (const e of s.events) if (e.name === 'exception') b |= SpanBit.HasException;
+    if (s.links && s.links.length) b |= SpanBit.HasLinks;
+    bits[r] = b;
+    eventCount[r] = s.events ? s.events.length : 0;
+  }
+  dv.setFloat64(40, maxEnd, true);
+  if (idIdx) new Uint32Array(buf, L.ids, n).set(idIdx);
+  else {
+    for (let r = 0; r < n; r++) {
+      const id = spans[order[r]].spanId;
+      const o = L.ids + 8 * r;
+      for (let k = 0; k < 8; k++) bytes[o + k] = parseInt(id.substr(2 * k, 2), 16);
+    }
+  }
+  return bytes;
+}
+
+/** Reads a packed trace. Throws an Error with a clear message for anything that is not one. */
+export function decodePackedTrace(input: ArrayBuffer | ArrayBufferView): PackedTrace {
+  let buf: ArrayBuffer;
+  let base = 0;
+  let len: number;
+  if (input instanceof ArrayBuffer) {
+    buf = input;
+    len = input.byteLength;
+  } else if (ArrayBuffer.isView(input) && input.buffer instanceof ArrayBuffer) {
+    len = input.byteLength;
+    if (input.byteOffset % 8 === 0) {
+      buf = input.buffer;
+      base = input.byteOffset;
+    } else {
+      // typed-array views need aligned offsets: copy once
+      buf = new ArrayBuffer(len);
+      new Uint8Array(buf).set(new Uint8Array(input.buffer, input.byteOffset, len));
+    }
+  } else throw new Error('packed trace: expected an ArrayBuffer');
+  if (len < HEADER_BYTES) throw new Error(`packed trace: ${len} bytes is too short for a header`);
+  const dv = new DataView(buf, base, len);
+  if (dv.getUint32(0, true) !== PACKED_MAGIC) throw new Error('packed trace: bad magic (not a packed trace)');
+  const version = dv.getUint16(4, true);
+  if (version !== PACKED_VERSION) throw new Error(`packed trace: version ${version} is not supported (expected ${PACKED_VERSION})`);
+  const idsInTable = (dv.getUint16(6, true) & HeaderFlag.IdsInTable) !== 0;
+  const n = dv.getUint32(8, true);
+  const stringCount = dv.getUint32(12, true);
+  const blobBytes = dv.getUint32(16, true);
+  const attrPairs = dv.getUint32(20, true);
+  const L = layout(n, stringCount, blobBytes, attrPairs, idsInTable);
+  if (L.total !== len) throw new Error(`packed trace: ${len} bytes, expected ${L.total} for ${n} spans (truncated or corrupt)`);
+  const at = (o: number) => base + o;
+  const offs = new Uint32Array(buf, at(L.strOffsets), stringCount + 1);
+  const all = new TextDecoder().decode(new Uint8Array(buf, at(L.strBlob), blobBytes));
+  if (offs[stringCount] !== all.length) throw new Error('packed trace: string table does not match its offsets (corrupt)');
+  const cache: (string | undefined)[] = new Array(stringCount);
+  const str = (i: number): string => {
+    if (i >= stringCount) return '';
+    let s = cache[i];
+    if (s === undefined) cache[i] = s = all.slice(offs[i], offs[i + 1]);
+    return s;
+  };
+  const parent = new Int32Array(buf, at(L.parent), n);
+  const service = new Uint32Array(buf, at(L.service), n);
+  const idBytes = idsInTable ? null : new Uint8Array(buf, at(L.ids), 8 * n);
+  const idStr = idsInTable ? new Uint32Array(buf, at(L.ids), n) : null;
+  const spanId = (row: number): string => {
+    if (idStr) return str(idStr[row]);
+    let s = '';
+    for (let k = 0; k < 8; k++) {
+      const b = idBytes![8 * row + k];
+      s += (b < 16 ? '0' : '') + b.toString(16);
+    }
+    return s;
+  };
+  let idMap: Map<string, number> | undefined;
+  const rowOf = (id: string): number => {
+    if (!idMap) {
+      idMap = new Map();
+      for (let r = 0; r < n; r++) {
+        const k = spanId(r);
+        if (!idMap.has(k)) idMap.set(k, r);
+      }
+    }
+    return idMap.get(id) ?? -1;
+  };
+  // subtree ranges and child counts from the parent links (rows are depth-first)
+  const subtreeEnd = new Int32Array(n);
+  const childCount = new Int32Array(n);
+  for (let r = n - 1; r >= 0; r--) {
+    if (subtreeEnd[r] === 0) subtreeEnd[r] = r + 1;
+    const p = parent[r];
+    if (p >= 0) {
+      if (p >= r) throw new Error('packed trace: a parent comes after its child (corrupt)');
+      childCount[p]++;
+      if (subtreeEnd[p] < subtreeEnd[r]) subtreeEnd[p] = subtreeEnd[r];
+    }
+  }
+  const seen = new Uint8Array(stringCount);
+  const services: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const s = service[r];
+    if (!seen[s]) {
+      seen[s] = 1;
+      services.push(s);
+    }
+  }
+  return {
+    traceId: str(0),
+    spanCount: n,
+    epochSec: dv.getFloat64(24, true),
+    startOffsetNs: dv.getFloat64(32, true),
+    durationNs: dv.getFloat64(40, true),
+    start: new Float64Array(buf, at(L.start), n),
+    end: new Float64Array(buf, at(L.end), n),
+    parent,
+    depth: new Int32Array(buf, at(L.depth), n),
+    service,
+    name: new Uint32Array(buf, at(L.name), n),
+    kind: new Uint8Array(buf, at(L.kind), n),
+    status: new Uint8Array(buf, at(L.status), n),
+    tree: new Uint8Array(buf, at(L.tree), n),
+    bits: new Uint8Array(buf, at(L.bits), n),
+    eventCount: new Uint32Array(buf, at(L.eventCount), n),
+    attrStart: new Uint32Array(buf, at(L.attrStart), n + 1),
+    attrs: new Uint32Array(buf, at(L.attrs), 2 * attrPairs),
+    parentIdIndex: new Uint32Array(buf, at(L.parentIds), n),
+    subtreeEnd,
+    childCount,
+    stringCount,
+    str,
+    spanId,
+    rowOf,
+    services,
+  };
+}
+
+const LOCATION_KEYS = new Set(['code.filepath', 'code.file.path', 'code.function', 'code.function.name', 'code.lineno', 'code.line.number', 'code.stacktrace']);
+
+function defaultHasLocation(s: Span): boolean {
+  const at: Attrs = s.attrs;
+  for (let k = 0; k < at.length; k += 2) if (LOCATION_KEYS.has(at[k] as string)) return true;
+  if (s.events)
+    for (const e of s.events)
+      if (e.name === 'exception')
+        for (let k = 0; k < e.attrs.length; k += 2) if (e.attrs[k] === 'exception.stacktrace') return true;
+  return false;
+}
+
+/** An attribute value as text for find (browser-safe; bytes as hex), cut to `max` characters. */
+export function valueText(v: AttrValue, max: number): string {
+  let s: string;
+  if (v === null || v === undefined) s = '';
+  else if (typeof v === 'string') s = v;
+  else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') s = String(v);
+  else if (v instanceof Uint8Array) {
+    s = '';
+    for (let i = 0; i < v.length && s.length < max; i++) s += (v[i] < 16 ? '0' : '') + v[i].toString(16);
+  } else if (Array.isArray(v)) s = `[${v.map((x) => valueText(x, max)).join(', ')}]`;
+  else if (typeof v === 'object' && 'kv' in v) {
+    const parts: string[] = [];
+    for (let k = 0; k + 1 < v.kv.length; k += 2) parts.push(`${String(v.kv[k])}=${valueText(v.kv[k + 1] as AttrValue, max)}`);
+    s = `{${parts.join(', ')}}`;
+  } else s = String(v);
+  return s.length > max ? s.slice(0, max) : s;
+}

@@ -1,0 +1,117 @@
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { span, pack } = require('./waterfall-helpers.js');
+const { criticalPath } = require('../../out/webview/model/criticalPath.js');
+const { traceStats, selfTimes } = require('../../out/webview/model/stats.js');
+const ts = require('../../out/webview/model/timeScale.js');
+const { parseStackTrace } = require('../../out/webview/model/stackFrames.js');
+
+const rowByName = (t, n) => [...Array(t.spanCount).keys()].find((r) => t.str(t.name[r]) === n);
+const onPath = (t) => [...Array(t.spanCount).keys()].filter((r) => criticalPath(t).onPath[r]).map((r) => t.str(t.name[r])).sort();
+
+test('critical path: sequential children are all on it', () => {
+  const t = pack([span('r', null, 0, 40, { name: 'r' }), span('a', 'r', 0, 10, { name: 'a' }), span('b', 'r', 10, 30, { name: 'b' })]);
+  assert.deepEqual(onPath(t), ['a', 'b', 'r']);
+  const segs = criticalPath(t).segments.map((s) => [t.str(t.name[s.row]), s.from, s.to]);
+  assert.deepEqual(segs, [['r', 30, 40], ['b', 10, 30], ['a', 0, 10]]);
+});
+
+test('critical path: of parallel children only the one that ends last; nested waits followed', () => {
+  // r 0-100: a 0-60 (a1 10-55), b 0-80 (b1 5-30, b2 40-75), c 85-95
+  const t = pack([
+    span('r', null, 0, 100, { name: 'r' }),
+    span('a', 'r', 0, 60, { name: 'a' }),
+    span('a1', 'a', 10, 55, { name: 'a1' }),
+    span('b', 'r', 0, 80, { name: 'b' }),
+    span('b1', 'b', 5, 30, { name: 'b1' }),
+    span('b2', 'b', 40, 75, { name: 'b2' }),
+    span('c', 'r', 85, 95, { name: 'c' }),
+  ]);
+  assert.deepEqual(onPath(t), ['b', 'b1', 'b2', 'c', 'r']);
+  const total = criticalPath(t).segments.reduce((s, x) => s + (x.to - x.from), 0);
+  assert.equal(total, 100, 'the path covers the whole root duration exactly once');
+});
+
+test('critical path: a child ending after its parent (clock skew) is clamped, not trusted', () => {
+  const t = pack([span('r', null, 0, 50, { name: 'r' }), span('late', 'r', 10, 90, { name: 'late' }), span('ok', 'r', 5, 45, { name: 'ok' })]);
+  const segs = criticalPath(t).segments.map((s) => [t.str(t.name[s.row]), s.from, s.to]);
+  // 'ok' was still running when 'late' started, so it covers 5-10
+  assert.deepEqual(segs, [['late', 10, 50], ['ok', 5, 10], ['r', 0, 5]]);
+});
+
+test('critical path starts at the root that ends last; a 100k-deep chain does not overflow', () => {
+  const t = pack([span('r1', null, 0, 10, { name: 'early' }), span('r2', null, 5, 30, { name: 'late' })]);
+  assert.deepEqual(onPath(t), ['late']);
+  const chain = [span('c0', null, 0, 200000)];
+  for (let i = 1; i < 100000; i++) chain.push(span(`c${i}`, `c${i - 1}`, i, 200000 - i));
+  const deep = pack(chain);
+  assert.equal(criticalPath(deep).onPath.reduce((a, b) => a + b, 0), 100000);
+  assert.equal(criticalPath(pack([])).segments.length, 0);
+});
+
+test('self time subtracts the union of overlapping children; stats per service and operation', () => {
+  const t = pack([
+    span('r', null, 0, 100, { name: 'GET /', service: 'web' }),
+    span('a', 'r', 10, 40, { name: 'query', service: 'db' }),
+    span('b', 'r', 30, 60, { name: 'query', service: 'db', status: 2 }),
+    span('c', 'r', 90, 120, { name: 'render', service: 'web' }), // skewed: counted only inside the parent
+  ]);
+  const self = selfTimes(t);
+  assert.equal(self[rowByName(t, 'GET /')], 100 - 50 - 10);
+  const st = traceStats(t);
+  const db = st.services.find((s) => s.service === 'db');
+  assert.deepEqual([db.count, db.totalNs, db.selfNs, db.maxNs, db.errors], [2, 60, 60, 30, 1]);
+  const web = st.services.find((s) => s.service === 'web');
+  assert.deepEqual([web.count, web.totalNs, web.selfNs, web.maxNs], [2, 130, 70, 100]);
+  const q = st.operations.find((o) => o.operation === 'query');
+  assert.equal(q.count, 2);
+  assert.equal(st.operations.length, 3);
+});
+
+test('ticks: 1-2-5 steps inside the window with labels in one unit', () => {
+  const t = ts.ticks({ start: 0, end: 10e6 }, 5);
+  assert.deepEqual(t.map((x) => x.label), ['0 ms', '2 ms', '4 ms', '6 ms', '8 ms', '10 ms']);
+  assert.deepEqual(t.map((x) => x.x), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+  const z = ts.ticks({ start: 1_234_000, end: 1_240_000 }, 6);
+  assert.deepEqual(z.map((x) => x.label), ['1234 µs', '1235 µs', '1236 µs', '1237 µs', '1238 µs', '1239 µs', '1240 µs']);
+  assert.ok(z.every((x) => x.x >= 0 && x.x <= 1));
+  assert.deepEqual(ts.ticks({ start: 0, end: 0 }, 5).map((x) => x.label), ['0 ns']);
+  assert.deepEqual(ts.ticks({ start: 0, end: 3e9 }, 3).map((x) => x.label), ['0 s', '1 s', '2 s', '3 s']);
+  assert.equal(ts.tickStep(730, 10), 100);
+});
+
+test('durations for people, fractions and bar geometry clamped to the window, zoom', () => {
+  assert.equal(ts.formatDuration(850), '850 ns');
+  assert.equal(ts.formatDuration(12_345), '12.3 µs');
+  assert.equal(ts.formatDuration(1_250_000), '1.25 ms');
+  assert.equal(ts.formatDuration(999_700), '1 ms');
+  assert.equal(ts.formatDuration(2.5e9), '2.5 s');
+  assert.equal(ts.formatDuration(192e9), '3m 12s');
+  assert.equal(ts.formatDuration(-5000), '-5 µs');
+  const w = { start: 100, end: 200 };
+  assert.equal(ts.fraction(150, w), 0.5);
+  assert.deepEqual(ts.barGeometry(50, 150, w), { left: 0, width: 0.5 });
+  assert.equal(ts.barGeometry(250, 300, w), null);
+  assert.deepEqual(ts.zoomTo(w, 0.75, 0.25), { start: 125, end: 175 });
+  assert.equal(ts.zoomTo(w, 0.5, 0.5001), null);
+});
+
+test('stack trace frames from several runtimes become links; other lines stay text', () => {
+  const lines = parseStackTrace([
+    'Error: boom',
+    '    at handler (/app/src/server.js:42:7)',
+    '    at /app/src/util.js:3:1',
+    '    at node:internal/process/task_queues:95:5',
+    '  File "/srv/app/views.py", line 17, in index',
+    '\tat com.acme.Shop.checkout(Shop.java:88)',
+    '   at Acme.Api.Get() in /src/Api.cs:line 12',
+    '\t/go/src/app/main.go:31 +0x1d',
+    '<img src=x onerror=alert(1)>',
+  ].join('\n'));
+  assert.deepEqual(lines.map((l) => l.frame && [l.frame.file, l.frame.line]), [
+    null, ['/app/src/server.js', 42], ['/app/src/util.js', 3], null, ['/srv/app/views.py', 17], ['Shop.java', 88],
+    ['/src/Api.cs', 12], ['/go/src/app/main.go', 31], null,
+  ]);
+  assert.equal(lines[1].frame.function, 'handler');
+  assert.equal(lines[1].frame.column, 7);
+});

@@ -1,0 +1,90 @@
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { span, hex, pack, epoch, TRACE } = require('./waterfall-helpers.js');
+const { encodePackedTrace, decodePackedTrace, SpanBit } = require('../../out/src/protocol/packedTrace.js');
+const { TreeFlag } = require('../../out/src/store/tree.js');
+
+test('round trip keeps every field, in depth-first order, with exact ns offsets', () => {
+  const base = 2 ** 50; // far from the epoch: still exact
+  const spans = [
+    span('c', 'a', base + 30, base + 41, { name: 'child-2', service: 'db', kind: 3, attrs: ['db.system', 'postgres', 'rows', 12n] }),
+    span('a', null, base + 1, base + 100, { name: 'root', service: 'web', kind: 2, status: 2 }),
+    span('b', 'a', base + 10, base + 20, {
+      name: 'child-1', service: 'web', attrs: ['code.filepath', 'src/x.ts'],
+      events: [{ time: base + 12, name: 'exception', attrs: ['exception.stacktrace', 'at f (x.js:1:2)'], droppedAttributesCount: 0 }],
+      links: [{ traceId: TRACE, spanId: hex('z'), traceState: '', attrs: [], droppedAttributesCount: 0, flags: 0 }],
+    }),
+  ];
+  const t = pack(spans);
+  assert.equal(t.traceId, TRACE);
+  assert.equal(t.spanCount, 3);
+  assert.equal(t.epochSec, epoch.sec);
+  assert.equal(t.startOffsetNs, base + 1);
+  assert.equal(t.durationNs, 99);
+  assert.deepEqual([0, 1, 2].map((r) => t.str(t.name[r])), ['root', 'child-1', 'child-2']);
+  assert.deepEqual([0, 1, 2].map((r) => t.spanId(r)), [hex('a'), hex('b'), hex('c')]);
+  assert.deepEqual(Array.from(t.start), [0, 9, 29]);
+  assert.deepEqual(Array.from(t.end), [99, 19, 40]);
+  assert.deepEqual(Array.from(t.parent), [-1, 0, 0]);
+  assert.deepEqual(Array.from(t.depth), [0, 1, 1]);
+  assert.deepEqual(Array.from(t.subtreeEnd), [3, 2, 3]);
+  assert.deepEqual(Array.from(t.childCount), [2, 0, 0]);
+  assert.deepEqual([0, 1, 2].map((r) => t.str(t.service[r])), ['web', 'web', 'db']);
+  assert.deepEqual(t.services.map((s) => t.str(s)), ['web', 'db']);
+  assert.deepEqual(Array.from(t.kind), [2, 1, 3]);
+  assert.deepEqual(Array.from(t.status), [2, 0, 0]);
+  assert.equal(t.bits[1], SpanBit.HasLocation | SpanBit.HasException | SpanBit.HasLinks);
+  assert.equal(t.bits[0], 0);
+  assert.equal(t.eventCount[1], 1);
+  const attrsOf = (r) => Array.from(t.attrs.subarray(2 * t.attrStart[r], 2 * t.attrStart[r + 1]), (i) => t.str(i));
+  assert.deepEqual(attrsOf(2), ['db.system', 'postgres', 'rows', '12']);
+  assert.equal(t.rowOf(hex('c')), 2);
+  assert.equal(t.rowOf('ffffffffffffffff'), -1);
+});
+
+test('orphans, cycles, duplicates and clock skew arrive as tree flags; nothing is corrected', () => {
+  const t = pack([
+    span('r', null, 0, 100, { name: 'r' }),
+    span('o', 'gone', 5, 6, { name: 'orphan' }),
+    span('x', 'y', 10, 20, { name: 'x' }),
+    span('y', 'x', 11, 21, { name: 'y' }),
+    span('s', 's', 30, 40, { name: 'self' }),
+    span('k', 'r', -5, 120, { name: 'skewed' }),
+  ]);
+  const row = (name) => [...Array(t.spanCount).keys()].find((r) => t.str(t.name[r]) === name);
+  assert.ok(t.tree[row('orphan')] & TreeFlag.Orphan);
+  assert.equal(t.str(t.parentIdIndex[row('orphan')]), hex('gone'));
+  assert.ok(t.tree[row('x')] & TreeFlag.Cycle);
+  assert.ok(t.tree[row('y')] & TreeFlag.Cycle);
+  assert.ok(t.tree[row('self')] & TreeFlag.SelfParent);
+  const k = row('skewed');
+  assert.ok(t.tree[k] & TreeFlag.StartsBeforeParent);
+  assert.ok(t.tree[k] & TreeFlag.EndsAfterParent);
+  assert.equal(t.start[k] - t.start[row('r')], -5, 'skewed start is kept as received');
+  assert.equal(t.end[k], 125);
+});
+
+test('unaligned input is copied; a corrupt or truncated buffer gives a clear error', () => {
+  const bytes = encodePackedTrace([span('a', null, 0, 10)], epoch);
+  const shifted = new Uint8Array(bytes.length + 3);
+  shifted.set(bytes, 3);
+  assert.equal(decodePackedTrace(shifted.subarray(3)).spanCount, 1);
+  assert.throws(() => decodePackedTrace(bytes.slice(0, bytes.length - 8)), /truncated or corrupt/);
+  assert.throws(() => decodePackedTrace(new Uint8Array(100)), /bad magic/);
+  assert.throws(() => decodePackedTrace(new Uint8Array(10)), /too short/);
+});
+
+test('an empty trace, non-hex span ids and hostile/unicode strings survive', () => {
+  assert.equal(pack([]).spanCount, 0);
+  const s = span('a', null, 0, 10, { name: '<img src=x onerror=alert(1)> 🚀 naïve' });
+  s.spanId = 'not-hex-id';
+  const t = pack([s, span('b', null, 1, 2, { name: 'x'.repeat(3000) })]);
+  assert.equal(t.str(t.name[0]), '<img src=x onerror=alert(1)> 🚀 naïve');
+  assert.equal(t.spanId(0), 'not-hex-id');
+  assert.equal(t.str(t.name[1]).length, 3000);
+});
+
+test('a custom location predicate is used', () => {
+  const t = pack([span('a', null, 0, 10)], { hasLocation: () => true });
+  assert.equal(t.bits[0] & SpanBit.HasLocation, SpanBit.HasLocation);
+});

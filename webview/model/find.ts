@@ -1,0 +1,92 @@
+// Find in trace: a query matches span names, service names, attribute keys and attribute values
+// (case-insensitive substring); `key=value` matches spans whose attribute `key` contains `value`
+// (`key=` alone: the attribute is present). Each distinct string is tested once per query, so 100k
+// spans with their attributes are searched in a few milliseconds.
+
+export interface FindInput {
+  spanCount: number;
+  service: Uint32Array;
+  name: Uint32Array;
+  attrStart: Uint32Array;
+  attrs: Uint32Array;
+  stringCount: number;
+  str(i: number): string;
+}
+
+export interface ParsedQuery {
+  kind: 'text' | 'attr';
+  text: string;
+  key: string;
+}
+
+export function parseQuery(q: string): ParsedQuery | null {
+  const s = q.trim();
+  if (!s) return null;
+  const eq = s.indexOf('=');
+  if (eq > 0) return { kind: 'attr', key: s.slice(0, eq).trim().toLowerCase(), text: s.slice(eq + 1).trim().toLowerCase() };
+  return { kind: 'text', key: '', text: s.toLowerCase() };
+}
+
+/** 1 for every matching row; null for an empty query */
+export function findMatches(t: FindInput, query: string): Uint8Array | null {
+  const q = parseQuery(query);
+  if (!q) return null;
+  const memo = new Uint8Array(t.stringCount); // 0 unknown, 1 match, 2 no match
+  const contains = (i: number, needle: string): boolean => {
+    let m = memo[i];
+    if (!m) memo[i] = m = t.str(i).toLowerCase().includes(needle) ? 1 : 2;
+    return m === 1;
+  };
+  const out = new Uint8Array(t.spanCount);
+  if (q.kind === 'text') {
+    for (let r = 0; r < t.spanCount; r++) {
+      if (contains(t.name[r], q.text) || contains(t.service[r], q.text)) {
+        out[r] = 1;
+        continue;
+      }
+      for (let a = 2 * t.attrStart[r], e = 2 * t.attrStart[r + 1]; a < e; a++) {
+        if (contains(t.attrs[a], q.text)) {
+          out[r] = 1;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+  const keyMemo = new Uint8Array(t.stringCount);
+  const keyIs = (i: number): boolean => {
+    let m = keyMemo[i];
+    if (!m) keyMemo[i] = m = t.str(i).toLowerCase() === q.key ? 1 : 2;
+    return m === 1;
+  };
+  for (let r = 0; r < t.spanCount; r++) {
+    for (let a = 2 * t.attrStart[r], e = 2 * t.attrStart[r + 1]; a < e; a += 2) {
+      if (keyIs(t.attrs[a]) && (q.text === '' || contains(t.attrs[a + 1], q.text))) {
+        out[r] = 1;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** rows of `mask` in order */
+export function listRows(mask: Uint8Array): Int32Array {
+  let k = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) k++;
+  const out = new Int32Array(k);
+  k = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out[k++] = i;
+  return out;
+}
+
+/** the next (dir 1) or previous (dir -1) entry of the ascending `list` after/before `from`, wrapping */
+export function stepTo(list: Int32Array, from: number, dir: 1 | -1): number {
+  if (!list.length) return -1;
+  if (dir === 1) {
+    for (let i = 0; i < list.length; i++) if (list[i] > from) return list[i];
+    return list[0];
+  }
+  for (let i = list.length - 1; i >= 0; i--) if (list[i] < from) return list[i];
+  return list[list.length - 1];
+}

@@ -1,0 +1,76 @@
+// Per-service and per-operation statistics of one trace: count, total duration, self time (the span's
+// duration not covered by any of its children), max duration and errors. Pure.
+import type { TraceShape } from './traceShape';
+import { forEachChild } from './traceShape';
+
+export interface StatRow {
+  key: string;
+  service: string;
+  /** '' for the per-service table */
+  operation: string;
+  count: number;
+  totalNs: number;
+  selfNs: number;
+  maxNs: number;
+  errors: number;
+}
+
+export interface StatsInput extends TraceShape {
+  service: Uint32Array;
+  name: Uint32Array;
+  status: Uint8Array;
+  str(i: number): string;
+}
+
+/** self time of every row: duration minus the union of its children (clamped to the span) */
+export function selfTimes(t: TraceShape): Float64Array {
+  const self = new Float64Array(t.spanCount);
+  for (let r = 0; r < t.spanCount; r++) {
+    const s = t.start[r];
+    const e = t.end[r];
+    const dur = Math.max(0, e - s);
+    let covered = 0;
+    let curS = 0;
+    let curE = -Infinity;
+    // children come in start order, so one merge pass finds the union
+    forEachChild(t, r, (c) => {
+      const cs = Math.max(s, t.start[c]);
+      const ce = Math.min(e, t.end[c]);
+      if (ce <= cs) return;
+      if (cs > curE) {
+        if (curE > curS) covered += curE - curS;
+        curS = cs;
+        curE = ce;
+      } else if (ce > curE) curE = ce;
+    });
+    if (curE > curS) covered += curE - curS;
+    self[r] = Math.max(0, dur - covered);
+  }
+  return self;
+}
+
+export function traceStats(t: StatsInput): { services: StatRow[]; operations: StatRow[] } {
+  const self = selfTimes(t);
+  const svc = new Map<number, StatRow>();
+  const ops = new Map<string, StatRow>();
+  const add = (row: StatRow, r: number) => {
+    const d = Math.max(0, t.end[r] - t.start[r]);
+    row.count++;
+    row.totalNs += d;
+    row.selfNs += self[r];
+    if (d > row.maxNs) row.maxNs = d;
+    if (t.status[r] === 2) row.errors++;
+  };
+  for (let r = 0; r < t.spanCount; r++) {
+    const si = t.service[r];
+    let s = svc.get(si);
+    if (!s) svc.set(si, (s = { key: `s${si}`, service: t.str(si), operation: '', count: 0, totalNs: 0, selfNs: 0, maxNs: 0, errors: 0 }));
+    add(s, r);
+    const k = `${si}:${t.name[r]}`;
+    let o = ops.get(k);
+    if (!o) ops.set(k, (o = { key: `o${k}`, service: t.str(si), operation: t.str(t.name[r]), count: 0, totalNs: 0, selfNs: 0, maxNs: 0, errors: 0 }));
+    add(o, r);
+  }
+  const bySelf = (a: StatRow, b: StatRow) => b.selfNs - a.selfNs || b.totalNs - a.totalNs;
+  return { services: [...svc.values()].sort(bySelf), operations: [...ops.values()].sort(bySelf) };
+}
