@@ -68,3 +68,74 @@ export type ReceiverEvent =
   | { type: 'stats'; spans: number; traces: number; logs: number; evicting: boolean; evictedTraces: number }
   | { type: 'locations'; keys: string[] }
   | { type: 'cleared' };
+
+// ---- GET /api/locations (src/stats/locationIndex.ts `LocationIndex.query`) ----------------------------
+
+/** A span behind a location statistic. */
+export interface LocationCall {
+  traceId: string;
+  spanId: string;
+  startMs: number; // Unix ms
+  durationMs: number;
+  error: boolean;
+}
+
+export interface LocationFrame {
+  file: string;
+  line: number;
+  column?: number;
+  function?: string;
+}
+
+export interface LocationError {
+  /** null once the failing span has left the store */
+  traceId: string | null;
+  spanId: string | null;
+  timeMs: number;
+  type: string;
+  message: string;
+  /** the first user frame of the exception's stack trace: where it was thrown */
+  throwFrame: LocationFrame | null;
+  /** with detail only */
+  stacktrace?: string;
+  userFrames?: LocationFrame[];
+}
+
+/** Statistics of one raw code location (as the telemetry says it, not yet resolved to a workspace file). */
+export interface LocationStats {
+  /** identity of the raw location (src/source/signal.ts locationKey); `locations` events carry these */
+  key: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  function?: string;
+  namespace?: string;
+  layer: 'attributes' | 'stacktrace' | 'log' | 'name';
+  services: string[];
+  calls: number;
+  errors: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  /** true: computed from every call in the window; false: from the log histogram (±4.5%) */
+  exact: boolean;
+  slowest: LocationCall | null;
+  latestError: LocationCall | null;
+  lastError?: LocationError;
+  lastSeenMs: number;
+  /** with detail only: up to 10 recent calls in the window, newest first */
+  recent?: LocationCall[];
+  /** with detail only: call counts in log-spaced bins from loMs to hiMs */
+  distribution?: { loMs: number; hiMs: number; counts: number[] };
+}
+
+export interface LocationsResponse {
+  sinceMs: number | null;
+  /** the window actually used: the start of the time slice holding sinceMs (null = all stored) */
+  windowStartMs: number | null;
+  nowMs: number;
+  /** locations with at least one call in the window */
+  locations: LocationStats[];
+  /** locations not kept because the index is full */
+  droppedLocations: number;
+}

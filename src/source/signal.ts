@@ -1,0 +1,215 @@
+// The location signal of a span: what the telemetry itself says about where in the code the span came
+// from, before any workspace knowledge. Computed by the receiver's store for EVERY span it adds (up to
+// ~150k spans/s), so the common case (no code.* attribute, no exception) costs one pass over the
+// attribute keys and one regex test on the name.
+//
+// Layers, first one that answers wins (a layer that gives a file beats one that only gives a name):
+//  1 'attributes'  code.file.path / code.line.number / code.column.number / code.function.name (stable) or
+//                  code.filepath / code.lineno / code.column / code.function / code.namespace (deprecated);
+//                  code.stacktrace (first user frame) when no file attribute is present.
+//  2 'stacktrace'  exception.stacktrace of the span's exception events, then of linked exception log records.
+//  3 'log'         code.* on log records linked to the span (Python's logging handler puts them there).
+//  4 'name'        only a function name: code.function.name without a file, or a span name that looks like a
+//                  function (identifier-ish, from a tracer that is not an instrumentation library). The
+//                  window side matches it against workspace symbols, with lower confidence.
+import { AttrValue, LogRecord, Span } from '../model/span';
+import { firstUserFrame } from './stackFrames';
+
+export type LocationLayer = 'attributes' | 'stacktrace' | 'log' | 'name';
+
+export interface RawLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  function?: string;
+  namespace?: string;
+  layer: LocationLayer;
+}
+
+interface CodeAttrs {
+  file?: string;
+  line?: number;
+  column?: number;
+  function?: string;
+  namespace?: string;
+  stacktrace?: string;
+}
+
+/** Read the code.* attributes of a flat attribute list; null when there is none. */
+export function readCodeAttrs(attrs: ReadonlyArray<unknown>): CodeAttrs | null {
+  let out: CodeAttrs | null = null;
+  for (let i = 0; i < attrs.length; i += 2) {
+    const k = attrs[i] as string;
+    // 'c' 'o' 'd' 'e' '.' — reject almost every key on the first char code
+    if (k.charCodeAt(0) !== 99 || k.charCodeAt(4) !== 46 || !k.startsWith('code.')) continue;
+    const v = attrs[i + 1] as AttrValue;
+    out ??= {};
+    switch (k) {
+      case 'code.file.path':
+        if (typeof v === 'string' && v) out.file = v;
+        break;
+      case 'code.filepath':
+        if (typeof v === 'string' && v && out.file === undefined) out.file = v;
+        break;
+      case 'code.line.number':
+        out.line = positiveInt(v) ?? out.line;
+        break;
+      case 'code.lineno':
+        if (out.line === undefined) out.line = positiveInt(v);
+        break;
+      case 'code.column.number':
+        out.column = positiveInt(v) ?? out.column;
+        break;
+      case 'code.column':
+        if (out.column === undefined) out.column = positiveInt(v);
+        break;
+      case 'code.function.name':
+        if (typeof v === 'string' && v) out.function = v;
+        break;
+      case 'code.function':
+        if (typeof v === 'string' && v && out.function === undefined) out.function = v;
+        break;
+      case 'code.namespace':
+        if (typeof v === 'string' && v) out.namespace = v;
+        break;
+      case 'code.stacktrace':
+        if (typeof v === 'string' && v) out.stacktrace = v;
+        break;
+    }
+  }
+  return out;
+}
+
+function positiveInt(v: AttrValue | undefined): number | undefined {
+  let n: number | undefined;
+  if (typeof v === 'bigint') n = Number(v);
+  else if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && /^\d{1,9}$/.test(v)) n = Number(v);
+  return n !== undefined && Number.isInteger(n) && n > 0 && n < 1e9 ? n : undefined;
+}
+
+/**
+ * Split a stable `code.function.name` ("com.example.Orders.create", "Orders::create") into namespace and
+ * function when no separate namespace was given. The stable convention says the name SHOULD be fully
+ * qualified; the deprecated one kept them apart.
+ */
+function splitQualified(fn: string, ns: string | undefined): { function: string; namespace?: string } {
+  if (ns) return { function: fn, namespace: ns };
+  const m = /^(.+?)(?:\.|::|#)([^.:#]+)$/.exec(fn);
+  if (m && !/[\s/]/.test(m[1])) return { function: m[2], namespace: m[1] };
+  return { function: fn };
+}
+
+function fromFrameText(stack: string, layer: LocationLayer): RawLocation | null {
+  const f = firstUserFrame(stack);
+  if (!f) return null;
+  const loc: RawLocation = { file: f.file, line: f.line, layer };
+  if (f.column !== undefined) loc.column = f.column;
+  if (f.function) loc.function = f.function;
+  if (f.namespace) loc.namespace = f.namespace;
+  return loc;
+}
+
+function fromCode(c: CodeAttrs, layer: LocationLayer): RawLocation {
+  const loc: RawLocation = { file: c.file, layer };
+  if (c.line !== undefined) loc.line = c.line;
+  if (c.column !== undefined) loc.column = c.column;
+  if (c.function) Object.assign(loc, splitQualified(c.function, c.namespace));
+  else if (c.namespace) loc.namespace = c.namespace;
+  if (loc.file === undefined) delete loc.file;
+  return loc;
+}
+
+/** The exception.stacktrace of the span's exception events, most recent event first. */
+function exceptionStacks(span: Span): string[] {
+  const evs = span.events;
+  if (!evs || evs.length === 0) return [];
+  const out: string[] = [];
+  for (let i = evs.length - 1; i >= 0; i--) {
+    const e = evs[i];
+    if (e.name !== 'exception') continue;
+    const a = e.attrs;
+    for (let j = 0; j < a.length; j += 2) {
+      if (a[j] === 'exception.stacktrace' && typeof a[j + 1] === 'string') out.push(a[j + 1] as string);
+    }
+  }
+  return out;
+}
+
+function logStack(log: LogRecord): string | undefined {
+  const a = log.attrs;
+  for (let j = 0; j < a.length; j += 2) {
+    if (a[j] === 'exception.stacktrace' && typeof a[j + 1] === 'string') return a[j + 1] as string;
+  }
+  return undefined;
+}
+
+// A span name that could be a function: `handleOrder`, `OrderService.create`, `orders::create`, `Foo#bar`.
+// Not HTTP verbs ("GET"), routes, SQL, or anything with spaces.
+const FUNCTION_LIKE = /^[A-Za-z_$][\w$]*(?:(?:\.|::|#)[A-Za-z_$][\w$]*)*$/;
+const NOT_A_FUNCTION = /^(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|TRACE|CONNECT|HTTP|SELECT|INSERT|UPDATE|QUERY|EXEC|EXECUTE|SET|DEL|PING|MULTI)$/i;
+// Spans made by instrumentation libraries are named for the operation (dns.lookup, fs.readFile,
+// pg.query), not for the user's function; a user's own tracer has a scope named after their service.
+const LIBRARY_SCOPE = /(?:instrumentation|opentelemetry|otel)/i;
+
+function nameLayer(span: Span, fn: string | undefined, ns: string | undefined): RawLocation | null {
+  if (fn) return { ...splitQualified(fn, ns), layer: 'name' };
+  const name = span.name;
+  if (name.length === 0 || name.length > 200 || !FUNCTION_LIKE.test(name) || NOT_A_FUNCTION.test(name)) return null;
+  if (LIBRARY_SCOPE.test(span.scope.name)) return null;
+  return { ...splitQualified(name, undefined), layer: 'name' };
+}
+
+/**
+ * Where the telemetry says this span's code is, or null when nothing does. `logs` are the log records
+ * linked to the span (same trace and span id), when the caller has them.
+ */
+export function locationSignal(span: Span, logs?: LogRecord[]): RawLocation | null {
+  const code = readCodeAttrs(span.attrs);
+  // 1: code.* with a file
+  if (code?.file) return fromCode(code, 'attributes');
+  if (code?.stacktrace) {
+    const loc = fromFrameText(code.stacktrace, 'attributes');
+    if (loc) return loc;
+  }
+  // 2: exception stack traces on the span, then on linked exception log records
+  if (span.events) {
+    for (const stack of exceptionStacks(span)) {
+      const loc = fromFrameText(stack, 'stacktrace');
+      if (loc) return loc;
+    }
+  }
+  let logFn: string | undefined;
+  let logNs: string | undefined;
+  if (logs && logs.length > 0) {
+    for (const log of logs) {
+      const stack = logStack(log);
+      if (!stack) continue;
+      const loc = fromFrameText(stack, 'stacktrace');
+      if (loc) return loc;
+    }
+    // 3: code.* on linked log records (the first one with a file)
+    for (const log of logs) {
+      const c = readCodeAttrs(log.attrs);
+      if (!c) continue;
+      if (c.file) return fromCode(c, 'log');
+      if (c.function && logFn === undefined) {
+        logFn = c.function;
+        logNs = c.namespace;
+      }
+    }
+  }
+  // 4: a function name only. Note: a log record's function name is where the log call was, which is
+  // less about the span than the span's own code.function.name — so the span's wins.
+  if (code?.function) return nameLayer(span, code.function, code.namespace);
+  if (logFn) return nameLayer(span, logFn, logNs);
+  return nameLayer(span, undefined, undefined);
+}
+
+/**
+ * The identity of a raw location in the index and in `locations` events. Layer is not part of it: the
+ * same file:line found through attributes or a stack trace is the same place.
+ */
+export function locationKey(loc: RawLocation): string {
+  return `${loc.file ?? ''}|${loc.line ?? ''}|${loc.column ?? ''}|${loc.namespace ?? ''}|${loc.function ?? ''}`;
+}
