@@ -191,16 +191,18 @@ export function installExtension(h, mode = process.env.E2E_EXT_INSTALL || 'vsix'
 /**
  * Starts a code-server in its own run folder and process group.
  * opts: { name='shared', port, settings (merged over BASE_SETTINGS), install ('vsix'|'folder'|'none'),
- *         workspace (folder to open; default a fresh copy of sample-app/ in the run folder) }
+ *         workspace (folder to open; default a fresh copy of sample-app/ in the run folder),
+ *         runDir / userDataDir / extensionsDir (explicit places; an explicit runDir is not wiped) }
  * Returns a handle: { url, pid, runDir, userDataDir, extensionsDir, workspace, env, stop() }.
  */
 export async function startCodeServer(opts = {}) {
   preflight();
   const name = opts.name || 'shared';
-  const runDir = join(RUN_ROOT, name);
-  rmSync(runDir, { recursive: true, force: true });
-  const userDataDir = join(runDir, 'data');
-  const extensionsDir = join(runDir, 'ext');
+  const runDir = opts.runDir || join(RUN_ROOT, name);
+  if (!opts.runDir) rmSync(runDir, { recursive: true, force: true }); // a named run starts from nothing
+  mkdirSync(runDir, { recursive: true });
+  const userDataDir = opts.userDataDir || join(runDir, 'data');
+  const extensionsDir = opts.extensionsDir || join(runDir, 'ext');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   let tmp = join(runDir, 'tmp');
@@ -208,8 +210,9 @@ export async function startCodeServer(opts = {}) {
   mkdirSync(tmp, { recursive: true });
   const env = codeServerEnv(runDir, tmp);
   const h = { name, runDir, userDataDir, extensionsDir, tmp, env };
-  writeUserSettings(h, { ...BASE_SETTINGS, ...(opts.settings || {}) });
-  h.workspace = opts.workspace || copySampleApp(join(runDir, 'ws', 'sample-app'));
+  if (opts.settings !== false) writeUserSettings(h, { ...BASE_SETTINGS, ...(opts.settings || {}) });
+  // workspace: null = open no folder
+  h.workspace = opts.workspace === null ? undefined : opts.workspace || copySampleApp(join(runDir, 'ws', 'sample-app'));
   installExtension(h, opts.install);
 
   const port = opts.port || (await freePort());

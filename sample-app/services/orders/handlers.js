@@ -9,7 +9,7 @@ const PRICES = { apple: 0.5, pear: 0.8, plum: 1.2, fig: 2.5 };
 function validateOrder(order) {
   if (!order || typeof order.item !== 'string' || !order.item) throw new HttpError(400, 'order needs an "item"');
   const qty = Number(order.qty ?? 1);
-  if (!Number.isInteger(qty) || qty < 1 || qty > 1000) throw new HttpError(400, '"qty" must be an integer 1–1000');
+  if (!Number.isInteger(qty) || qty < 1 || qty > 1000) throw new HttpError(400, '"qty" must be an integer from 1 to 1000');
   return { item: order.item.toLowerCase(), qty };
 }
 
@@ -34,7 +34,7 @@ async function createOrder(order) {
     await callService(INVENTORY_URL, 'POST', '/reserve', { item, qty });
     const total = await priceOrder(item, qty);
     const id = `ord-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
-    log('orders', 'INFO', `order ${id} created: ${qty} × ${item} = ${total}`, { 'app.order.id': id, 'app.item': item });
+    log('orders', 'INFO', `order ${id} created: ${qty} x ${item} = ${total}`, { 'app.order.id': id, 'app.item': item });
     return { id, item, qty, total };
   });
 }

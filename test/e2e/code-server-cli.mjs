@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Starts/stops the code-server the e2e files share (used by scripts/test-all.sh and scripts/demo.sh).
+//   node test/e2e/code-server-cli.mjs start [--name shared] [--port P] [--folder DIR] [--install vsix|folder|none]
+//       → prints `export KEY='value'` lines (CODE_SERVER_URL, E2E_RUN_DIR, E2E_USER_DATA_DIR, E2E_WORKSPACE)
+//         for `eval`; code-server keeps running in its own process group.
+//   node test/e2e/code-server-cli.mjs stop [--name shared]
+//       → stops that code-server's process group and the receiver processes its windows forked.
+import { join } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
+import { startCodeServer, stopCodeServer, codeServerEnvExports, RUN_ROOT } from './lib.mjs';
+
+const [cmd, ...rest] = process.argv.slice(2);
+const opt = (name, dflt) => { const i = rest.indexOf(`--${name}`); return i >= 0 ? rest[i + 1] : dflt; };
+const name = opt('name', 'shared');
+const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+
+if (cmd === 'start') {
+  const h = await startCodeServer({ name, port: opt('port') ? Number(opt('port')) : undefined,
+    workspace: opt('folder'), install: opt('install') });
+  for (const [k, v] of Object.entries(codeServerEnvExports(h))) process.stdout.write(`export ${k}=${shq(v)}\n`);
+} else if (cmd === 'stop') {
+  const runDir = join(RUN_ROOT, name);
+  const pidFile = join(runDir, 'code-server.pid');
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
+  await stopCodeServer({ pid, runDir, userDataDir: join(runDir, 'data') });
+} else {
+  process.stderr.write('usage: code-server-cli.mjs start|stop [--name N] [--port P] [--folder DIR] [--install vsix|folder|none]\n');
+  process.exit(2);
+}
