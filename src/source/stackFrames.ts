@@ -164,7 +164,7 @@ function parseGo(lines: string[]): StackFrame[] {
   for (let i = 1; i < lines.length; i++) {
     const m = GO_LOCATION.exec(lines[i]);
     if (!m) continue;
-    const fnLine = lines[i - 1].trim().replace(/^created by /, '').replace(/\(.*\)$/, '').replace(/ in goroutine \d+$/, '');
+    const fnLine = lines[i - 1].trim().replace(/^created by /, '').replace(/ in goroutine \d+$/, '').replace(/\([^()]*\)$/, '');
     // "github.com/acme/shop/orders.(*Service).Create" → package "github.com/acme/shop/orders", fn "(*Service).Create"
     const slash = fnLine.lastIndexOf('/');
     const dot = fnLine.indexOf('.', slash + 1);

@@ -1,0 +1,119 @@
+// Turning a path as telemetry reports it (another machine, a container, Windows, a file:// URL) into a
+// normalised '/'-separated path — or refusing it. Everything here is untrusted input: a span can claim any
+// "file", and the editor must never be steered to open something outside the workspace or to follow a
+// URI that does something (vscode://, command:). Refusals say why, for the "cannot place" message.
+
+export interface NormalPath {
+  ok: true;
+  /** '/'-separated, no '.' or '..' segments, no trailing '/'; absolute ones start with '/' or 'c:/' */
+  path: string;
+  absolute: boolean;
+  /** came from Windows (drive letter or backslashes): compare case-insensitively */
+  windows: boolean;
+  /** segments of `path`, without the root ('' or drive) */
+  segments: string[];
+}
+
+export interface RefusedPath {
+  ok: false;
+  why: string;
+}
+
+const MAX_PATH = 4096;
+// Windows device names are devices in every directory (CON, NUL.txt, COM1…), so refuse them anywhere.
+const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(?:\..*)?$/i;
+// POSIX device and kernel trees: never a source file.
+const POSIX_DEVICE = /^\/(?:dev|proc|sys)(?:\/|$)/;
+
+/** Normalise a path from telemetry, or refuse it with a reason. */
+export function normalizeRawPath(raw: string): NormalPath | RefusedPath {
+  if (typeof raw !== 'string' || raw.length === 0) return refuse('empty path');
+  if (raw.length > MAX_PATH) return refuse('path too long');
+  // control characters (NUL truncation tricks, terminal escapes) have no business in a source path
+  if (/[\u0000-\u001f\u007f]/.test(raw)) return refuse('control characters in path');
+  let p = raw.trim();
+  let windows = false;
+
+  // URLs: only file: is a path; webpack:// and similar bundler schemes name sources relative to a project
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(p);
+  if (scheme && !/^[a-zA-Z]:(?:[\\/]|$)/.test(p)) {
+    const s = scheme[1].toLowerCase();
+    if (s === 'file') {
+      const m = /^file:\/\/([^/]*)(\/.*)?$/i.exec(p);
+      if (!m) return refuse('malformed file: URL');
+      if (m[1] !== '' && m[1].toLowerCase() !== 'localhost') return refuse('file: URL on another host (network share)');
+      try {
+        p = decodeURIComponent(m[2] ?? '/');
+      } catch {
+        return refuse('malformed file: URL');
+      }
+      if (/^\/[a-zA-Z]:[\\/]/.test(p)) p = p.slice(1); // file:///C:/x → C:/x
+      if (/[\u0000-\u001f]/.test(p)) return refuse('control characters in path');
+    } else if (s === 'webpack' || s === 'webpack-internal' || s === 'vite' || s === 'rollup' || s === 'ng') {
+      // webpack:///./src/x.ts, webpack://app/./src/x.ts → relative source path
+      p = p.slice(scheme[0].length).replace(/^\/\/[^/]*/, '').replace(/^\/+/, '');
+    } else {
+      return refuse(`${s}: URI is not a file path`);
+    }
+  }
+
+  // UNC and Windows device namespaces: \\server\share, //server/share, \\?\, \\.\
+  if (/^[\\/]{2}/.test(p)) return refuse(/^[\\/]{2}[?.][\\/]/.test(p) ? 'Windows device path' : 'UNC network path');
+  if (/^[a-zA-Z]:/.test(p)) {
+    if (!/^[a-zA-Z]:[\\/]/.test(p)) return refuse('drive-relative Windows path');
+    windows = true;
+  }
+  if (p.includes('\\')) {
+    windows = true;
+    p = p.replace(/\\/g, '/');
+  }
+
+  let root = '';
+  if (/^[a-zA-Z]:\//.test(p)) {
+    root = p.slice(0, 2).toLowerCase() + '/';
+    p = p.slice(3);
+  } else if (p.startsWith('/')) {
+    root = '/';
+    p = p.slice(1);
+  }
+  const segments: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      // '..' inside an absolute path is fine while it stays below the root; a relative path must not climb
+      if (segments.length === 0) return refuse(root ? 'path climbs above its root' : 'relative path climbs out (..)');
+      segments.pop();
+      continue;
+    }
+    if (WINDOWS_DEVICE.test(seg)) return refuse('Windows device name');
+    if (windows && /[<>:"|?*]/.test(seg)) return refuse('characters not allowed in a Windows path');
+    segments.push(seg);
+  }
+  if (segments.length === 0) return refuse('no file name in path');
+  const path = root + segments.join('/');
+  if (root === '/' && POSIX_DEVICE.test(path)) return refuse('device or kernel file');
+  return { ok: true, path, absolute: root !== '', windows, segments };
+}
+
+function refuse(why: string): RefusedPath {
+  return { ok: false, why };
+}
+
+/** Is `child` equal to or below `parent`? Both normalised absolute '/'-paths. */
+export function isWithin(parent: string, child: string, caseInsensitive = false): boolean {
+  if (caseInsensitive) {
+    parent = parent.toLowerCase();
+    child = child.toLowerCase();
+  }
+  if (child === parent) return true;
+  const p = parent.endsWith('/') ? parent : parent + '/';
+  return child.startsWith(p);
+}
+
+/** A local filesystem path ('/x/y' or 'C:\\x\\y') in the normalised form used here. */
+export function toNormalLocal(p: string): string {
+  let s = p.replace(/\\/g, '/');
+  if (/^[a-zA-Z]:\//.test(s)) s = s[0].toLowerCase() + s.slice(1);
+  if (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);
+  return s;
+}
