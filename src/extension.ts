@@ -1,0 +1,55 @@
+// Wires the parts together; each part owns its own disposables. Nothing here does work of its own.
+import * as vscode from 'vscode';
+import * as config from './host/config';
+import { componentLog, createLogChannel } from './host/log';
+import { ReceiverConnectionImpl } from './host/receiverConnection';
+import { registerReceiverCommands } from './host/receiverCommands';
+import { activateStatusBar } from './host/statusBar';
+import { activateNotices } from './host/notices';
+import { activateTraceList, type TraceListSnapshot } from './host/traceList';
+import type { HostServices, ReceiverConnection } from './host/services';
+
+/** What activate() returns: used by the extension-host tests (test/suite) and other extensions. */
+export interface TraceExplorerApi {
+  receiver: ReceiverConnection;
+  /** restart the shared receiver with this window's settings */
+  restartReceiver(): Promise<void>;
+  /** the rows the trace list shows, as the user reads them */
+  traceList(): TraceListSnapshot;
+  /** the receiver's state and log files */
+  files: { state: string; log: string };
+}
+
+export function activate(context: vscode.ExtensionContext): TraceExplorerApi {
+  const channel = createLogChannel();
+  context.subscriptions.push(channel);
+  config.setInvalidValueReporter((m) => channel.warn(`[config] ${m}`));
+
+  const receiver = new ReceiverConnectionImpl(context, componentLog(channel, 'receiver'));
+  context.subscriptions.push(receiver);
+  const services: HostServices = { context, log: channel, receiver };
+
+  context.subscriptions.push(
+    registerReceiverCommands(context, channel, receiver, componentLog(channel, 'commands')),
+    activateStatusBar(receiver),
+    activateNotices(context, receiver),
+  );
+  const traceList = activateTraceList(services, componentLog(channel, 'traces'));
+  context.subscriptions.push(traceList.disposable);
+
+  // the editor is usable at once; the receiver comes up in the background
+  void receiver.connect();
+  channel.info(`[host] Trace Explorer ${String(context.extension.packageJSON.version)} activated`);
+
+  return {
+    receiver,
+    restartReceiver: () => receiver.restart(),
+    traceList: () => traceList.provider.snapshot(),
+    files: receiver.files,
+  };
+}
+
+export function deactivate(): void {
+  // everything is in context.subscriptions; the shared receiver keeps running for other windows and
+  // exits on its own after its idle timeout
+}

@@ -1,0 +1,399 @@
+// Finding, starting and stopping the shared receiver process (dist/receiver.js). Node only — no editor API —
+// so it is tested in plain Node against the real receiver (test/unit/host-receiverProcess.test.js).
+//
+// Files in the extension's global storage folder (one per user, shared by all windows):
+//   receiver.json  state file written by the receiver (mode 0600): {pid, apiPort, token, host, http, grpc, version}
+//   receiver.lock  taken (O_EXCL, holding our pid) by the window that is starting a receiver, so two windows
+//                  opening at once do not start two (the second waits for the first one's state file)
+//   receiver.log   the receiver's stdout/stderr; it outlives the window, so it cannot write to a pipe of ours
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ApiClient } from '../receiver/apiClient';
+import type { HealthInfo } from '../protocol/api';
+
+export interface ReceiverSettings {
+  host: string;
+  httpPort: number;
+  grpcPort: number;
+  maxSpans: number;
+  maxBytes: number;
+  maxBody: number;
+  cors: readonly string[];
+  idleExitMs: number;
+}
+
+export interface ReceiverState {
+  pid: number;
+  apiPort: number;
+  token: string;
+  host?: string;
+  http?: number | null;
+  grpc?: number | null;
+  version?: string;
+}
+
+/** The `{"event":"listening",…}` line the receiver prints when its ports are open. */
+export interface ListeningLine {
+  event: 'listening';
+  http: number | null;
+  grpc: number | null;
+  api: number;
+  token: string;
+  pid: number;
+  errors?: { http?: string; grpc?: string };
+}
+
+export interface Connected {
+  client: ApiClient;
+  health: HealthInfo;
+  /** true when this call started the process */
+  started: boolean;
+}
+
+export interface Logger {
+  info(m: string): void;
+  warn(m: string): void;
+  debug(m: string): void;
+}
+
+export const STATE_FILE = 'receiver.json';
+export const LOCK_FILE = 'receiver.lock';
+export const LOG_FILE = 'receiver.log';
+const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
+
+export function receiverArgv(s: ReceiverSettings, stateFile: string): string[] {
+  return [
+    '--host', s.host,
+    '--http-port', String(s.httpPort),
+    '--grpc-port', String(s.grpcPort),
+    '--max-spans', String(s.maxSpans),
+    '--max-bytes', String(s.maxBytes),
+    '--max-body', String(s.maxBody),
+    '--cors', s.cors.join(','),
+    '--state-file', stateFile,
+    '--idle-exit-ms', String(s.idleExitMs),
+  ];
+}
+
+const isPort = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 65536;
+
+/** Reads and checks the state file; undefined when missing or not usable (a half-written or foreign file). */
+export function readState(file: string): ReceiverState | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const j = JSON.parse(text) as Partial<ReceiverState>;
+    if (typeof j.pid !== 'number' || !Number.isInteger(j.pid) || j.pid <= 0) return undefined;
+    if (!isPort(j.apiPort) || typeof j.token !== 'string' || j.token.length === 0) return undefined;
+    return j as ReceiverState;
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseListeningLine(line: string): ListeningLine | undefined {
+  const t = line.trim();
+  if (!t.startsWith('{')) return undefined;
+  try {
+    const j = JSON.parse(t) as Partial<ListeningLine>;
+    if (j.event !== 'listening' || !isPort(j.api) || typeof j.token !== 'string') return undefined;
+    return j as ListeningLine;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Compares dotted versions numerically ("0.10.0" > "0.9.1"); non-numeric parts compare as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export class ReceiverProcess {
+  readonly stateFile: string;
+  readonly lockFile: string;
+  readonly logFile: string;
+
+  constructor(
+    readonly storageDir: string,
+    private readonly nodePath: string,
+    private readonly receiverScript: string,
+    private readonly log: Logger,
+  ) {
+    this.stateFile = path.join(storageDir, STATE_FILE);
+    this.lockFile = path.join(storageDir, LOCK_FILE);
+    this.logFile = path.join(storageDir, LOG_FILE);
+  }
+
+  /** The receiver named by the state file, if it is alive and answers with its token. */
+  async findRunning(): Promise<Connected | undefined> {
+    const state = readState(this.stateFile);
+    if (!state) return undefined;
+    if (!isAlive(state.pid)) {
+      this.log.debug(`state file names pid ${state.pid}, which is gone`);
+      return undefined;
+    }
+    const client = new ApiClient({ port: state.apiPort, token: state.token, timeoutMs: 5000 });
+    try {
+      const health = await client.health();
+      return { client, health, started: false };
+    } catch (e) {
+      client.dispose();
+      this.log.debug(`receiver pid ${state.pid} on API port ${state.apiPort} did not answer: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Connects to the running receiver or starts one. Two windows calling this at once end up with the same
+   * receiver: the one that gets the lock starts it, the other waits for the state file.
+   */
+  async connectOrStart(settings: ReceiverSettings, startTimeoutMs = 20_000): Promise<Connected> {
+    const running = await this.findRunning();
+    if (running) return running;
+    fs.mkdirSync(this.storageDir, { recursive: true });
+    const deadline = Date.now() + startTimeoutMs;
+    for (;;) {
+      if (this.tryLock()) {
+        try {
+          // someone may have finished starting one between our look and the lock
+          const again = await this.findRunning();
+          if (again) return again;
+          return await this.start(settings, Math.max(1000, deadline - Date.now()));
+        } finally {
+          this.unlock();
+        }
+      }
+      // another window is starting it: wait for its state file
+      await sleep(150);
+      const other = await this.findRunning();
+      if (other) return other;
+      if (Date.now() > deadline) {
+        throw new Error(`another VS Code window has been starting the receiver for ${Math.round(startTimeoutMs / 1000)} s without result (lock file ${this.lockFile})`);
+      }
+    }
+  }
+
+  /** The pid named by the state file when that process is alive (it may not answer yet). */
+  findRunningPid(): number | undefined {
+    const state = readState(this.stateFile);
+    return state && isAlive(state.pid) ? state.pid : undefined;
+  }
+
+  /**
+   * Replaces the running receiver with one started with `settings`, holding the start lock throughout so
+   * other windows (which reconnect when their event stream ends) wait for the new one instead of starting
+   * their own. When another window already restarted it since `requestedAt` with the same ports and
+   * limits (a user setting changes in every window at once), that one is kept.
+   */
+  async restart(settings: ReceiverSettings, requestedAt: number, timeoutMs = 20_000): Promise<Connected> {
+    fs.mkdirSync(this.storageDir, { recursive: true });
+    const deadline = Date.now() + timeoutMs;
+    while (!this.tryLock()) {
+      if (Date.now() > deadline) throw new Error(`another VS Code window holds the receiver start lock (${this.lockFile})`);
+      await sleep(100);
+    }
+    try {
+      const running = await this.findRunning();
+      if (running) {
+        if (running.health.startedAt >= requestedAt && matches(running.health, settings)) return running;
+        running.client.dispose();
+        await this.stop(running.health.pid);
+      } else {
+        const pid = this.findRunningPid();
+        if (pid !== undefined) await this.stop(pid);
+      }
+      return await this.start(settings, Math.max(1000, deadline - Date.now()));
+    } finally {
+      this.unlock();
+    }
+  }
+
+  /** Takes the start lock; clears a lock left by a window that died while starting. */
+  private tryLock(): boolean {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = fs.openSync(this.lockFile, 'wx', 0o600);
+        fs.writeSync(fd, String(process.pid));
+        fs.closeSync(fd);
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      let owner = NaN;
+      let ageMs = 0;
+      try {
+        owner = Number.parseInt(fs.readFileSync(this.lockFile, 'utf8'), 10);
+        ageMs = Date.now() - fs.statSync(this.lockFile).mtimeMs;
+      } catch {
+        continue; // removed meanwhile: try again
+      }
+      // a lock whose owner is gone, or older than any start could take, is stale
+      const stale = !Number.isInteger(owner) || !isAlive(owner) || ageMs > 60_000;
+      if (!stale) return false;
+      this.log.info(`removing a stale start lock (pid ${owner}, ${Math.round(ageMs / 1000)} s old)`);
+      try {
+        fs.unlinkSync(this.lockFile);
+      } catch {
+        // someone else removed it first
+      }
+    }
+    return false;
+  }
+
+  private unlock(): void {
+    try {
+      if (fs.readFileSync(this.lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(this.lockFile);
+    } catch {
+      // already gone
+    }
+  }
+
+  private openLog(): number {
+    try {
+      if (fs.statSync(this.logFile).size > LOG_ROTATE_BYTES) fs.renameSync(this.logFile, `${this.logFile}.1`);
+    } catch {
+      // no log yet
+    }
+    return fs.openSync(this.logFile, 'a', 0o600);
+  }
+
+  /** Starts a receiver (detached: it outlives this window) and waits for its listening line. */
+  private async start(settings: ReceiverSettings, timeoutMs: number): Promise<Connected> {
+    if (!fs.existsSync(this.receiverScript)) throw new Error(`the receiver program is missing: ${this.receiverScript}`);
+    const fd = this.openLog();
+    const offset = fs.fstatSync(fd).size;
+    const args = receiverArgv(settings, this.stateFile);
+    this.log.info(`starting receiver: ${path.basename(this.receiverScript)} ${args.join(' ')}`);
+    let exited: string | undefined;
+    const child = spawn(this.nodePath, [this.receiverScript, ...args], {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      windowsHide: true,
+      // desktop VS Code's execPath is Electron: make it behave as plain Node
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    fs.closeSync(fd);
+    child.on('error', (e) => (exited = `could not run ${this.nodePath}: ${e.message}`));
+    child.on('exit', (code, signal) => (exited = `the receiver exited (${signal ?? `code ${code}`})`));
+    child.unref();
+
+    const deadline = Date.now() + timeoutMs;
+    let listening: ListeningLine | undefined;
+    while (!listening) {
+      listening = this.findListening(offset, child.pid);
+      if (listening) break;
+      if (exited !== undefined) throw new Error(`${exited} before listening. Its output:\n${this.tail(offset)}`);
+      if (Date.now() > deadline) {
+        if (child.pid) this.kill(child.pid);
+        throw new Error(`the receiver did not report listening within ${Math.round(timeoutMs / 1000)} s. Its output:\n${this.tail(offset)}`);
+      }
+      await sleep(50);
+    }
+    if (listening.errors?.http) this.log.warn(`OTLP/HTTP port: ${listening.errors.http}`);
+    if (listening.errors?.grpc) this.log.warn(`OTLP/gRPC port: ${listening.errors.grpc}`);
+    const client = new ApiClient({ port: listening.api, token: listening.token, timeoutMs: 5000 });
+    const health = await client.health();
+    this.log.info(`receiver pid ${health.pid} started: API ${client.url}, OTLP/HTTP ${portText(health.http)}, OTLP/gRPC ${portText(health.grpc)}`);
+    return { client, health, started: true };
+  }
+
+  private findListening(offset: number, pid: number | undefined): ListeningLine | undefined {
+    const text = this.readFrom(offset);
+    for (const line of text.split('\n')) {
+      const l = parseListeningLine(line);
+      if (l && (pid === undefined || l.pid === undefined || l.pid === pid)) return l;
+    }
+    return undefined;
+  }
+
+  private readFrom(offset: number, max = 256 * 1024): string {
+    try {
+      const fd = fs.openSync(this.logFile, 'r');
+      try {
+        const size = fs.fstatSync(fd).size;
+        const len = Math.min(max, Math.max(0, size - offset));
+        const buf = Buffer.alloc(len);
+        fs.readSync(fd, buf, 0, len, offset);
+        return buf.toString('utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return '';
+    }
+  }
+
+  private tail(offset: number): string {
+    const lines = this.readFrom(offset).trimEnd().split('\n');
+    return lines.slice(-20).join('\n') || '(nothing)';
+  }
+
+  private kill(pid: number, signal: NodeJS.Signals = 'SIGTERM'): void {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Stops a receiver (SIGTERM, then SIGKILL after `graceMs`) and waits until it is gone. */
+  async stop(pid: number, graceMs = 4000): Promise<void> {
+    if (!isAlive(pid)) return;
+    this.kill(pid);
+    const deadline = Date.now() + graceMs;
+    while (isAlive(pid)) {
+      if (Date.now() > deadline) {
+        this.log.warn(`receiver pid ${pid} did not stop within ${graceMs} ms; killing it`);
+        this.kill(pid, 'SIGKILL');
+        await sleep(100);
+        break;
+      }
+      await sleep(50);
+    }
+    // a receiver killed hard leaves its state file: remove it when it still names that pid
+    const state = readState(this.stateFile);
+    if (state?.pid === pid) {
+      try {
+        fs.unlinkSync(this.stateFile);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+}
+
+/** Whether a running receiver already has what `settings` asks for (ports asked as 0 match any port). */
+export function matches(h: HealthInfo, s: ReceiverSettings): boolean {
+  return h.host === s.host
+    && (s.httpPort === 0 || h.http.port === s.httpPort)
+    && (s.grpcPort === 0 || h.grpc.port === s.grpcPort)
+    && h.maxSpans === s.maxSpans
+    && h.maxBytes === s.maxBytes;
+}
+
+export function portText(p: { port: number; listening: boolean; error?: string }): string {
+  return p.listening ? `:${p.port}` : `:${p.port} not listening (${p.error ?? 'unknown error'})`;
+}

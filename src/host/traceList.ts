@@ -1,0 +1,483 @@
+// The live trace list (view `traceExplorer.traces` in its own activity-bar container): rows from the
+// receiver's trace summaries, kept current by its event stream, refreshed at most a few times a second.
+// Filtering, sorting and grouping are pure code in src/tracelist/; this file only renders and wires commands.
+import * as vscode from 'vscode';
+import type { ApiClient } from '../receiver/apiClient';
+import type { ReceiverEvent, TraceSummary } from '../protocol/api';
+import { Commands } from './commandIds';
+import type { HostServices } from './services';
+import type { ComponentLog } from './log';
+import { errorText } from './log';
+import { EMPTY_FILTER, isEmptyFilter, parseFilter, type TraceFilter } from '../tracelist/filter';
+import { computeView, GROUP_BY, SORT_BY, TraceListState, type GroupBy, type SortBy, type TraceGroup, type TraceListView } from '../tracelist/traceListModel';
+import { formatDuration, plural, rowDescription, rowLabel } from '../tracelist/format';
+import { AttributeSearch } from './traceSearch';
+
+export const VIEW_ID = 'traceExplorer.traces';
+const REFRESH_MS = 250; // coalesce bursts of events into one redraw
+const TICK_MS = 15_000; // relative start times ("5 s ago") and time groups age
+const ROW_LIMIT = 500; // rows per group; more are summarised in a "… more" row
+
+const KEY_SORT = 'traceExplorer.traceList.sortBy';
+const KEY_GROUP = 'traceExplorer.traceList.groupBy';
+const KEY_FILTER = 'traceExplorer.traceList.filter';
+
+type Node =
+  | { kind: 'group'; id: string; group: TraceGroup }
+  | { kind: 'trace'; id: string; traceId: string; summary: TraceSummary; grouped: boolean }
+  | { kind: 'more'; id: string; hidden: number }
+  | { kind: 'note'; id: string; label: string; icon: string; command?: vscode.Command };
+
+/** What the extension's test API exposes about the list (what a user would read in the view). */
+export interface TraceListSnapshot {
+  total: number;
+  matched: number;
+  rows: Array<{ traceId: string; label: string; description: string; group: string }>;
+}
+
+export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly state = new TraceListState();
+  private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private sortBy: SortBy;
+  private groupBy: GroupBy;
+  private filter: TraceFilter;
+  private view: TraceListView | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private dirtyWhileHidden = false;
+  private visible = false;
+  /** the API the list was loaded from; a different one (reconnect, restart) means reload */
+  private loadedFrom: ApiClient | undefined;
+  /** events that arrived while the list was loading, applied after it */
+  private pending: ReceiverEvent[] | undefined;
+  private readonly search: AttributeSearch;
+  treeView: vscode.TreeView<Node> | undefined;
+
+  constructor(
+    private readonly services: HostServices,
+    private readonly log: ComponentLog,
+  ) {
+    const ws = services.context.workspaceState;
+    this.sortBy = pick(ws.get<string>(KEY_SORT), SORT_BY, 'time');
+    this.groupBy = pick(ws.get<string>(KEY_GROUP), GROUP_BY, 'none');
+    this.filter = parseFilter(ws.get<string>(KEY_FILTER) ?? '');
+    this.search = new AttributeSearch(() => services.receiver.api, log, () => this.scheduleRefresh());
+  }
+
+  // ── data ────────────────────────────────────────────────────────────────────────────────────────
+  onStatus(): void {
+    const s = this.services.receiver.status;
+    const api = this.services.receiver.api;
+    if (s.kind === 'running' && api && api !== this.loadedFrom) void this.load(api);
+    if (s.kind === 'disabled' || s.kind === 'failed') {
+      this.loadedFrom = undefined;
+      this.state.reset([]);
+      this.search.clear();
+    }
+    this.scheduleRefresh();
+  }
+
+  private async load(api: ApiClient): Promise<void> {
+    this.loadedFrom = api;
+    this.pending = [];
+    try {
+      const list = await api.traces();
+      if (this.loadedFrom !== api) return;
+      this.state.reset(list);
+      for (const e of this.pending) this.state.apply(e);
+      this.search.clear();
+      this.log.debug(`loaded ${list.length} trace summaries`);
+    } catch (e) {
+      if (this.loadedFrom !== api) return;
+      this.log.error(`could not load the trace list: ${errorText(e)}`);
+      this.loadedFrom = undefined; // the next status change or event retries
+    } finally {
+      if (this.loadedFrom === api || this.loadedFrom === undefined) this.pending = undefined;
+      this.scheduleRefresh();
+    }
+  }
+
+  onEvent(e: ReceiverEvent): void {
+    if (this.pending) {
+      this.pending.push(e);
+      return;
+    }
+    if (e.type === 'cleared') {
+      // clearing may keep some traces (a receiver can keep pinned ones): reload rather than assume
+      this.state.apply(e);
+      this.search.clear();
+      const api = this.services.receiver.api;
+      if (api) void this.load(api);
+      this.scheduleRefresh();
+      return;
+    }
+    if (e.type === 'traces') {
+      if (!this.loadedFrom && this.services.receiver.api) {
+        void this.load(this.services.receiver.api);
+        return;
+      }
+      if (this.state.apply(e)) {
+        this.search.invalidate(e.upserted, e.removed);
+        this.scheduleRefresh();
+      }
+    }
+  }
+
+  // ── refresh ─────────────────────────────────────────────────────────────────────────────────────
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && this.dirtyWhileHidden) this.scheduleRefresh();
+  }
+
+  scheduleRefresh(): void {
+    if (!this.visible) {
+      this.dirtyWhileHidden = true;
+      this.view = undefined;
+      return;
+    }
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => this.refreshNow(), REFRESH_MS);
+  }
+
+  refreshNow(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.dirtyWhileHidden = false;
+    this.view = undefined;
+    this.updateChrome();
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** Relative times age: redraw now and then while the list is visible and not empty. */
+  tick(): void {
+    if (this.visible && this.state.size > 0) this.scheduleRefresh();
+  }
+
+  private currentView(): TraceListView {
+    if (!this.view) {
+      if (this.filter.attributes.length > 0) this.search.ensure(this.filter, this.state.all());
+      this.view = computeView(this.state.all(), {
+        sortBy: this.sortBy,
+        groupBy: this.groupBy,
+        filter: this.filter,
+        attributeMatches: this.filter.attributes.length > 0 ? this.search.matches : undefined,
+        now: Date.now(),
+        limit: ROW_LIMIT,
+      });
+    }
+    return this.view;
+  }
+
+  /** View description (title bar) and context keys for menus and welcome content. */
+  private updateChrome(): void {
+    const tv = this.treeView;
+    const filtering = !isEmptyFilter(this.filter);
+    void vscode.commands.executeCommand('setContext', 'traceExplorer.traceFilterActive', filtering);
+    const s = this.services.receiver.status;
+    void vscode.commands.executeCommand('setContext', 'traceExplorer.receiverState', s.kind);
+    const conflict = s.kind === 'running' && (!s.health.http.listening || !s.health.grpc.listening);
+    void vscode.commands.executeCommand('setContext', 'traceExplorer.portConflict', conflict);
+    const defaults = s.kind === 'running' && s.health.http.port === 4318 && s.health.grpc.port === 4317;
+    void vscode.commands.executeCommand('setContext', 'traceExplorer.defaultPorts', defaults);
+    if (!tv) return;
+    const view = this.currentView();
+    let description: string;
+    if (view.total === 0 && s.kind === 'running') {
+      description = `OTLP/HTTP :${s.health.http.port} · gRPC :${s.health.grpc.port}`;
+    } else if (filtering) {
+      description = `${view.matched} of ${view.total} · ${this.filter.source}${this.search.progressNote()}`;
+    } else {
+      description = plural(view.total, 'trace');
+    }
+    tv.description = description;
+    const errors = view.groups.reduce((n, g) => n + g.errorTraces, 0);
+    tv.badge = errors > 0 ? { value: errors, tooltip: `${plural(errors, 'trace')} with errors` } : undefined;
+  }
+
+  // ── tree ────────────────────────────────────────────────────────────────────────────────────────
+  getChildren(element?: Node): Node[] {
+    const view = this.currentView();
+    if (!element) {
+      if (view.total === 0) return []; // the welcome content explains how to send traces
+      if (view.matched === 0) {
+        return [
+          { kind: 'note', id: 'note:nomatch', icon: 'filter', label: `No traces match “${this.filter.source}”${this.search.progressNote()}` },
+          { kind: 'note', id: 'note:clear', icon: 'clear-all', label: 'Clear the filter', command: { title: 'Clear Filter', command: Commands.clearFilter } },
+        ];
+      }
+      if (this.groupBy === 'none') return this.rows(view.groups[0], false);
+      return view.groups.map((group) => ({ kind: 'group', id: `g:${group.key}`, group }));
+    }
+    if (element.kind === 'group') return this.rows(element.group, true);
+    return [];
+  }
+
+  private rows(group: TraceGroup | undefined, grouped: boolean): Node[] {
+    if (!group) return [];
+    const prefix = grouped ? `${group.key}/` : '';
+    const nodes: Node[] = group.traces.map((s) => ({ kind: 'trace', id: `${prefix}t:${s.traceId}`, traceId: s.traceId, summary: s, grouped }));
+    if (group.hidden > 0) nodes.push({ kind: 'more', id: `${prefix}more`, hidden: group.hidden });
+    return nodes;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'group': {
+        const g = node.group;
+        const item = new vscode.TreeItem(g.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = node.id;
+        item.description = `${plural(g.count, 'trace')}${g.errorTraces > 0 ? ` · ${g.errorTraces} with errors` : ''}`;
+        item.contextValue = 'group';
+        item.iconPath = new vscode.ThemeIcon(this.groupBy === 'service' ? 'server-process' : this.groupBy === 'time' ? 'history' : 'watch');
+        return item;
+      }
+      case 'trace':
+        return this.traceItem(node);
+      case 'more': {
+        const item = new vscode.TreeItem(`${plural(node.hidden, 'more trace')} — narrow the filter to see them`);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { title: 'Filter Traces', command: Commands.filterTraces };
+        return item;
+      }
+      case 'note': {
+        const item = new vscode.TreeItem(node.label);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.command = node.command;
+        return item;
+      }
+    }
+  }
+
+  private traceItem(node: Extract<Node, { kind: 'trace' }>): vscode.TreeItem {
+    const s = node.summary;
+    const item = new vscode.TreeItem(rowLabel(s));
+    item.id = node.id;
+    const withService = !(node.grouped && this.groupBy === 'service');
+    item.description = rowDescription(s, Date.now(), withService);
+    item.contextValue = `trace.${s.pinned ? 'pinned' : 'unpinned'}.${s.source}`;
+    item.iconPath = s.errorCount > 0
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+      : s.pinned
+        ? new vscode.ThemeIcon('pinned')
+        : s.source === 'file'
+          ? new vscode.ThemeIcon('file')
+          : new vscode.ThemeIcon('pulse');
+    item.tooltip = traceTooltip(s);
+    item.accessibilityInformation = {
+      label: `${rowLabel(s)}, ${s.errorCount > 0 ? `${plural(s.errorCount, 'error')}, ` : ''}${item.description}${s.pinned ? ', pinned' : ''}`,
+    };
+    item.command = { title: 'Open Trace', command: Commands.openTrace, arguments: [s.traceId] };
+    return item;
+  }
+
+  getParent(node: Node): Node | undefined {
+    if (node.kind === 'trace' && node.grouped) {
+      const g = this.currentView().groups.find((x) => node.id.startsWith(`${x.key}/`));
+      return g ? { kind: 'group', id: `g:${g.key}`, group: g } : undefined;
+    }
+    return undefined;
+  }
+
+  // ── state the commands change ───────────────────────────────────────────────────────────────────
+  get currentFilter(): TraceFilter {
+    return this.filter;
+  }
+
+  setFilter(text: string, persist = true): TraceFilter {
+    this.filter = text.trim() ? parseFilter(text) : EMPTY_FILTER;
+    if (persist) void this.services.context.workspaceState.update(KEY_FILTER, this.filter.source);
+    this.search.clear();
+    this.refreshNow();
+    return this.filter;
+  }
+
+  get sort(): { sortBy: SortBy; groupBy: GroupBy } {
+    return { sortBy: this.sortBy, groupBy: this.groupBy };
+  }
+
+  setSort(sortBy: SortBy, groupBy: GroupBy): void {
+    this.sortBy = sortBy;
+    this.groupBy = groupBy;
+    void this.services.context.workspaceState.update(KEY_SORT, sortBy);
+    void this.services.context.workspaceState.update(KEY_GROUP, groupBy);
+    this.refreshNow();
+  }
+
+  summary(traceId: string): TraceSummary | undefined {
+    return this.state.get(traceId);
+  }
+
+  snapshot(): TraceListSnapshot {
+    const view = this.currentView();
+    const now = Date.now();
+    return {
+      total: view.total,
+      matched: view.matched,
+      rows: view.groups.flatMap((g) =>
+        g.traces.map((s) => ({ traceId: s.traceId, label: rowLabel(s), description: rowDescription(s, now), group: g.label }))),
+    };
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.search.clear();
+    this.changeEmitter.dispose();
+  }
+}
+
+function pick<T extends string>(v: string | undefined, allowed: readonly T[], d: T): T {
+  return v !== undefined && (allowed as readonly string[]).includes(v) ? (v as T) : d;
+}
+
+function traceTooltip(s: TraceSummary): vscode.MarkdownString {
+  // span text is untrusted: appendText escapes Markdown, and the string is not trusted (no command links)
+  const md = new vscode.MarkdownString();
+  md.supportHtml = false;
+  md.appendMarkdown('**');
+  md.appendText(rowLabel(s));
+  md.appendMarkdown('**\n\n');
+  md.appendText(`Trace ${s.traceId}\n`);
+  md.appendMarkdown('\n\n');
+  md.appendText(`Root service: ${s.rootService || 'unknown_service'}\n`);
+  md.appendMarkdown('  \n');
+  if (s.services.length > 1) {
+    md.appendText(`Services (${s.services.length}): ${s.services.join(', ')}`);
+    md.appendMarkdown('  \n');
+  }
+  md.appendText(`Started ${new Date(s.startMs).toLocaleString()} · took ${formatDuration(s.durationMs)}`);
+  md.appendMarkdown('  \n');
+  md.appendText(`${plural(s.spanCount, 'span')}${s.errorCount > 0 ? `, ${plural(s.errorCount, 'error')}` : ''}`);
+  if (s.brokenParents > 0) md.appendText(`, ${plural(s.brokenParents, 'span')} with a missing or looping parent`);
+  if (s.pinned) md.appendText(' · pinned (never evicted)');
+  if (s.source === 'file') {
+    md.appendMarkdown('  \n');
+    md.appendText(`Opened from ${s.sourceName ?? 'a file'}`);
+  }
+  return md;
+}
+
+// ── commands ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Trace ids a command acts on: the multi-selection when the clicked row is in it, else the clicked row. */
+function targets(provider: TraceListProvider, arg: unknown, selected: unknown): string[] {
+  const idOf = (x: unknown): string | undefined => {
+    if (typeof x === 'string') return x;
+    if (x && typeof x === 'object' && typeof (x as { traceId?: unknown }).traceId === 'string') return (x as { traceId: string }).traceId;
+    return undefined;
+  };
+  const clicked = idOf(arg);
+  if (Array.isArray(selected) && selected.length > 1) {
+    const ids = selected.map(idOf).filter((x): x is string => !!x);
+    if (!clicked || ids.includes(clicked)) return ids;
+  }
+  if (clicked) return [clicked];
+  return (provider.treeView?.selection ?? []).map(idOf).filter((x): x is string => !!x);
+}
+
+async function editFilter(provider: TraceListProvider): Promise<void> {
+  const before = provider.currentFilter.source;
+  const box = vscode.window.createInputBox();
+  box.title = 'Filter traces';
+  box.placeholder = 'checkout  service:cart  name:"GET /"  is:error  min:100ms  max:2s  http.route=/cart  -service:db';
+  box.prompt =
+    'Free text matches the root span name, service names or a trace id prefix. service: and name: match summaries; '
+    + 'key=value matches span, event, resource and scope attributes (the 300 newest candidates are searched). Terms combine with AND.';
+  box.value = before;
+  let accepted = false;
+  let timer: NodeJS.Timeout | undefined;
+  const validate = (f: TraceFilter) => {
+    box.validationMessage = f.errors.length > 0
+      ? { message: f.errors.join('; '), severity: vscode.InputBoxValidationSeverity.Warning }
+      : undefined;
+  };
+  validate(provider.currentFilter);
+  const disposables = [
+    box.onDidChangeValue((v) => {
+      // filter as the user types (debounced); Escape puts the previous filter back
+      clearTimeout(timer);
+      timer = setTimeout(() => validate(provider.setFilter(v, false)), 150);
+    }),
+    box.onDidAccept(() => {
+      accepted = true;
+      clearTimeout(timer);
+      validate(provider.setFilter(box.value));
+      box.hide();
+    }),
+    box.onDidHide(() => {
+      clearTimeout(timer);
+      if (!accepted) provider.setFilter(before, false);
+      for (const d of disposables) d.dispose();
+      box.dispose();
+    }),
+  ];
+  box.show();
+}
+
+async function chooseSort(provider: TraceListProvider): Promise<void> {
+  const { sortBy, groupBy } = provider.sort;
+  type Item = vscode.QuickPickItem & { sortBy?: SortBy; groupBy?: GroupBy };
+  const mark = (on: boolean) => (on ? '$(check) ' : '$(blank) ');
+  const sortLabels: Record<SortBy, string> = { time: 'Newest first', duration: 'Longest first', service: 'Root service (A–Z), then newest' };
+  const groupLabels: Record<GroupBy, string> = { none: 'No groups', service: 'Root service', time: 'Start time (last minute, last 5 minutes, …)', duration: 'Duration (≥ 1 s, 100 ms – 1 s, …)' };
+  const items: Item[] = [
+    { label: 'Sort by', kind: vscode.QuickPickItemKind.Separator },
+    ...SORT_BY.map((s) => ({ label: mark(s === sortBy) + sortLabels[s], sortBy: s })),
+    { label: 'Group by', kind: vscode.QuickPickItemKind.Separator },
+    ...GROUP_BY.map((g) => ({ label: mark(g === groupBy) + groupLabels[g], groupBy: g })),
+  ];
+  const chosen = await vscode.window.showQuickPick(items, { title: 'Sort and group traces' });
+  if (!chosen) return;
+  provider.setSort(chosen.sortBy ?? sortBy, chosen.groupBy ?? groupBy);
+}
+
+export function activateTraceList(services: HostServices, log: ComponentLog): { disposable: vscode.Disposable; provider: TraceListProvider } {
+  const provider = new TraceListProvider(services, log);
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: true });
+  provider.treeView = treeView;
+  provider.setVisible(treeView.visible);
+  const tick = setInterval(() => provider.tick(), TICK_MS);
+
+  const withApi = async (what: string, fn: (api: ApiClient) => Promise<unknown>) => {
+    try {
+      await fn(await services.receiver.ready());
+    } catch (e) {
+      log.error(`${what}: ${errorText(e)}`);
+      void vscode.window.showErrorMessage(`Trace Explorer: could not ${what}: ${errorText(e)}`);
+    }
+  };
+  const forEach = (what: string, fn: (api: ApiClient, id: string) => Promise<unknown>) => (arg: unknown, selected: unknown) => {
+    const ids = targets(provider, arg, selected);
+    if (ids.length === 0) return;
+    return withApi(what, async (api) => {
+      for (const id of ids) await fn(api, id);
+    });
+  };
+
+  provider.onStatus();
+  return {
+    provider,
+    disposable: vscode.Disposable.from(
+      provider,
+      treeView,
+      { dispose: () => clearInterval(tick) },
+      treeView.onDidChangeVisibility((e) => provider.setVisible(e.visible)),
+      services.receiver.onDidChangeStatus(() => provider.onStatus()),
+      services.receiver.onDidReceiveEvent((e) => provider.onEvent(e)),
+      vscode.commands.registerCommand(Commands.showTraces, () => vscode.commands.executeCommand(`${VIEW_ID}.focus`)),
+      vscode.commands.registerCommand(Commands.pinTrace, forEach('pin the trace', (api, id) => api.pin(id, true))),
+      vscode.commands.registerCommand(Commands.unpinTrace, forEach('unpin the trace', (api, id) => api.pin(id, false))),
+      vscode.commands.registerCommand(Commands.removeTrace, forEach('remove the trace', (api, id) => api.removeTrace(id))),
+      vscode.commands.registerCommand(Commands.copyTraceId, async (arg: unknown, selected: unknown) => {
+        const ids = targets(provider, arg, selected);
+        if (ids.length === 0) return;
+        await vscode.env.clipboard.writeText(ids.join('\n'));
+        vscode.window.setStatusBarMessage(`Copied ${ids.length === 1 ? `trace id ${ids[0]}` : plural(ids.length, 'trace id')}`, 3000);
+      }),
+      vscode.commands.registerCommand(Commands.filterTraces, () => editFilter(provider)),
+      vscode.commands.registerCommand(Commands.clearFilter, () => provider.setFilter('')),
+      vscode.commands.registerCommand(Commands.sortTraces, () => chooseSort(provider)),
+    ),
+  };
+}

@@ -1,0 +1,53 @@
+// Short, stable text for trace rows: durations, relative start times, counts.
+import type { TraceSummary } from '../protocol/api';
+
+function trim(n: number, digits: number): string {
+  // 3 significant digits without trailing zeros: 1.50 → 1.5, 12.0 → 12
+  return Number(n.toFixed(digits)).toString();
+}
+
+/** 0.85 → "850 µs", 12.34 → "12.3 ms", 1234 → "1.23 s", 125000 → "2 m 5 s" */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms === 0) return '0 ms';
+  if (ms < 0.001) return `${trim(ms * 1e6, 0)} ns`;
+  if (ms < 1) return `${trim(ms * 1000, ms < 0.01 ? 2 : ms < 0.1 ? 1 : 0)} µs`;
+  if (ms < 1000) return `${trim(ms, ms < 10 ? 2 : ms < 100 ? 1 : 0)} ms`;
+  if (ms < 60_000) return `${trim(ms / 1000, ms < 10_000 ? 2 : 1)} s`;
+  const totalS = Math.round(ms / 1000);
+  const h = Math.floor(totalS / 3600);
+  const m = Math.floor((totalS % 3600) / 60);
+  const s = totalS % 60;
+  return h > 0 ? `${h} h ${m} m` : `${m} m ${s} s`;
+}
+
+/** How long ago, coarse: "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago"; future times read "just now". */
+export function formatRelative(startMs: number, now: number): string {
+  const age = now - startMs;
+  if (!Number.isFinite(age)) return '';
+  if (age < 5_000) return 'just now';
+  if (age < 60_000) return `${Math.floor(age / 1000)} s ago`;
+  if (age < 3_600_000) return `${Math.floor(age / 60_000)} min ago`;
+  if (age < 86_400_000) return `${Math.floor(age / 3_600_000)} h ago`;
+  return `${Math.floor(age / 86_400_000)} d ago`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** The root span's name, or a note when the root has not arrived (yet). */
+export function rowLabel(s: TraceSummary): string {
+  return s.rootName || '(root span not received)';
+}
+
+/** "checkout · 123 ms · 45 spans · 2 errors · 5 s ago" (the service is left out when grouped by service) */
+export function rowDescription(s: TraceSummary, now: number, withService = true): string {
+  const parts: string[] = [];
+  if (withService) parts.push(s.rootService || 'unknown_service');
+  parts.push(formatDuration(s.durationMs));
+  parts.push(plural(s.spanCount, 'span'));
+  if (s.errorCount > 0) parts.push(plural(s.errorCount, 'error'));
+  parts.push(formatRelative(s.startMs, now));
+  return parts.join(' · ');
+}

@@ -1,0 +1,188 @@
+// The trace list's data, kept in the window from the receiver's summaries and events, and the pure
+// function that turns it into what the view shows (filtered, sorted, grouped, capped). No editor API here:
+// src/host/traceList.ts renders the result as tree items.
+import type { ReceiverEvent, TraceSummary } from '../protocol/api';
+import { matchesSummary, type TraceFilter, EMPTY_FILTER, isEmptyFilter } from './filter';
+
+export type SortBy = 'time' | 'duration' | 'service';
+export type GroupBy = 'none' | 'service' | 'time' | 'duration';
+export const SORT_BY: readonly SortBy[] = ['time', 'duration', 'service'];
+export const GROUP_BY: readonly GroupBy[] = ['none', 'service', 'time', 'duration'];
+
+export class TraceListState {
+  private readonly byId = new Map<string, TraceSummary>();
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(traceId: string): TraceSummary | undefined {
+    return this.byId.get(traceId);
+  }
+
+  all(): IterableIterator<TraceSummary> {
+    return this.byId.values();
+  }
+
+  /** Replaces everything with a fresh listing (after connecting or reconnecting to the receiver). */
+  reset(summaries: readonly TraceSummary[]): void {
+    this.byId.clear();
+    for (const s of summaries) this.byId.set(s.traceId, s);
+  }
+
+  /** Applies one receiver event; returns whether the list changed. */
+  apply(e: ReceiverEvent): boolean {
+    switch (e.type) {
+      case 'traces': {
+        for (const s of e.upserted) this.byId.set(s.traceId, s);
+        let removed = 0;
+        for (const id of e.removed) if (this.byId.delete(id)) removed++;
+        return e.upserted.length > 0 || removed > 0;
+      }
+      case 'cleared': {
+        const had = this.byId.size > 0;
+        this.byId.clear();
+        return had;
+      }
+      default:
+        return false;
+    }
+  }
+}
+
+export interface ViewOptions {
+  sortBy: SortBy;
+  groupBy: GroupBy;
+  filter: TraceFilter;
+  /**
+   * Trace ids that match the filter's attribute terms (answered by the receiver). Undefined when the filter
+   * has none; while an answer is pending the host passes the last answer.
+   */
+  attributeMatches?: ReadonlySet<string>;
+  /** Unix ms, for the time groups */
+  now: number;
+  /** most rows shown per group (the rest are counted in `hidden`) */
+  limit: number;
+}
+
+export interface TraceGroup {
+  /** stable id of the group (for tree item ids); '' for the single group of an ungrouped list */
+  key: string;
+  label: string;
+  /** traces in the group that match the filter */
+  count: number;
+  errorTraces: number;
+  traces: TraceSummary[];
+  /** matching traces not in `traces` because of the row limit */
+  hidden: number;
+}
+
+export interface TraceListView {
+  /** all traces known */
+  total: number;
+  /** traces matching the filter */
+  matched: number;
+  groups: TraceGroup[];
+}
+
+/** Exact comparison of decimal-string nanosecond values ("123" < "1000"). */
+export function compareDecimal(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const newestFirst = (a: TraceSummary, b: TraceSummary): number =>
+  compareDecimal(b.startTimeUnixNano, a.startTimeUnixNano) || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0);
+
+function comparator(sortBy: SortBy): (a: TraceSummary, b: TraceSummary) => number {
+  switch (sortBy) {
+    case 'time':
+      return newestFirst;
+    case 'duration':
+      return (a, b) => compareDecimal(b.durationNano, a.durationNano) || newestFirst(a, b);
+    case 'service':
+      return (a, b) => a.rootService.localeCompare(b.rootService) || newestFirst(a, b);
+  }
+}
+
+interface Bucket {
+  key: string;
+  label: string;
+  order: number;
+}
+
+const TIME_BUCKETS: ReadonlyArray<{ maxAgeMs: number; key: string; label: string }> = [
+  { maxAgeMs: 60_000, key: 'time:1m', label: 'Last minute' },
+  { maxAgeMs: 5 * 60_000, key: 'time:5m', label: 'Last 5 minutes' },
+  { maxAgeMs: 60 * 60_000, key: 'time:1h', label: 'Last hour' },
+  { maxAgeMs: 24 * 60 * 60_000, key: 'time:1d', label: 'Today' },
+  { maxAgeMs: Infinity, key: 'time:older', label: 'Older' },
+];
+
+const DURATION_BUCKETS: ReadonlyArray<{ minMs: number; key: string; label: string }> = [
+  { minMs: 1000, key: 'dur:1s', label: '1 s and longer' },
+  { minMs: 100, key: 'dur:100ms', label: '100 ms – 1 s' },
+  { minMs: 10, key: 'dur:10ms', label: '10 – 100 ms' },
+  { minMs: -Infinity, key: 'dur:fast', label: 'Under 10 ms' },
+];
+
+function bucketOf(s: TraceSummary, groupBy: GroupBy, now: number): Bucket {
+  switch (groupBy) {
+    case 'none':
+      return { key: '', label: '', order: 0 };
+    case 'service': {
+      const name = s.rootService || 'unknown_service';
+      return { key: `svc:${name}`, label: name, order: 0 };
+    }
+    case 'time': {
+      // a trace stamped in the future (clock skew between machines) counts as the newest
+      const age = Math.max(0, now - s.startMs);
+      const i = TIME_BUCKETS.findIndex((b) => age < b.maxAgeMs);
+      return { ...TIME_BUCKETS[i], order: i };
+    }
+    case 'duration': {
+      const i = DURATION_BUCKETS.findIndex((b) => s.durationMs >= b.minMs);
+      return { ...DURATION_BUCKETS[i], order: i };
+    }
+  }
+}
+
+export function computeView(traces: Iterable<TraceSummary>, o: ViewOptions): TraceListView {
+  const filter = o.filter ?? EMPTY_FILTER;
+  const useAttrs = filter.attributes.length > 0;
+  const filtering = !isEmptyFilter(filter);
+  let total = 0;
+  const matched: TraceSummary[] = [];
+  for (const s of traces) {
+    total++;
+    if (filtering) {
+      if (!matchesSummary(filter, s)) continue;
+      if (useAttrs && !(o.attributeMatches?.has(s.traceId) ?? false)) continue;
+    }
+    matched.push(s);
+  }
+  matched.sort(comparator(o.sortBy));
+
+  const groups = new Map<string, { bucket: Bucket; traces: TraceSummary[]; errorTraces: number }>();
+  for (const s of matched) {
+    const b = bucketOf(s, o.groupBy, o.now);
+    let g = groups.get(b.key);
+    if (!g) groups.set(b.key, (g = { bucket: b, traces: [], errorTraces: 0 }));
+    g.traces.push(s);
+    if (s.errorCount > 0) g.errorTraces++;
+  }
+  const ordered = [...groups.values()].sort((a, b) =>
+    a.bucket.order - b.bucket.order || a.bucket.label.localeCompare(b.bucket.label));
+  return {
+    total,
+    matched: matched.length,
+    groups: ordered.map((g) => ({
+      key: g.bucket.key,
+      label: g.bucket.label,
+      count: g.traces.length,
+      errorTraces: g.errorTraces,
+      traces: g.traces.slice(0, o.limit),
+      hidden: Math.max(0, g.traces.length - o.limit),
+    })),
+  };
+}
