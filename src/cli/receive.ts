@@ -1,0 +1,20 @@
+// `trace-explorer receive` — the receiver and store without VS Code, in the foreground; never idles out.
+// Prints {"event":"listening","http":…,"grpc":…,"api":…,"token":…} on stdout when ready; logs go to stderr.
+import { RECEIVER_USAGE, UsageError, defaultOptions, parseReceiverArgs } from '../receiver/options';
+import { runReceiverProcess } from '../receiver/runProcess';
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`usage: trace-explorer receive [options]\n\n${RECEIVER_USAGE}\n\n` +
+      'Query API (127.0.0.1:<api>, header "Authorization: Bearer <token>"): GET /api/traces, GET /api/traces/<traceId>, …\n');
+    return 0;
+  }
+  try {
+    const opts = parseReceiverArgs(args, { ...defaultOptions(), idleExitMs: 0 });
+    return await runReceiverProcess(opts);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`trace-explorer receive: ${e.message}\n\n${RECEIVER_USAGE}\n`);
+    return 2;
+  }
+}

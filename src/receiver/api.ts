@@ -1,0 +1,248 @@
+// The query API the editor windows (and the headless CLI's users) talk to: its own loopback port, every
+// request with `Authorization: Bearer <token>`, JSON answers (shapes in src/protocol/api.ts), and the
+// server-sent event stream /api/events. Browser pages are refused outright (any request with an Origin
+// header), and the Host header must name a loopback address, so DNS rebinding cannot reach it either.
+import * as http from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { HealthInfo, ReceiverEvent } from '../protocol/api';
+import type { TraceStore } from '../store/traceStore';
+import { encodePackedTrace } from '../protocol/packedTrace';
+import { OtlpDecodeError } from '../otlp/protoDecode';
+import { decodeTracesJson } from '../otlp/jsonDecode';
+import { BodyError, parseContentEncoding, readBody } from './body';
+import type { ReceiverLog } from './log';
+
+export interface ApiOptions {
+  store: TraceStore;
+  token: string;
+  health: () => HealthInfo;
+  maxBodyBytes: number;
+  log: ReceiverLog;
+  /** called when the number of event-stream clients changes */
+  onClients?: (count: number) => void;
+}
+
+export interface ApiServer {
+  server: http.Server;
+  clients(): number;
+  close(): void;
+}
+
+const ID_RE = /^[0-9a-fA-F]{1,64}$/;
+const SSE_MAX_BUFFER = 16 * 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function json(res: http.ServerResponse, status: number, value: unknown): void {
+  const body = Buffer.from(JSON.stringify(value));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function noContent(res: http.ServerResponse): void {
+  res.writeHead(204, { 'content-length': 0 });
+  res.end();
+}
+
+function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return true; // HTTP/1.0 clients; the token still guards
+  const h = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  return h === '127.0.0.1' || h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+export function createApiServer(o: ApiOptions): ApiServer {
+  const tokenBuf = Buffer.from(o.token, 'utf8');
+  const clients = new Set<http.ServerResponse>();
+  let pending = '';
+  let flushScheduled = false;
+
+  const broadcast = (e: ReceiverEvent) => {
+    if (clients.size === 0) return;
+    pending += `data: ${JSON.stringify(e)}\n\n`;
+    if (flushScheduled) return;
+    flushScheduled = true;
+    // events emitted together (traces + stats + locations of one store flush) go out in one write
+    setImmediate(() => {
+      flushScheduled = false;
+      const chunk = pending;
+      pending = '';
+      for (const c of clients) {
+        if (c.writableLength > SSE_MAX_BUFFER) {
+          o.log.warn('[api] dropping an event-stream client that stopped reading');
+          c.destroy();
+          continue;
+        }
+        c.write(chunk);
+      }
+    });
+  };
+  const unsubscribe = o.store.onChange(broadcast);
+  const heartbeat = setInterval(() => {
+    for (const c of clients) c.write(': ping\n\n');
+  }, 15_000);
+  heartbeat.unref();
+
+  const authorized = (req: http.IncomingMessage): boolean => {
+    const h = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    if (!m) return false;
+    const given = Buffer.from(m[1], 'utf8');
+    return given.length === tokenBuf.length && timingSafeEqual(given, tokenBuf);
+  };
+
+  const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    if (req.headers.origin !== undefined || !isLoopbackHost(req.headers.host)) {
+      throw new HttpError(403, 'the query API does not serve browser pages or non-loopback host names');
+    }
+    if (!authorized(req)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      throw new HttpError(401, 'missing or wrong bearer token (see the receiver state file or its listening line)');
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const method = req.method ?? 'GET';
+    if (parts[0] !== 'api') throw new HttpError(404, `no such route ${url.pathname}`);
+    const [, what, id, sub, subId] = parts;
+    const allow = (...methods: string[]) => {
+      if (!methods.includes(method)) {
+        res.setHeader('allow', methods.join(', '));
+        throw new HttpError(405, `${method} is not allowed on ${url.pathname}`);
+      }
+    };
+    const traceId = (): string => {
+      if (!ID_RE.test(id)) throw new HttpError(400, `bad trace id ${JSON.stringify(id.slice(0, 80))}`);
+      return id.toLowerCase();
+    };
+
+    if (what === 'health' && parts.length === 2) {
+      allow('GET');
+      return json(res, 200, o.health());
+    }
+    if (what === 'events' && parts.length === 2) {
+      allow('GET');
+      return openEvents(req, res);
+    }
+    if (what === 'locations' && parts.length === 2) {
+      allow('GET');
+      const index = o.store.locationIndex;
+      const since = url.searchParams.get('sinceMs');
+      const sinceMs = since === null || since === '' ? undefined : Number(since);
+      if (sinceMs !== undefined && !Number.isFinite(sinceMs)) throw new HttpError(400, `sinceMs must be a number of Unix ms, got ${JSON.stringify(since)}`);
+      const keys = url.searchParams.getAll('key');
+      if (!index) return json(res, 200, { sinceMs: sinceMs ?? null, windowStartMs: null, nowMs: Date.now(), locations: [], droppedLocations: 0 });
+      return json(res, 200, index.query({ sinceMs, keys: keys.length ? keys : undefined, detail: url.searchParams.get('detail') !== '0' }));
+    }
+    if (what === 'import' && parts.length === 2) {
+      allow('POST');
+      const ce = parseContentEncoding(req.headers['content-encoding']);
+      if (!ce) throw new HttpError(415, 'unsupported Content-Encoding: use gzip, deflate or none');
+      const body = await readBody(req, ce, o.maxBodyBytes, 60_000);
+      const kind = url.searchParams.get('source') === 'otlp' ? 'otlp' : 'file';
+      const name = url.searchParams.get('name') ?? undefined;
+      const batch = decodeTracesJson(body, o.store.epoch);
+      const r = o.store.addSpans(batch.spans, { kind, name });
+      return json(res, 200, { traceIds: r.traceIds, spans: r.added, duplicates: r.duplicates, rejected: batch.rejected, rejectReasons: batch.rejectReasons });
+    }
+    if (what === 'traces') {
+      if (parts.length === 2) {
+        allow('GET', 'DELETE');
+        if (method === 'DELETE') {
+          o.store.clear();
+          return noContent(res);
+        }
+        return json(res, 200, o.store.summaries());
+      }
+      const tid = traceId();
+      if (parts.length === 3) {
+        allow('GET', 'DELETE');
+        if (method === 'DELETE') {
+          if (!o.store.remove(tid)) throw new HttpError(404, `trace ${tid} is not held`);
+          return noContent(res);
+        }
+        const t = o.store.toOtlp(tid);
+        if (!t) throw new HttpError(404, `trace ${tid} is not held (never received, evicted or removed)`);
+        return json(res, 200, t);
+      }
+      if (parts.length === 4 && sub === 'packed') {
+        allow('GET');
+        const spans = o.store.spans(tid);
+        if (!spans) throw new HttpError(404, `trace ${tid} is not held (never received, evicted or removed)`);
+        const bytes = encodePackedTrace(spans, o.store.epoch);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
+        res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        return;
+      }
+      if (parts.length === 4 && sub === 'pin') {
+        allow('POST');
+        const body = await readBody(req, 'identity', 64 * 1024, 10_000);
+        let pinned: unknown;
+        try {
+          pinned = (JSON.parse(body.toString('utf8') || '{}') as { pinned?: unknown }).pinned;
+        } catch {
+          throw new HttpError(400, 'body must be JSON {"pinned": true|false}');
+        }
+        if (typeof pinned !== 'boolean') throw new HttpError(400, 'body must be JSON {"pinned": true|false}');
+        if (!o.store.pin(tid, pinned)) throw new HttpError(404, `trace ${tid} is not held`);
+        return noContent(res);
+      }
+      if (parts.length === 5 && sub === 'spans') {
+        allow('GET');
+        if (!ID_RE.test(subId)) throw new HttpError(400, `bad span id ${JSON.stringify(subId.slice(0, 80))}`);
+        const d = o.store.spanDetail(tid, subId.toLowerCase());
+        if (!d) throw new HttpError(404, `span ${subId} of trace ${tid} is not held`);
+        return json(res, 200, d);
+      }
+    }
+    throw new HttpError(404, `no such route ${method} ${url.pathname}`);
+  };
+
+  const openEvents = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    req.socket.setNoDelay(true);
+    req.socket.setTimeout(0);
+    res.write(`data: ${JSON.stringify({ type: 'hello', health: o.health() } satisfies ReceiverEvent)}\n\n`);
+    clients.add(res);
+    o.onClients?.(clients.size);
+    const gone = () => {
+      if (!clients.delete(res)) return;
+      o.onClients?.(clients.size);
+    };
+    res.on('close', gone);
+    req.on('error', gone);
+  };
+
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    route(req, res).catch((e: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (e instanceof HttpError) return json(res, e.status, { error: e.message });
+      if (e instanceof BodyError) return json(res, e.status, { error: e.message });
+      if (e instanceof OtlpDecodeError) return json(res, 400, { error: e.message });
+      o.log.warn(`[api] internal error on ${req.method} ${req.url}: ${(e as Error)?.stack ?? e}`);
+      json(res, 500, { error: `internal receiver error: ${(e as Error)?.message ?? e}` });
+    });
+  });
+  // the event stream lives long; requests do not
+  server.requestTimeout = 0;
+  server.headersTimeout = 20_000;
+
+  return {
+    server,
+    clients: () => clients.size,
+    close: () => {
+      unsubscribe();
+      clearInterval(heartbeat);
+      for (const c of clients) c.end();
+      clients.clear();
+    },
+  };
+}

@@ -1,0 +1,171 @@
+// The receiver: OTLP/HTTP + OTLP/gRPC servers feeding one TraceStore (with its LocationIndex), and the
+// query API on its own loopback port. A port that cannot be bound is not fatal: it is reported in the
+// listening line and in health, and everything else keeps running. Used by dist/receiver.js (main.ts),
+// `trace-explorer receive` (src/cli/receive.ts) and the tests.
+import * as http from 'node:http';
+import type * as http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { HealthInfo, PortState } from '../protocol/api';
+import { TraceStore } from '../store/traceStore';
+import { LocationIndex } from '../stats/locationIndex';
+import { createApiServer, type ApiServer } from './api';
+import { OriginPolicy } from './cors';
+import { type IngestCounters, newCounters } from './ingest';
+import { type ReceiverLog, silentLog } from './log';
+import { createOtlpGrpcServer } from './otlpGrpc';
+import { createOtlpHttpServer } from './otlpHttp';
+import type { ReceiverOptions } from './options';
+import { productVersion } from './version';
+
+export interface ListeningLine {
+  event: 'listening';
+  http: number | null;
+  grpc: number | null;
+  api: number;
+  token: string;
+  pid: number;
+  host: string;
+  version: string;
+  errors?: { http?: string; grpc?: string };
+}
+
+export interface RunningReceiver {
+  readonly store: TraceStore;
+  readonly token: string;
+  readonly apiPort: number;
+  readonly http: PortState;
+  readonly grpc: PortState;
+  readonly counters: IngestCounters;
+  health(): HealthInfo;
+  listeningLine(): ListeningLine;
+  /** event-stream clients connected now */
+  clients(): number;
+  close(): Promise<void>;
+}
+
+export interface ReceiverHooks {
+  log?: ReceiverLog;
+  onClients?: (count: number) => void;
+}
+
+function describeListenError(e: NodeJS.ErrnoException, host: string, port: number): string {
+  const where = `${host}:${port}`;
+  if (e.code === 'EADDRINUSE') return `EADDRINUSE: ${where} is already in use (another collector, Jaeger or receiver?)`;
+  if (e.code === 'EACCES') return `EACCES: no permission to listen on ${where}`;
+  if (e.code === 'EADDRNOTAVAIL') return `EADDRNOTAVAIL: ${host} is not an address of this machine`;
+  return `${e.code ?? 'ERROR'}: cannot listen on ${where}: ${e.message}`;
+}
+
+function listen(server: http.Server | http2.Http2Server, host: string, port: number): Promise<PortState> {
+  return new Promise((resolve) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.removeListener('listening', onListening);
+      resolve({ port, listening: false, error: describeListenError(e, host, port) });
+    };
+    const onListening = () => {
+      server.removeListener('error', onError);
+      resolve({ port: (server.address() as AddressInfo).port, listening: true });
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function closeServer(server: http.Server | http2.Http2Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    (server as http.Server).closeAllConnections?.();
+  });
+}
+
+export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks = {}): Promise<RunningReceiver> {
+  const log = hooks.log ?? silentLog;
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const index = new LocationIndex();
+  const store = new TraceStore({ maxSpans: opts.maxSpans, maxBytes: opts.maxBytes, locationIndex: index });
+  const counters = newCounters();
+  const startedAt = Date.now();
+  const version = productVersion();
+
+  const httpServer = createOtlpHttpServer({ store, origins: new OriginPolicy(opts.cors), maxBodyBytes: opts.maxBody, counters, log });
+  const grpcServer = createOtlpGrpcServer({ store, maxBodyBytes: opts.maxBody, counters, log });
+  let api: ApiServer | undefined;
+  let httpState: PortState = { port: opts.httpPort, listening: false };
+  let grpcState: PortState = { port: opts.grpcPort, listening: false };
+  let apiPort = 0;
+
+  const health = (): HealthInfo => {
+    const s = store.stats();
+    return {
+      version,
+      pid: process.pid,
+      host: opts.host,
+      http: httpState,
+      grpc: grpcState,
+      api: apiPort,
+      spans: s.spans,
+      traces: s.traces,
+      logs: s.logs,
+      maxSpans: s.maxSpans,
+      maxBytes: s.maxBytes,
+      approxBytes: s.approxBytes,
+      evictedTraces: s.evictedTraces,
+      evicting: s.evicting,
+      startedAt,
+      clients: api ? api.clients() : 0,
+    };
+  };
+
+  api = createApiServer({ store, token, health, maxBodyBytes: Math.max(opts.maxBody, 64 * 1024 * 1024), log, onClients: hooks.onClients });
+  const apiState = await listen(api.server, '127.0.0.1', opts.apiPort);
+  if (!apiState.listening) {
+    api.close();
+    store.dispose();
+    throw new Error(`query API: ${apiState.error}`);
+  }
+  apiPort = apiState.port;
+  [httpState, grpcState] = await Promise.all([listen(httpServer, opts.host, opts.httpPort), listen(grpcServer, opts.host, opts.grpcPort)]);
+  if (!httpState.listening) log.warn(`[otlp/http] ${httpState.error}`);
+  if (!grpcState.listening) log.warn(`[otlp/grpc] ${grpcState.error}`);
+
+  return {
+    store,
+    token,
+    apiPort,
+    counters,
+    get http() {
+      return httpState;
+    },
+    get grpc() {
+      return grpcState;
+    },
+    health,
+    clients: () => api!.clients(),
+    listeningLine: () => {
+      const line: ListeningLine = {
+        event: 'listening',
+        http: httpState.listening ? httpState.port : null,
+        grpc: grpcState.listening ? grpcState.port : null,
+        api: apiPort,
+        token,
+        pid: process.pid,
+        host: opts.host,
+        version,
+      };
+      if (!httpState.listening || !grpcState.listening) {
+        line.errors = {};
+        if (!httpState.listening) line.errors.http = httpState.error;
+        if (!grpcState.listening) line.errors.grpc = grpcState.error;
+      }
+      return line;
+    },
+    close: async () => {
+      api!.close();
+      await Promise.all([closeServer(httpServer), closeServer(grpcServer), closeServer(api!.server)]);
+      store.dispose();
+    },
+  };
+}

@@ -1,0 +1,508 @@
+// The trace store: spans assembled into traces whatever their arrival order, per-trace summaries kept
+// current, indexes by trace and service, logs linked to spans, and the location hook (every span goes
+// through locationSignal → LocationIndex at ingest). Bounded by span count and approximate memory:
+// whole oldest unpinned traces go first, and a 'stats' event with `evicting: true` tells the windows.
+//
+// Duplicate span ids (documented rule): an exact re-send — same span id, start, end and name as a span
+// already in the trace — is dropped (exporters retry after timeouts). A different span with an id already
+// present is kept; buildTree marks it Duplicate and children attach to the first one received.
+//
+// Events are coalesced: changes are collected and emitted at most every `eventIntervalMs` (default 100 ms)
+// as one 'traces' event (summaries of every trace that changed, ids of every trace removed), one 'stats'
+// event and, when the location index changed, one 'locations' event. `flush()` emits at once.
+import type { LogRecord, Span } from '../model/span';
+import { EpochNs } from '../model/time';
+import type { OtlpTracesData } from '../model/otlpJson';
+import type { ReceiverEvent, SpanDetail, TraceSummary } from '../protocol/api';
+import { locationSignal, type RawLocation } from '../source/signal';
+import type { LocationIndex } from '../stats/locationIndex';
+import { logToOtlp, resourceToOtlp, scopeToOtlp, spanToOtlp, spansToOtlp } from '../otlp/toOtlpJson';
+import { TreeFlag, buildTree } from './tree';
+import { estimateLogBytes, estimateSpanBytes } from './sizeEstimate';
+
+export const DEFAULT_MAX_SPANS = 1_000_000;
+export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
+/** log records without a trace id are kept in a ring of this many */
+export const MAX_UNLINKED_LOGS = 10_000;
+/** traces up to this many spans find duplicates by scanning; bigger ones keep an id map */
+const SCAN_LIMIT = 32;
+const TRACE_OVERHEAD_BYTES = 400;
+
+export interface TraceStoreOptions {
+  maxSpans?: number;
+  maxBytes?: number;
+  epoch?: EpochNs;
+  locationIndex?: LocationIndex;
+  /** coalescing interval of change events (ms); default 100 */
+  eventIntervalMs?: number;
+}
+
+export interface SpanSource {
+  kind: 'otlp' | 'file';
+  name?: string;
+}
+
+export interface AddResult {
+  /** spans stored */
+  added: number;
+  /** exact re-sends dropped by the duplicate rule */
+  duplicates: number;
+  /** traces that received spans, in first-seen order */
+  traceIds: string[];
+}
+
+export interface StoreStats {
+  spans: number;
+  traces: number;
+  logs: number;
+  approxBytes: number;
+  maxSpans: number;
+  maxBytes: number;
+  evictedTraces: number;
+  evicting: boolean;
+}
+
+class TraceEntry {
+  spans: Span[] = [];
+  /** spanId → first span with it; only for traces above SCAN_LIMIT spans */
+  ids: Map<string, Span> | null = null;
+  logs: LogRecord[] | null = null;
+  pinned = false;
+  bytes = TRACE_OVERHEAD_BYTES;
+  minStart = Infinity;
+  maxEnd = -Infinity;
+  errorCount = 0;
+  services: string[] = [];
+  /** index of the span used as root for the summary (-1 none) */
+  root = -1;
+  summary: TraceSummary | null = null;
+  constructor(
+    readonly traceId: string,
+    readonly source: 'otlp' | 'file',
+    readonly sourceName: string | undefined,
+  ) {}
+
+  find(spanId: string): Span | undefined {
+    if (this.ids) return this.ids.get(spanId);
+    const spans = this.spans;
+    for (let i = 0; i < spans.length; i++) if (spans[i].spanId === spanId) return spans[i];
+    return undefined;
+  }
+}
+
+export class TraceStore {
+  readonly epoch: EpochNs;
+  readonly maxSpans: number;
+  readonly maxBytes: number;
+  private readonly index: LocationIndex | undefined;
+  private readonly eventIntervalMs: number;
+  /** Map order = arrival order of each trace's first span (or log): eviction goes front to back */
+  private readonly traces = new Map<string, TraceEntry>();
+  private readonly byService = new Map<string, Set<TraceEntry>>();
+  private unlinkedLogs: LogRecord[] = [];
+  private unlinkedNext = 0;
+  private spanCount = 0;
+  private logCount = 0;
+  private bytes = 0;
+  private evicted = 0;
+  private evictingNow = false;
+  private readonly listeners = new Set<(e: ReceiverEvent) => void>();
+  private pendingUpserts = new Set<TraceEntry>();
+  private pendingRemoved = new Set<string>();
+  private statsDirty = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: TraceStoreOptions = {}) {
+    this.epoch = options.epoch ?? EpochNs.now();
+    this.maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.index = options.locationIndex;
+    this.eventIntervalMs = options.eventIntervalMs ?? 100;
+  }
+
+  get locationIndex(): LocationIndex | undefined {
+    return this.index;
+  }
+
+  /** Adds decoded spans (their times must be offsets from this store's epoch). */
+  addSpans(spans: Span[], source: SpanSource = { kind: 'otlp' }): AddResult {
+    const result: AddResult = { added: 0, duplicates: 0, traceIds: [] };
+    let last: TraceEntry | undefined;
+    const touched = new Set<TraceEntry>();
+    for (let i = 0; i < spans.length; i++) {
+      const s = spans[i];
+      let e = last !== undefined && last.traceId === s.traceId ? last : this.traces.get(s.traceId);
+      if (!e) {
+        e = new TraceEntry(s.traceId, source.kind, source.name);
+        this.traces.set(s.traceId, e);
+        this.bytes += e.bytes;
+      }
+      last = e;
+      s.traceId = e.traceId; // one string instance per trace
+      const prev = e.find(s.spanId);
+      if (prev && prev.start === s.start && prev.end === s.end && prev.name === s.name) {
+        result.duplicates++;
+        continue;
+      }
+      if (!touched.has(e)) {
+        touched.add(e);
+        result.traceIds.push(e.traceId);
+      }
+      this.addToEntry(e, s, prev === undefined);
+      result.added++;
+      if (this.index) {
+        const loc = this.locate(s, e);
+        if (loc) this.index.record(s, loc, this.epoch);
+      }
+    }
+    for (const e of touched) this.markChanged(e);
+    this.evictIfNeeded(touched);
+    return result;
+  }
+
+  private addToEntry(e: TraceEntry, s: Span, firstWithId: boolean): void {
+    const idx = e.spans.length;
+    e.spans.push(s);
+    if (firstWithId) {
+      if (e.ids) e.ids.set(s.spanId, s);
+      else if (e.spans.length > SCAN_LIMIT) {
+        e.ids = new Map();
+        for (const x of e.spans) if (!e.ids.has(x.spanId)) e.ids.set(x.spanId, x);
+      }
+    }
+    if (s.start < e.minStart) e.minStart = s.start;
+    if (s.end > e.maxEnd) e.maxEnd = s.end;
+    if (s.statusCode === 2) e.errorCount++;
+    const svc = s.resource.serviceName;
+    if (!e.services.includes(svc)) {
+      e.services.push(svc);
+      let set = this.byService.get(svc);
+      if (!set) this.byService.set(svc, (set = new Set()));
+      set.add(e);
+    }
+    // root for the summary: the earliest span without a parent; failing that, the earliest span
+    const r = e.root === -1 ? undefined : e.spans[e.root];
+    if (!r) e.root = idx;
+    else {
+      const sRoot = s.parentSpanId === '';
+      const rRoot = r.parentSpanId === '';
+      if ((sRoot && !rRoot) || (sRoot === rRoot && s.start < r.start)) e.root = idx;
+    }
+    const b = estimateSpanBytes(s) + (e.ids ? 64 : 0);
+    e.bytes += b;
+    this.bytes += b;
+    this.spanCount++;
+  }
+
+  /** the location of a span as the index records it (the same rule at record and at forget time) */
+  private locate(s: Span, e: TraceEntry): RawLocation | null {
+    const loc = locationSignal(s);
+    if (loc || !e.logs) return loc;
+    const logs = logsOf(e, s.spanId);
+    return logs.length ? locationSignal(s, logs) : null;
+  }
+
+  addLogs(logs: LogRecord[]): void {
+    const touched = new Set<TraceEntry>();
+    // spans that gain logs: a span with no location of its own may get one from its logs
+    const relocate = this.index ? new Map<Span, LogRecord[]>() : undefined;
+    for (const l of logs) {
+      const b = estimateLogBytes(l);
+      this.bytes += b;
+      this.logCount++;
+      if (!l.traceId) {
+        if (this.unlinkedLogs.length < MAX_UNLINKED_LOGS) this.unlinkedLogs.push(l);
+        else {
+          const old = this.unlinkedLogs[this.unlinkedNext];
+          this.bytes -= estimateLogBytes(old);
+          this.logCount--;
+          this.unlinkedLogs[this.unlinkedNext] = l;
+          this.unlinkedNext = (this.unlinkedNext + 1) % MAX_UNLINKED_LOGS;
+        }
+        continue;
+      }
+      let e = this.traces.get(l.traceId);
+      if (!e) {
+        e = new TraceEntry(l.traceId, 'otlp', undefined);
+        this.traces.set(l.traceId, e);
+        this.bytes += e.bytes;
+      }
+      l.traceId = e.traceId;
+      e.bytes += b;
+      if (relocate && l.spanId) {
+        const s = e.find(l.spanId);
+        if (s && !relocate.has(s)) relocate.set(s, logsOf(e, l.spanId));
+      }
+      (e.logs ??= []).push(l);
+      touched.add(e);
+    }
+    if (relocate && this.index) {
+      for (const [s, before] of relocate) {
+        if (locationSignal(s)) continue; // located by its own attributes: already recorded
+        if (before.length && locationSignal(s, before)) continue; // recorded when earlier logs came
+        const loc = locationSignal(s, logsOf(this.traces.get(s.traceId)!, s.spanId));
+        if (loc) this.index.record(s, loc, this.epoch);
+      }
+    }
+    for (const e of touched) if (e.spans.length) this.markChanged(e);
+    this.statsDirty = true;
+    this.schedule();
+    this.evictIfNeeded(touched);
+  }
+
+  /** Trace summaries, newest (by start time) first. */
+  summaries(): TraceSummary[] {
+    const out: TraceSummary[] = [];
+    for (const e of this.traces.values()) if (e.spans.length) out.push(this.summaryOf(e));
+    out.sort((a, b) => b.startMs - a.startMs || (a.traceId < b.traceId ? -1 : 1));
+    return out;
+  }
+
+  summary(traceId: string): TraceSummary | undefined {
+    const e = this.traces.get(traceId);
+    return e && e.spans.length ? this.summaryOf(e) : undefined;
+  }
+
+  /** All stored spans of a trace in arrival order (the store's own array: do not modify). */
+  spans(traceId: string): Span[] | undefined {
+    const e = this.traces.get(traceId);
+    return e && e.spans.length ? e.spans : undefined;
+  }
+
+  /** Trace ids holding spans of a service (index by service). */
+  traceIdsForService(service: string): string[] {
+    const set = this.byService.get(service);
+    return set ? [...set].filter((e) => e.spans.length).map((e) => e.traceId) : [];
+  }
+
+  services(): string[] {
+    return [...this.byService.keys()].sort();
+  }
+
+  logsForSpan(traceId: string, spanId: string): LogRecord[] {
+    const e = this.traces.get(traceId);
+    return e ? logsOf(e, spanId) : [];
+  }
+
+  toOtlp(traceId: string): OtlpTracesData | undefined {
+    const spans = this.spans(traceId);
+    return spans ? spansToOtlp(spans, this.epoch) : undefined;
+  }
+
+  spanDetail(traceId: string, spanId: string): SpanDetail | undefined {
+    const e = this.traces.get(traceId);
+    const s = e?.find(spanId);
+    if (!e || !s) return undefined;
+    return {
+      traceId: e.traceId,
+      spanId: s.spanId,
+      serviceName: s.resource.serviceName,
+      span: spanToOtlp(s, this.epoch),
+      resource: resourceToOtlp(s.resource),
+      scope: scopeToOtlp(s.scope),
+      logs: logsOf(e, spanId).map((l) => logToOtlp(l, this.epoch)),
+    };
+  }
+
+  /** Pinned traces are never evicted. Returns false when the trace is not held. */
+  pin(traceId: string, pinned: boolean): boolean {
+    const e = this.traces.get(traceId);
+    if (!e || !e.spans.length) return false;
+    if (e.pinned !== pinned) {
+      e.pinned = pinned;
+      this.markChanged(e);
+    }
+    return true;
+  }
+
+  remove(traceId: string): boolean {
+    const e = this.traces.get(traceId);
+    if (!e) return false;
+    this.drop(e);
+    this.statsDirty = true;
+    this.schedule();
+    return true;
+  }
+
+  clear(): void {
+    this.traces.clear();
+    this.byService.clear();
+    this.unlinkedLogs = [];
+    this.unlinkedNext = 0;
+    this.spanCount = 0;
+    this.logCount = 0;
+    this.bytes = 0;
+    this.evicted = 0;
+    this.evictingNow = false;
+    this.index?.clear();
+    this.index?.takeChangedKeys();
+    this.pendingUpserts.clear();
+    this.pendingRemoved.clear();
+    this.emit({ type: 'cleared' });
+    this.statsDirty = true;
+    this.schedule();
+  }
+
+  stats(): StoreStats {
+    return {
+      spans: this.spanCount,
+      traces: this.traceCount(),
+      logs: this.logCount,
+      approxBytes: this.bytes,
+      maxSpans: this.maxSpans,
+      maxBytes: this.maxBytes,
+      evictedTraces: this.evicted,
+      evicting: this.evictingNow,
+    };
+  }
+
+  /** Subscribes to change events; returns the unsubscribe function. */
+  onChange(fn: (e: ReceiverEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Emits the pending change events now. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const upserts = this.pendingUpserts;
+    const removed = this.pendingRemoved;
+    this.pendingUpserts = new Set();
+    this.pendingRemoved = new Set();
+    const keys = this.index ? this.index.takeChangedKeys() : [];
+    if (this.listeners.size === 0) {
+      this.statsDirty = false;
+      return;
+    }
+    if (upserts.size || removed.size) {
+      const upserted: TraceSummary[] = [];
+      for (const e of upserts) if (e.spans.length && this.traces.get(e.traceId) === e) upserted.push(this.summaryOf(e));
+      this.emit({ type: 'traces', upserted, removed: [...removed] });
+    }
+    if (this.statsDirty) {
+      this.statsDirty = false;
+      const s = this.stats();
+      this.emit({ type: 'stats', spans: s.spans, traces: s.traces, logs: s.logs, evicting: s.evicting, evictedTraces: s.evictedTraces });
+    }
+    if (keys.length) this.emit({ type: 'locations', keys });
+  }
+
+  /** Stops the event timer (pending events are dropped). */
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.listeners.clear();
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------
+
+  private traceCount(): number {
+    let n = 0;
+    for (const e of this.traces.values()) if (e.spans.length) n++;
+    return n;
+  }
+
+  private emit(e: ReceiverEvent): void {
+    for (const fn of this.listeners) {
+      try {
+        fn(e);
+      } catch {
+        // a listener's failure must not break ingest or the other listeners
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, this.eventIntervalMs);
+    this.timer.unref?.();
+  }
+
+  private markChanged(e: TraceEntry): void {
+    e.summary = null;
+    this.pendingUpserts.add(e);
+    this.statsDirty = true;
+    this.schedule();
+  }
+
+  private summaryOf(e: TraceEntry): TraceSummary {
+    if (e.summary) return e.summary;
+    const root = e.spans[e.root];
+    const tree = buildTree(e.spans);
+    let broken = 0;
+    const bad = TreeFlag.Orphan | TreeFlag.SelfParent | TreeFlag.Cycle;
+    for (let i = 0; i < tree.flags.length; i++) if (tree.flags[i] & bad) broken++;
+    const durNs = Math.max(0, e.maxEnd - e.minStart);
+    const s: TraceSummary = {
+      traceId: e.traceId,
+      rootName: root.name,
+      rootService: root.resource.serviceName,
+      services: [...e.services],
+      spanCount: e.spans.length,
+      errorCount: e.errorCount,
+      startTimeUnixNano: this.epoch.toDecimal(e.minStart),
+      durationNano: String(durNs),
+      startMs: this.epoch.toUnixMs(e.minStart),
+      durationMs: durNs / 1e6,
+      pinned: e.pinned,
+      source: e.source,
+      brokenParents: broken,
+    };
+    if (e.sourceName !== undefined) s.sourceName = e.sourceName;
+    e.summary = s;
+    return s;
+  }
+
+  private drop(e: TraceEntry): void {
+    this.traces.delete(e.traceId);
+    for (const svc of e.services) {
+      const set = this.byService.get(svc);
+      if (set) {
+        set.delete(e);
+        if (set.size === 0) this.byService.delete(svc);
+      }
+    }
+    if (this.index) {
+      for (const s of e.spans) {
+        const loc = this.locate(s, e);
+        if (loc) this.index.forget(s, loc, this.epoch);
+      }
+    }
+    this.spanCount -= e.spans.length;
+    this.logCount -= e.logs ? e.logs.length : 0;
+    this.bytes -= e.bytes;
+    this.pendingUpserts.delete(e);
+    if (e.spans.length) this.pendingRemoved.add(e.traceId);
+  }
+
+  /** Drops whole traces, oldest first, pinned ones never, until both caps hold. */
+  private evictIfNeeded(justTouched: Set<TraceEntry>): void {
+    if (this.spanCount <= this.maxSpans && this.bytes <= this.maxBytes) return;
+    // First pass spares the traces this batch touched (an app's newest trace should not vanish as it
+    // arrives); the second takes them too if a single batch alone is over the caps.
+    for (const spare of [true, false]) {
+      for (const e of this.traces.values()) {
+        if (this.spanCount <= this.maxSpans && this.bytes <= this.maxBytes) break;
+        if (e.pinned || (spare && justTouched.has(e))) continue;
+        this.drop(e);
+        if (e.spans.length) this.evicted++;
+        if (!this.evictingNow) this.evictingNow = true;
+      }
+    }
+    this.statsDirty = true;
+    this.schedule();
+  }
+}
+
+function logsOf(e: TraceEntry, spanId: string): LogRecord[] {
+  if (!e.logs) return [];
+  const out: LogRecord[] = [];
+  for (const l of e.logs) if (l.spanId === spanId) out.push(l);
+  return out;
+}
