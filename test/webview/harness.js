@@ -1,0 +1,105 @@
+// A stand-in for the VS Code webview host: theme variables (?theme=light|dark|hc), and a fake
+// acquireVsCodeApi that answers the waterfall protocol (src/protocol/waterfall.ts) from the harness server.
+// Everything the webview sends is recorded in window.__hostLog for the tests.
+(function () {
+  const params = new URLSearchParams(location.search);
+  const trace = params.get('trace') || 'sample';
+  const theme = params.get('theme') || 'dark';
+  const THEMES = {
+    dark: {
+      'font-family': 'system-ui, "Liberation Sans", sans-serif', 'font-size': '13px', 'editor-font-family': '"Liberation Mono", monospace',
+      'foreground': '#cccccc', 'descriptionForeground': '#9d9d9d', 'editor-background': '#1f1f1f', 'sideBar-background': '#181818',
+      'editorWidget-background': '#202020', 'panel-border': '#2b2b2b', 'focusBorder': '#0078d4', 'errorForeground': '#f85149',
+      'editorWarning-foreground': '#cca700', 'list-hoverBackground': '#2a2d2e', 'list-activeSelectionBackground': '#04395e',
+      'list-activeSelectionForeground': '#ffffff', 'button-background': '#0078d4', 'button-foreground': '#ffffff',
+      'button-hoverBackground': '#026ec1', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc',
+      'button-secondaryHoverBackground': '#3c3c3c', 'input-background': '#313131', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c',
+      'input-placeholderForeground': '#989898', 'dropdown-background': '#313131', 'dropdown-foreground': '#cccccc', 'dropdown-border': '#3c3c3c',
+      'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'textLink-foreground': '#4daafc', 'textLink-activeForeground': '#4daafc',
+      'editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)', 'editor-findMatchBackground': '#9e6a03',
+      'editor-selectionBackground': '#264f78', 'toolbar-hoverBackground': 'rgba(90, 93, 94, 0.31)', 'textCodeBlock-background': '#2b2b2b',
+      'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-errorBorder': '#be1100', 'tree-indentGuidesStroke': '#585858',
+      'charts-red': '#f14c4c', 'charts-blue': '#3794ff', 'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-green': '#89d185',
+      'charts-purple': '#b180d7', 'icon-foreground': '#cccccc', 'checkbox-background': '#313131',
+    },
+    light: {
+      'font-family': 'system-ui, "Liberation Sans", sans-serif', 'font-size': '13px', 'editor-font-family': '"Liberation Mono", monospace',
+      'foreground': '#3b3b3b', 'descriptionForeground': '#717171', 'editor-background': '#ffffff', 'sideBar-background': '#f8f8f8',
+      'editorWidget-background': '#f8f8f8', 'panel-border': '#e5e5e5', 'focusBorder': '#005fb8', 'errorForeground': '#c72e0f',
+      'editorWarning-foreground': '#bf8803', 'list-hoverBackground': '#f2f2f2', 'list-activeSelectionBackground': '#e8e8e8',
+      'list-activeSelectionForeground': '#000000', 'button-background': '#005fb8', 'button-foreground': '#ffffff',
+      'button-hoverBackground': '#0258a8', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b',
+      'button-secondaryHoverBackground': '#cccccc', 'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-border': '#cecece',
+      'input-placeholderForeground': '#767676', 'dropdown-background': '#ffffff', 'dropdown-foreground': '#3b3b3b', 'dropdown-border': '#cecece',
+      'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b', 'textLink-foreground': '#005fb8', 'textLink-activeForeground': '#005fb8',
+      'editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)', 'editor-findMatchBackground': '#a8ac94',
+      'editor-selectionBackground': '#add6ff', 'toolbar-hoverBackground': 'rgba(184, 184, 184, 0.31)', 'textCodeBlock-background': '#f2f2f2',
+      'inputValidation-errorBackground': '#f2dede', 'inputValidation-errorBorder': '#be1100', 'tree-indentGuidesStroke': '#a9a9a9',
+      'charts-red': '#e51400', 'charts-blue': '#1a85ff', 'charts-yellow': '#bf8803', 'charts-orange': '#d18616', 'charts-green': '#388a34',
+      'charts-purple': '#652d90', 'icon-foreground': '#3b3b3b', 'checkbox-background': '#f8f8f8',
+    },
+    hc: {
+      'font-family': 'system-ui, "Liberation Sans", sans-serif', 'font-size': '13px', 'editor-font-family': '"Liberation Mono", monospace',
+      'foreground': '#ffffff', 'descriptionForeground': '#ffffff', 'editor-background': '#000000', 'sideBar-background': '#000000',
+      'editorWidget-background': '#0c141f', 'panel-border': '#6fc3df', 'focusBorder': '#f38518', 'errorForeground': '#f48771',
+      'editorWarning-foreground': '#ffd700', 'list-hoverBackground': 'transparent', 'list-activeSelectionBackground': 'transparent',
+      'list-activeSelectionForeground': '#ffffff', 'button-background': 'transparent', 'button-foreground': '#ffffff', 'button-border': '#6fc3df',
+      'button-secondaryBackground': 'transparent', 'button-secondaryForeground': '#ffffff', 'input-background': '#000000',
+      'input-foreground': '#ffffff', 'input-border': '#6fc3df', 'dropdown-background': '#000000', 'dropdown-foreground': '#ffffff',
+      'dropdown-border': '#6fc3df', 'badge-background': '#000000', 'badge-foreground': '#ffffff', 'textLink-foreground': '#21a6ff',
+      'textLink-activeForeground': '#21a6ff', 'editor-findMatchHighlightBackground': 'transparent', 'editor-findMatchHighlightBorder': '#f38518',
+      'editor-findMatchBorder': '#f38518', 'contrastBorder': '#6fc3df', 'contrastActiveBorder': '#f38518', 'textCodeBlock-background': '#000000',
+      'inputValidation-errorBackground': '#000000', 'inputValidation-errorBorder': '#f48771', 'tree-indentGuidesStroke': '#a9a9a9',
+      'charts-red': '#f48771', 'charts-blue': '#3794ff', 'charts-yellow': '#ffd700', 'charts-orange': '#d18616', 'charts-green': '#89d185',
+      'charts-purple': '#b180d7', 'icon-foreground': '#ffffff', 'editor-selectionBackground': '#ffffff',
+    },
+  };
+  const vars = THEMES[theme] || THEMES.dark;
+  for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(`--vscode-${k}`, v);
+  document.body.className = theme === 'light' ? 'vscode-light' : theme === 'hc' ? 'vscode-high-contrast' : 'vscode-dark';
+
+  window.__hostLog = [];
+  window.__timing = {};
+  let state = null;
+  let traceId = '';
+  const send = (msg, transfer) => window.postMessage(msg, '*', transfer || []);
+
+  async function sendTrace(name, update, focusSpanId) {
+    const res = await fetch(`/packed?trace=${encodeURIComponent(name)}`);
+    if (!res.ok) {
+      send({ type: 'notification', method: 'status', params: { traceId: name, state: 'missing' } });
+      return;
+    }
+    traceId = res.headers.get('x-trace-id') || name;
+    const buf = await res.arrayBuffer();
+    window.__timing.received = performance.now();
+    window.__timing.bytes = buf.byteLength;
+    send({ type: 'notification', method: 'trace', params: { traceId, packed: buf, update: !!update, focusSpanId } }, [buf]);
+  }
+  window.__sendTrace = sendTrace;
+  window.__currentTrace = trace;
+
+  async function handle(msg) {
+    if (msg.type === 'command' && msg.method === 'ready') {
+      window.__timing.requestStart = performance.now();
+      await sendTrace(window.__currentTrace, false, params.get('focus') || undefined);
+    } else if (msg.type === 'request' && msg.method === 'spanDetail') {
+      const res = await fetch(`/detail?trace=${encodeURIComponent(window.__currentTrace)}&span=${encodeURIComponent(msg.params.spanId)}`);
+      const body = await res.json();
+      send(res.ok ? { type: 'response', id: msg.id, result: body } : { type: 'response', id: msg.id, error: body.error || `HTTP ${res.status}` });
+    }
+  }
+
+  window.acquireVsCodeApi = function () {
+    return {
+      postMessage(msg) {
+        window.__hostLog.push(JSON.parse(JSON.stringify(msg)));
+        handle(msg);
+      },
+      getState: () => state,
+      setState: (s) => { state = s; },
+    };
+  };
+  // hostile markup must never run: a successful alert or onerror would set this
+  window.alert = () => { window.__alerted = true; };
+})();

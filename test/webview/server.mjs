@@ -1,0 +1,79 @@
+// A tiny local server for the webview harness: serves test/webview/harness.html, the built webview bundle
+// and, in place of the extension host + receiver, the packed trace (encoded on each request, as the
+// receiver does) and span details (from a real TraceStore).
+import http from 'node:http';
+import { readFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { epoch } from './traces.mjs';
+
+const require = createRequire(import.meta.url);
+const { encodePackedTrace } = require('../../out/src/protocol/packedTrace.js');
+const { TraceStore } = require('../../out/src/store/traceStore.js');
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
+
+/**
+ * startHarnessServer({ bundleDir }) → { url, addTrace(name, {spans, logs}), close() }
+ * `bundleDir` holds webview.js/webview.css (default dist/).
+ */
+export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}) {
+  const traces = new Map(); // name → { spans, traceId }
+  const store = new TraceStore({ maxSpans: 2_000_000, maxBytes: 4e9, epoch, eventIntervalMs: 1000 });
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url, 'http://x');
+    try {
+      if (u.pathname === '/' || u.pathname === '/harness.html') return file(res, join(here, 'harness.html'));
+      if (u.pathname === '/harness.js') return file(res, join(here, 'harness.js'));
+      if (u.pathname.startsWith('/dist/')) return file(res, join(bundleDir, u.pathname.slice(6)));
+      if (u.pathname === '/packed') {
+        const t = traces.get(u.searchParams.get('trace'));
+        if (!t) return send(res, 404, 'text/plain', 'no such trace');
+        const bytes = encodePackedTrace(t.spans, epoch);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'x-trace-id': t.traceId });
+        return res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      }
+      if (u.pathname === '/detail') {
+        const t = traces.get(u.searchParams.get('trace'));
+        const d = t && store.spanDetail(t.traceId, u.searchParams.get('span') ?? '');
+        if (!d) return send(res, 404, 'application/json', JSON.stringify({ error: 'span not held' }));
+        return send(res, 200, 'application/json', JSON.stringify(d));
+      }
+      send(res, 404, 'text/plain', 'not found');
+    } catch (e) {
+      send(res, 500, 'text/plain', String(e && e.stack || e));
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return {
+    url,
+    /** registers a trace; `details: false` skips the store (benchmarks with big traces only need the packed form) */
+    addTrace(name, { spans, logs = [] }, { details = true } = {}) {
+      const traceId = spans[0]?.traceId ?? '';
+      traces.set(name, { spans, traceId });
+      if (details) {
+        store.addSpans(spans, { kind: 'otlp' });
+        if (logs.length) {
+          const res = spans[0].resource;
+          store.addLogs(logs.map((l) => ({ time: l.time, severityNumber: l.severityNumber, severityText: l.severityText, body: l.body, attrs: [], traceId, spanId: l.spanId, eventName: '', resource: res, scope: spans[0].scope })));
+        }
+      }
+    },
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+  };
+}
+
+function file(res, p) {
+  if (!existsSync(p)) return send(res, 404, 'text/plain', `missing ${p} (run npm run build)`);
+  const ext = p.slice(p.lastIndexOf('.'));
+  send(res, 200, TYPES[ext] ?? 'application/octet-stream', readFileSync(p));
+}
+
+function send(res, status, type, body) {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}

@@ -1,0 +1,443 @@
+// The waterfall app: owns the view state (collapse, selection, zoom, find, critical path, details) and
+// wires the pure model functions to the components. Trace data arrives packed (src/protocol/packedTrace.ts).
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { decodePackedTrace } from '../src/protocol/packedTrace';
+import type { PackedTrace } from '../src/protocol/packedTrace';
+import {
+  Copy,
+  FocusSpan,
+  GetSpanDetail,
+  GoToSource,
+  OpenLinkedTrace,
+  OpenStackFrame,
+  ReportError,
+  ShowTrace,
+  TraceStatus,
+} from '../src/protocol/waterfall';
+import type { TraceParams, TraceStatusParams } from '../src/protocol/waterfall';
+import type { WebviewIpc } from './ipc';
+import { collapseAll, expandToLevel, indexOfRow, keepWithAncestors, revealRow, setSubtree, visibleRows } from './model/rows';
+import { findMatches, listRows, stepTo } from './model/find';
+import { criticalPath } from './model/criticalPath';
+import type { TimeWindow } from './model/timeScale';
+import type { StackFrame } from './model/stackFrames';
+import { makeTraceView } from './traceView';
+import type { TraceView } from './traceView';
+import { Rows } from './components/Rows';
+import type { RowActions, RowsHandle } from './components/Rows';
+import { TickLines, TimeAxis } from './components/TimeAxis';
+import { Minimap } from './components/Minimap';
+import { Toolbar } from './components/Toolbar';
+import { Legend } from './components/Legend';
+import { Details } from './components/Details';
+import type { DetailActions, DetailState } from './components/Details';
+import { Stats } from './components/Stats';
+
+const EMPTY = new Uint8Array(0);
+
+export function App({ ipc }: { ipc: WebviewIpc }) {
+  const [view, setView] = useState<TraceView | null>(null);
+  const [status, setStatus] = useState<TraceStatusParams | null>(null);
+  const [collapsed, setCollapsed] = useState<Uint8Array>(EMPTY);
+  const [selected, setSelected] = useState(-1);
+  const [detailsOpen, setDetailsOpen] = useState(false);
+  const [zoom, setZoom] = useState<TimeWindow | null>(null);
+  const [query, setQuery] = useState('');
+  const [hide, setHide] = useState(false);
+  const [critical, setCritical] = useState(false);
+  const [tab, setTab] = useState<'waterfall' | 'stats'>('waterfall');
+  const [nameWidth, setNameWidth] = useState(0.36);
+  const [detail, setDetail] = useState<DetailState | null>(null);
+  const [revealSeq, setRevealSeq] = useState(0);
+
+  const rowsHandle = useRef<RowsHandle>(null);
+  const findInput = useRef<HTMLInputElement>(null);
+  const pendingAnchor = useRef<{ spanId: string; offset: number } | null>(null);
+  const firstRowsMarked = useRef(false);
+  const latest = useRef({ view, collapsed, selected, rows: new Int32Array(0), detailsOpen });
+
+  const t = view?.t ?? null;
+  const deferredQuery = useDeferredValue(query);
+  const match = useMemo(() => (t ? findMatches(t, deferredQuery) : null), [t, deferredQuery]);
+  const matchList = useMemo(() => (match ? listRows(match) : new Int32Array(0)), [match]);
+  const keep = useMemo(() => (t && hide && match ? keepWithAncestors(t, match) : null), [t, hide, match]);
+  const rows = useMemo(() => (t && collapsed.length === t.spanCount ? visibleRows(t, collapsed, keep) : new Int32Array(0)), [t, collapsed, keep]);
+  const cp = useMemo(() => (t && critical ? criticalPath(t).onPath : null), [t, critical]);
+  const window: TimeWindow = useMemo(() => zoom ?? { start: 0, end: Math.max(1, t?.durationNs ?? 1) }, [zoom, t]);
+  latest.current = { view, collapsed, selected, rows, detailsOpen };
+
+  // ---------------------------------------------------------------- messages from the host
+  useEffect(() => {
+    const offTrace = ipc.on(ShowTrace, (p: TraceParams) => {
+      let next: PackedTrace;
+      try {
+        next = decodePackedTrace(p.packed);
+      } catch (e) {
+        const message = (e as Error).message;
+        setStatus({ traceId: p.traceId, state: 'error', message });
+        ipc.command(ReportError, { message });
+        return;
+      }
+      const prev = latest.current;
+      const nv = makeTraceView(next);
+      let nextCollapsed = new Uint8Array(next.spanCount);
+      let nextSelected = -1;
+      if (p.update && prev.view) {
+        // the trace grew: carry collapse, selection and the scroll anchor over by span id
+        const old = prev.view.t;
+        for (let r = 0; r < old.spanCount; r++) {
+          if (prev.collapsed[r]) {
+            const nr = next.rowOf(old.spanId(r));
+            if (nr >= 0) nextCollapsed[nr] = 1;
+          }
+        }
+        if (prev.selected >= 0) nextSelected = next.rowOf(old.spanId(prev.selected));
+        const a = rowsHandle.current?.anchor();
+        if (a && a.index < prev.rows.length) pendingAnchor.current = { spanId: old.spanId(prev.rows[a.index]), offset: a.offset };
+      } else {
+        firstRowsMarked.current = false;
+        setZoom(null);
+        setDetail(null);
+        setDetailsOpen(false);
+      }
+      if (p.focusSpanId) {
+        const fr = next.rowOf(p.focusSpanId);
+        if (fr >= 0) {
+          nextCollapsed = revealRow(next, nextCollapsed, fr);
+          nextSelected = fr;
+          setDetailsOpen(true);
+          setRevealSeq((x) => x + 1);
+        }
+      }
+      setStatus(null);
+      setView(nv);
+      setCollapsed(nextCollapsed);
+      setSelected(nextSelected);
+      ipc.state = { traceId: p.traceId, selectedSpanId: nextSelected >= 0 ? next.spanId(nextSelected) : undefined };
+    });
+    const offStatus = ipc.on(TraceStatus, (p: TraceStatusParams) => setStatus(p));
+    const offFocus = ipc.on(FocusSpan, ({ spanId }) => {
+      const cur = latest.current.view;
+      if (!cur) return;
+      const r = cur.t.rowOf(spanId);
+      if (r < 0) return;
+      setCollapsed((c) => revealRow(cur.t, c, r));
+      setSelected(r);
+      setDetailsOpen(true);
+      setRevealSeq((x) => x + 1);
+    });
+    return () => {
+      offTrace();
+      offStatus();
+      offFocus();
+    };
+  }, [ipc]);
+
+  // keep the same span at the top of the viewport after a live update
+  useLayoutEffect(() => {
+    const a = pendingAnchor.current;
+    if (!a || !t) return;
+    pendingAnchor.current = null;
+    const r = t.rowOf(a.spanId);
+    const i = r >= 0 ? indexOfRow(rows, r) : -1;
+    if (i >= 0) rowsHandle.current?.restoreAnchor(i, a.offset);
+  }, [rows, t]);
+
+  useLayoutEffect(() => {
+    if (revealSeq && selected >= 0) rowsHandle.current?.ensureVisible(indexOfRow(rows, selected));
+  }, [revealSeq]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // details on demand
+  const selectedId = t && selected >= 0 ? t.spanId(selected) : '';
+  useEffect(() => {
+    if (!detailsOpen || !selectedId) return;
+    let live = true;
+    setDetail({ spanId: selectedId });
+    ipc.request(GetSpanDetail, { spanId: selectedId }).then(
+      (d) => live && setDetail({ spanId: selectedId, detail: d }),
+      (e: Error) => live && setDetail({ spanId: selectedId, error: e.message }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [ipc, detailsOpen, selectedId, view]);
+
+  useEffect(() => {
+    if (t) ipc.state = { traceId: t.traceId, selectedSpanId: selectedId || undefined };
+  }, [ipc, t, selectedId]);
+
+  // ---------------------------------------------------------------- actions
+  const goTo = useCallback(
+    (r: number, openDetails = false) => {
+      if (!t || r < 0) return;
+      setCollapsed((c) => revealRow(t, c, r));
+      if (keep && !keep[r]) setHide(false);
+      setSelected(r);
+      if (openDetails) setDetailsOpen(true);
+      setRevealSeq((x) => x + 1);
+    },
+    [t, keep],
+  );
+
+  const toggle = useCallback(
+    (r: number, subtree: boolean) => {
+      if (!t) return;
+      setCollapsed((c) => {
+        if (subtree) return setSubtree(t, c, r, !c[r]);
+        const n = c.slice();
+        n[r] = n[r] ? 0 : 1;
+        return n;
+      });
+    },
+    [t],
+  );
+
+  const copy = useCallback((text: string, what: string) => ipc.command(Copy, { text, what }), [ipc]);
+  const goToSource = useCallback((r: number) => t && ipc.command(GoToSource, { spanId: t.spanId(r) }), [ipc, t]);
+
+  const rowActions: RowActions = useMemo(
+    () => ({
+      select: (r) => setSelected(r),
+      openDetails: (r) => {
+        setSelected(r);
+        setDetailsOpen(true);
+      },
+      toggle,
+      goToSource,
+    }),
+    [toggle, goToSource],
+  );
+
+  const detailActions: DetailActions = useMemo(
+    () => ({
+      copy,
+      goToSource,
+      openFrame: (r: number, f: StackFrame) =>
+        t && ipc.command(OpenStackFrame, { file: f.file, line: f.line, column: f.column, function: f.function, spanId: t.spanId(r) }),
+      openLink: (traceId: string, spanId: string) => ipc.command(OpenLinkedTrace, { traceId, spanId }),
+      toggleSubtree: (r: number, c: boolean) => t && setCollapsed((x) => setSubtree(t, x, r, c)),
+      close: () => {
+        setDetailsOpen(false);
+        rowsHandle.current?.focus();
+      },
+    }),
+    [copy, goToSource, ipc, t],
+  );
+
+  const step = useCallback((dir: 1 | -1) => goTo(stepTo(matchList, selected, dir)), [goTo, matchList, selected]);
+  const stepError = useCallback((dir: 1 | -1) => view && goTo(stepTo(view.errors, selected, dir), true), [goTo, view, selected]);
+  const stepFlagged = useCallback(() => view && goTo(stepTo(view.flagged, selected, 1)), [goTo, view, selected]);
+
+  const onGridKey = useCallback(
+    (e: React.KeyboardEvent) => {
+      if (!t || !rows.length) return;
+      const i = selected >= 0 ? indexOfRow(rows, selected) : -1;
+      const move = (to: number) => {
+        const k = Math.max(0, Math.min(rows.length - 1, to));
+        setSelected(rows[k]);
+        rowsHandle.current?.ensureVisible(k);
+      };
+      const page = rowsHandle.current?.pageSize() ?? 20;
+      switch (e.key) {
+        case 'ArrowDown':
+          move(i + 1);
+          break;
+        case 'ArrowUp':
+          move(i < 0 ? 0 : i - 1);
+          break;
+        case 'PageDown':
+          move(i + page);
+          break;
+        case 'PageUp':
+          move(i - page);
+          break;
+        case 'Home':
+          move(0);
+          break;
+        case 'End':
+          move(rows.length - 1);
+          break;
+        case 'ArrowRight':
+          if (selected < 0) move(0);
+          else if (t.childCount[selected] > 0) {
+            if (e.shiftKey) setCollapsed((c) => setSubtree(t, c, selected, false));
+            else if (collapsed[selected]) toggle(selected, false);
+            else move(i + 1);
+          }
+          break;
+        case 'ArrowLeft':
+          if (selected < 0) break;
+          if (e.shiftKey && t.childCount[selected] > 0) setCollapsed((c) => setSubtree(t, c, selected, true));
+          else if (t.childCount[selected] > 0 && !collapsed[selected]) toggle(selected, false);
+          else if (t.parent[selected] >= 0) {
+            const pi = indexOfRow(rows, t.parent[selected]);
+            if (pi >= 0) move(pi);
+          }
+          break;
+        case '*':
+          if (selected >= 0) setCollapsed((c) => setSubtree(t, c, selected, false));
+          break;
+        case 'Enter':
+          if (selected >= 0) setDetailsOpen(true);
+          else move(0);
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    },
+    [t, rows, selected, collapsed, toggle],
+  );
+
+  const onAppKey = useCallback(
+    (e: React.KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      const typing = target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT';
+      if (e.key === 'Escape') {
+        if (query) setQuery('');
+        else if (detailsOpen) setDetailsOpen(false);
+        else if (zoom) setZoom(null);
+        if (typing) rowsHandle.current?.focus();
+        e.preventDefault();
+        return;
+      }
+      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+      switch (e.key) {
+        case '/':
+          findInput.current?.focus();
+          findInput.current?.select();
+          break;
+        case 'n':
+          step(1);
+          break;
+        case 'N':
+          step(-1);
+          break;
+        case 'e':
+          stepError(1);
+          break;
+        case 'E':
+          stepError(-1);
+          break;
+        case 'c':
+          setCritical((x) => !x);
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    },
+    [query, detailsOpen, zoom, step, stepError],
+  );
+
+  const onFindKey = useCallback(
+    (e: React.KeyboardEvent<HTMLInputElement>) => {
+      if (e.key === 'Enter') {
+        step(e.shiftKey ? -1 : 1);
+        e.preventDefault();
+      } else if (e.key === 'ArrowDown') {
+        rowsHandle.current?.focus();
+        e.preventDefault();
+      }
+    },
+    [step],
+  );
+
+  const onFirstRows = useCallback(() => {
+    if (firstRowsMarked.current) return;
+    firstRowsMarked.current = true;
+    // after the browser has painted this frame
+    requestAnimationFrame(() => setTimeout(() => performance.mark('traceExplorer.firstRows'), 0));
+  }, []);
+
+  const onFind = useCallback((q: string) => {
+    setQuery(q);
+    setTab('waterfall');
+  }, []);
+
+  // ---------------------------------------------------------------- render
+  if (!view || !t) {
+    return (
+      <div className="app empty" onKeyDown={onAppKey}>
+        <StatusBanner status={status ?? { traceId: '', state: 'loading' }} />
+      </div>
+    );
+  }
+  const matchIndex = selected >= 0 && match?.[selected] ? indexOfRow(matchList, selected) + 1 : 0;
+  return (
+    <div className="app" onKeyDown={onAppKey}>
+      {status && <StatusBanner status={status} />}
+      <Toolbar
+        query={query}
+        onQuery={setQuery}
+        matchCount={matchList.length}
+        matchIndex={matchIndex}
+        hide={hide}
+        onHide={setHide}
+        onStep={step}
+        errorCount={view.errors.length}
+        onError={stepError}
+        critical={critical}
+        onCritical={setCritical}
+        onCollapseAll={() => setCollapsed(collapseAll(t))}
+        onExpandAll={() => setCollapsed(new Uint8Array(t.spanCount))}
+        onLevel={(n) => setCollapsed(expandToLevel(t, n))}
+        tab={tab}
+        onTab={setTab}
+        inputRef={findInput}
+        onFindKey={onFindKey}
+      />
+      <Legend view={view} onFind={onFind} onFlagged={stepFlagged} />
+      {tab === 'stats' ? (
+        <Stats view={view} onFind={onFind} />
+      ) : (
+        <>
+          <Minimap view={view} window={window} zoomed={zoom !== null} onZoom={setZoom} />
+          <div className={`main${detailsOpen && selected >= 0 ? ' with-details' : ''}`}>
+            <div className="waterfall">
+              <TimeAxis window={window} nameWidth={nameWidth} onZoom={setZoom} onNameWidth={setNameWidth} />
+              <div className="rows-area">
+                <TickLines window={window} nameWidth={nameWidth} />
+                <Rows
+                  handle={rowsHandle}
+                  view={view}
+                  rows={rows}
+                  collapsed={collapsed}
+                  selected={selected}
+                  match={match}
+                  critical={cp}
+                  window={window}
+                  nameWidth={nameWidth}
+                  actions={rowActions}
+                  onKeyDown={onGridKey}
+                  onFirstRows={onFirstRows}
+                />
+                {rows.length === 0 && <div className="no-rows">{t.spanCount ? 'No span matches the find query' : 'This trace has no spans'}</div>}
+              </div>
+            </div>
+            {detailsOpen && selected >= 0 && (
+              <Details view={view} row={selected} state={detail && detail.spanId === selectedId ? detail : null} onCritical={cp ? cp[selected] === 1 : false} actions={detailActions} />
+            )}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function StatusBanner({ status }: { status: TraceStatusParams }) {
+  const text =
+    status.state === 'loading'
+      ? 'Loading trace…'
+      : status.state === 'missing'
+        ? `The receiver does not hold trace ${status.traceId} (it may have been evicted or cleared).`
+        : status.state === 'removed'
+          ? 'This trace was removed from the receiver. What you see is what was loaded.'
+          : `Could not load the trace: ${status.message ?? 'unknown error'}`;
+  return (
+    <div className={`banner ${status.state}`} role={status.state === 'loading' ? 'status' : 'alert'} data-testid="status">
+      {text}
+      {status.message && status.state !== 'error' ? ` ${status.message}` : ''}
+    </div>
+  );
+}

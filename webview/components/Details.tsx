@@ -1,0 +1,257 @@
+// The span details pane: what the packed trace knows right away (name, service, timing, tree flags), then
+// the full SpanDetail fetched from the host: attributes by span/resource/scope with a filter, events
+// (exception stack traces with frames as links), links to other traces, and the span's logs.
+import { useEffect, useState } from 'react';
+import type { SpanDetail } from '../../src/protocol/api';
+import type { OtlpEvent, OtlpLogRecord, OtlpLink } from '../../src/model/otlpJson';
+import { SpanKindName } from '../../src/model/otlpJson';
+import { SpanBit } from '../../src/protocol/packedTrace';
+import { TreeFlag } from '../../src/store/tree';
+import { formatDuration } from '../model/timeScale';
+import { anyValueText, attrsJson, findAttr, offsetFromTraceStart } from '../model/anyValue';
+import { parseStackTrace } from '../model/stackFrames';
+import type { StackFrame } from '../model/stackFrames';
+import type { TraceView } from '../traceView';
+import { serviceColor } from '../traceView';
+import { CopyButtons, Folded, KeyValues } from './Values';
+
+export interface DetailActions {
+  copy(text: string, what: string): void;
+  goToSource(row: number): void;
+  openFrame(row: number, f: StackFrame): void;
+  openLink(traceId: string, spanId: string): void;
+  toggleSubtree(row: number, collapse: boolean): void;
+  close(): void;
+}
+
+export type DetailState = { spanId: string; detail?: SpanDetail; error?: string };
+
+const STATUS = ['Unset', 'Ok', 'Error'];
+
+export function Details({ view, row, state, onCritical, actions }: { view: TraceView; row: number; state: DetailState | null; onCritical: boolean; actions: DetailActions }) {
+  const t = view.t;
+  const [filter, setFilter] = useState('');
+  useEffect(() => setFilter(''), [row]);
+  const d = state?.detail;
+  const f = filter.trim().toLowerCase();
+  const name = t.str(t.name[row]);
+  const spanId = t.spanId(row);
+  const flags = t.tree[row];
+  const status = t.status[row];
+  const statusMessage = d?.span.status?.message ?? '';
+  const offset = (ns: string) => offsetFromTraceStart(ns, t.epochSec, t.startOffsetNs);
+  return (
+    <aside className="details" aria-label="Span details" data-testid="details">
+      <header className="details-head">
+        <span className="swatch" style={{ background: serviceColor(view, row) }} aria-hidden="true" />
+        <h2 className="details-title" title={name}>{name}</h2>
+        <CopyButtons value={name} what="span name" copy={actions.copy} />
+        <button className="icon-btn" title="Close details (Escape)" aria-label="Close details" onClick={actions.close}>
+          ✕
+        </button>
+      </header>
+      <div className="details-body">
+        <dl className="facts">
+          <dt>Service</dt>
+          <dd>{t.str(t.service[row])}</dd>
+          <dt>Kind</dt>
+          <dd>{SpanKindName[t.kind[row]] ?? String(t.kind[row])}</dd>
+          <dt>Status</dt>
+          <dd className={status === 2 ? 'status-error' : ''}>
+            {STATUS[status] ?? String(status)}
+            {statusMessage && (
+              <>
+                {': '}
+                <Folded text={statusMessage} />
+              </>
+            )}
+          </dd>
+          <dt>Start</dt>
+          <dd>{`+${formatDuration(t.start[row])}`}</dd>
+          <dt>Duration</dt>
+          <dd>{formatDuration(t.end[row] - t.start[row])}</dd>
+          <dt>Span ID</dt>
+          <dd className="mono">
+            {spanId} <CopyButtons value={spanId} what="span id" copy={actions.copy} />
+          </dd>
+          {t.parentIdIndex[row] !== 0 && t.str(t.parentIdIndex[row]) !== '' && (
+            <>
+              <dt>Parent ID</dt>
+              <dd className="mono">{t.str(t.parentIdIndex[row])}</dd>
+            </>
+          )}
+          {onCritical && (
+            <>
+              <dt>Critical path</dt>
+              <dd>on the critical path</dd>
+            </>
+          )}
+        </dl>
+        {flags !== 0 && (
+          <ul className="flag-notes">
+            {flags & TreeFlag.Orphan ? <li>Orphan: the parent span was never received, so this span is shown as a root.</li> : null}
+            {flags & TreeFlag.SelfParent ? <li>Self-parent: the span names itself as its parent.</li> : null}
+            {flags & TreeFlag.Cycle ? <li>Cycle: the parent links form a loop; it was cut at its earliest span.</li> : null}
+            {flags & TreeFlag.Duplicate ? <li>Duplicate id: another span with this id was received first.</li> : null}
+            {flags & TreeFlag.StartsBeforeParent ? <li>Clock skew: starts before its parent. Times are shown as received.</li> : null}
+            {flags & TreeFlag.EndsAfterParent ? <li>Clock skew: ends after its parent. Times are shown as received.</li> : null}
+          </ul>
+        )}
+        <div className="details-actions">
+          {(t.bits[row] & SpanBit.HasLocation) !== 0 && (
+            <button className="btn" onClick={() => actions.goToSource(row)}>
+              Go to source
+            </button>
+          )}
+          {t.childCount[row] > 0 && (
+            <>
+              <button className="btn secondary" onClick={() => actions.toggleSubtree(row, true)}>Collapse subtree</button>
+              <button className="btn secondary" onClick={() => actions.toggleSubtree(row, false)}>Expand subtree</button>
+            </>
+          )}
+          {d && (
+            <button className="btn secondary" onClick={() => actions.copy(JSON.stringify(d.span, null, 2), 'span as JSON')}>
+              Copy span as JSON
+            </button>
+          )}
+        </div>
+        {!d && !state?.error && <div className="muted">Loading details…</div>}
+        {state?.error && <div className="error-text" role="alert">{`Could not load the span's details: ${state.error}`}</div>}
+        {d && (
+          <>
+            <section className="section">
+              <h3>Attributes</h3>
+              <input
+                className="input filter"
+                placeholder="Filter attributes"
+                aria-label="Filter attributes"
+                value={filter}
+                onChange={(e) => setFilter(e.target.value)}
+              />
+              <h4>{`Span (${d.span.attributes?.length ?? 0})`}</h4>
+              <KeyValues kvs={d.span.attributes ?? []} filter={f} copy={actions.copy} />
+              <h4>{`Resource (${d.resource.attributes?.length ?? 0})`}</h4>
+              <KeyValues kvs={d.resource.attributes ?? []} filter={f} copy={actions.copy} />
+              <h4>{`Scope ${d.scope.name}${d.scope.version ? ` ${d.scope.version}` : ''}`}</h4>
+              <KeyValues kvs={d.scope.attributes ?? []} filter={f} copy={actions.copy} empty="No scope attributes" />
+            </section>
+            <Events events={d.span.events ?? []} offset={offset} row={row} actions={actions} />
+            <Links links={d.span.links ?? []} actions={actions} />
+            <Logs logs={d.logs ?? []} offset={offset} actions={actions} />
+          </>
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function Events({ events, offset, row, actions }: { events: OtlpEvent[]; offset(ns: string): number; row: number; actions: DetailActions }) {
+  return (
+    <section className="section">
+      <h3>{`Events (${events.length})`}</h3>
+      {!events.length && <div className="muted">No events</div>}
+      {events.map((e, i) => {
+        const exc = e.name === 'exception';
+        return (
+          <div key={i} className={`event${exc ? ' exception' : ''}`}>
+            <div className="event-head">
+              <span className="offset">{`+${formatDuration(offset(e.timeUnixNano))}`}</span>
+              <span className="event-name">{e.name}</span>
+              <CopyButtons json={{ name: e.name, timeUnixNano: e.timeUnixNano, attributes: attrsJson(e.attributes ?? []) }} what="event" copy={actions.copy} />
+            </div>
+            {exc ? <Exception e={e} row={row} actions={actions} /> : <KeyValues kvs={e.attributes ?? []} filter="" copy={actions.copy} empty="No attributes" />}
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+function Exception({ e, row, actions }: { e: OtlpEvent; row: number; actions: DetailActions }) {
+  const type = findAttr(e.attributes, 'exception.type');
+  const message = findAttr(e.attributes, 'exception.message');
+  const stack = findAttr(e.attributes, 'exception.stacktrace');
+  const rest = (e.attributes ?? []).filter((a) => !['exception.type', 'exception.message', 'exception.stacktrace'].includes(a.key));
+  return (
+    <div className="exception-body" data-testid="exception">
+      {(type || message) && (
+        <div className="exc-title">
+          {type && <span className="exc-type">{type}</span>}
+          {type && message && ': '}
+          {message && <Folded text={message} />}
+        </div>
+      )}
+      {stack && (
+        <div className="stack">
+          <div className="stack-head">
+            <span className="muted">Stack trace</span>
+            <CopyButtons value={stack} what="stack trace" copy={actions.copy} />
+          </div>
+          <pre className="stack-lines">
+            {parseStackTrace(stack).map((l, i) =>
+              l.frame ? (
+                <div key={i} className="frame">
+                  <button
+                    className="link frame-link"
+                    title={`Open ${l.frame.file}:${l.frame.line}`}
+                    onClick={() => actions.openFrame(row, l.frame!)}
+                  >
+                    {l.text}
+                  </button>
+                </div>
+              ) : (
+                <div key={i}>{l.text}</div>
+              ),
+            )}
+          </pre>
+        </div>
+      )}
+      {rest.length > 0 && <KeyValues kvs={rest} filter="" copy={actions.copy} />}
+    </div>
+  );
+}
+
+function Links({ links, actions }: { links: OtlpLink[]; actions: DetailActions }) {
+  return (
+    <section className="section">
+      <h3>{`Links (${links.length})`}</h3>
+      {!links.length && <div className="muted">No links</div>}
+      {links.map((l, i) => (
+        <div key={i} className="link-item">
+          <div>
+            <button className="link mono" title="Open the linked trace" onClick={() => actions.openLink(l.traceId, l.spanId)}>
+              {`${l.traceId} / ${l.spanId}`}
+            </button>
+            <CopyButtons value={l.traceId} json={{ traceId: l.traceId, spanId: l.spanId, attributes: attrsJson(l.attributes ?? []) }} what="link" copy={actions.copy} />
+          </div>
+          <KeyValues kvs={l.attributes ?? []} filter="" copy={actions.copy} empty="No attributes" />
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function Logs({ logs, offset, actions }: { logs: OtlpLogRecord[]; offset(ns: string): number; actions: DetailActions }) {
+  return (
+    <section className="section">
+      <h3>{`Logs (${logs.length})`}</h3>
+      {!logs.length && <div className="muted">No logs were received for this span</div>}
+      {logs.map((l, i) => {
+        const ts = l.timeUnixNano && l.timeUnixNano !== '0' ? l.timeUnixNano : l.observedTimeUnixNano ?? '';
+        const body = anyValueText(l.body);
+        const sev = l.severityText || (l.severityNumber ? `SEV${l.severityNumber}` : '');
+        return (
+          <div key={i} className={`log${(l.severityNumber ?? 0) >= 17 ? ' log-error' : ''}`}>
+            <div className="event-head">
+              <span className="offset">{ts ? `+${formatDuration(offset(ts))}` : ''}</span>
+              {sev && <span className="badge">{sev}</span>}
+              <CopyButtons value={body} json={l} what="log record" copy={actions.copy} />
+            </div>
+            <Folded text={body} />
+            {(l.attributes?.length ?? 0) > 0 && <KeyValues kvs={l.attributes} filter="" copy={actions.copy} />}
+          </div>
+        );
+      })}
+    </section>
+  );
+}

@@ -1,0 +1,136 @@
+// Overview of the whole trace on a canvas (every span, depth-first top to bottom), with the zoomed window
+// shown; drag on it to zoom, the reset button or a double-click returns to the whole trace.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { TimeWindow } from '../model/timeScale';
+import { formatDuration, zoomTo } from '../model/timeScale';
+import { SERVICE_COLORS } from '../model/serviceColors';
+import type { TraceView } from '../traceView';
+import { DragOverlay, useDragRange } from './useDragRange';
+
+const HEIGHT = 44;
+
+interface Props {
+  view: TraceView;
+  window: TimeWindow;
+  zoomed: boolean;
+  onZoom(w: TimeWindow | null): void;
+}
+
+/** resolves CSS colour expressions (theme variables, color-mix) to concrete colours for the canvas */
+function resolveColors(probe: HTMLElement, exprs: string[]): string[] {
+  return exprs.map((c) => {
+    probe.style.color = '';
+    probe.style.color = c;
+    return getComputedStyle(probe).color || '#888';
+  });
+}
+
+export function Minimap({ view, window: w, zoomed, onZoom }: Props) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const probe = useRef<HTMLSpanElement>(null);
+  const [width, setWidth] = useState(0);
+  const [themeTick, setThemeTick] = useState(0);
+  const total = Math.max(1, view.t.durationNs);
+
+  useEffect(() => {
+    const el = canvas.current!.parentElement!;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    // VS Code swaps the theme variables on <html> and the theme class on <body>
+    const mo = new MutationObserver(() => setThemeTick((x) => x + 1));
+    mo.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+    return () => {
+      ro.disconnect();
+      mo.disconnect();
+    };
+  }, []);
+
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c || !width) return;
+    // drawn after the rows are on screen: the overview never delays the first paint
+    const handle = requestAnimationFrame(() => draw(c, probe.current!, view, width, total));
+    return () => cancelAnimationFrame(handle);
+  }, [view, width, total, themeTick]);
+
+  const onRange = useCallback(
+    (a: number, b: number) => {
+      const z = zoomTo({ start: 0, end: total }, a, b);
+      if (z) onZoom(z);
+    },
+    [total, onZoom],
+  );
+  const { drag, onMouseDown } = useDragRange(onRange);
+  const l = w.start / total;
+  const r = w.end / total;
+  return (
+    <div className="minimap-row">
+      <div
+        className="minimap"
+        onMouseDown={onMouseDown}
+        onDoubleClick={() => onZoom(null)}
+        title="Overview of the whole trace: drag to zoom into a time range, double-click to reset"
+        data-testid="minimap"
+      >
+        <canvas ref={canvas} style={{ height: HEIGHT }} aria-hidden="true" />
+        <span ref={probe} className="color-probe" />
+        {zoomed && (
+          <>
+            <div className="mm-shade" style={{ left: 0, width: `${l * 100}%` }} />
+            <div className="mm-shade" style={{ left: `${r * 100}%`, right: 0 }} />
+            <div className="mm-window" style={{ left: `${l * 100}%`, width: `${(r - l) * 100}%` }} />
+          </>
+        )}
+        <DragOverlay drag={drag} />
+      </div>
+      <div className="minimap-info">
+        <span>{zoomed ? `${formatDuration(w.end - w.start)} of ${formatDuration(total)}` : formatDuration(total)}</span>
+        <button className="btn secondary" disabled={!zoomed} onClick={() => onZoom(null)} title="Show the whole trace">
+          Reset zoom
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function draw(c: HTMLCanvasElement, probe: HTMLElement, v: TraceView, width: number, total: number) {
+  const dpr = window.devicePixelRatio || 1;
+  const W = Math.max(1, Math.round(width * dpr));
+  const H = Math.round(HEIGHT * dpr);
+  c.width = W;
+  c.height = H;
+  c.style.width = `${width}px`;
+  const ctx = c.getContext('2d');
+  if (!ctx) return;
+  ctx.clearRect(0, 0, W, H);
+  const t = v.t;
+  const n = t.spanCount;
+  if (!n) return;
+  const colors = resolveColors(probe, [...SERVICE_COLORS, 'var(--vscode-charts-red)']);
+  const errorSlot = SERVICE_COLORS.length;
+  const rowH = Math.max(1, H / n);
+  const sx = W / total;
+  // one path per colour; spans falling on the same pixel row and pixels are drawn once
+  const paths: Path2D[] = colors.map(() => new Path2D());
+  let lastY = -1;
+  const seen = new Map<number, number>();
+  for (let r = 0; r < n; r++) {
+    const y = Math.floor((r * H) / n);
+    if (y !== lastY) {
+      seen.clear();
+      lastY = y;
+    }
+    const slot = t.status[r] === 2 ? errorSlot : Math.max(0, v.slots[t.service[r]]);
+    const x0 = Math.floor(Math.max(0, t.start[r]) * sx);
+    const x1 = Math.max(x0 + 1, Math.ceil(Math.min(total, t.end[r]) * sx));
+    const key = (x0 * 65536 + x1) * 32 + slot;
+    if (seen.get(key) === 1) continue;
+    seen.set(key, 1);
+    paths[slot].rect(x0, y, x1 - x0, rowH);
+  }
+  for (let i = 0; i < paths.length; i++) {
+    ctx.fillStyle = colors[i];
+    ctx.fill(paths[i]);
+  }
+}

@@ -1,0 +1,268 @@
+// The virtualized treegrid: only the rows in (and just around) the viewport are in the DOM, each a memoised
+// component with flat props, so scrolling 100k spans re-renders a few dozen small rows.
+import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import type { Ref } from 'react';
+import { TreeFlag } from '../../src/store/tree';
+import { SpanBit } from '../../src/protocol/packedTrace';
+import { barGeometry, formatDuration } from '../model/timeScale';
+import type { TimeWindow } from '../model/timeScale';
+import type { TraceView } from '../traceView';
+import { serviceColor } from '../traceView';
+
+export const ROW_HEIGHT = 22;
+const OVERSCAN = 8;
+const INDENT = 12;
+const MAX_INDENT_LEVELS = 40;
+
+export interface RowsHandle {
+  /** scrolls so that the row at display index i is visible */
+  ensureVisible(i: number): void;
+  /** first display index at the top of the viewport and its pixel offset (to keep it in place on updates) */
+  anchor(): { index: number; offset: number };
+  restoreAnchor(index: number, offset: number): void;
+  focus(): void;
+  /** number of rows that fit in the viewport */
+  pageSize(): number;
+}
+
+export interface RowActions {
+  select(row: number): void;
+  openDetails(row: number): void;
+  toggle(row: number, subtree: boolean): void;
+  goToSource(row: number): void;
+}
+
+interface RowsProps {
+  view: TraceView;
+  rows: Int32Array;
+  collapsed: Uint8Array;
+  selected: number;
+  match: Uint8Array | null;
+  critical: Uint8Array | null;
+  window: TimeWindow;
+  nameWidth: number;
+  actions: RowActions;
+  onKeyDown(e: React.KeyboardEvent): void;
+  handle: Ref<RowsHandle>;
+  onFirstRows?(): void;
+}
+
+export function Rows(p: RowsProps) {
+  const vp = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+
+  useLayoutEffect(() => {
+    const el = vp.current!;
+    setHeight(el.clientHeight);
+    const ro = new ResizeObserver(() => {
+      setHeight(el.clientHeight);
+      // the time axis and the tick layer line up with the bar column: they need the scrollbar width
+      el.parentElement?.parentElement?.style.setProperty('--sbw', `${el.offsetWidth - el.clientWidth}px`);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  useImperativeHandle(
+    p.handle,
+    () => ({
+      ensureVisible(i: number) {
+        const el = vp.current;
+        if (!el || i < 0) return;
+        const top = i * ROW_HEIGHT;
+        if (top < el.scrollTop) el.scrollTop = top;
+        else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+        setScrollTop(el.scrollTop);
+      },
+      anchor() {
+        const st = vp.current?.scrollTop ?? 0;
+        const index = Math.floor(st / ROW_HEIGHT);
+        return { index, offset: st - index * ROW_HEIGHT };
+      },
+      restoreAnchor(index: number, offset: number) {
+        const el = vp.current;
+        if (!el) return;
+        el.scrollTop = Math.max(0, index * ROW_HEIGHT + offset);
+        setScrollTop(el.scrollTop);
+      },
+      focus() {
+        vp.current?.focus();
+      },
+      pageSize() {
+        return Math.max(1, Math.floor((vp.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
+      },
+    }),
+    [],
+  );
+
+  const onScroll = useCallback((e: React.UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop), []);
+
+  const n = p.rows.length;
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(n, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const { view: v, rows, collapsed, selected, match, critical, window: w, nameWidth, actions } = p;
+  const items = [];
+  for (let i = first; i < last; i++) {
+    const r = rows[i];
+    items.push(
+      <Row
+        key={r}
+        v={v}
+        r={r}
+        index={i}
+        selected={r === selected}
+        collapsed={collapsed[r] === 1}
+        match={match ? match[r] === 1 : false}
+        critical={critical ? critical[r] === 1 : false}
+        ws={w.start}
+        we={w.end}
+        nameWidth={nameWidth}
+        actions={actions}
+      />,
+    );
+  }
+
+  const onFirstRows = p.onFirstRows;
+  useEffect(() => {
+    if (onFirstRows && n > 0) onFirstRows();
+  }, [onFirstRows, n]);
+
+  return (
+    <div
+      ref={vp}
+      className="viewport"
+      role="treegrid"
+      aria-label="Spans"
+      aria-rowcount={n}
+      aria-multiselectable={false}
+      aria-activedescendant={selected >= 0 ? `row-${selected}` : undefined}
+      tabIndex={0}
+      onScroll={onScroll}
+      onKeyDown={p.onKeyDown}
+    >
+      <div className="spacer" style={{ height: n * ROW_HEIGHT }} role="presentation">
+        {items}
+      </div>
+    </div>
+  );
+}
+
+interface RowProps {
+  v: TraceView;
+  r: number;
+  index: number;
+  selected: boolean;
+  collapsed: boolean;
+  match: boolean;
+  critical: boolean;
+  ws: number;
+  we: number;
+  nameWidth: number;
+  actions: RowActions;
+}
+
+const Row = memo(function Row({ v, r, index, selected, collapsed, match, critical, ws, we, nameWidth, actions }: RowProps) {
+  const t = v.t;
+  const depth = t.depth[r];
+  const kids = t.childCount[r] > 0;
+  const isError = t.status[r] === 2;
+  const flags = t.tree[r];
+  const color = serviceColor(v, r);
+  const name = t.str(t.name[r]);
+  const service = t.str(t.service[r]);
+  const dur = t.end[r] - t.start[r];
+  const geom = barGeometry(t.start[r], t.end[r], { start: ws, end: we });
+  const right = geom ? geom.left + geom.width : 0;
+  // the duration label goes after the bar, else before it, else inside its right end
+  const labelAt = right < 0.8 ? 'after' : (geom?.left ?? 0) > 0.2 ? 'before' : 'inside';
+  const labelStyle =
+    labelAt === 'after'
+      ? { left: `calc(${right * 100}% + 4px)` }
+      : labelAt === 'before'
+        ? { right: `calc(${(1 - (geom?.left ?? 0)) * 100}% + 4px)` }
+        : { right: `calc(${(1 - right) * 100}% + 4px)` };
+  const cls = ['row', selected && 'selected', isError && 'error', match && 'match', critical && 'critical', flags && 'flagged']
+    .filter(Boolean)
+    .join(' ');
+  const levels = Math.min(depth, MAX_INDENT_LEVELS);
+  return (
+    <div
+      role="row"
+      id={`row-${r}`}
+      className={cls}
+      aria-level={depth + 1}
+      aria-expanded={kids ? !collapsed : undefined}
+      aria-selected={selected}
+      aria-rowindex={index + 1}
+      style={{ top: index * ROW_HEIGHT }}
+      onMouseDown={(e) => {
+        if (e.button === 0) actions.select(r);
+      }}
+      onDoubleClick={() => actions.openDetails(r)}
+    >
+      <div role="gridcell" className="name-cell" style={{ width: `${nameWidth * 100}%` }}>
+        <span className="indent" style={{ width: levels * INDENT }} />
+        {depth > MAX_INDENT_LEVELS && <span className="deep" title={`depth ${depth}`}>{`…${depth}`}</span>}
+        {kids ? (
+          <span
+            className="twisty"
+            aria-hidden="true"
+            title={collapsed ? 'Expand (Alt+click: whole subtree)' : 'Collapse (Alt+click: whole subtree)'}
+            onMouseDown={(e) => e.stopPropagation()}
+            onClick={(e) => actions.toggle(r, e.altKey)}
+          >
+            {collapsed ? '▸' : '▾'}
+          </span>
+        ) : (
+          <span className="twisty" aria-hidden="true" />
+        )}
+        <span className="swatch" style={{ background: color }} aria-hidden="true" />
+        {isError && <span className="badge err" title="Status: error">error</span>}
+        <span className="svc">{service}</span>
+        <span className="name" title={name}>{name}</span>
+        {collapsed && kids && <span className="hidden-count" title="spans in the collapsed subtree">{`+${t.subtreeEnd[r] - r - 1}`}</span>}
+        {flags !== 0 && <FlagBadges v={v} r={r} flags={flags} />}
+        {(t.bits[r] & SpanBit.HasLocation) !== 0 && (
+          <button
+            className="src-btn"
+            tabIndex={-1}
+            title="Go to source"
+            aria-label="Go to source"
+            onMouseDown={(e) => e.stopPropagation()}
+            onClick={() => actions.goToSource(r)}
+          >
+            {'{ }'}
+          </button>
+        )}
+      </div>
+      <div role="gridcell" className="bar-cell" aria-label={`duration ${formatDuration(dur)}`}>
+        {geom && (
+          <div
+            className={`bar${flags & (TreeFlag.StartsBeforeParent | TreeFlag.EndsAfterParent) ? ' skew' : ''}`}
+            style={{ left: `${geom.left * 100}%`, width: `max(${geom.width * 100}%, 1px)`, background: isError ? undefined : color }}
+          />
+        )}
+        <span className={`dur${labelAt === 'inside' ? ' inside' : ''}`} style={labelStyle}>
+          {formatDuration(dur)}
+        </span>
+      </div>
+    </div>
+  );
+});
+
+function FlagBadges({ v, r, flags }: { v: TraceView; r: number; flags: number }) {
+  const t = v.t;
+  const out = [];
+  const parentId = t.str(t.parentIdIndex[r]);
+  if (flags & TreeFlag.Orphan) out.push(<span key="o" className="badge warn" title={`Parent span ${parentId} was not received: shown as a root`}>orphan</span>);
+  if (flags & TreeFlag.SelfParent) out.push(<span key="s" className="badge warn" title="The span names itself as its parent: shown as a root">self-parent</span>);
+  if (flags & TreeFlag.Cycle) out.push(<span key="c" className="badge warn" title="Parent links form a cycle: cut at its earliest span">cycle</span>);
+  if (flags & TreeFlag.Duplicate) out.push(<span key="d" className="badge warn" title="Another span with this id was received first">duplicate id</span>);
+  const p = t.parent[r];
+  if (flags & TreeFlag.StartsBeforeParent && p >= 0)
+    out.push(<span key="b" className="badge skew" title={`Clock skew: starts ${formatDuration(t.start[p] - t.start[r])} before its parent (shown as received)`}>skew ◂</span>);
+  if (flags & TreeFlag.EndsAfterParent && p >= 0)
+    out.push(<span key="a" className="badge skew" title={`Clock skew: ends ${formatDuration(t.end[r] - t.end[p])} after its parent (shown as received)`}>skew ▸</span>);
+  return <>{out}</>;
+}

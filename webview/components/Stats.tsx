@@ -1,0 +1,74 @@
+// The trace's statistics: per service and per operation — count, total, self time, max, errors.
+import { useMemo, useState } from 'react';
+import type { StatRow } from '../model/stats';
+import { traceStats } from '../model/stats';
+import { formatDuration } from '../model/timeScale';
+import type { TraceView } from '../traceView';
+import { SERVICE_COLORS } from '../model/serviceColors';
+
+type Col = 'count' | 'totalNs' | 'selfNs' | 'maxNs' | 'errors';
+const COLS: [Col, string][] = [
+  ['count', 'Count'],
+  ['totalNs', 'Total'],
+  ['selfNs', 'Self time'],
+  ['maxNs', 'Max'],
+  ['errors', 'Errors'],
+];
+
+export function Stats({ view, onFind }: { view: TraceView; onFind(q: string): void }) {
+  const stats = useMemo(() => traceStats(view.t), [view]);
+  const colorOf = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const s of view.t.services) m.set(view.t.str(s), SERVICE_COLORS[Math.max(0, view.slots[s])]);
+    return m;
+  }, [view]);
+  return (
+    <div className="stats" data-testid="stats">
+      <StatTable title="Services" rows={stats.services} colorOf={colorOf} onFind={onFind} />
+      <StatTable title="Operations" rows={stats.operations} colorOf={colorOf} onFind={onFind} />
+    </div>
+  );
+}
+
+function StatTable({ title, rows, colorOf, onFind }: { title: string; rows: StatRow[]; colorOf: Map<string, string>; onFind(q: string): void }) {
+  const [sort, setSort] = useState<Col>('selfNs');
+  const sorted = useMemo(() => [...rows].sort((a, b) => b[sort] - a[sort]), [rows, sort]);
+  const ops = title === 'Operations';
+  return (
+    <section className="stat-section">
+      <h3>{`${title} (${rows.length})`}</h3>
+      <table className="stat-table">
+        <thead>
+          <tr>
+            <th scope="col">Service</th>
+            {ops && <th scope="col">Operation</th>}
+            {COLS.map(([c, label]) => (
+              <th key={c} scope="col" className="num" aria-sort={sort === c ? 'descending' : 'none'}>
+                <button className="link" onClick={() => setSort(c)}>
+                  {label}
+                  {sort === c ? ' ▾' : ''}
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((r) => (
+            <tr key={r.key} onClick={() => onFind(ops ? r.operation : r.service)} title="Find these spans in the waterfall">
+              <td>
+                <span className="swatch" style={{ background: colorOf.get(r.service) }} aria-hidden="true" />
+                {r.service}
+              </td>
+              {ops && <td className="op">{r.operation}</td>}
+              <td className="num">{r.count.toLocaleString()}</td>
+              <td className="num">{formatDuration(r.totalNs)}</td>
+              <td className="num">{formatDuration(r.selfNs)}</td>
+              <td className="num">{formatDuration(r.maxNs)}</td>
+              <td className={`num${r.errors ? ' status-error' : ''}`}>{r.errors}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

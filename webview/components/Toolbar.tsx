@@ -1,0 +1,97 @@
+// Find, navigation and view controls above the waterfall.
+import type { Ref } from 'react';
+
+interface Props {
+  query: string;
+  onQuery(q: string): void;
+  matchCount: number;
+  matchIndex: number; // 1-based position of the selection among matches, 0 when not on a match
+  hide: boolean;
+  onHide(b: boolean): void;
+  onStep(dir: 1 | -1): void;
+  errorCount: number;
+  onError(dir: 1 | -1): void;
+  critical: boolean;
+  onCritical(b: boolean): void;
+  onCollapseAll(): void;
+  onExpandAll(): void;
+  onLevel(n: number): void;
+  tab: 'waterfall' | 'stats';
+  onTab(t: 'waterfall' | 'stats'): void;
+  inputRef: Ref<HTMLInputElement>;
+  onFindKey(e: React.KeyboardEvent<HTMLInputElement>): void;
+}
+
+export function Toolbar(p: Props) {
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Waterfall tools">
+      <div className="find">
+        <input
+          ref={p.inputRef}
+          className="input"
+          type="search"
+          placeholder="Find (/): name, service, attribute, key=value"
+          aria-label="Find in trace"
+          value={p.query}
+          onChange={(e) => p.onQuery(e.target.value)}
+          onKeyDown={p.onFindKey}
+          data-testid="find"
+        />
+        <span className="find-count" aria-live="polite" data-testid="find-count">
+          {p.query.trim() ? (p.matchCount ? `${p.matchIndex || '?'} of ${p.matchCount}` : 'No results') : ''}
+        </span>
+        <button className="icon-btn" disabled={!p.matchCount} onClick={() => p.onStep(-1)} title="Previous match (Shift+N)" aria-label="Previous match">
+          ↑
+        </button>
+        <button className="icon-btn" disabled={!p.matchCount} onClick={() => p.onStep(1)} title="Next match (N)" aria-label="Next match">
+          ↓
+        </button>
+        <label className="check" title="Show only matching spans and their ancestors">
+          <input type="checkbox" checked={p.hide} onChange={(e) => p.onHide(e.target.checked)} />
+          Only matches
+        </label>
+      </div>
+      <div className="group">
+        <button className="btn secondary" disabled={!p.errorCount} onClick={() => p.onError(-1)} title="Previous error (Shift+E)">
+          ◂ Error
+        </button>
+        <button className="btn secondary" disabled={!p.errorCount} onClick={() => p.onError(1)} title="Next error (E)">
+          Error ▸
+        </button>
+        <label className="check" title="Highlight the chain of spans that determines the trace's duration (C)">
+          <input type="checkbox" checked={p.critical} onChange={(e) => p.onCritical(e.target.checked)} data-testid="critical" />
+          Critical path
+        </label>
+      </div>
+      <div className="group">
+        <button className="btn secondary" onClick={p.onCollapseAll} title="Collapse all">
+          Collapse all
+        </button>
+        <button className="btn secondary" onClick={p.onExpandAll} title="Expand all">
+          Expand all
+        </button>
+        <select
+          className="select"
+          aria-label="Expand to level"
+          value=""
+          onChange={(e) => {
+            if (e.target.value) p.onLevel(Number(e.target.value));
+          }}
+        >
+          <option value="">Levels…</option>
+          {[1, 2, 3, 4, 5, 6, 8, 10].map((n) => (
+            <option key={n} value={n}>{`Show ${n} level${n > 1 ? 's' : ''}`}</option>
+          ))}
+        </select>
+      </div>
+      <div className="group tabs" role="tablist">
+        <button role="tab" aria-selected={p.tab === 'waterfall'} className={`tab${p.tab === 'waterfall' ? ' active' : ''}`} onClick={() => p.onTab('waterfall')}>
+          Waterfall
+        </button>
+        <button role="tab" aria-selected={p.tab === 'stats'} className={`tab${p.tab === 'stats' ? ' active' : ''}`} onClick={() => p.onTab('stats')}>
+          Statistics
+        </button>
+      </div>
+    </div>
+  );
+}
