@@ -95,7 +95,7 @@ export class SourceResolver {
       const real = ws.realpath(info.path);
       return { info, norm, real: real ? toNormalLocal(real) : norm };
     });
-    this.maps = new SourceMaps((abs) => (this.folderOf(abs) ? this.ws.readText(this.localPath(abs)) : null));
+    this.maps = new SourceMaps((abs) => (this.folderOf(abs) !== undefined ? this.ws.readText(this.localPath(abs)) : null));
     this.setMappings(mappings);
   }
 
@@ -189,7 +189,7 @@ export class SourceResolver {
     if (line !== undefined && isBuiltJs(file.abs)) {
       const mapped = this.maps.map(file.abs, line, column);
       if (mapped) {
-        const target = this.mappedFile(mapped.path, mapped.absolute);
+        const target = mapped.refused ? undefined : this.mappedFile(mapped.path, mapped.absolute);
         if (target) {
           file = target;
           line = mapped.line;

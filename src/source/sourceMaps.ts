@@ -14,6 +14,8 @@ export interface MappedPosition {
   column?: number;
   /** the original identifier at that position, when the map names it */
   name?: string;
+  /** the map names a source path that was refused (see paths.ts); `path` is empty */
+  refused?: string;
 }
 
 const MAX_MAP_BYTES = 64 * 1024 * 1024;
@@ -54,21 +56,12 @@ export class SourceMaps {
     }
     if (!pos || !pos.source || !pos.line) return null;
     // source-map-js has applied sourceRoot; what is left is absolute, a URL, or relative to the map file
-    const n = normalizeRawPath(pos.source);
-    let path: string;
-    let absolute: boolean;
-    if (n.ok) {
-      path = n.path;
-      absolute = n.absolute;
-      if (!absolute && !/^[a-z][\w+.-]*:/i.test(pos.source)) {
-        const j = normalizeRawPath(joinPath(loaded.dir, pos.source));
-        if (!j.ok) return null;
-        path = j.path;
-        absolute = j.absolute;
-      }
-    } else {
-      return null;
-    }
+    const src = pos.source;
+    const isRelative = !/^[a-z][\w+.-]*:/i.test(src) && !src.startsWith('/') && !/^[a-zA-Z]:[\\/]/.test(src) && !src.startsWith('\\');
+    const n = normalizeRawPath(isRelative ? joinPath(loaded.dir, src) : src);
+    if (!n.ok) return { path: '', absolute: false, line: pos.line, refused: n.why };
+    const path = n.path;
+    const absolute = n.absolute;
     const out: MappedPosition = { path, absolute, line: pos.line };
     if (pos.column !== null && pos.column !== undefined) out.column = pos.column + 1;
     if (pos.name) out.name = pos.name;
