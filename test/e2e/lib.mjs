@@ -551,14 +551,34 @@ export async function waitForStatusBarText(page, re, { timeout = 30000 } = {}) {
   }, { timeout, interval: 250 });
 }
 
-/** Texts of visible notification toasts (and the notification center if open). */
+const NOTIFICATION_ITEMS = '.notifications-toasts .notification-list-item, .notifications-center .notification-list-item';
+
+/** Texts of visible notification toasts (and of the notification center when it is open). */
 export async function notificationTexts(page) {
-  return page.locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item').allInnerTexts();
+  return page.locator(NOTIFICATION_ITEMS).allInnerTexts();
 }
 
+/**
+ * Waits for a notification whose text matches re. A toast can be gone already (VS Code hides toasts, e.g.
+ * when the window is not focused), so after a few seconds this also opens the notification center.
+ * Returns { text, buttons: [button labels] }.
+ */
 export async function waitForNotification(page, re, { timeout = 30000 } = {}) {
+  const start = Date.now();
+  let centerOpened = false;
   return waitFor(`a notification matching ${re}`, async () => {
-    for (const t of await notificationTexts(page)) if (re.test(t)) return t;
+    const items = page.locator(NOTIFICATION_ITEMS);
+    const n = await items.count();
+    for (let i = 0; i < n; i++) {
+      const it = items.nth(i);
+      const text = await it.innerText().catch(() => '');
+      if (re.test(text)) return { text, buttons: await it.locator('.monaco-button').allInnerTexts() };
+    }
+    if (!centerOpened && Date.now() - start > 3000) {
+      centerOpened = true;
+      await page.locator('#status\\.notifications, .statusbar-item[id="status.notifications"]').first().click()
+        .catch(() => runCommand(page, 'Notifications: Show Notifications'));
+    }
     return false;
   }, { timeout, interval: 250 });
 }
