@@ -1,0 +1,119 @@
+// The generated Vitest test must run green against the code that produced the trace, and fail when that
+// code's behaviour changes. Real parts only: the sample app's inventory handlers (instrumented with the
+// OpenTelemetry JS SDK), the SDK's own OTLP JSON serializer, our importer and generator, and `vitest run`.
+'use strict';
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const root = path.join(__dirname, '..', '..');
+const { importTraceFile } = require(path.join(root, 'out/src/fixtures/detect.js'));
+const { generateFixture } = require(path.join(root, 'out/src/fixtures/generate.js'));
+
+const api = require('@opentelemetry/api');
+const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+const { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } = require('@opentelemetry/sdk-trace');
+const { JsonTraceSerializer } = require('@opentelemetry/otlp-transformer');
+
+const SAMPLE_APP = path.join(root, 'sample-app');
+
+/** Runs the sample app's reserveStock with the SDK recording, and answers the trace as OTLP JSON bytes. */
+async function recordReserveStock() {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  api.trace.setGlobalTracerProvider(provider);
+  try {
+    const handlers = require(path.join(SAMPLE_APP, 'services/inventory/handlers.js'));
+    await handlers.reserveStock('apple', 2);
+    await provider.forceFlush();
+    return JsonTraceSerializer.serializeRequest(exporter.getFinishedSpans());
+  } finally {
+    await provider.shutdown();
+    api.trace.disable();
+    api.context.disable();
+  }
+}
+
+/** A temp project: node_modules linked to ours, a vitest config keeping its cache inside the temp dir. */
+function tempProject() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'te-fixture-vitest-'));
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  fs.writeFileSync(
+    path.join(dir, 'vitest.config.mjs'),
+    // globals: the Jest variant relies on Jest's globals, which Vitest provides in this mode
+    "export default { cacheDir: '.vite-cache', test: { globals: true, include: ['**/*.test.{js,ts}'], exclude: ['node_modules/**', 'app/**'] } };\n",
+  );
+  return dir;
+}
+
+/** Puts the call to the code under test between the generated markers. */
+function withCodeUnderTest(testText, handlersPath, esm = true) {
+  const start = testText.indexOf('// >>> code under test');
+  const end = testText.indexOf('// <<< code under test');
+  assert.ok(start >= 0 && end > start, 'the generated test marks where the code under test goes');
+  const call = [
+    '// >>> code under test',
+    esm ? "import { createRequire } from 'node:module';" : '',
+    'async function exercise() {',
+    `  const handlers = ${esm ? 'createRequire(import.meta.url)' : 'require'}(${JSON.stringify(handlersPath)});`,
+    "  await handlers.reserveStock('apple', 2);",
+    '}',
+    '',
+  ].join('\n');
+  return testText.slice(0, start) + call + testText.slice(end);
+}
+
+function runVitest(dir) {
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--reporter=verbose', '--color=false'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+  });
+  return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
+}
+
+test('the generated Vitest test passes against the sample app and fails after a span is renamed', { timeout: 240_000 }, async (t) => {
+  const trace = importTraceFile(await recordReserveStock());
+  assert.equal(trace.spanCount, 3, 'reserveStock records three spans (handler, SELECT, UPDATE)');
+  const generated = generateFixture(trace.data, { format: 'vitest', language: 'js' });
+  assert.match(generated.text, /"inventory\.reserveStock"/);
+  assert.match(generated.text, /"UPDATE inventory\.stock"/);
+  const generatedTs = generateFixture(trace.data, { format: 'vitest', language: 'ts' });
+  const generatedJest = generateFixture(trace.data, { format: 'jest', language: 'js' });
+
+  const dir = tempProject();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // green: the unchanged sample app, with the Vitest JS and TS variants and the Jest JS variant
+  const handlersPath = path.join(SAMPLE_APP, 'services/inventory/handlers.js');
+  const testFile = path.join(dir, 'reserve.trace.test.js');
+  fs.writeFileSync(testFile, withCodeUnderTest(generated.text, handlersPath));
+  fs.writeFileSync(path.join(dir, 'reserve-ts.trace.test.ts'), withCodeUnderTest(generatedTs.text, handlersPath));
+  fs.mkdirSync(path.join(dir, 'jest'));
+  fs.writeFileSync(path.join(dir, 'jest', 'package.json'), '{ "type": "commonjs" }\n');
+  fs.writeFileSync(path.join(dir, 'jest', 'reserve-jest.trace.test.js'), withCodeUnderTest(generatedJest.text, handlersPath, false));
+  const green = runVitest(dir);
+  assert.equal(green.status, 0, `the generated tests should pass:\n${green.output}`);
+  assert.match(green.output, /Test Files +3 passed/);
+  assert.match(green.output, /Tests +6 passed/);
+  fs.rmSync(path.join(dir, 'reserve-ts.trace.test.ts'));
+  fs.rmSync(path.join(dir, 'jest'), { recursive: true });
+
+  // red: a copy of the sample app where one span was renamed
+  const app = path.join(dir, 'app');
+  fs.cpSync(SAMPLE_APP, app, { recursive: true, filter: (src) => !src.includes('node_modules') });
+  const handlersCopy = path.join(app, 'services/inventory/handlers.js');
+  const source = fs.readFileSync(handlersCopy, 'utf8');
+  assert.ok(source.includes("'UPDATE inventory.stock'"));
+  fs.writeFileSync(handlersCopy, source.replace("'UPDATE inventory.stock'", "'UPDATE inventory.stock_levels'"));
+  fs.writeFileSync(testFile, withCodeUnderTest(generated.text, handlersCopy));
+  const red = runVitest(dir);
+  assert.notEqual(red.status, 0, `the generated test should fail after the rename:\n${red.output}`);
+  assert.match(red.output, /Tests +1 failed \| 1 passed/, 'the shape test fails, the budget test still passes');
+  assert.match(red.output, /UPDATE inventory\.stock_levels/, 'the failure shows the renamed span');
+});
