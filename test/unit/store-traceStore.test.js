@@ -1,0 +1,217 @@
+// TraceStore: assembly in any arrival order, summaries, duplicates, orphans/self-parents/cycles, deep
+// chains, eviction (spans, bytes, pinned), logs linking, events, exact nanoseconds, the location hook.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { TraceStore } = require('../../out/src/store/traceStore.js');
+const { EpochNs } = require('../../out/src/model/time.js');
+const { LocationIndex } = require('../../out/src/stats/locationIndex.js');
+const { decodeTracesJson } = require('../../out/src/otlp/jsonDecode.js');
+
+const EPOCH = new EpochNs(1_700_000_000);
+const RES = { attrs: ['service.name', 'api'], serviceName: 'api', droppedAttributesCount: 0, schemaUrl: '' };
+const RES2 = { attrs: ['service.name', 'db'], serviceName: 'db', droppedAttributesCount: 0, schemaUrl: '' };
+const SCOPE = { name: 's', version: '', attrs: [], droppedAttributesCount: 0, schemaUrl: '' };
+
+function tid(n) {
+  return n.toString(16).padStart(32, '0');
+}
+function sid(n) {
+  return n.toString(16).padStart(16, '0');
+}
+function span(trace, id, parent, start, end, extra = {}) {
+  return {
+    traceId: tid(trace), spanId: sid(id), parentSpanId: parent ? sid(parent) : '', traceState: '', flags: 0, name: `op${id}`, kind: 1,
+    start, end, attrs: [], droppedAttributesCount: 0, events: null, droppedEventsCount: 0, links: null, droppedLinksCount: 0,
+    statusCode: 0, statusMessage: '', resource: RES, scope: SCOPE, ...extra,
+  };
+}
+function log(trace, id, body, extra = {}) {
+  return { time: 5, severityNumber: 9, severityText: 'INFO', body, attrs: [], traceId: trace ? tid(trace) : '', spanId: id ? sid(id) : '', eventName: '', resource: RES, scope: SCOPE, ...extra };
+}
+
+test('children before parents, one trace over many batches and services', () => {
+  const store = new TraceStore({ epoch: EPOCH });
+  store.addSpans([span(1, 3, 2, 300, 400, { resource: RES2 })]);
+  store.addSpans([span(1, 2, 1, 200, 500)]);
+  let s = store.summary(tid(1));
+  assert.equal(s.brokenParents, 1, 'span 2 waits for its parent');
+  store.addSpans([span(1, 1, 0, 100, 900, { name: 'GET /' })]);
+  s = store.summary(tid(1));
+  assert.equal(s.spanCount, 3);
+  assert.equal(s.rootName, 'GET /');
+  assert.equal(s.rootService, 'api');
+  assert.deepEqual(s.services.sort(), ['api', 'db']);
+  assert.equal(s.brokenParents, 0);
+  assert.equal(s.startTimeUnixNano, '1700000000000000100');
+  assert.equal(s.durationNano, '800');
+  assert.deepEqual(store.spans(tid(1)).map((x) => x.spanId), [sid(3), sid(2), sid(1)], 'arrival order');
+  assert.deepEqual(store.traceIdsForService('db'), [tid(1)]);
+});
+
+test('summaries newest first; error counts', () => {
+  const store = new TraceStore({ epoch: EPOCH });
+  store.addSpans([span(1, 1, 0, 100, 200), span(2, 1, 0, 5000, 6000, { statusCode: 2 }), span(3, 1, 0, 1000, 2000)]);
+  const list = store.summaries();
+  assert.deepEqual(list.map((x) => x.traceId), [tid(2), tid(3), tid(1)]);
+  assert.equal(list[0].errorCount, 1);
+  assert.equal(list[1].errorCount, 0);
+});
+
+test('duplicate rule: exact re-send dropped, different span with same id kept', () => {
+  const store = new TraceStore({ epoch: EPOCH });
+  store.addSpans([span(1, 1, 0, 100, 200), span(1, 2, 1, 110, 150)]);
+  const r = store.addSpans([span(1, 2, 1, 110, 150)]);
+  assert.equal(r.duplicates, 1);
+  assert.equal(r.added, 0);
+  assert.equal(store.spans(tid(1)).length, 2);
+  const r2 = store.addSpans([span(1, 2, 1, 120, 190, { name: 'other' })]);
+  assert.equal(r2.added, 1);
+  assert.equal(store.spans(tid(1)).length, 3);
+  // big traces (id map) follow the same rule
+  const many = [];
+  for (let i = 1; i <= 100; i++) many.push(span(9, i, i > 1 ? 1 : 0, i, i + 10));
+  store.addSpans(many);
+  assert.equal(store.addSpans(many.slice(40, 60).map((s) => ({ ...s }))).duplicates, 20);
+  assert.equal(store.spans(tid(9)).length, 100);
+});
+
+test('orphans, self-parents and cycles are kept and counted; never loop', () => {
+  const store = new TraceStore({ epoch: EPOCH });
+  store.addSpans([
+    span(1, 1, 77, 100, 200), // orphan
+    span(1, 2, 2, 100, 200), // self parent
+    span(1, 3, 4, 100, 200), span(1, 4, 5, 110, 200), span(1, 5, 3, 120, 200), // cycle 3→4→5→3
+  ]);
+  const s = store.summary(tid(1));
+  assert.equal(s.spanCount, 5);
+  assert.equal(s.brokenParents, 5);
+  assert.ok(store.toOtlp(tid(1)).resourceSpans[0].scopeSpans[0].spans.length === 5);
+});
+
+test('a 10,000-deep parent chain (any order) is assembled without recursion', () => {
+  const store = new TraceStore({ epoch: EPOCH });
+  const spans = [];
+  for (let i = 1; i <= 10_000; i++) spans.push(span(1, i, i - 1, i, 20_000 - i));
+  spans.reverse(); // deepest first
+  store.addSpans(spans);
+  const s = store.summary(tid(1));
+  assert.equal(s.spanCount, 10_000);
+  assert.equal(s.brokenParents, 0);
+  assert.equal(s.rootName, 'op1');
+  const otlp = store.toOtlp(tid(1));
+  assert.equal(otlp.resourceSpans[0].scopeSpans[0].spans.length, 10_000);
+});
+
+test('eviction by span count: whole oldest traces first, pinned never, event tells the user', () => {
+  const store = new TraceStore({ epoch: EPOCH, maxSpans: 10, eventIntervalMs: 5 });
+  const events = [];
+  store.onChange((e) => events.push(e));
+  for (let t = 1; t <= 3; t++) store.addSpans([span(t, 1, 0, t, t + 1), span(t, 2, 1, t, t + 1), span(t, 3, 1, t, t + 1)]);
+  store.pin(tid(1), true);
+  store.flush();
+  assert.equal(store.stats().evicting, false);
+  store.addSpans([span(4, 1, 0, 4, 5), span(4, 2, 1, 4, 5), span(4, 3, 1, 4, 5)]);
+  const st = store.stats();
+  assert.equal(st.spans, 9);
+  assert.equal(st.evictedTraces, 1);
+  assert.equal(st.evicting, true);
+  assert.ok(store.spans(tid(1)), 'pinned trace kept');
+  assert.equal(store.spans(tid(2)), undefined, 'oldest unpinned trace evicted whole');
+  assert.ok(store.spans(tid(3)) && store.spans(tid(4)));
+  store.flush();
+  const stats = events.filter((e) => e.type === 'stats').pop();
+  assert.equal(stats.evicting, true);
+  const tr = events.filter((e) => e.type === 'traces').pop();
+  assert.deepEqual(tr.removed, [tid(2)]);
+  assert.ok(tr.upserted.some((x) => x.traceId === tid(4)));
+});
+
+test('eviction by bytes', () => {
+  const store = new TraceStore({ epoch: EPOCH, maxBytes: 200_000 });
+  const big = 'x'.repeat(2000);
+  for (let t = 1; t <= 200; t++) store.addSpans([span(t, 1, 0, t, t + 1, { attrs: ['payload', big + t] })]);
+  const st = store.stats();
+  assert.ok(st.approxBytes <= 200_000, `approxBytes ${st.approxBytes}`);
+  assert.ok(st.evictedTraces > 100);
+  assert.ok(store.spans(tid(200)), 'the newest trace is kept');
+  assert.equal(store.spans(tid(1)), undefined);
+});
+
+test('logs are linked to spans whichever arrives first; unlinked logs kept; eviction drops a trace\'s logs', () => {
+  const store = new TraceStore({ epoch: EPOCH });
+  store.addLogs([log(1, 2, 'before span'), log(0, 0, 'no trace')]);
+  assert.equal(store.summary(tid(1)), undefined, 'logs alone do not make a trace');
+  store.addSpans([span(1, 1, 0, 1, 10), span(1, 2, 1, 2, 9)]);
+  store.addLogs([log(1, 2, 'after span'), log(1, 1, 'root log')]);
+  assert.deepEqual(store.logsForSpan(tid(1), sid(2)).map((l) => l.body), ['before span', 'after span']);
+  const d = store.spanDetail(tid(1), sid(2));
+  assert.deepEqual(d.logs.map((l) => l.body.stringValue), ['before span', 'after span']);
+  assert.equal(store.stats().logs, 4);
+  store.remove(tid(1));
+  assert.equal(store.stats().logs, 1);
+  assert.equal(store.stats().spans, 0);
+});
+
+test('events are coalesced per interval', async () => {
+  const store = new TraceStore({ epoch: EPOCH, eventIntervalMs: 30 });
+  const events = [];
+  store.onChange((e) => events.push(e));
+  for (let i = 1; i <= 50; i++) store.addSpans([span(i, 1, 0, i, i + 1)]);
+  assert.equal(events.length, 0, 'nothing emitted synchronously');
+  await new Promise((r) => setTimeout(r, 80));
+  const traces = events.filter((e) => e.type === 'traces');
+  assert.equal(traces.length, 1);
+  assert.equal(traces[0].upserted.length, 50);
+  assert.equal(events.filter((e) => e.type === 'stats').length, 1);
+  store.clear();
+  assert.equal(events.at(-1).type, 'cleared');
+  assert.equal(store.stats().spans, 0);
+});
+
+test('exact nanoseconds: sub-microsecond durations neither jitter nor go negative', () => {
+  const epoch = EpochNs.now();
+  const store = new TraceStore({ epoch });
+  const base = BigInt(epoch.sec) * 1_000_000_000n + 123_456_789n;
+  const spans = [];
+  for (let i = 0; i < 50; i++) {
+    const start = base + BigInt(i * 1000);
+    spans.push({ traceId: tid(1), spanId: sid(i + 1), parentSpanId: i ? sid(1) : '', name: 'op', kind: 1, startTimeUnixNano: String(start), endTimeUnixNano: String(start + 1n + BigInt(i % 3)) });
+  }
+  const batch = decodeTracesJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }), store.epoch);
+  store.addSpans(batch.spans);
+  const out = store.spans(tid(1));
+  for (let i = 0; i < 50; i++) assert.equal(out[i].end - out[i].start, 1 + (i % 3), `span ${i}`);
+  const otlp = store.toOtlp(tid(1)).resourceSpans[0].scopeSpans[0].spans;
+  for (let i = 0; i < 50; i++) assert.equal(otlp[i].startTimeUnixNano, spans[i].startTimeUnixNano);
+  assert.equal(store.summary(tid(1)).startTimeUnixNano, String(base));
+});
+
+test('location hook: located spans are recorded in the LocationIndex; eviction forgets them', () => {
+  const index = new LocationIndex();
+  const store = new TraceStore({ epoch: EpochNs.now(), locationIndex: index, maxSpans: 2 });
+  const located = (t) => span(t, 1, 0, 0, 1_000_000, { attrs: ['code.file.path', '/app/src/a.ts', 'code.line.number', 12n, 'code.function.name', 'handle'] });
+  store.addSpans([located(1)]);
+  let q = index.query({});
+  assert.equal(q.locations.length, 1);
+  assert.equal(q.locations[0].calls, 1);
+  assert.equal(q.locations[0].file, '/app/src/a.ts');
+  store.addSpans([located(2)]);
+  store.addSpans([located(3)]); // evicts trace 1
+  q = index.query({});
+  const total = q.locations.reduce((n, l) => n + l.calls, 0);
+  assert.equal(total, 2);
+});
+
+test('pin, remove, clear and toOtlp for unknown ids', () => {
+  const store = new TraceStore({ epoch: EPOCH });
+  assert.equal(store.pin(tid(5), true), false);
+  assert.equal(store.remove(tid(5)), false);
+  assert.equal(store.toOtlp(tid(5)), undefined);
+  assert.equal(store.spanDetail(tid(5), sid(1)), undefined);
+  store.addSpans([span(5, 1, 0, 1, 2)]);
+  assert.equal(store.pin(tid(5), true), true);
+  assert.equal(store.summary(tid(5)).pinned, true);
+  store.addSpans([span(6, 1, 0, 1, 2)], { kind: 'file', name: 'trace.json' });
+  assert.equal(store.summary(tid(6)).source, 'file');
+  assert.equal(store.summary(tid(6)).sourceName, 'trace.json');
+});
