@@ -46,7 +46,7 @@ export async function runReceiverProcess(opts: ReceiverOptions, log: ReceiverLog
     return 1;
   }
   const line = running.listeningLine();
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  // the state file first: whoever reads the listening line can then rely on it
   if (opts.stateFile) {
     try {
       writeStateFile(opts.stateFile, line);
@@ -54,6 +54,7 @@ export async function runReceiverProcess(opts: ReceiverOptions, log: ReceiverLog
       log.warn(`could not write the state file ${opts.stateFile}: ${(e as Error).message}`);
     }
   }
+  process.stdout.write(`${JSON.stringify(line)}\n`);
   log.info(
     `receiver ${line.version} pid ${line.pid}: OTLP/HTTP ${line.http ?? 'not listening'}, OTLP/gRPC ${line.grpc ?? 'not listening'}, API 127.0.0.1:${line.api}`,
   );

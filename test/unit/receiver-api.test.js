@@ -1,0 +1,130 @@
+// The query API through ApiClient: every route, the token, browser refusal, the SSE event stream.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { ApiClient, ApiError } = require('../../out/src/receiver/apiClient.js');
+const { decodePackedTrace } = require('../../out/src/protocol/packedTrace.js');
+const { startTestReceiver, post, request, until } = require('./_receiverHelpers.js');
+
+let rx;
+before(async () => {
+  rx = await startTestReceiver();
+});
+after(async () => {
+  await rx.close();
+});
+
+const T = '0123456789abcdef0123456789abcdef';
+function otlp(traceId, spans) {
+  return {
+    resourceSpans: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api-test' } }] },
+      scopeSpans: [{ scope: { name: 's' }, spans: spans.map(([id, parent, name, start, end, extra]) => ({
+        traceId, spanId: id, parentSpanId: parent, name, kind: 2, startTimeUnixNano: String(start), endTimeUnixNano: String(end), ...extra,
+      })) }],
+    }],
+  };
+}
+const NOW = BigInt(Date.now()) * 1_000_000n;
+
+test('token required; wrong token 401; browser origins 403', async () => {
+  const bad = new ApiClient({ port: rx.r.apiPort, token: 'wrong-token-xyz' });
+  await assert.rejects(bad.health(), (e) => e instanceof ApiError && e.status === 401);
+  bad.dispose();
+  const none = await request(rx.r.apiPort, 'GET', '/api/traces');
+  assert.equal(none.status, 401);
+  const browser = await request(rx.r.apiPort, 'GET', '/api/traces', { authorization: `Bearer ${rx.r.token}`, origin: 'http://localhost:3000' });
+  assert.equal(browser.status, 403);
+  const rebinding = await request(rx.r.apiPort, 'GET', '/api/traces', { authorization: `Bearer ${rx.r.token}`, host: 'evil.example:80' });
+  assert.equal(rebinding.status, 403);
+  const h = await rx.api.health();
+  assert.equal(h.pid, process.pid);
+  assert.equal(h.http.listening, true);
+  assert.equal(h.grpc.port, rx.grpcPort);
+});
+
+test('import, traces, trace, span detail, packed, pin, delete, clear', async () => {
+  const body = otlp(T, [
+    ['1111111111111111', '', 'root', NOW, NOW + 5_000_000n, { attributes: [{ key: 'code.file.path', value: { stringValue: '/w/a.ts' } }, { key: 'code.line.number', value: { intValue: '3' } }] }],
+    ['2222222222222222', '1111111111111111', 'child', NOW + 1000n, NOW + 2000n, { status: { code: 2, message: 'x' } }],
+  ]);
+  const imp = await rx.api.importOtlp(body, { name: 'saved.json' });
+  assert.deepEqual(imp.traceIds, [T]);
+  const list = await rx.api.traces();
+  const s = list.find((x) => x.traceId === T);
+  assert.equal(s.source, 'file');
+  assert.equal(s.sourceName, 'saved.json');
+  assert.equal(s.spanCount, 2);
+  assert.equal(s.errorCount, 1);
+  assert.equal(s.durationNano, '5000000');
+  const t = await rx.api.trace(T);
+  assert.equal(t.resourceSpans[0].scopeSpans[0].spans.length, 2);
+  assert.equal(await rx.api.trace('ff'.repeat(16)), undefined);
+  const d = await rx.api.spanDetail(T, '2222222222222222');
+  assert.equal(d.span.name, 'child');
+  assert.equal(d.serviceName, 'api-test');
+  assert.equal(await rx.api.spanDetail(T, '3333333333333333'), undefined);
+  const packed = await rx.api.packedTrace(T);
+  const p = decodePackedTrace(packed);
+  assert.equal(p.traceId, T);
+  assert.equal(p.spanCount, 2);
+  await rx.api.pin(T, true);
+  assert.equal((await rx.api.traces()).find((x) => x.traceId === T).pinned, true);
+  await assert.rejects(rx.api.pin('ee'.repeat(16), true), (e) => e.status === 404);
+  const locs = await rx.api.locations();
+  assert.ok(locs.locations.some((l) => l.file === '/w/a.ts'));
+  const locs2 = await rx.api.locations(Date.now() - 60_000);
+  assert.ok(Array.isArray(locs2.locations));
+  await assert.rejects(rx.api.locations(Number.NaN), (e) => e.status === 400);
+  await rx.api.removeTrace(T);
+  assert.equal(await rx.api.trace(T), undefined);
+  await rx.api.importOtlp(body);
+  await rx.api.clear();
+  assert.deepEqual(await rx.api.traces(), []);
+});
+
+test('bad routes and bad bodies get clear 4xx answers', async () => {
+  const auth = { authorization: `Bearer ${rx.r.token}` };
+  assert.equal((await request(rx.r.apiPort, 'GET', '/api/nope', auth)).status, 404);
+  assert.equal((await request(rx.r.apiPort, 'GET', '/api/traces/not-hex!', auth)).status, 400);
+  assert.equal((await request(rx.r.apiPort, 'PUT', '/api/traces', auth)).status, 405);
+  const imp = await request(rx.r.apiPort, 'POST', '/api/import', { ...auth, 'content-type': 'application/json' }, '{"resourceSpans":5}');
+  assert.equal(imp.status, 400);
+  assert.match(JSON.parse(imp.body).error, /resourceSpans/);
+  const pin = await request(rx.r.apiPort, 'POST', `/api/traces/${T}/pin`, auth, 'nope');
+  assert.equal(pin.status, 400);
+});
+
+test('event stream: hello, then batched trace upserts and stats as spans arrive', async () => {
+  const events = [];
+  const errors = [];
+  const sub = rx.api.events((e) => events.push(e), (e) => errors.push(e));
+  await until(() => events.length >= 1, 3000, 'hello');
+  assert.equal(events[0].type, 'hello');
+  assert.equal((await rx.api.health()).clients, 1);
+  const tids = [];
+  for (let i = 0; i < 20; i++) {
+    const tid = (i + 1).toString(16).padStart(32, 'a');
+    tids.push(tid);
+    const r = await post(rx.httpPort, '/v1/traces', JSON.stringify(otlp(tid, [['1111111111111111', '', `op${i}`, NOW, NOW + 10n]])), { 'content-type': 'application/json' });
+    assert.equal(r.status, 200);
+  }
+  await until(() => {
+    const seen = new Set(events.filter((e) => e.type === 'traces').flatMap((e) => e.upserted.map((u) => u.traceId)));
+    return tids.every((t) => seen.has(t));
+  }, 3000, 'upserts of all traces');
+  const traceEvents = events.filter((e) => e.type === 'traces');
+  assert.ok(traceEvents.length < 20, `batched: ${traceEvents.length} events for 20 requests`);
+  assert.ok(events.some((e) => e.type === 'stats' && e.spans >= 20));
+  await rx.api.clear();
+  await until(() => events.some((e) => e.type === 'cleared'), 3000, 'cleared');
+  sub.close();
+  await until(async () => (await rx.api.health()).clients === 0, 3000, 'client gone');
+  assert.deepEqual(errors, []);
+});
+
+test('event stream with a wrong token reports an error', async () => {
+  const bad = new ApiClient({ port: rx.r.apiPort, token: 'wrong-token-xyz' });
+  const err = await new Promise((resolve) => bad.events(() => undefined, resolve));
+  assert.equal(err.status, 401);
+  bad.dispose();
+});
