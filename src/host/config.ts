@@ -5,6 +5,7 @@
 // package.json `contributes.configuration` with the same default — test/unit/host-config.test.js checks that
 // the two agree. A value of the wrong type or out of range falls back to the default and is logged once.
 import * as vscode from 'vscode';
+import { DEFAULT_KEEP_ATTRIBUTES, DEFAULT_REDACT_ATTRIBUTES, DEFAULT_VOLATILE_ATTRIBUTES } from '../fixtures/defaults';
 
 export const SECTION = 'traceExplorer';
 
@@ -62,6 +63,15 @@ export const settings = {
   // the trace store inside the receiver
   'store.maxSpans': int(1_000_000, 1000, 50_000_000),
   'store.maxMemoryMB': int(1024, 16, 65_536),
+  // fixtures and trace files (src/host/fixtures); defaults documented in src/fixtures/defaults.ts
+  'fixtures.volatileAttributes': strings(DEFAULT_VOLATILE_ATTRIBUTES),
+  'fixtures.volatileMode': oneOf('normalize', ['normalize', 'drop']),
+  'fixtures.redactAttributes': strings(DEFAULT_REDACT_ATTRIBUTES),
+  'fixtures.redactPatterns': strings([]),
+  'fixtures.keepAttributes': strings(DEFAULT_KEEP_ATTRIBUTES),
+  'fixtures.timestamps': oneOf('rebase', ['rebase', 'absolute']),
+  'fixtures.durationBudgets': bool(true),
+  'fixtures.destination': oneOf('ask', ['ask', 'clipboard', 'editor', 'file']),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingKey = keyof typeof settings;
