@@ -75,7 +75,11 @@ export function formatBytes(n: number): string {
 
 function portLine(label: string, scheme: string, host: string, p: PortState): string {
   if (p.listening) return `${label}: \`${scheme}${host}:${p.port}\``;
-  return `$(warning) ${label}: port ${p.port} not open — ${p.error ?? 'unknown error'}`;
+  return `$(warning) ${label}: port ${p.port} not open — ${escapeMarkdown(p.error ?? 'unknown error')}`;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
 }
 
 function tooltip(h: HealthInfo): vscode.MarkdownString {

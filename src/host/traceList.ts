@@ -51,6 +51,9 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
   /** events that arrived while the list was loading, applied after it */
   private pending: ReceiverEvent[] | undefined;
   private readonly search: AttributeSearch;
+  private readonly contextKeys = new Map<string, unknown>();
+  /** traces with errors that arrived while the list was hidden (the activity bar badge) */
+  private readonly unseenErrors = new Set<string>();
   treeView: vscode.TreeView<Node> | undefined;
 
   constructor(
@@ -66,6 +69,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   // ── data ────────────────────────────────────────────────────────────────────────────────────────
   onStatus(): void {
+    this.updateContextKeys();
     const s = this.services.receiver.status;
     const api = this.services.receiver.api;
     if (s.kind === 'running' && api && api !== this.loadedFrom) void this.load(api);
@@ -103,6 +107,8 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
       return;
     }
     if (e.type === 'cleared') {
+      this.unseenErrors.clear();
+      this.updateBadge();
       // clearing may keep some traces (a receiver can keep pinned ones): reload rather than assume
       this.state.apply(e);
       this.search.clear();
@@ -116,6 +122,11 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
         void this.load(this.services.receiver.api);
         return;
       }
+      if (!this.visible) {
+        for (const t of e.upserted) if (t.errorCount > 0 && !(this.state.get(t.traceId)?.errorCount ?? 0)) this.unseenErrors.add(t.traceId);
+      }
+      for (const id of e.removed) this.unseenErrors.delete(id);
+      this.updateBadge();
       if (this.state.apply(e)) {
         this.search.invalidate(e.upserted, e.removed);
         this.scheduleRefresh();
@@ -126,6 +137,10 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
   // ── refresh ─────────────────────────────────────────────────────────────────────────────────────
   setVisible(visible: boolean): void {
     this.visible = visible;
+    if (visible && this.unseenErrors.size > 0) {
+      this.unseenErrors.clear();
+      this.dirtyWhileHidden = true;
+    }
     if (visible && this.dirtyWhileHidden) this.scheduleRefresh();
   }
 
@@ -168,30 +183,51 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
     return this.view;
   }
 
-  /** View description (title bar) and context keys for menus and welcome content. */
-  private updateChrome(): void {
-    const tv = this.treeView;
-    const filtering = !isEmptyFilter(this.filter);
-    void vscode.commands.executeCommand('setContext', 'traceExplorer.traceFilterActive', filtering);
+  /** Context keys the welcome content and menus depend on (cheap: kept current even while hidden). */
+  private updateContextKeys(): void {
     const s = this.services.receiver.status;
-    void vscode.commands.executeCommand('setContext', 'traceExplorer.receiverState', s.kind);
-    const conflict = s.kind === 'running' && (!s.health.http.listening || !s.health.grpc.listening);
-    void vscode.commands.executeCommand('setContext', 'traceExplorer.portConflict', conflict);
-    const defaults = s.kind === 'running' && s.health.http.port === 4318 && s.health.grpc.port === 4317;
-    void vscode.commands.executeCommand('setContext', 'traceExplorer.defaultPorts', defaults);
+    const keys: Record<string, unknown> = {
+      'traceExplorer.receiverState': s.kind,
+      'traceExplorer.portConflict': s.kind === 'running' && (!s.health.http.listening || !s.health.grpc.listening),
+      'traceExplorer.defaultPorts': s.kind === 'running' && s.health.http.port === 4318 && s.health.grpc.port === 4317,
+      'traceExplorer.traceFilterActive': !isEmptyFilter(this.filter),
+    };
+    for (const [k, v] of Object.entries(keys)) {
+      if (this.contextKeys.get(k) === v) continue;
+      this.contextKeys.set(k, v);
+      void vscode.commands.executeCommand('setContext', k, v);
+    }
+  }
+
+  /** The view's description (next to its title) and badge. */
+  private updateChrome(): void {
+    this.updateContextKeys();
+    const tv = this.treeView;
     if (!tv) return;
+    const s = this.services.receiver.status;
     const view = this.currentView();
     let description: string;
     if (view.total === 0 && s.kind === 'running') {
       description = `OTLP/HTTP :${s.health.http.port} · gRPC :${s.health.grpc.port}`;
-    } else if (filtering) {
+    } else if (!isEmptyFilter(this.filter)) {
       description = `${view.matched} of ${view.total} · ${this.filter.source}${this.search.progressNote()}`;
     } else {
       description = plural(view.total, 'trace');
     }
     tv.description = description;
-    const errors = view.groups.reduce((n, g) => n + g.errorTraces, 0);
-    tv.badge = errors > 0 ? { value: errors, tooltip: `${plural(errors, 'trace')} with errors` } : undefined;
+    // the description is not shown while the view is the container's only one: say what the filter hides
+    // in the message line above the rows (not when the list is empty: that would hide the welcome content)
+    tv.message = !isEmptyFilter(this.filter) && view.total > 0
+      ? `Filter “${this.filter.source}”: ${view.matched} of ${plural(view.total, 'trace')}${this.search.progressNote()}`
+      : undefined;
+    this.updateBadge();
+  }
+
+  private updateBadge(): void {
+    const n = this.unseenErrors.size;
+    const value = this.treeView?.badge?.value ?? 0;
+    if (!this.treeView || value === n) return;
+    this.treeView.badge = n > 0 ? { value: n, tooltip: `${plural(n, 'new trace')} with errors` } : undefined;
   }
 
   // ── tree ────────────────────────────────────────────────────────────────────────────────────────

@@ -41,13 +41,14 @@ export function rowLabel(s: TraceSummary): string {
   return s.rootName || '(root span not received)';
 }
 
-/** "checkout · 123 ms · 45 spans · 2 errors · 5 s ago" (the service is left out when grouped by service) */
+/** "checkout · 123 ms · 2 errors · 45 spans · 5 s ago" (the service is left out when grouped by service) */
 export function rowDescription(s: TraceSummary, now: number, withService = true): string {
   const parts: string[] = [];
   if (withService) parts.push(s.rootService || 'unknown_service');
   parts.push(formatDuration(s.durationMs));
-  parts.push(plural(s.spanCount, 'span'));
+  // errors before the span count: a narrow sidebar cuts the end of the line
   if (s.errorCount > 0) parts.push(plural(s.errorCount, 'error'));
+  parts.push(plural(s.spanCount, 'span'));
   parts.push(formatRelative(s.startMs, now));
   return parts.join(' · ');
 }

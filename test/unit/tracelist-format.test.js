@@ -34,7 +34,7 @@ test('relative start times', () => {
 test('row text: name, service, duration, spans, errors, age', () => {
   const s = summary({ rootName: 'GET /cart', rootService: 'frontend', durationMs: 123, spanCount: 45, errorCount: 2, startMs: 1_000_000 });
   assert.equal(rowLabel(s), 'GET /cart');
-  assert.equal(rowDescription(s, 1_005_000), 'frontend · 123 ms · 45 spans · 2 errors · 5 s ago');
+  assert.equal(rowDescription(s, 1_005_000), 'frontend · 123 ms · 2 errors · 45 spans · 5 s ago');
   assert.equal(rowDescription({ ...s, errorCount: 0, spanCount: 1 }, 1_005_000, false), '123 ms · 1 span · 5 s ago');
   assert.equal(rowLabel({ ...s, rootName: '' }), '(root span not received)');
 });

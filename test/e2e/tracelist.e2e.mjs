@@ -1,0 +1,115 @@
+// The trace list in a real workbench: its activity-bar view, the empty state that tells the user how to send
+// traces (and copies the environment variables for the running ports), rows appearing live as the sample app
+// (real OpenTelemetry SDK) sends traces, the filter, sorting, and clearing from the view's title bar.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, receiverApi,
+  clearTraces, waitFor, runCommand, pickQuickItem, quickPickItems,
+} from './lib.mjs';
+
+// Alone, this file runs a private code-server whose receiver takes free ports (4318 may belong to someone
+// else's receiver on a shared machine); under the runner it uses the shared one.
+let cs = codeServerFromEnv();
+if (!cs) {
+  cs = await startCodeServer({
+    name: 'tracelist',
+    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
+  });
+  after(() => stopCodeServer(cs));
+}
+
+const SIDEBAR = '#workbench\\.parts\\.sidebar';
+const rowsLocator = (page) => page.locator(`${SIDEBAR} .monaco-list-row`);
+const rowTexts = async (page) => (await rowsLocator(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+
+test('trace list: empty state, live rows from the sample app, filter, sort, clear', { timeout: 300_000 }, async () => {
+  const wb = await openWorkbench(cs, { name: 'tracelist' });
+  const { page } = wb;
+  let app;
+  try {
+    const state = await waitForReceiver(cs);
+    const health = await waitFor('the receiver listening on OTLP/HTTP', async () => {
+      const h = await receiverApi(cs, '/api/health');
+      return h.http.listening ? h : false;
+    }, { timeout: 30_000 });
+    const httpPort = health.http.port;
+    await clearTraces(cs);
+
+    // the view in its own activity-bar container, empty: the welcome content says how to send traces
+    await runCommand(page, 'Trace Explorer: Show Traces');
+    const welcome = page.locator(`${SIDEBAR} .welcome-view-content`);
+    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await welcome.innerText(), /No traces yet/);
+    await wb.screenshot('empty-state');
+
+    // its button copies the OTEL_EXPORTER_OTLP_* variables for the running port
+    await welcome.locator('.monaco-button', { hasText: 'Copy Environment Variables' }).first().click();
+    const items = await quickPickItems(page);
+    assert.ok(items.some((t) => /bash/.test(t)) && items.some((t) => /PowerShell/.test(t)), items.join(' | '));
+    await pickQuickItem(page, 'bash / zsh / sh');
+    const copied = await waitFor('the clipboard to hold the variables', async () => {
+      const t = await page.evaluate(() => navigator.clipboard.readText()).catch(() => '');
+      return t.includes('OTEL_EXPORTER_OTLP_ENDPOINT') ? t : false;
+    }, { timeout: 10_000 });
+    assert.match(copied, new RegExp(`^export OTEL_EXPORTER_OTLP_ENDPOINT=http://127\\.0\\.0\\.1:${httpPort}$`, 'm'));
+    assert.match(copied, /^export OTEL_EXPORTER_OTLP_PROTOCOL=http\/protobuf$/m);
+    assert.match(copied, new RegExp(`^export OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127\\.0\\.0\\.1:${httpPort}/v1/traces$`, 'm'));
+
+    // live: the sample app's traces appear as rows with root name, service, duration, spans, age
+    app = await startSampleApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${httpPort}` } });
+    await app.hit(8);
+    const traces = await waitFor('traces with errors in the receiver', async () => {
+      const t = await receiverApi(cs, '/api/traces');
+      return t.length >= 4 && t.some((x) => x.errorCount > 0) ? t : false;
+    }, { timeout: 30_000 });
+    // the newest trace as the receiver has it now (spans of one trace may still be arriving)
+    let newest;
+    const rows = await waitFor('the newest trace as a row', async () => {
+      newest = (await receiverApi(cs, '/api/traces'))[0];
+      const r = await rowTexts(page);
+      return r.some((x) => x.includes(newest.rootName) && x.includes(newest.rootService) && /\d+ spans?/.test(x)) ? r : false;
+    }, { timeout: 30_000 });
+    assert.ok(rows.length >= 4, rows.join(' | '));
+    assert.ok(traces.length >= 4);
+    assert.ok(await page.locator(`${SIDEBAR} .monaco-list-row .codicon-error`).count() > 0, 'error traces are marked');
+    await wb.screenshot('rows');
+
+    // filter: errors only
+    await runCommand(page, 'Trace Explorer: Filter Traces…');
+    await page.keyboard.type('is:error');
+    await page.keyboard.press('Enter');
+    const latest = await receiverApi(cs, '/api/traces');
+    const errors = latest.filter((t) => t.errorCount > 0).length;
+    await waitFor('only error traces listed', async () => (await rowsLocator(page).count()) === errors, { timeout: 15_000 });
+    const message = await page.locator(`${SIDEBAR} .message`).first().innerText();
+    assert.match(message, new RegExp(`Filter “is:error”: ${errors} of ${latest.length} traces?`));
+    await wb.screenshot('filtered');
+    await runCommand(page, 'Trace Explorer: Clear Trace Filter');
+    await waitFor('every trace listed again', async () => (await rowsLocator(page).count()) >= latest.length, { timeout: 15_000 });
+
+    // sort by duration: the longest trace comes first
+    await runCommand(page, 'Trace Explorer: Sort and Group Traces…');
+    await pickQuickItem(page, 'Longest first');
+    const longest = [...latest].sort((a, b) => b.durationMs - a.durationMs)[0];
+    await waitFor('the longest trace on top', async () => (await rowTexts(page))[0]?.includes(longest.rootName), { timeout: 15_000 });
+    await wb.screenshot('sorted-by-duration');
+    await runCommand(page, 'Trace Explorer: Sort and Group Traces…');
+    await pickQuickItem(page, 'Newest first');
+
+    // clear from the view's title bar: back to the empty state
+    await app.stop();
+    app = undefined;
+    await page.locator(`${SIDEBAR} .composite.title`).hover(); // title actions show on hover
+    await page.locator(`${SIDEBAR} .action-label[aria-label^="Clear All Traces"]`).first().click();
+    await welcome.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal((await receiverApi(cs, '/api/health')).traces, 0);
+    assert.ok(state.pid > 0);
+  } catch (e) {
+    await wb.screenshot('failed').catch(() => {});
+    throw e;
+  } finally {
+    if (app) await app.stop();
+    await wb.close();
+  }
+});
