@@ -7,6 +7,7 @@ import { registerReceiverCommands } from './host/receiverCommands';
 import { activateStatusBar } from './host/statusBar';
 import { activateNotices } from './host/notices';
 import { activateTraceList, type TraceListSnapshot } from './host/traceList';
+import { activateFixtures } from './host/fixtures';
 import type { HostServices, ReceiverConnection } from './host/services';
 
 /** What activate() returns: used by the extension-host tests (test/suite) and other extensions. */
@@ -36,6 +37,9 @@ export function activate(context: vscode.ExtensionContext): TraceExplorerApi {
   );
   const traceList = activateTraceList(services, componentLog(channel, 'traces'));
   context.subscriptions.push(traceList.disposable);
+
+  // the editor features: each registers its own commands and views and talks to the others through commands
+  context.subscriptions.push(activateFixtures(services));
 
   // the editor is usable at once; the receiver comes up in the background
   void receiver.connect();
