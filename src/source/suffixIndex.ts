@@ -3,7 +3,9 @@
 // with it. Exactly one best file wins; several equally good ones are an ambiguity reported with the
 // candidates — never a guess.
 //
-// Indexed by lowercased file name, so a lookup compares only the files with that name.
+// Indexed by lowercased file name and by lowercased "parent/name", so a lookup compares only the files that
+// share the last two segments (any file sharing more must be among them), or, when none does, answers from
+// the files with that name, which all tie at one segment.
 
 export interface WorkspaceFile {
   /** normalised absolute path ('/'-separated) */
@@ -23,6 +25,7 @@ export interface SuffixMatch {
 
 export class SuffixIndex {
   private readonly byName = new Map<string, WorkspaceFile[]>();
+  private readonly byTwo = new Map<string, WorkspaceFile[]>();
   private readonly byAbs = new Map<string, WorkspaceFile>();
   private readonly byAbsLower = new Map<string, WorkspaceFile | null>();
 
@@ -44,6 +47,12 @@ export class SuffixIndex {
     const list = this.byName.get(name);
     if (list) list.push(f);
     else this.byName.set(name, [f]);
+    if (f.segs.length >= 2) {
+      const two = `${f.segs[f.segs.length - 2].toLowerCase()}/${name}`;
+      const l2 = this.byTwo.get(two);
+      if (l2) l2.push(f);
+      else this.byTwo.set(two, [f]);
+    }
   }
 
   remove(abs: string): void {
@@ -53,12 +62,8 @@ export class SuffixIndex {
     const lower = abs.toLowerCase();
     if (this.byAbsLower.get(lower) === f) this.byAbsLower.delete(lower);
     const name = f.segs[f.segs.length - 1].toLowerCase();
-    const list = this.byName.get(name);
-    if (list) {
-      const i = list.indexOf(f);
-      if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) this.byName.delete(name);
-    }
+    removeFrom(this.byName, name, f);
+    if (f.segs.length >= 2) removeFrom(this.byTwo, `${f.segs[f.segs.length - 2].toLowerCase()}/${name}`, f);
   }
 
   /** the file at exactly this absolute path, if indexed */
@@ -72,27 +77,47 @@ export class SuffixIndex {
   match(segments: readonly string[], caseInsensitive: boolean): SuffixMatch | null {
     const n = segments.length;
     if (n === 0) return null;
-    const list = this.byName.get(segments[n - 1].toLowerCase());
-    if (!list) return null;
-    let best: WorkspaceFile[] = [];
-    let bestScore = 0;
-    for (const f of list) {
-      const segs = f.segs;
-      const max = Math.min(n, segs.length);
-      let k = 0;
-      if (caseInsensitive) {
-        while (k < max && segs[segs.length - 1 - k].toLowerCase() === segments[n - 1 - k].toLowerCase()) k++;
-      } else {
-        while (k < max && segs[segs.length - 1 - k] === segments[n - 1 - k]) k++;
-      }
-      if (k === 0) continue; // name matched only case-insensitively on a case-sensitive lookup
-      if (k > bestScore) {
-        bestScore = k;
-        best = [f];
-      } else if (k === bestScore) {
-        best.push(f);
-      }
+    const name = segments[n - 1].toLowerCase();
+    let list = n >= 2 ? this.byTwo.get(`${segments[n - 2].toLowerCase()}/${name}`) : undefined;
+    if (list) {
+      const m = best(list, segments, caseInsensitive);
+      if (m && m.score >= 2) return m;
     }
-    return bestScore === 0 ? null : { files: best, score: bestScore };
+    list = this.byName.get(name);
+    if (!list) return null;
+    return best(list, segments, caseInsensitive);
   }
+}
+
+function removeFrom(map: Map<string, WorkspaceFile[]>, key: string, f: WorkspaceFile): void {
+  const list = map.get(key);
+  if (!list) return;
+  const i = list.indexOf(f);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) map.delete(key);
+}
+
+/** the files sharing the most trailing segments with `segments` */
+function best(list: readonly WorkspaceFile[], segments: readonly string[], caseInsensitive: boolean): SuffixMatch | null {
+  const n = segments.length;
+  let top: WorkspaceFile[] = [];
+  let bestScore = 0;
+  for (const f of list) {
+    const segs = f.segs;
+    const max = Math.min(n, segs.length);
+    let k = 0;
+    if (caseInsensitive) {
+      while (k < max && segs[segs.length - 1 - k].toLowerCase() === segments[n - 1 - k].toLowerCase()) k++;
+    } else {
+      while (k < max && segs[segs.length - 1 - k] === segments[n - 1 - k]) k++;
+    }
+    if (k === 0) continue; // name matched only case-insensitively on a case-sensitive lookup
+    if (k > bestScore) {
+      bestScore = k;
+      top = [f];
+    } else if (k === bestScore) {
+      top.push(f);
+    }
+  }
+  return bestScore === 0 ? null : { files: top, score: bestScore };
 }

@@ -32,15 +32,15 @@ export const BUCKET_MID_MS: Float64Array = (() => {
 
 /**
  * Nearest-rank percentiles from a dense histogram with `total` entries. `qs` ascending (e.g. [0.5, 0.95]);
- * returns bucket indexes. One pass over the buckets.
+ * returns bucket indexes. One pass over the buckets [from, to] (the occupied range, when the caller knows it).
  */
-export function percentileBuckets(hist: ArrayLike<number>, total: number, qs: readonly number[]): number[] {
+export function percentileBuckets(hist: ArrayLike<number>, total: number, qs: readonly number[], from = 0, to = hist.length - 1): number[] {
   const out: number[] = [];
   if (total <= 0) return out;
   let qi = 0;
   let rank = Math.max(1, Math.ceil(qs[0] * total));
   let acc = 0;
-  for (let b = 0; b < hist.length && qi < qs.length; b++) {
+  for (let b = Math.max(0, from); b <= to && qi < qs.length; b++) {
     acc += hist[b];
     while (qi < qs.length && acc >= rank) {
       out.push(b);
@@ -48,7 +48,7 @@ export function percentileBuckets(hist: ArrayLike<number>, total: number, qs: re
       if (qi < qs.length) rank = Math.max(1, Math.ceil(qs[qi] * total));
     }
   }
-  while (out.length < qs.length) out.push(hist.length - 1);
+  while (out.length < qs.length) out.push(Math.min(hist.length - 1, Math.max(0, to)));
   return out;
 }
 
@@ -58,4 +58,21 @@ export function percentileSorted(sorted: ArrayLike<number>, q: number): number {
   if (n === 0) return NaN;
   const idx = Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
   return sorted[idx];
+}
+
+/** percentileBuckets without allocating: bucket indexes written to `out` (length ≥ qs.length). */
+export function percentileBucketsInto(hist: ArrayLike<number>, total: number, qs: readonly number[], from: number, to: number, out: Int32Array): void {
+  const nq = qs.length;
+  let qi = 0;
+  let rank = Math.max(1, Math.ceil(qs[0] * total));
+  let acc = 0;
+  for (let b = from < 0 ? 0 : from; b <= to && qi < nq; b++) {
+    acc += hist[b];
+    while (qi < nq && acc >= rank) {
+      out[qi++] = b;
+      if (qi < nq) rank = Math.max(1, Math.ceil(qs[qi] * total));
+    }
+  }
+  const last = Math.min(hist.length - 1, Math.max(0, to));
+  while (qi < nq) out[qi++] = last;
 }

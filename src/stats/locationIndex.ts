@@ -30,10 +30,13 @@
 // window's calls are all among the recent ones — small local runs get exact figures, busy ones ±4.5%.
 import type { Span } from '../model/span';
 import type { EpochNs } from '../model/time';
-import type { LocationCall, LocationError, LocationStats, LocationsResponse } from '../protocol/api';
+import type { LocationCall, LocationError, LocationFrame, LocationStats, LocationsResponse } from '../protocol/api';
 import { locationKey, type RawLocation } from '../source/signal';
 import { firstUserFrame, userFrames } from '../source/stackFrames';
-import { BUCKETS, BUCKET_MID_MS, bucketOf, percentileBuckets, percentileSorted } from './histogram';
+import { BUCKETS, BUCKET_MID_MS, bucketOf, percentileBucketsInto, percentileSorted } from './histogram';
+
+// a local binding: esbuild's CommonJS output would otherwise read it through an export getter per use
+const MID_MS = BUCKET_MID_MS;
 
 export const SLICE_MS = 10_000;
 export const COARSE_MS = 600_000;
@@ -48,6 +51,7 @@ const MAX_SERVICES = 8;
 const MAX_STACK_CHARS = 16 * 1024;
 const MAX_MESSAGE_CHARS = 2048;
 const DIST_BINS = 16;
+const PERCENTILES = [0.5, 0.95, 1] as const;
 
 interface Ref {
   traceId: string;
@@ -65,6 +69,8 @@ interface ErrorInfo {
   type: string;
   message: string;
   stacktrace: string;
+  /** parsed on first query, then kept (undefined = not parsed yet) */
+  throwFrame?: LocationFrame | null;
 }
 
 /** Sparse per-slice histogram: parallel bucket/count arrays sorted by bucket. */
@@ -118,23 +124,32 @@ class Slice {
 interface Accumulator {
   ws: number;
   hist: Uint32Array;
+  /** occupied bucket range (may be wider than needed after removals; scans stay inside it) */
+  lo: number;
+  hi: number;
   count: number;
   errors: number;
   slowest: Ref | null;
   slowestValid: boolean;
   usedAt: number;
+  /** the last answer, reused while the location's version and the window are unchanged */
+  cached: LocationStats | null;
+  cachedVersion: number;
+  cachedDetail: boolean;
 }
 
 class Location {
   readonly slices: Slice[] = [];
   /** slices[0..coarseEnd) are coarse */
   coarseEnd = 0;
-  readonly total: Accumulator = { ws: -Infinity, hist: new Uint32Array(BUCKETS), count: 0, errors: 0, slowest: null, slowestValid: true, usedAt: 0 };
+  readonly total: Accumulator = { ws: -Infinity, hist: new Uint32Array(BUCKETS), lo: BUCKETS, hi: -1, count: 0, errors: 0, slowest: null, slowestValid: true, usedAt: 0, cached: null, cachedVersion: -1, cachedDetail: false };
   accs: Accumulator[] = [];
   readonly recent: (Ref | undefined)[] = new Array(RECENT);
   recentNext = 0;
   lastError: ErrorInfo | null = null;
   lastSeenMs = 0;
+  /** bumped by every change (record, forget, fold) so unchanged answers can be reused */
+  version = 0;
   readonly services: string[] = [];
   constructor(public readonly key: string, public readonly loc: RawLocation) {}
 }
@@ -154,7 +169,8 @@ export class LocationIndex {
   private readonly byKey = new Map<string, Location>();
   private changed = new Set<string>();
   private dropped = 0;
-  private readonly scratch = new Uint32Array(BUCKETS);
+  private readonly durations = new Float64Array(RECENT);
+  private readonly qScratch = new Int32Array(3);
   private readonly now: () => number;
 
   constructor(options: { now?: () => number } = {}) {
@@ -199,6 +215,7 @@ export class LocationIndex {
     l.recentNext = (l.recentNext + 1) % RECENT;
     if (endMs > l.lastSeenMs) l.lastSeenMs = endMs;
     if (error && (!l.lastError || l.lastError.ref.endMs <= endMs)) l.lastError = errorInfo(span, ref);
+    l.version++;
     const svc = span.resource.serviceName;
     if (l.services.length < MAX_SERVICES && !l.services.includes(svc)) l.services.push(svc);
     this.changed.add(key);
@@ -229,6 +246,7 @@ export class LocationIndex {
     for (const a of l.accs) if (a.ws <= slice.start) removeFromAcc(a, b, error, slowestGone);
     for (const r of l.recent) if (isIt(r)) r!.gone = true;
     if (l.lastError && isIt(l.lastError.ref)) l.lastError.ref.gone = true;
+    l.version++;
     if (l.total.count <= 0) this.byKey.delete(key);
     this.changed.add(key);
   }
@@ -331,6 +349,7 @@ export class LocationIndex {
     }
     l.coarseEnd = slices.length;
     for (const f of keepFine) slices.push(f);
+    l.version++;
   }
 
   private accumulatorFor(l: Location, ws: number, now: number): Accumulator {
@@ -350,7 +369,7 @@ export class LocationIndex {
     // Moving the nearest accumulator costs the slices between; building one costs every slice ≥ ws.
     // Keep a new one when there is room so alternating windows (session vs. last 5 min) stay cheap.
     if (!best || l.accs.length < MAX_ACCUMULATORS) {
-      const a: Accumulator = { ws, hist: new Uint32Array(BUCKETS), count: 0, errors: 0, slowest: null, slowestValid: true, usedAt: now };
+      const a: Accumulator = { ws, hist: new Uint32Array(BUCKETS), lo: BUCKETS, hi: -1, count: 0, errors: 0, slowest: null, slowestValid: true, usedAt: now, cached: null, cachedVersion: -1, cachedDetail: false };
       for (const s of l.slices) if (s.start >= ws) addSlice(a, s);
       if (l.accs.length >= MAX_ACCUMULATORS) {
         let lru = 0;
@@ -361,6 +380,7 @@ export class LocationIndex {
       return a;
     }
     moveAcc(best, l.slices, ws);
+    best.cached = null;
     best.usedAt = now;
     return best;
   }
@@ -369,34 +389,44 @@ export class LocationIndex {
     const now = this.now();
     const acc = ws === null ? l.total : this.accumulatorFor(l, ws, now);
     if (acc.count <= 0) return null;
+    if (acc.cached && acc.cachedVersion === l.version && acc.cachedDetail === detail) return acc.cached;
     if (!acc.slowestValid) recomputeSlowest(acc, l.slices);
     const from = ws ?? -Infinity;
 
-    // recent calls in the window, newest first
-    const recent: Ref[] = [];
-    for (let i = 1; i <= RECENT; i++) {
-      const r = l.recent[(l.recentNext - i + RECENT) % RECENT];
-      if (r && !r.gone && r.endMs >= from) recent.push(r);
+    // Are all the window's calls among the recent ones? Then the figures can be exact.
+    const ring = l.recent;
+    // (only worth looking when the window holds few calls: the ring's refs are scattered in memory)
+    let inWindow = -1;
+    if (acc.count <= RECENT) {
+      inWindow = 0;
+      for (let i = 0; i < RECENT; i++) {
+        const r = ring[i];
+        if (r !== undefined && !r.gone && r.endMs >= from) inWindow++;
+      }
     }
     let p50: number;
     let p95: number;
     let max: number;
     let exact = false;
-    if (recent.length === acc.count) {
-      // every call of the window is at hand: exact figures
-      const d = new Float64Array(recent.length);
-      for (let i = 0; i < recent.length; i++) d[i] = recent[i].durNs / 1e6;
+    if (inWindow === acc.count) {
+      const d = this.durations.subarray(0, inWindow);
+      let j = 0;
+      for (let i = 0; i < RECENT; i++) {
+        const r = ring[i];
+        if (r !== undefined && !r.gone && r.endMs >= from) d[j++] = r.durNs / 1e6;
+      }
       d.sort();
       p50 = percentileSorted(d, 0.5);
       p95 = percentileSorted(d, 0.95);
       max = d[d.length - 1];
       exact = true;
     } else {
-      const [b50, b95, bMax] = percentileBuckets(acc.hist, acc.count, [0.5, 0.95, 1]);
-      max = acc.slowest && !acc.slowest.gone ? acc.slowest.durNs / 1e6 : BUCKET_MID_MS[bMax];
+      const q = this.qScratch;
+      percentileBucketsInto(acc.hist, acc.count, PERCENTILES, acc.lo, acc.hi, q);
+      max = acc.slowest && !acc.slowest.gone ? acc.slowest.durNs / 1e6 : MID_MS[q[2]];
       // never report a percentile above the slowest call actually seen
-      p50 = Math.min(BUCKET_MID_MS[b50], max);
-      p95 = Math.min(BUCKET_MID_MS[b95], max);
+      p50 = Math.min(MID_MS[q[0]], max);
+      p95 = Math.min(MID_MS[q[1]], max);
     }
     const err = l.lastError && l.lastError.ref.endMs >= from ? l.lastError : null;
     const loc = l.loc;
@@ -421,9 +451,18 @@ export class LocationIndex {
     if (loc.namespace !== undefined) stats.namespace = loc.namespace;
     if (err) stats.lastError = errorJson(err, detail);
     if (detail) {
-      stats.recent = recent.slice(0, 10).map(call);
-      stats.distribution = distribution(acc.hist);
+      // recent calls in the window, newest first
+      const recent: LocationCall[] = [];
+      for (let i = 1; i <= RECENT && recent.length < 10; i++) {
+        const r = ring[(l.recentNext - i + RECENT) % RECENT];
+        if (r && !r.gone && r.endMs >= from) recent.push(call(r));
+      }
+      stats.recent = recent;
+      stats.distribution = distribution(acc.hist, acc.lo, acc.hi);
     }
+    acc.cached = stats;
+    acc.cachedVersion = l.version;
+    acc.cachedDetail = detail;
     return stats;
   }
 }
@@ -432,6 +471,8 @@ export class LocationIndex {
 
 function addToAcc(a: Accumulator, b: number, ref: Ref): void {
   a.hist[b]++;
+  if (b < a.lo) a.lo = b;
+  if (b > a.hi) a.hi = b;
   a.count++;
   if (ref.error) a.errors++;
   if (a.slowestValid && (!a.slowest || a.slowest.durNs < ref.durNs)) a.slowest = ref;
@@ -446,6 +487,10 @@ function removeFromAcc(a: Accumulator, b: number, error: boolean, slowestGone: b
 
 function addSlice(a: Accumulator, s: Slice): void {
   s.addInto(a.hist, 1);
+  if (s.n > 0) {
+    if (s.bk[0] < a.lo) a.lo = s.bk[0];
+    if (s.bk[s.n - 1] > a.hi) a.hi = s.bk[s.n - 1];
+  }
   a.count += s.count;
   a.errors += s.errors;
   if (a.slowestValid && s.slowest && (!a.slowest || a.slowest.durNs < s.slowest.durNs)) a.slowest = s.slowest;
@@ -491,14 +536,18 @@ function call(r: Ref): LocationCall {
 }
 
 function errorJson(e: ErrorInfo, detail: boolean): LocationError {
-  const frame = e.stacktrace ? firstUserFrame(e.stacktrace) : null;
+  if (e.throwFrame === undefined) {
+    const f = e.stacktrace ? firstUserFrame(e.stacktrace) : null;
+    e.throwFrame = f ? { file: f.file, line: f.line, ...(f.column ? { column: f.column } : {}), ...(f.function ? { function: f.function } : {}) } : null;
+  }
+  const frame = e.throwFrame;
   const out: LocationError = {
     traceId: e.ref.gone ? null : e.ref.traceId,
     spanId: e.ref.gone ? null : e.ref.spanId,
     timeMs: e.ref.endMs,
     type: e.type,
     message: e.message,
-    throwFrame: frame ? { file: frame.file, line: frame.line, ...(frame.column ? { column: frame.column } : {}), ...(frame.function ? { function: frame.function } : {}) } : null,
+    throwFrame: frame ? { ...frame } : null,
   };
   if (detail) {
     out.stacktrace = e.stacktrace;
@@ -536,10 +585,10 @@ function errorInfo(span: Span, ref: Ref): ErrorInfo {
 }
 
 /** DIST_BINS counts over the occupied bucket range (for a text sparkline), with its bounds in ms. */
-function distribution(hist: Uint32Array): { loMs: number; hiMs: number; counts: number[] } {
+function distribution(hist: Uint32Array, from: number, to: number): { loMs: number; hiMs: number; counts: number[] } {
   let lo = -1;
   let hi = -1;
-  for (let b = 0; b < hist.length; b++) {
+  for (let b = Math.max(0, from); b <= to; b++) {
     if (hist[b] === 0) continue;
     if (lo < 0) lo = b;
     hi = b;

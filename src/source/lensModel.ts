@@ -1,0 +1,398 @@
+// What the editor shows per file — code lens entries, inline annotations, problems — computed from the
+// receiver's location statistics and the resolver, with no `vscode` import (the host renders it; the
+// benchmark and the tests drive the same code).
+//
+// Incremental: `apply()` takes a (full or partial) LocationsResponse, compares each location with what it
+// had, and answers the set of files that changed. A file's view is cached until one of its locations
+// changes, so a live update recomputes only the files that received spans.
+import type { LocationStats, LocationsResponse } from '../protocol/api';
+import type { Resolution, Resolved } from './resolver';
+import type { RawLocation } from './signal';
+import { lensText, oneLine } from './untrustedText';
+
+export interface TraceRef {
+  traceId: string;
+  spanId: string;
+}
+
+export interface LensEntry {
+  key: string;
+  /** 1-based line of the location in the file */
+  line: number;
+  column?: number;
+  /** `⏱ p50 12 ms · p95 48 ms · 37 calls` */
+  latencyTitle: string;
+  latencyTooltip: string;
+  /** `⚠ 2 errors`, absent when none */
+  errorsTitle?: string;
+  errorsTooltip?: string;
+  slowest?: TraceRef;
+  latestError?: TraceRef;
+  /** placed by a function name only (lower confidence) */
+  byName: boolean;
+  /** short after-line text: `48 ms p95 · 37×` */
+  annotation: string;
+  level: 'normal' | 'warn' | 'slow';
+}
+
+export interface ProblemEntry {
+  /** 1-based */
+  line: number;
+  column?: number;
+  /** `Type: message` of the latest error (one line, untrusted text made plain) */
+  message: string;
+  /** errors in the window */
+  count: number;
+  /** when the latest error happened (Unix ms) */
+  timeMs: number;
+  latest?: TraceRef;
+  keys: string[];
+}
+
+export interface FileView {
+  lenses: LensEntry[];
+  problems: ProblemEntry[];
+}
+
+export interface Thresholds {
+  warnMs: number;
+  slowMs: number;
+}
+
+interface Entry {
+  stats: LocationStats;
+  res: Resolution;
+  /** the lens of this location, built on first use after a change */
+  lens?: LensEntry;
+  /** its contribution to the Problems panel, likewise */
+  problem?: ProblemEntry;
+  /** where the lens goes (resolved location) */
+  file?: string;
+  /** where the error mark goes (resolved throw frame, or the location itself) */
+  throwAt?: { file: string; line: number; column?: number };
+}
+
+export type ResolveFn = (loc: RawLocation) => Resolution;
+
+const EMPTY: FileView = Object.freeze({ lenses: [], problems: [] }) as FileView;
+
+export class LocationModel {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byFile = new Map<string, Set<string>>();
+  private readonly views = new Map<string, FileView>();
+  private windowLabel = 'all stored';
+  private thresholds: Thresholds = { warnMs: 100, slowMs: 500 };
+
+  constructor(private readonly resolve: ResolveFn) {}
+
+  /** "in the last 15 min" etc., for tooltips; changing it changes every view */
+  setWindowLabel(label: string): Set<string> {
+    this.windowLabel = label;
+    return this.invalidateAll();
+  }
+
+  setThresholds(t: Thresholds): Set<string> {
+    this.thresholds = t;
+    return this.invalidateAll();
+  }
+
+  /**
+   * Merge statistics. `complete`: the response lists every location with calls in the window, so the ones
+   * it lacks have none any more. Answers the files whose view changed.
+   */
+  apply(resp: LocationsResponse, complete: boolean, onlyKeys?: readonly string[]): Set<string> {
+    const changed = new Set<string>();
+    const seen = new Set<string>();
+    for (const s of resp.locations) {
+      seen.add(s.key);
+      const old = this.entries.get(s.key);
+      if (old && sameFigures(old.stats, s)) {
+        old.stats = s; // same figures; keep the freshest detail (recent calls) for hovers
+        continue;
+      }
+      if (old && old.file !== undefined && sameThrowSite(old.stats, s)) {
+        // the common live update: new figures, same place — touch only this location's file
+        old.stats = s;
+        old.lens = undefined;
+        old.problem = undefined;
+        this.views.delete(old.file);
+        changed.add(old.file);
+        if (old.throwAt && old.throwAt.file !== old.file) {
+          this.views.delete(old.throwAt.file);
+          changed.add(old.throwAt.file);
+        }
+        continue;
+      }
+      const res = old ? old.res : this.resolve(rawOf(s));
+      this.put(s.key, { stats: s, res }, changed);
+    }
+    const gone = complete ? [...this.entries.keys()].filter((k) => !seen.has(k)) : (onlyKeys ?? []).filter((k) => !seen.has(k));
+    for (const k of gone) this.remove(k, changed);
+    return changed;
+  }
+
+  /** A better resolution arrived (symbol lookup, a new path mapping): answers the files that changed. */
+  setResolution(key: string, res: Resolution): Set<string> {
+    const changed = new Set<string>();
+    const e = this.entries.get(key);
+    if (!e) return changed;
+    this.put(key, { stats: e.stats, res }, changed);
+    return changed;
+  }
+
+  /** Re-resolve every location (workspace files or path mappings changed). */
+  reresolve(): Set<string> {
+    const changed = new Set<string>();
+    for (const [key, e] of [...this.entries]) this.put(key, { stats: e.stats, res: this.resolve(rawOf(e.stats)) }, changed);
+    return changed;
+  }
+
+  clear(): Set<string> {
+    const files = new Set(this.byFile.keys());
+    this.entries.clear();
+    this.byFile.clear();
+    this.views.clear();
+    return files;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  files(): string[] {
+    return [...this.byFile.keys()];
+  }
+
+  /** Locations that resolve to nothing yet but could by symbol lookup (name-only). */
+  unresolvedNames(): { key: string; loc: RawLocation }[] {
+    const out: { key: string; loc: RawLocation }[] = [];
+    for (const [key, e] of this.entries) if (!e.res.ok && e.res.reason === 'no-symbol') out.push({ key, loc: rawOf(e.stats) });
+    return out;
+  }
+
+  stats(key: string): LocationStats | undefined {
+    return this.entries.get(key)?.stats;
+  }
+
+  resolution(key: string): Resolution | undefined {
+    return this.entries.get(key)?.res;
+  }
+
+  /** The lens/annotation/problem data of one file (cached until one of its locations changes). */
+  view(file: string): FileView {
+    const cached = this.views.get(file);
+    if (cached) return cached;
+    const keys = this.byFile.get(file);
+    if (!keys) return EMPTY;
+    const v = this.compute(file, keys);
+    this.views.set(file, v);
+    return v;
+  }
+
+  /** Locations placed on (or throwing at) a 1-based line of a file, for hovers. */
+  at(file: string, line: number): { stats: LocationStats; res: Resolution; throws: boolean; placed: boolean }[] {
+    const keys = this.byFile.get(file);
+    if (!keys) return [];
+    const out: { stats: LocationStats; res: Resolution; throws: boolean; placed: boolean }[] = [];
+    for (const k of keys) {
+      const e = this.entries.get(k)!;
+      const placed = e.file === file && e.res.ok && (e.res.line ?? 1) === line;
+      const throws = !!e.throwAt && e.throwAt.file === file && e.throwAt.line === line;
+      if (placed || throws) out.push({ stats: e.stats, res: e.res, throws, placed });
+    }
+    return out;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------
+
+  private put(key: string, e: Entry, changed: Set<string>): void {
+    const old = this.entries.get(key);
+    if (old) this.unlink(key, old, changed);
+    if (e.res.ok) {
+      e.file = e.res.path;
+      e.throwAt = undefined;
+      if (e.stats.errors > 0) {
+        const tf = e.stats.lastError?.throwFrame;
+        const r = tf ? this.resolve({ file: tf.file, line: tf.line, column: tf.column, layer: 'stacktrace' }) : undefined;
+        e.throwAt = r && r.ok && r.line ? { file: r.path, line: r.line, column: r.column } : { file: e.res.path, line: e.res.line ?? 1, column: e.res.column };
+      }
+    } else {
+      e.file = undefined;
+      e.throwAt = undefined;
+      // an error's throw frame may still be placeable even when the span's own location is not
+      const tf = e.stats.errors > 0 ? e.stats.lastError?.throwFrame : undefined;
+      if (tf) {
+        const r = this.resolve({ file: tf.file, line: tf.line, column: tf.column, layer: 'stacktrace' });
+        if (r.ok && r.line) e.throwAt = { file: r.path, line: r.line, column: r.column };
+      }
+    }
+    this.entries.set(key, e);
+    this.link(key, e, changed);
+  }
+
+  private remove(key: string, changed: Set<string>): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.unlink(key, e, changed);
+    this.entries.delete(key);
+  }
+
+  private link(key: string, e: Entry, changed: Set<string>): void {
+    for (const f of filesOf(e)) {
+      let set = this.byFile.get(f);
+      if (!set) this.byFile.set(f, (set = new Set()));
+      set.add(key);
+      this.views.delete(f);
+      changed.add(f);
+    }
+  }
+
+  private unlink(key: string, e: Entry, changed: Set<string>): void {
+    for (const f of filesOf(e)) {
+      const set = this.byFile.get(f);
+      if (set) {
+        set.delete(key);
+        if (set.size === 0) this.byFile.delete(f);
+      }
+      this.views.delete(f);
+      changed.add(f);
+    }
+  }
+
+  private invalidateAll(): Set<string> {
+    this.views.clear();
+    for (const e of this.entries.values()) {
+      e.lens = undefined;
+      e.problem = undefined;
+    }
+    return new Set(this.byFile.keys());
+  }
+
+  private compute(file: string, keys: Set<string>): FileView {
+    const lenses: LensEntry[] = [];
+    let problems: ProblemEntry[] = [];
+    for (const k of keys) {
+      const e = this.entries.get(k)!;
+      if (e.file === file && e.res.ok) lenses.push((e.lens ??= this.lens(k, e.stats, e.res)));
+      if (e.throwAt && e.throwAt.file === file && e.stats.errors > 0) problems.push((e.problem ??= problemOf(k, e.stats, e.throwAt)));
+    }
+    lenses.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
+    if (problems.length > 1) {
+      problems.sort((a, b) => a.line - b.line || b.timeMs - a.timeMs);
+      // several locations throwing at one line: one problem, counts added, the latest message
+      // (sorted newest first within a line, so the first one's message is the latest)
+      const merged: ProblemEntry[] = [];
+      const copies = new Set<ProblemEntry>(); // cached entries are shared: merge into copies only
+      for (const p of problems) {
+        const last = merged[merged.length - 1];
+        if (last && last.line === p.line) {
+          let m = last;
+          if (!copies.has(m)) {
+            m = { ...last, keys: [...last.keys] };
+            copies.add(m);
+          }
+          m.count += p.count;
+          m.keys.push(...p.keys);
+          merged[merged.length - 1] = m;
+        } else {
+          merged.push(p);
+        }
+      }
+      problems = merged;
+    }
+    return { lenses, problems };
+  }
+
+  private lens(key: string, s: LocationStats, r: Resolved): LensEntry {
+    const byName = r.layer === 'name';
+    const approx = s.exact ? '' : ' (±5%)';
+    const latencyTitle = `⏱ p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · ${s.calls} ${s.calls === 1 ? 'call' : 'calls'}${byName ? ' · ≈ by name' : ''}`;
+    const where = byName ? `Placed by function name ${lensText(s.function ?? '', 80)} (confidence ${r.confidence}). ` : '';
+    const slow = s.slowest ? `Click: open the slowest trace (${formatMs(s.slowest.durationMs)}).` : 'The slowest trace is no longer stored.';
+    const e: LensEntry = {
+      key,
+      line: r.line ?? 1,
+      latencyTitle,
+      latencyTooltip: `${where}${s.calls} ${s.calls === 1 ? 'call' : 'calls'} ${this.windowLabel}; max ${formatMs(s.maxMs)}${approx}. ${slow}`,
+      byName,
+      annotation: `${formatMs(s.p95Ms)} p95 · ${s.calls}×${s.errors ? ` · ⚠ ${s.errors}` : ''}`,
+      level: s.p95Ms >= this.thresholds.slowMs ? 'slow' : s.p95Ms >= this.thresholds.warnMs ? 'warn' : 'normal',
+    };
+    if (r.column !== undefined) e.column = r.column;
+    if (s.slowest) e.slowest = { traceId: s.slowest.traceId, spanId: s.slowest.spanId };
+    if (s.errors > 0) {
+      e.errorsTitle = `⚠ ${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`;
+      e.errorsTooltip = s.latestError ? `Click: open the latest failing trace. ${lensText(errorText(s), 200)}` : `${lensText(errorText(s), 200)} (the failing trace is no longer stored)`;
+      if (s.latestError) e.latestError = { traceId: s.latestError.traceId, spanId: s.latestError.spanId };
+    }
+    return e;
+  }
+}
+
+function problemOf(key: string, s: LocationStats, at: { line: number; column?: number }): ProblemEntry {
+  const p: ProblemEntry = { line: at.line, message: errorText(s), count: s.errors, timeMs: s.lastError?.timeMs ?? 0, keys: [key] };
+  if (at.column !== undefined) p.column = at.column;
+  if (s.latestError) p.latest = { traceId: s.latestError.traceId, spanId: s.latestError.spanId };
+  return p;
+}
+
+function filesOf(e: Entry): string[] {
+  if (e.file && e.throwAt && e.throwAt.file !== e.file) return [e.file, e.throwAt.file];
+  if (e.file) return [e.file];
+  if (e.throwAt) return [e.throwAt.file];
+  return [];
+}
+
+/** nothing that is rendered changed */
+function sameFigures(a: LocationStats, b: LocationStats): boolean {
+  return a.calls === b.calls && a.errors === b.errors && a.p50Ms === b.p50Ms && a.p95Ms === b.p95Ms && a.maxMs === b.maxMs &&
+    a.slowest?.spanId === b.slowest?.spanId && a.latestError?.spanId === b.latestError?.spanId &&
+    a.lastError?.timeMs === b.lastError?.timeMs && a.lastError?.traceId === b.lastError?.traceId;
+}
+
+/** the error mark stays where it was (no errors before or after, or the same throw frame) */
+function sameThrowSite(a: LocationStats, b: LocationStats): boolean {
+  if ((a.errors > 0) !== (b.errors > 0)) return false;
+  if (b.errors === 0) return true;
+  const x = a.lastError?.throwFrame;
+  const y = b.lastError?.throwFrame;
+  return x === y || (!!x && !!y && x.file === y.file && x.line === y.line && x.column === y.column);
+}
+
+export function rawOf(s: LocationStats): RawLocation {
+  const loc: RawLocation = { layer: s.layer };
+  if (s.file !== undefined) loc.file = s.file;
+  if (s.line !== undefined) loc.line = s.line;
+  if (s.column !== undefined) loc.column = s.column;
+  if (s.function !== undefined) loc.function = s.function;
+  if (s.namespace !== undefined) loc.namespace = s.namespace;
+  return loc;
+}
+
+function errorText(s: LocationStats): string {
+  const e = s.lastError;
+  if (!e) return 'error';
+  const type = oneLine(e.type, 100);
+  const msg = oneLine(e.message, 300);
+  return type && msg ? `${type}: ${msg}` : type || msg || 'error (no message)';
+}
+
+/** 0.42 ms · 4.2 ms · 48 ms · 1.2 s · 2.5 min */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 0.01) return `${Math.round(ms * 1000)} µs`;
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** A text sparkline of counts (one character per bin). */
+export function sparkline(counts: readonly number[]): string {
+  const max = Math.max(0, ...counts);
+  if (max === 0) return '';
+  return counts.map((c) => (c === 0 ? ' ' : BARS[Math.min(BARS.length - 1, Math.floor((c / max) * (BARS.length - 1) + 0.5))])).join('');
+}
