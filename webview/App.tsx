@@ -63,7 +63,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const keep = useMemo(() => (t && hide && match ? keepWithAncestors(t, match) : null), [t, hide, match]);
   const rows = useMemo(() => (t && collapsed.length === t.spanCount ? visibleRows(t, collapsed, keep) : new Int32Array(0)), [t, collapsed, keep]);
   const cp = useMemo(() => (t && critical ? criticalPath(t).onPath : null), [t, critical]);
-  const window: TimeWindow = useMemo(() => zoom ?? { start: 0, end: Math.max(1, t?.durationNs ?? 1) }, [zoom, t]);
+  const timeWindow: TimeWindow = useMemo(() => zoom ?? { start: 0, end: Math.max(1, t?.durationNs ?? 1) }, [zoom, t]);
   latest.current = { view, collapsed, selected, rows, detailsOpen };
 
   // ---------------------------------------------------------------- messages from the host
@@ -290,7 +290,8 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   );
 
   const onAppKey = useCallback(
-    (e: React.KeyboardEvent) => {
+    (e: KeyboardEvent) => {
+      if (e.defaultPrevented) return;
       const target = e.target as HTMLElement;
       const typing = target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT';
       if (e.key === 'Escape') {
@@ -330,6 +331,15 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
     [query, detailsOpen, zoom, step, stepError],
   );
 
+  // on the window: when the panel gets focus, the body is the active element
+  const appKey = useRef(onAppKey);
+  appKey.current = onAppKey;
+  useEffect(() => {
+    const fn = (e: KeyboardEvent) => appKey.current(e);
+    window.addEventListener('keydown', fn);
+    return () => window.removeEventListener('keydown', fn);
+  }, []);
+
   const onFindKey = useCallback(
     (e: React.KeyboardEvent<HTMLInputElement>) => {
       if (e.key === 'Enter') {
@@ -358,14 +368,14 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   // ---------------------------------------------------------------- render
   if (!view || !t) {
     return (
-      <div className="app empty" onKeyDown={onAppKey}>
+      <div className="app empty">
         <StatusBanner status={status ?? { traceId: '', state: 'loading' }} />
       </div>
     );
   }
   const matchIndex = selected >= 0 && match?.[selected] ? indexOfRow(matchList, selected) + 1 : 0;
   return (
-    <div className="app" onKeyDown={onAppKey}>
+    <div className="app">
       {status && <StatusBanner status={status} />}
       <Toolbar
         query={query}
@@ -392,12 +402,12 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         <Stats view={view} onFind={onFind} />
       ) : (
         <>
-          <Minimap view={view} window={window} zoomed={zoom !== null} onZoom={setZoom} />
+          <Minimap view={view} window={timeWindow} zoomed={zoom !== null} onZoom={setZoom} />
           <div className={`main${detailsOpen && selected >= 0 ? ' with-details' : ''}`}>
             <div className="waterfall">
-              <TimeAxis window={window} nameWidth={nameWidth} onZoom={setZoom} onNameWidth={setNameWidth} />
+              <TimeAxis window={timeWindow} nameWidth={nameWidth} onZoom={setZoom} onNameWidth={setNameWidth} />
               <div className="rows-area">
-                <TickLines window={window} nameWidth={nameWidth} />
+                <TickLines window={timeWindow} nameWidth={nameWidth} />
                 <Rows
                   handle={rowsHandle}
                   view={view}
@@ -406,7 +416,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
                   selected={selected}
                   match={match}
                   critical={cp}
-                  window={window}
+                  window={timeWindow}
                   nameWidth={nameWidth}
                   actions={rowActions}
                   onKeyDown={onGridKey}

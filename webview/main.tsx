@@ -2,13 +2,18 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { WebviewIpc } from './ipc';
-import { Ready } from '../src/protocol/waterfall';
+import { Ready, ReportError } from '../src/protocol/waterfall';
+import { ErrorBoundary } from './ErrorBoundary';
 import './styles.css';
 
 const ipc = new WebviewIpc(acquireVsCodeApi());
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(<App ipc={ipc} />);
+  createRoot(root).render(
+    <ErrorBoundary onError={(message) => ipc.command(ReportError, { message })}>
+      <App ipc={ipc} />
+    </ErrorBoundary>,
+  );
   // the host queues everything until this arrives; the listener above is already installed
   ipc.command(Ready, {});
 }

@@ -135,7 +135,7 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
               <h4>{`Scope ${d.scope.name}${d.scope.version ? ` ${d.scope.version}` : ''}`}</h4>
               <KeyValues kvs={d.scope.attributes ?? []} filter={f} copy={actions.copy} empty="No scope attributes" />
             </section>
-            <Events events={d.span.events ?? []} offset={offset} row={row} actions={actions} />
+            <Events events={d.span.events ?? []} offset={offset} spanStart={t.start[row]} row={row} actions={actions} />
             <Links links={d.span.links ?? []} actions={actions} />
             <Logs logs={d.logs ?? []} offset={offset} actions={actions} />
           </>
@@ -145,18 +145,20 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
   );
 }
 
-function Events({ events, offset, row, actions }: { events: OtlpEvent[]; offset(ns: string): number; row: number; actions: DetailActions }) {
+function Events({ events, offset, spanStart, row, actions }: { events: OtlpEvent[]; offset(ns: string): number; spanStart: number; row: number; actions: DetailActions }) {
   return (
     <section className="section">
       <h3>{`Events (${events.length})`}</h3>
       {!events.length && <div className="muted">No events</div>}
       {events.map((e, i) => {
         const exc = e.name === 'exception';
+        const at = offset(e.timeUnixNano);
         return (
           <div key={i} className={`event${exc ? ' exception' : ''}`}>
             <div className="event-head">
-              <span className="offset">{`+${formatDuration(offset(e.timeUnixNano))}`}</span>
+              <span className="offset" title="from the trace start">{`+${formatDuration(at)}`}</span>
               <span className="event-name">{e.name}</span>
+              <span className="muted">{`+${formatDuration(at - spanStart)} in span`}</span>
               <CopyButtons json={{ name: e.name, timeUnixNano: e.timeUnixNano, attributes: attrsJson(e.attributes ?? []) }} what="event" copy={actions.copy} />
             </div>
             {exc ? <Exception e={e} row={row} actions={actions} /> : <KeyValues kvs={e.attributes ?? []} filter="" copy={actions.copy} empty="No attributes" />}

@@ -1,0 +1,318 @@
+// The built webview bundle (dist/webview.js) in headless Chromium, driven through the harness page that
+// plays the extension host. Run `npm run build` first. Screenshots land in artifacts/webview/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHarnessServer } from './server.mjs';
+import { launchChromium } from './browser.mjs';
+import { sampleTrace, generateTrace, makeSpan, HOSTILE, SAMPLE_TRACE } from './traces.mjs';
+
+const shots = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'artifacts', 'webview');
+mkdirSync(shots, { recursive: true });
+let srv;
+let browser;
+
+before(async () => {
+  srv = await startHarnessServer();
+  srv.addTrace('sample', sampleTrace());
+  srv.addTrace('gen', generateTrace(3000));
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+async function open(trace = 'sample', theme = 'dark', viewport = { width: 1400, height: 800 }) {
+  const page = await browser.newPage({ viewport });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${srv.url}/harness.html?trace=${trace}&theme=${theme}`);
+  await page.waitForSelector('[role=treegrid] [role=row]');
+  page.errors = errors;
+  return page;
+}
+const rowNames = (page) => page.$$eval('[role=row] .name', (els) => els.map((e) => e.textContent));
+const hostLog = (page) => page.evaluate(() => window.__hostLog);
+const rowByName = (page, name) => page.locator('[role=row]', { has: page.locator('.name', { hasText: name }) }).first();
+const selectedName = (page) => page.$eval('[role=row][aria-selected=true] .name', (e) => e.textContent).catch(() => null);
+
+test('renders the trace as a treegrid: depth-first rows, levels, service legend, ticks, markers', async () => {
+  const page = await open();
+  assert.deepEqual(await rowNames(page), [
+    'GET /checkout', 'render page', 'POST /api/orders', 'cache lookup', 'SELECT orders', HOSTILE, 'charge card', 'loop a', 'loop b', 'late webhook',
+  ]);
+  assert.equal(await page.getAttribute('[role=treegrid]', 'aria-rowcount'), '10');
+  assert.equal(await rowByName(page, 'charge card').getAttribute('aria-level'), '4');
+  assert.equal(await rowByName(page, 'POST /api/orders').getAttribute('aria-expanded'), 'true');
+  const legend = await page.textContent('[data-testid=legend]');
+  for (const s of ['frontend', 'orders-db', 'payments', '10 spans', '3 errors', '5 flagged']) assert.ok(legend.includes(s), `legend shows ${s}: ${legend}`);
+  const ticks = await page.$$eval('.axis .tick', (els) => els.map((e) => e.textContent));
+  assert.ok(ticks.length >= 4 && ticks[0] === '0 ms', `ticks: ${ticks}`);
+  assert.equal(await rowByName(page, 'late webhook').locator('.badge').textContent(), 'orphan');
+  assert.equal(await rowByName(page, 'loop a').locator('.badge').textContent(), 'cycle');
+  assert.match(await rowByName(page, 'render page').locator('.badge.skew').getAttribute('title'), /ends 10 ms after its parent/);
+  assert.match(await rowByName(page, 'cache lookup').locator('.badge.skew').getAttribute('title'), /starts 1 ms before its parent/);
+  assert.equal(await rowByName(page, 'charge card').locator('.badge.err').textContent(), 'error');
+  assert.equal(await page.locator('.row.error').count(), 3);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('hostile strings are text: names, services, attributes, status, exception and logs', async () => {
+  const page = await open();
+  assert.equal(await page.locator('img').count(), 0);
+  await rowByName(page, HOSTILE).click();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=details] .kv-item');
+  const d = page.locator('[data-testid=details]');
+  assert.equal(await d.locator('.details-title').textContent(), HOSTILE);
+  assert.equal(await d.locator('.kv-item dt', { hasText: HOSTILE }).count(), 1);
+  await rowByName(page, 'POST /api/orders').click();
+  await page.waitForSelector('[data-testid=exception]');
+  const text = await d.textContent();
+  assert.ok(text.includes(`payment declined ${HOSTILE}`));
+  assert.ok(text.includes(`card declined ${HOSTILE}`));
+  assert.ok(text.includes(`payment failed for order 123 ${HOSTILE}`));
+  assert.equal(await page.locator('img').count(), 0, 'no element was created from span text');
+  assert.equal(await page.evaluate(() => window.__alerted ?? false), false);
+  await page.close();
+});
+
+test('collapse and expand: twisty, subtree, collapse all, levels', async () => {
+  const page = await open();
+  await rowByName(page, 'POST /api/orders').locator('.twisty').click();
+  assert.deepEqual(await rowNames(page), ['GET /checkout', 'render page', 'POST /api/orders', 'loop a', 'loop b', 'late webhook']);
+  assert.equal(await rowByName(page, 'POST /api/orders').getAttribute('aria-expanded'), 'false');
+  assert.equal(await rowByName(page, 'POST /api/orders').locator('.hidden-count').textContent(), '+4');
+  await rowByName(page, 'POST /api/orders').locator('.twisty').click();
+  assert.equal((await rowNames(page)).length, 10);
+  await page.click('button:has-text("Collapse all")');
+  assert.deepEqual(await rowNames(page), ['GET /checkout', 'loop a', 'late webhook']);
+  await page.selectOption('select[aria-label="Expand to level"]', '2');
+  assert.deepEqual(await rowNames(page), ['GET /checkout', 'render page', 'POST /api/orders', 'loop a', 'loop b', 'late webhook']);
+  await page.click('button:has-text("Expand all")');
+  assert.equal((await rowNames(page)).length, 10);
+  // Alt+click collapses the whole subtree: expanding the top again leaves the inner one folded
+  await rowByName(page, 'POST /api/orders').locator('.twisty').click({ modifiers: ['Alt'] });
+  await rowByName(page, 'POST /api/orders').locator('.twisty').click();
+  assert.equal(await rowByName(page, HOSTILE).getAttribute('aria-expanded'), 'false');
+  await page.close();
+});
+
+test('find: highlight, count, next/previous, attribute key=value, only matches keeps ancestors', async () => {
+  const page = await open();
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'find');
+  await page.keyboard.type('orders');
+  await page.waitForFunction(() => document.querySelector('[data-testid=find-count]')?.textContent?.includes('of 3'));
+  assert.deepEqual(await page.$$eval('.row.match .name', (els) => els.map((e) => e.textContent)), ['POST /api/orders', 'cache lookup', 'SELECT orders']);
+  await page.keyboard.press('Enter');
+  assert.equal(await selectedName(page), 'POST /api/orders');
+  assert.equal(await page.textContent('[data-testid=find-count]'), '1 of 3');
+  await page.keyboard.press('Enter');
+  assert.equal(await selectedName(page), 'cache lookup');
+  await page.keyboard.press('Shift+Enter');
+  assert.equal(await selectedName(page), 'POST /api/orders');
+  await page.fill('[data-testid=find]', 'db.system=redis');
+  await page.waitForFunction(() => document.querySelector('[data-testid=find-count]')?.textContent?.includes('of 1'));
+  await page.check('text=Only matches');
+  assert.deepEqual(await rowNames(page), ['GET /checkout', 'POST /api/orders', 'cache lookup']);
+  await page.fill('[data-testid=find]', 'no such thing');
+  await page.waitForFunction(() => document.querySelector('[data-testid=find-count]')?.textContent === 'No results');
+  assert.match(await page.textContent('.no-rows'), /No span matches/);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.inputValue('[data-testid=find]'), '');
+  await page.waitForFunction(() => document.querySelector('[role=treegrid]')?.getAttribute('aria-rowcount') === '10');
+  await page.close();
+});
+
+test('keyboard: arrows move and fold, Enter opens details, e jumps to errors, n/N step matches, Escape closes', async () => {
+  const page = await open();
+  await page.focus('[role=treegrid]');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await selectedName(page), 'GET /checkout');
+  assert.equal(await page.getAttribute('[role=treegrid]', 'aria-activedescendant'), await rowByName(page, 'GET /checkout').getAttribute('id'));
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await selectedName(page), 'POST /api/orders');
+  await page.keyboard.press('ArrowLeft'); // collapse
+  assert.equal(await rowByName(page, 'POST /api/orders').getAttribute('aria-expanded'), 'false');
+  await page.keyboard.press('ArrowLeft'); // to parent
+  assert.equal(await selectedName(page), 'GET /checkout');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight'); // expand
+  assert.equal(await rowByName(page, 'POST /api/orders').getAttribute('aria-expanded'), 'true');
+  await page.keyboard.press('ArrowRight'); // first child
+  assert.equal(await selectedName(page), 'cache lookup');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=details]');
+  assert.equal(await page.textContent('[data-testid=details] .details-title'), 'cache lookup');
+  await page.keyboard.press('e');
+  assert.equal(await selectedName(page), 'charge card');
+  assert.equal(await page.textContent('[data-testid=details] .details-title'), 'charge card');
+  await page.keyboard.press('e');
+  assert.equal(await selectedName(page), 'GET /checkout', 'wraps around to the first error');
+  await page.keyboard.press('Shift+E');
+  assert.equal(await selectedName(page), 'charge card');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('[data-testid=details]').count(), 0);
+  await page.keyboard.press('/');
+  await page.keyboard.type('loop');
+  await page.keyboard.press('ArrowDown'); // back to the grid
+  await page.keyboard.press('n');
+  assert.equal(await selectedName(page), 'loop a');
+  await page.keyboard.press('n');
+  assert.equal(await selectedName(page), 'loop b');
+  await page.keyboard.press('Shift+N');
+  assert.equal(await selectedName(page), 'loop a');
+  await page.keyboard.press('End');
+  assert.equal(await selectedName(page), 'late webhook');
+  await page.keyboard.press('Home');
+  assert.equal(await selectedName(page), 'GET /checkout');
+  await page.close();
+});
+
+test('details pane: status, attributes by group with filter, events with offsets, stack frames, links, logs, copy, go to source', async () => {
+  const page = await open('sample', 'dark', { width: 1500, height: 1100 });
+  await rowByName(page, 'POST /api/orders').dblclick();
+  await page.waitForSelector('[data-testid=exception]');
+  const d = page.locator('[data-testid=details]');
+  const facts = await d.locator('.facts').textContent();
+  for (const s of ['orders', 'SERVER', 'Error', '+5 ms', '95 ms', '0000000000000002']) assert.ok(facts.includes(s), `facts show ${s}: ${facts}`);
+  assert.ok((await d.locator('h4').allTextContents()).includes('Span (4)'));
+  assert.ok((await d.textContent()).includes('createOrder'));
+  await d.locator('input[aria-label="Filter attributes"]').fill('code.line');
+  assert.deepEqual(await d.locator('section.section').first().locator('.kv-item dt').allTextContents(), ['code.line.number']);
+  await d.locator('input[aria-label="Filter attributes"]').fill('');
+  const events = await d.locator('.event .event-head').allTextContents();
+  assert.ok(events[0].includes('+60 ms') && events[0].includes('+55 ms in span') && events[0].includes('order.validated'), events[0]);
+  assert.ok(events[1].includes('+95 ms') && events[1].includes('exception'), events[1]);
+  assert.equal(await d.locator('.exc-type').textContent(), 'PaymentDeclinedError');
+  const frames = d.locator('.frame-link');
+  assert.equal(await frames.count(), 2, 'node:internal and the hostile line are not links');
+  await frames.first().click();
+  await d.locator('.link-item .link').click();
+  await d.locator('button:has-text("Go to source")').click();
+  await d.locator('.kv-item', { hasText: 'code.function.name' }).hover();
+  await d.locator('.kv-item', { hasText: 'code.function.name' }).locator('button[aria-label="Copy attribute as JSON"]').click();
+  const logs = await d.locator('.log').allTextContents();
+  assert.equal(logs.length, 2);
+  assert.ok(logs.some((l) => l.includes('ERROR') && l.includes('+94 ms')), logs.join(' | '));
+  const log = await hostLog(page);
+  const cmds = log.filter((m) => m.type === 'command' && m.method !== 'ready');
+  assert.deepEqual(cmds.map((m) => m.method), ['openStackFrame', 'openLinkedTrace', 'goToSource', 'copy']);
+  assert.deepEqual(cmds[0].params, { file: '/app/src/payments/charge.ts', line: 88, column: 13, function: 'charge', spanId: '0000000000000002' });
+  assert.deepEqual(cmds[1].params, { traceId: 'aaaabbbbccccddddeeeeffff00001111', spanId: '000000000000004d' });
+  assert.deepEqual(cmds[2].params, { spanId: '0000000000000002' });
+  assert.deepEqual(JSON.parse(cmds[3].params.text), { 'code.function.name': 'createOrder' });
+  // a long value is folded and expands on demand
+  await rowByName(page, 'SELECT orders').click();
+  await page.waitForSelector('[data-testid=details] .kv-item');
+  const fold = d.locator('.kv-item', { hasText: 'db.query.text' }).locator('button.fold');
+  assert.match(await fold.textContent(), /Show all \(\d+ chars\)/);
+  const before = await d.locator('.kv-item', { hasText: 'db.query.text' }).locator('.value').textContent();
+  await fold.click();
+  const afterText = await d.locator('.kv-item', { hasText: 'db.query.text' }).locator('.value').textContent();
+  assert.ok(afterText.length > before.length + 200);
+  await page.screenshot({ path: join(shots, 'details-dark.png') });
+  await page.close();
+});
+
+test('critical path, statistics, minimap zoom and reset', async () => {
+  const page = await open();
+  await page.check('[data-testid=critical]');
+  const crit = await page.$$eval('.row.critical .name', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(crit, ['GET /checkout', 'render page'], 'render page ends last (clamped to its parent)');
+  const before = await page.$$eval('.axis .tick', (els) => els.map((e) => e.textContent));
+  const mm = await page.locator('[data-testid=minimap]').boundingBox();
+  await page.mouse.move(mm.x + mm.width * 0.25, mm.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(mm.x + mm.width * 0.5, mm.y + 10, { steps: 4 });
+  await page.mouse.up();
+  const after = await page.$$eval('.axis .tick', (els) => els.map((e) => e.textContent));
+  assert.notDeepEqual(after, before);
+  assert.ok(!after.includes('0 ms'), `zoomed ticks: ${after}`);
+  assert.equal(await page.isEnabled('button:has-text("Reset zoom")'), true);
+  await page.screenshot({ path: join(shots, 'zoomed-dark.png') });
+  // drag on the axis zooms further, Reset returns to the whole trace
+  const ax = await page.locator('[data-testid=axis]').boundingBox();
+  await page.mouse.move(ax.x + ax.width * 0.1, ax.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(ax.x + ax.width * 0.6, ax.y + 5, { steps: 4 });
+  await page.mouse.up();
+  assert.notDeepEqual(await page.$$eval('.axis .tick', (els) => els.map((e) => e.textContent)), after);
+  await page.click('button:has-text("Reset zoom")');
+  assert.deepEqual(await page.$$eval('.axis .tick', (els) => els.map((e) => e.textContent)), before);
+  await page.click('[role=tab]:has-text("Statistics")');
+  const stats = page.locator('[data-testid=stats]');
+  const svcRows = await stats.locator('table').first().locator('tbody tr').allTextContents();
+  assert.equal(svcRows.length, 7);
+  const orders = svcRows.find((r) => r.startsWith('orders') && !r.startsWith('orders-db'));
+  assert.ok(orders.includes('2') && orders.includes('95 ms'), orders);
+  await page.screenshot({ path: join(shots, 'statistics-dark.png') });
+  await stats.locator('td.op', { hasText: 'charge card' }).click();
+  assert.equal(await page.inputValue('[data-testid=find]'), 'charge card');
+  await page.close();
+});
+
+test('a trace that grows updates in place: selection, collapse and scroll position stay', async () => {
+  const base = sampleTrace();
+  srv.addTrace('growing', { spans: base.spans.slice(0, 6), logs: [] }, { details: false });
+  const page = await open('growing');
+  await page.evaluate(() => (window.__currentTrace = 'growing'));
+  await rowByName(page, 'SELECT orders').click();
+  await rowByName(page, 'GET /checkout').locator('.twisty').click({ modifiers: [] });
+  await rowByName(page, 'GET /checkout').locator('.twisty').click();
+  await rowByName(page, HOSTILE).locator('.twisty').click();
+  const extra = makeSpan(SAMPLE_TRACE, '00000000000000aa', '0000000000000002', 'new child', 'orders', 7e9 + 31e6, 7e9 + 33e6);
+  srv.addTrace('growing', { spans: [...base.spans, extra], logs: [] }, { details: false });
+  await page.evaluate(() => window.__sendTrace('growing', true));
+  await page.waitForFunction(() => document.querySelector('[role=treegrid]')?.getAttribute('aria-rowcount') !== '5');
+  assert.equal(await selectedName(page), 'SELECT orders');
+  assert.equal(await rowByName(page, HOSTILE).getAttribute('aria-expanded'), 'false');
+  assert.ok((await rowNames(page)).includes('new child'));
+  assert.ok((await rowNames(page)).includes('late webhook'));
+  assert.equal((await page.textContent('[data-testid=legend]')).includes('11 spans'), true);
+  await page.close();
+});
+
+test('a large trace scrolls virtualized: only visible rows are in the DOM', async () => {
+  const page = await open('gen');
+  const count = await page.locator('[role=row]').count();
+  assert.ok(count < 80, `${count} rows in the DOM for 3000 spans`);
+  assert.equal(await page.getAttribute('[role=treegrid]', 'aria-rowcount'), '3000');
+  await page.focus('[role=treegrid]');
+  await page.keyboard.press('End');
+  const last = await page.$eval('[role=row][aria-selected=true]', (e) => Number(e.getAttribute('aria-rowindex')));
+  assert.equal(last, 3000);
+  assert.ok(await page.locator('[role=row][aria-selected=true]').isVisible());
+  await page.screenshot({ path: join(shots, 'large-dark.png') });
+  await page.close();
+});
+
+test('a corrupt packed trace shows a clear error and is reported to the host', async () => {
+  const page = await open();
+  await page.evaluate(() => window.postMessage({ type: 'notification', method: 'trace', params: { traceId: 'x', packed: new ArrayBuffer(16), update: false } }, '*'));
+  await page.waitForSelector('[data-testid=status]');
+  assert.match(await page.textContent('[data-testid=status]'), /Could not load the trace: packed trace: 16 bytes is too short/);
+  const log = await hostLog(page);
+  assert.ok(log.some((m) => m.method === 'reportError'));
+  await page.close();
+});
+
+test('screenshots in light, dark and high-contrast themes', async () => {
+  for (const theme of ['light', 'dark', 'hc']) {
+    const page = await open('sample', theme, { width: 1400, height: 700 });
+    await rowByName(page, 'POST /api/orders').click();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=exception]');
+    await page.fill('[data-testid=find]', 'orders');
+    await page.check('[data-testid=critical]');
+    await page.screenshot({ path: join(shots, `waterfall-${theme}.png`) });
+    await page.close();
+  }
+});
