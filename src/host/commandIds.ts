@@ -24,6 +24,7 @@ export const Commands = {
   toggleAnnotations: 'traceExplorer.toggleAnnotations',
   chooseStatsWindow: 'traceExplorer.chooseStatsWindow',
   addPathMapping: 'traceExplorer.addPathMapping',
+  showRecentCalls: 'traceExplorer.showRecentCalls',
   // fixtures and files (src/host/fixtures): args (traceId?, spanId? for a subtree)
   copyAsFixture: 'traceExplorer.copyAsFixture',
   openTraceFile: 'traceExplorer.openTraceFile',

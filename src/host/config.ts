@@ -49,6 +49,18 @@ export function strings(d: readonly string[]): Setting<readonly string[]> {
   };
 }
 
+/** an object of string values, e.g. path mappings `{ "/app": "${workspaceFolder}" }` */
+export function stringMap(d: Readonly<Record<string, string>>): Setting<Readonly<Record<string, string>>> {
+  return {
+    default: d,
+    expected: 'an object whose values are strings',
+    parse: (v) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')
+        ? (v as Record<string, string>)
+        : undefined,
+  };
+}
+
 const MiB = 1024 * 1024;
 
 export const settings = {
@@ -72,6 +84,14 @@ export const settings = {
   'fixtures.timestamps': oneOf('rebase', ['rebase', 'absolute']),
   'fixtures.durationBudgets': bool(true),
   'fixtures.destination': oneOf('ask', ['ask', 'clipboard', 'editor', 'file']),
+  // span → source (src/host/source)
+  pathMappings: stringMap({}),
+  'codeLens.enabled': bool(true),
+  'annotations.enabled': bool(true),
+  'annotations.warnMs': int(100, 1, 3_600_000),
+  'annotations.slowMs': int(500, 1, 3_600_000),
+  'stats.window': oneOf('lastMinutes', ['lastMinutes', 'session', 'all']),
+  'stats.windowMinutes': int(15, 1, 10_080),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingKey = keyof typeof settings;
