@@ -1,11 +1,12 @@
 // The trace list in a real workbench: its activity-bar view, the empty state that tells the user how to send
 // traces (and copies the environment variables for the running ports), rows appearing live as the sample app
-// (real OpenTelemetry SDK) sends traces, the filter, sorting, and clearing from the view's title bar.
+// (real OpenTelemetry SDK) sends traces, the filter, sorting, a window reload that keeps the traces, and
+// clearing from the view's title bar.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, receiverApi,
-  clearTraces, waitFor, runCommand, pickQuickItem, quickPickItems,
+  clearTraces, waitFor, runCommand, pickQuickItem, quickPickItems, waitForWorkbench, waitForExtensionStatus,
 } from './lib.mjs';
 
 // Alone, this file runs a private code-server whose receiver takes free ports (4318 may belong to someone
@@ -23,7 +24,7 @@ const SIDEBAR = '#workbench\\.parts\\.sidebar';
 const rowsLocator = (page) => page.locator(`${SIDEBAR} .monaco-list-row`);
 const rowTexts = async (page) => (await rowsLocator(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 
-test('trace list: empty state, live rows from the sample app, filter, sort, clear', { timeout: 300_000 }, async () => {
+test('trace list: empty state, live rows from the sample app, filter, sort, reload keeps traces, clear', { timeout: 300_000 }, async () => {
   const wb = await openWorkbench(cs, { name: 'tracelist' });
   const { page } = wb;
   let app;
@@ -97,9 +98,22 @@ test('trace list: empty state, live rows from the sample app, filter, sort, clea
     await runCommand(page, 'Trace Explorer: Sort and Group Traces…');
     await pickQuickItem(page, 'Newest first');
 
-    // clear from the view's title bar: back to the empty state
+    // a window reload keeps the traces: the receiver outlives the window and the list comes back
     await app.stop();
     app = undefined;
+    const kept = await receiverApi(cs, '/api/traces');
+    const pidBefore = (await receiverApi(cs, '/api/health')).pid;
+    await page.reload();
+    await waitForWorkbench(page);
+    await waitForExtensionStatus(page);
+    await runCommand(page, 'Trace Explorer: Show Traces');
+    await waitFor('the same traces listed after the reload', async () => (await rowsLocator(page).count()) === kept.length, { timeout: 30_000 });
+    const after = await receiverApi(cs, '/api/health');
+    assert.equal(after.pid, pidBefore, 'the same receiver serves the reloaded window');
+    assert.equal(after.traces, kept.length);
+    await wb.screenshot('after-reload');
+
+    // clear from the view's title bar: back to the empty state
     await page.locator(`${SIDEBAR} .composite.title`).hover(); // title actions show on hover
     await page.locator(`${SIDEBAR} .action-label[aria-label^="Clear All Traces"]`).first().click();
     await welcome.waitFor({ state: 'visible', timeout: 15_000 });
