@@ -28,4 +28,6 @@ if [ ! -x "$ROOT/.e2e/host/node_modules/.bin/code-server" ]; then
   (cd .e2e/host && PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
     npm install --no-audit --no-fund --loglevel=error)
 fi
-step "code-server $("$NODE24_DIR/bin/node" "$ROOT/.e2e/host/node_modules/code-server/out/node/entry.js" --version | head -1), $(chromium --version)"
+# (XDG_CONFIG_HOME: even --version writes a default config file, which belongs nowhere near $HOME)
+cs_version=$(XDG_CONFIG_HOME="$ROOT/.e2e/run/xdg-setup" "$NODE24_DIR/bin/node" "$ROOT/.e2e/host/node_modules/code-server/out/node/entry.js" --version 2>/dev/null | tail -1)
+step "ready: code-server $cs_version, Node $("$NODE24_DIR/bin/node" -v), $(chromium --version 2>/dev/null)"
