@@ -52,6 +52,8 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
   private pending: ReceiverEvent[] | undefined;
   private readonly search: AttributeSearch;
   private readonly contextKeys = new Map<string, unknown>();
+  /** how long the last recompute of the rows took (ms) */
+  private lastComputeMs = 0;
   /** traces with errors that arrived while the list was hidden (the activity bar badge) */
   private readonly unseenErrors = new Set<string>();
   treeView: vscode.TreeView<Node> | undefined;
@@ -151,7 +153,8 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
       return;
     }
     if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => this.refreshNow(), REFRESH_MS);
+    // a big store makes each recompute cost more: keep recomputing to under ~10% of the host's time
+    this.refreshTimer = setTimeout(() => this.refreshNow(), Math.max(REFRESH_MS, this.lastComputeMs * 10));
   }
 
   refreshNow(): void {
@@ -170,6 +173,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   private currentView(): TraceListView {
     if (!this.view) {
+      const t0 = performance.now();
       if (this.filter.attributes.length > 0) this.search.ensure(this.filter, this.state.all());
       this.view = computeView(this.state.all(), {
         sortBy: this.sortBy,
@@ -179,6 +183,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
         now: Date.now(),
         limit: ROW_LIMIT,
       });
+      this.lastComputeMs = performance.now() - t0;
     }
     return this.view;
   }

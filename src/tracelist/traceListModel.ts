@@ -91,15 +91,17 @@ export function compareDecimal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// The ms numbers order like the exact ns strings (both come from the same value), so they decide first and
+// the strings only break ties within a millisecond: comparing numbers is what keeps 100,000 rows fast.
 const newestFirst = (a: TraceSummary, b: TraceSummary): number =>
-  compareDecimal(b.startTimeUnixNano, a.startTimeUnixNano) || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0);
+  b.startMs - a.startMs || compareDecimal(b.startTimeUnixNano, a.startTimeUnixNano) || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0);
 
 function comparator(sortBy: SortBy): (a: TraceSummary, b: TraceSummary) => number {
   switch (sortBy) {
     case 'time':
       return newestFirst;
     case 'duration':
-      return (a, b) => compareDecimal(b.durationNano, a.durationNano) || newestFirst(a, b);
+      return (a, b) => b.durationMs - a.durationMs || compareDecimal(b.durationNano, a.durationNano) || newestFirst(a, b);
     case 'service':
       return (a, b) => a.rootService.localeCompare(b.rootService) || newestFirst(a, b);
   }
@@ -147,6 +149,50 @@ function bucketOf(s: TraceSummary, groupBy: GroupBy, now: number): Bucket {
   }
 }
 
+/**
+ * The `k` smallest items by `cmp`, sorted — O(n log k) with a bounded max-heap, so a store of 100,000 traces
+ * does not need a full sort to show its newest 500.
+ */
+export function smallestK<T>(items: readonly T[], k: number, cmp: (a: T, b: T) => number): T[] {
+  if (items.length <= k) return [...items].sort(cmp);
+  if (k <= 0) return [];
+  const heap: T[] = []; // max-heap by cmp: heap[0] is the worst of the best k so far
+  const up = (i: number) => {
+    const x = heap[i];
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (cmp(x, heap[p]) <= 0) break;
+      heap[i] = heap[p];
+      i = p;
+    }
+    heap[i] = x;
+  };
+  const down = (i: number) => {
+    const x = heap[i];
+    const n = heap.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && cmp(heap[r], heap[l]) > 0 ? r : l;
+      if (cmp(heap[c], x) <= 0) break;
+      heap[i] = heap[c];
+      i = c;
+    }
+    heap[i] = x;
+  };
+  for (const x of items) {
+    if (heap.length < k) {
+      heap.push(x);
+      up(heap.length - 1);
+    } else if (cmp(x, heap[0]) < 0) {
+      heap[0] = x;
+      down(0);
+    }
+  }
+  return heap.sort(cmp);
+}
+
 export function computeView(traces: Iterable<TraceSummary>, o: ViewOptions): TraceListView {
   const filter = o.filter ?? EMPTY_FILTER;
   const useAttrs = filter.attributes.length > 0;
@@ -161,11 +207,11 @@ export function computeView(traces: Iterable<TraceSummary>, o: ViewOptions): Tra
     }
     matched.push(s);
   }
-  matched.sort(comparator(o.sortBy));
-
+  const cmp = comparator(o.sortBy);
   const groups = new Map<string, { bucket: Bucket; traces: TraceSummary[]; errorTraces: number }>();
+  const single: Bucket = { key: '', label: '', order: 0 };
   for (const s of matched) {
-    const b = bucketOf(s, o.groupBy, o.now);
+    const b = o.groupBy === 'none' ? single : bucketOf(s, o.groupBy, o.now);
     let g = groups.get(b.key);
     if (!g) groups.set(b.key, (g = { bucket: b, traces: [], errorTraces: 0 }));
     g.traces.push(s);
@@ -181,7 +227,9 @@ export function computeView(traces: Iterable<TraceSummary>, o: ViewOptions): Tra
       label: g.bucket.label,
       count: g.traces.length,
       errorTraces: g.errorTraces,
-      traces: g.traces.slice(0, o.limit),
+      // traces arrive roughly in start order, which TimSort handles in near-linear time; other orders are
+      // random relative to arrival, where a bounded heap beats a full sort
+      traces: o.sortBy === 'time' ? g.traces.sort(cmp).slice(0, o.limit) : smallestK(g.traces, o.limit, cmp),
       hidden: Math.max(0, g.traces.length - o.limit),
     })),
   };
