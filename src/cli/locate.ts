@@ -201,3 +201,8 @@ export async function runLocate(argv: string[], io: LocateIo = { out: (l) => pro
   }
   return 0;
 }
+
+/** the dispatcher's entry point (src/cli/main.ts) */
+export function run(args: string[]): Promise<number> {
+  return runLocate(args);
+}

@@ -38,3 +38,11 @@ export function markdownLines(s: unknown, maxLines = 12, maxChars = 4000): strin
   const lines = plainText(s, maxChars).split(/\r?\n/).slice(0, maxLines);
   return lines.map((l) => markdownEscape(l.replace(/\t/g, '    ')).replace(/^ +/, (sp) => '\u00a0'.repeat(sp.length))).join('  \n');
 }
+
+/**
+ * Text for a notification or quick pick: one line, no control characters, `$(` broken like lensText
+ * (quick picks render icons), and `[label](link)` broken so notifications cannot show a data-driven link.
+ */
+export function noticeText(s: unknown, max = 300): string {
+  return lensText(s, max).replace(/\]\(/g, ']\u200b(');
+}

@@ -1,0 +1,181 @@
+// The window's view of the receiver's location statistics: fetched over the query API, resolved to
+// workspace files, kept in a LocationModel, refreshed live on 'locations' events (throttled), as the window
+// slides, and when path mappings or the workspace's files change. Fires the files whose view changed, so
+// surfaces redraw only those.
+import * as vscode from 'vscode';
+import * as config from '../config';
+import type { ComponentLog } from '../log';
+import { errorText } from '../log';
+import type { HostServices } from '../services';
+import type { LocationsResponse } from '../../protocol/api';
+import { LocationModel } from '../../source/lensModel';
+import { SourceResolver } from '../../source/resolver';
+import type { EditorWorkspace } from './workspaceAdapter';
+
+const MIN_INTERVAL_MS = 300;
+const SLIDE_MS = 10_000;
+
+export interface StatsWindow {
+  sinceMs: number | undefined;
+  /** "in the last 15 min", "this session", "of all stored" */
+  label: string;
+}
+
+export class SourceState implements vscode.Disposable {
+  readonly model: LocationModel;
+  readonly resolver: SourceResolver;
+  private readonly changed = new vscode.EventEmitter<ReadonlySet<string>>();
+  /** files whose lenses/annotations/problems changed */
+  readonly onDidChangeFiles = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly sessionStartMs = Date.now();
+  private inFlight = false;
+  private dirty = false;
+  private lastFetch = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private slide: NodeJS.Timeout | undefined;
+  private lastError = '';
+  private symbolLookups = new Set<string>();
+  private disposed = false;
+
+  /** `ready`: the workspace's file list has been read (nothing is resolved before) */
+  constructor(private readonly services: HostServices, private readonly ws: EditorWorkspace, private readonly ready: Promise<void>, private readonly log: ComponentLog) {
+    this.resolver = new SourceResolver(ws, config.get('pathMappings'));
+    this.reportMappingErrors();
+    this.model = new LocationModel((loc) => this.resolver.resolveSync(loc));
+    this.applyWindowAndThresholds();
+    this.disposables.push(
+      this.changed,
+      services.receiver.onDidReceiveEvent((e) => {
+        if (e.type === 'locations') this.schedule();
+        else if (e.type === 'cleared') this.fire(this.model.clear());
+        else if (e.type === 'hello') this.schedule();
+      }),
+      services.receiver.onDidChangeStatus((s) => {
+        if (s.kind === 'running') this.schedule();
+      }),
+      config.onDidChange(['pathMappings'], () => {
+        this.resolver.setMappings(config.get('pathMappings'));
+        this.reportMappingErrors();
+        this.symbolLookups.clear();
+        this.fire(this.model.reresolve());
+        this.lookUpSymbols();
+      }),
+      config.onDidChange(['stats.window', 'stats.windowMinutes', 'annotations.warnMs', 'annotations.slowMs'], (keys) => {
+        this.fire(this.applyWindowAndThresholds());
+        if (keys.some((k) => k.startsWith('stats.'))) this.refreshNow();
+      }),
+      ws.onDidChange(() => {
+        this.resolver.invalidateFiles();
+        this.symbolLookups.clear();
+        this.fire(this.model.reresolve());
+        this.lookUpSymbols();
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        // a rebuilt bundle brings a new source map
+        if (/\.(?:[cm]?js|map)$/i.test(d.fileName)) this.resolver.invalidateFile(d.uri.fsPath.replace(/\.map$/i, ''));
+      }),
+    );
+    // windows of "the last N minutes" move even when nothing arrives
+    this.slide = setInterval(() => {
+      if (this.model.size > 0 && config.get('stats.window') === 'lastMinutes') this.schedule();
+    }, SLIDE_MS);
+    void ready.then(() => {
+      if (this.disposed) return;
+      this.resolver.invalidateFiles();
+      this.fire(this.model.reresolve());
+      this.schedule();
+    });
+  }
+
+  window(): StatsWindow {
+    const w = config.get('stats.window');
+    if (w === 'session') return { sinceMs: this.sessionStartMs, label: 'this session' };
+    if (w === 'all') return { sinceMs: undefined, label: 'of all stored' };
+    const m = config.get('stats.windowMinutes');
+    return { sinceMs: Date.now() - m * 60_000, label: `in the last ${m} min` };
+  }
+
+  /** Fetch now (after a setting change or a user command). */
+  refreshNow(): void {
+    this.lastFetch = 0;
+    this.schedule();
+  }
+
+  private applyWindowAndThresholds(): Set<string> {
+    const changed = this.model.setWindowLabel(this.window().label);
+    const warnMs = config.get('annotations.warnMs');
+    const slowMs = Math.max(warnMs, config.get('annotations.slowMs'));
+    for (const f of this.model.setThresholds({ warnMs, slowMs })) changed.add(f);
+    return changed;
+  }
+
+  private schedule(): void {
+    if (this.disposed) return;
+    if (this.inFlight) {
+      this.dirty = true;
+      return;
+    }
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastFetch + MIN_INTERVAL_MS - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.fetch();
+    }, wait);
+  }
+
+  private async fetch(): Promise<void> {
+    await this.ready;
+    const api = this.services.receiver.api;
+    if (!api || this.disposed) return;
+    this.inFlight = true;
+    this.dirty = false;
+    this.lastFetch = Date.now();
+    try {
+      const win = this.window();
+      const resp = await api.locations<LocationsResponse>(win.sinceMs);
+      if (this.disposed) return;
+      if (!resp || !Array.isArray(resp.locations)) throw new Error('unexpected answer from /api/locations');
+      this.fire(this.model.apply(resp, true));
+      if (this.lastError) this.log.info('location statistics are back');
+      this.lastError = '';
+      this.lookUpSymbols();
+    } catch (e) {
+      const msg = errorText(e);
+      if (msg !== this.lastError) this.log.warn(`cannot fetch location statistics: ${msg}`);
+      this.lastError = msg;
+    } finally {
+      this.inFlight = false;
+      if (this.dirty) this.schedule();
+    }
+  }
+
+  /** Name-only locations: ask the symbol providers once per location (they can be slow). */
+  private lookUpSymbols(): void {
+    for (const { key, loc } of this.model.unresolvedNames()) {
+      if (this.symbolLookups.has(key)) continue;
+      this.symbolLookups.add(key);
+      this.resolver.resolve(loc).then(
+        (res) => {
+          if (!this.disposed && res.ok) this.fire(this.model.setResolution(key, res));
+        },
+        (e) => this.log.debug(`symbol lookup for ${loc.function ?? '?'} failed: ${errorText(e)}`),
+      );
+    }
+  }
+
+  private reportMappingErrors(): void {
+    for (const m of this.resolver.mappingErrors) this.log.warn(`traceExplorer.${m}`);
+  }
+
+  private fire(files: ReadonlySet<string>): void {
+    if (files.size > 0) this.changed.fire(files);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    clearInterval(this.slide);
+    for (const d of this.disposables) d.dispose();
+  }
+}
