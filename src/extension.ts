@@ -8,6 +8,7 @@ import { activateStatusBar } from './host/statusBar';
 import { activateNotices } from './host/notices';
 import { activateTraceList, type TraceListSnapshot } from './host/traceList';
 import { activateFixtures } from './host/fixtures';
+import { activateWaterfall } from './host/panel';
 import type { HostServices, ReceiverConnection } from './host/services';
 
 /** What activate() returns: used by the extension-host tests (test/suite) and other extensions. */
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): TraceExplorerApi {
 
   // the editor features: each registers its own commands and views and talks to the others through commands
   context.subscriptions.push(activateFixtures(services));
+  context.subscriptions.push(activateWaterfall(services));
 
   // the editor is usable at once; the receiver comes up in the background
   void receiver.connect();

@@ -100,6 +100,16 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         setDetail(null);
         setDetailsOpen(false);
       }
+      // a webview VS Code recreated (hidden, then shown; or restored after a reload) keeps its selection
+      const remembered = !p.update && !p.focusSpanId ? ipc.state : undefined;
+      if (remembered?.traceId === p.traceId && remembered.selectedSpanId) {
+        const rr = next.rowOf(remembered.selectedSpanId);
+        if (rr >= 0) {
+          nextCollapsed = revealRow(next, nextCollapsed, rr);
+          nextSelected = rr;
+          setRevealSeq((x) => x + 1);
+        }
+      }
       if (p.focusSpanId) {
         const fr = next.rowOf(p.focusSpanId);
         if (fr >= 0) {

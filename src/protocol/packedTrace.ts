@@ -19,6 +19,9 @@
 //     attrStart         Uint32 [n+1] then attrs Uint32 pairs (key, value) — span attributes for find
 //   parentIds           Uint32 string index of parentSpanId ('' for roots), for orphan tooltips
 import { buildTree } from '../store/tree';
+
+// the tree flag bits travel in the packed form: the webview reads them from here
+export { TreeFlag } from '../store/tree';
 import type { AttrValue, Attrs, Span } from '../model/span';
 import type { EpochNs } from '../model/time';
 

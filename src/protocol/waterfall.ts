@@ -8,6 +8,10 @@
 // messages are input like any other.
 import type { SpanDetail } from './api';
 
+// what the webview needs from the model, re-exported so it imports nothing outside src/protocol
+export type { AnyValue, KeyValue, OtlpEvent, OtlpLink, OtlpLogRecord } from '../model/otlpJson';
+export { SpanKindName } from '../model/otlpJson';
+
 // ---------------------------------------------------------------- descriptors
 export interface IpcCommand<P> {
   readonly kind: 'command';

@@ -28,7 +28,12 @@ after(async () => {
 async function open(trace = 'sample', theme = 'dark', viewport = { width: 1400, height: 800 }) {
   const page = await browser.newPage({ viewport });
   const errors = [];
+  const csp = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) csp.push(m.text());
+  });
+  page.cspViolations = csp;
   await page.goto(`${srv.url}/harness.html?trace=${trace}&theme=${theme}`);
   await page.waitForSelector('[role=treegrid] [role=row]');
   page.errors = errors;
@@ -58,6 +63,7 @@ test('renders the trace as a treegrid: depth-first rows, levels, service legend,
   assert.equal(await rowByName(page, 'charge card').locator('.badge.err').textContent(), 'error');
   assert.equal(await page.locator('.row.error').count(), 3);
   assert.deepEqual(page.errors, []);
+  assert.deepEqual(page.cspViolations, [], 'nothing violates the panel CSP');
   await page.close();
 });
 

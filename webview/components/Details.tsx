@@ -3,10 +3,10 @@
 // (exception stack traces with frames as links), links to other traces, and the span's logs.
 import { useEffect, useState } from 'react';
 import type { SpanDetail } from '../../src/protocol/api';
-import type { OtlpEvent, OtlpLogRecord, OtlpLink } from '../../src/model/otlpJson';
-import { SpanKindName } from '../../src/model/otlpJson';
+import type { OtlpEvent, OtlpLogRecord, OtlpLink } from '../../src/protocol/waterfall';
+import { SpanKindName } from '../../src/protocol/waterfall';
 import { SpanBit } from '../../src/protocol/packedTrace';
-import { TreeFlag } from '../../src/store/tree';
+import { TreeFlag } from '../../src/protocol/packedTrace';
 import { formatDuration } from '../model/timeScale';
 import { anyValueText, attrsJson, findAttr, offsetFromTraceStart } from '../model/anyValue';
 import { parseStackTrace } from '../model/stackFrames';

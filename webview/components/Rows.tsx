@@ -2,7 +2,7 @@
 // component with flat props, so scrolling 100k spans re-renders a few dozen small rows.
 import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import type { Ref } from 'react';
-import { TreeFlag } from '../../src/store/tree';
+import { TreeFlag } from '../../src/protocol/packedTrace';
 import { SpanBit } from '../../src/protocol/packedTrace';
 import { barGeometry, formatDuration } from '../model/timeScale';
 import type { TimeWindow } from '../model/timeScale';

@@ -1,6 +1,6 @@
 // Small building blocks of the details pane: long values folded, key/value lists with copy actions.
 import { useState } from 'react';
-import type { KeyValue } from '../../src/model/otlpJson';
+import type { KeyValue } from '../../src/protocol/waterfall';
 import { anyValueJson, anyValueText } from '../model/anyValue';
 
 const FOLD_CHARS = 240;

@@ -1,6 +1,6 @@
 // OTLP JSON values (SpanDetail) as display text and as plain JSON for "copy as JSON", and Unix-ns
 // timestamps as offsets from the trace start. Pure.
-import type { AnyValue, KeyValue } from '../../src/model/otlpJson';
+import type { AnyValue, KeyValue } from '../../src/protocol/waterfall';
 
 export function anyValueText(v: AnyValue | undefined): string {
   if (!v) return '';

@@ -1,0 +1,120 @@
+// The waterfall feature: the `traceExplorer.openTrace` command (one panel per trace, revealed when already
+// open; without an argument, "Open Trace by ID…"), the serializer that restores panels after a reload, and
+// `showTraceInPanel` for panels other features own (the trace-file custom editor).
+import * as vscode from 'vscode';
+import { Commands } from '../commandIds';
+import type { HostServices } from '../services';
+import { componentLog, errorText } from '../log';
+import type { ComponentLog } from '../log';
+import { WaterfallPanel } from './waterfallPanel';
+import { WATERFALL_VIEW_TYPE, waterfallWebviewOptions } from './html';
+import { normalizeTraceId, parseOpenTraceArgs } from './traceArgs';
+import { pickTrace } from './pickTrace';
+import type { WaterfallState } from '../../protocol/waterfall';
+
+export { WATERFALL_VIEW_TYPE } from './html';
+
+let active: WaterfallPanels | undefined;
+
+class WaterfallPanels implements vscode.Disposable {
+  private readonly byTrace = new Map<string, WaterfallPanel>();
+  private readonly adopted = new Set<WaterfallPanel>();
+
+  constructor(
+    private readonly services: HostServices,
+    private readonly log: ComponentLog,
+  ) {}
+
+  open(traceId: string, spanId?: string): WaterfallPanel {
+    const existing = this.byTrace.get(traceId);
+    if (existing) {
+      existing.reveal(spanId);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      WATERFALL_VIEW_TYPE,
+      `Trace ${traceId.slice(0, 8)}…`,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      waterfallWebviewOptions(this.services.context.extensionUri),
+    );
+    return this.track(panel, traceId, spanId);
+  }
+
+  restore(panel: vscode.WebviewPanel, traceId: string): WaterfallPanel {
+    this.byTrace.get(traceId)?.dispose(); // a second restored panel of the same trace replaces the first
+    return this.track(panel, traceId, undefined);
+  }
+
+  /** a panel another feature created (custom editor): we render into it; its owner controls its life */
+  adopt(panel: vscode.WebviewPanel, traceId: string, spanId?: string): WaterfallPanel {
+    const w = new WaterfallPanel(panel, traceId, this.services, this.log, spanId, (p) => this.adopted.delete(p), false);
+    this.adopted.add(w);
+    return w;
+  }
+
+  private track(panel: vscode.WebviewPanel, traceId: string, spanId: string | undefined): WaterfallPanel {
+    panel.iconPath = vscode.Uri.joinPath(this.services.context.extensionUri, 'media', 'trace-explorer.svg');
+    const w = new WaterfallPanel(panel, traceId, this.services, this.log, spanId, (p) => {
+      if (this.byTrace.get(traceId) === p) this.byTrace.delete(traceId);
+    });
+    this.byTrace.set(traceId, w);
+    return w;
+  }
+
+  dispose(): void {
+    for (const p of [...this.byTrace.values(), ...this.adopted]) p.dispose();
+    this.byTrace.clear();
+    this.adopted.clear();
+  }
+}
+
+export function activateWaterfall(services: HostServices): vscode.Disposable {
+  const log = componentLog(services.log, 'waterfall');
+  const panels = new WaterfallPanels(services, log);
+  active = panels;
+  const openTrace = async (arg?: unknown, spanArg?: unknown): Promise<void> => {
+    try {
+      const a = parseOpenTraceArgs(arg, spanArg);
+      if (a.invalid !== undefined) {
+        void vscode.window.showErrorMessage(`Trace Explorer: "${a.invalid}" is not a trace id (expected 32 hexadecimal characters).`);
+        return;
+      }
+      const traceId = a.traceId ?? (await pickTrace(services));
+      if (!traceId) return;
+      panels.open(traceId, a.spanId);
+    } catch (e) {
+      log.error(`open trace failed: ${errorText(e)}`);
+      void vscode.window.showErrorMessage(`Trace Explorer could not open the trace: ${errorText(e)}`);
+    }
+  };
+  const serializer: vscode.WebviewPanelSerializer<unknown> = {
+    deserializeWebviewPanel: async (panel, state) => {
+      const traceId = normalizeTraceId((state as Partial<WaterfallState> | undefined)?.traceId);
+      if (!traceId) {
+        // nothing to show (state lost): close rather than leave an empty panel behind
+        log.info('a restored waterfall panel had no trace id in its state; closed it');
+        panel.dispose();
+        return;
+      }
+      panels.restore(panel, traceId);
+    },
+  };
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(Commands.openTrace, openTrace),
+    vscode.window.registerWebviewPanelSerializer(WATERFALL_VIEW_TYPE, serializer),
+    panels,
+    { dispose: () => active === panels && (active = undefined) },
+  );
+}
+
+/**
+ * Renders a trace into a webview panel that another feature owns (e.g. the trace-file custom editor),
+ * with everything the waterfall panel does (live updates, details, commands). Call after
+ * activateWaterfall; the returned disposable stops it (disposing the panel does too).
+ */
+export function showTraceInPanel(panel: vscode.WebviewPanel, traceId: string, spanId?: string): vscode.Disposable {
+  if (!active) throw new Error('the waterfall feature is not active');
+  const id = normalizeTraceId(traceId);
+  if (!id) throw new Error(`"${traceId.slice(0, 80)}" is not a trace id`);
+  return active.adopt(panel, id, spanId);
+}

@@ -1,0 +1,71 @@
+// "Open Trace by ID…": a quick pick of the receiver's recent traces that also accepts a typed or pasted id.
+import * as vscode from 'vscode';
+import type { HostServices } from '../services';
+import type { TraceSummary } from '../../protocol/api';
+import { errorText } from '../log';
+import { normalizeTraceId } from './traceArgs';
+
+interface Item extends vscode.QuickPickItem {
+  traceId?: string;
+}
+
+const RECENT = 200;
+
+function describe(s: TraceSummary): Item {
+  const dur = s.durationMs < 1 ? `${Math.round(s.durationMs * 1000)} µs` : s.durationMs < 1000 ? `${s.durationMs.toFixed(1)} ms` : `${(s.durationMs / 1000).toFixed(2)} s`;
+  const age = Math.max(0, Math.round((Date.now() - s.startMs) / 1000));
+  const ago = age < 60 ? `${age}s ago` : age < 3600 ? `${Math.floor(age / 60)}m ago` : `${Math.floor(age / 3600)}h ago`;
+  return {
+    // span text is untrusted: quick picks render $(icon) syntax in labels, so keep it out of the label
+    label: `${s.errorCount ? '$(error) ' : ''}${s.rootName.replace(/\$\(/g, '$\u200b(')}`,
+    description: `${s.rootService} · ${dur} · ${s.spanCount} span${s.spanCount === 1 ? '' : 's'} · ${ago}`,
+    detail: s.traceId,
+    traceId: s.traceId,
+  };
+}
+
+/** asks for a trace; undefined when the user cancels */
+export async function pickTrace(services: HostServices): Promise<string | undefined> {
+  let recent: Item[] = [];
+  let note: string | undefined;
+  const api = services.receiver.api;
+  if (api) {
+    try {
+      recent = (await api.traces()).slice(0, RECENT).map(describe);
+    } catch (e) {
+      note = `Could not list the receiver's traces: ${errorText(e)}`;
+    }
+  } else note = 'The receiver is not running: only a typed trace id can be opened.';
+
+  return new Promise<string | undefined>((resolve) => {
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = 'Open Trace by ID';
+    qp.placeholder = recent.length ? 'Pick a recent trace, or type or paste a trace id' : 'Type or paste a trace id (32 hexadecimal characters)';
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    const base: Item[] = note ? [{ label: note, kind: vscode.QuickPickItemKind.Separator }, ...recent] : recent;
+    qp.items = base;
+    qp.onDidChangeValue((v) => {
+      const id = normalizeTraceId(v);
+      if (id && !recent.some((r) => r.traceId === id)) qp.items = [{ label: `Open trace ${id}`, traceId: id, alwaysShow: true }, ...base];
+      else qp.items = base;
+    });
+    let done = false;
+    qp.onDidAccept(() => {
+      const sel = qp.selectedItems[0];
+      const id = sel?.traceId ?? normalizeTraceId(qp.value);
+      if (!id) {
+        qp.validationMessage = 'Not a trace id: expected 32 hexadecimal characters';
+        return;
+      }
+      done = true;
+      resolve(id);
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      if (!done) resolve(undefined);
+      qp.dispose();
+    });
+    qp.show();
+  });
+}

@@ -1,0 +1,270 @@
+// One waterfall webview showing one trace: loads the packed trace from the receiver, answers the webview's
+// requests, runs the commands it asks for (after validating them), and refreshes in place when the trace
+// grows. Notifications wait in a queue until the webview says `ready` (it also says so again after VS Code
+// recreated a hidden webview, and then gets the trace again).
+import * as vscode from 'vscode';
+import { Commands } from '../commandIds';
+import type { HostServices } from '../services';
+import type { ComponentLog } from '../log';
+import { errorText } from '../log';
+import { decodePackedTrace } from '../../protocol/packedTrace';
+import {
+  Copy,
+  FocusSpan,
+  GetSpanDetail,
+  GoToSource,
+  OpenLinkedTrace,
+  OpenStackFrame,
+  Ready,
+  ReportError,
+  ShowTrace,
+  TraceStatus,
+  parseWebviewMessage,
+} from '../../protocol/waterfall';
+import type {
+  CopyParams,
+  HostMessage,
+  IpcNotification,
+  LinkRef,
+  RequestMessage,
+  SpanRef,
+  StackFrameRef,
+  TraceStatusParams,
+} from '../../protocol/waterfall';
+import { waterfallHtml, waterfallWebviewOptions } from './html';
+
+/** refreshes of a growing trace are at most this often */
+const REFRESH_MS = 400;
+const TITLE_MAX = 48;
+
+export class WaterfallPanel implements vscode.Disposable {
+  private ready = false;
+  private queue: HostMessage[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private generation = 0;
+  private loading = false;
+  private dirty = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastLoad = 0;
+  private shown = false; // the webview has been sent this trace at least once
+  private pendingFocus: string | undefined;
+  private disposed = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly traceId: string,
+    private readonly services: HostServices,
+    private readonly log: ComponentLog,
+    focusSpanId: string | undefined,
+    private readonly onDisposed: (p: WaterfallPanel) => void,
+    /** false for panels another feature owns (custom editor): disposing this leaves the panel open */
+    private readonly ownsPanel = true,
+  ) {
+    const extUri = services.context.extensionUri;
+    panel.webview.options = waterfallWebviewOptions(extUri);
+    panel.webview.html = waterfallHtml(panel.webview, extUri);
+    this.pendingFocus = focusSpanId;
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => {
+        // a hidden webview is destroyed (we do not retain it); it says `ready` again when shown
+        if (!panel.visible) this.ready = false;
+      }),
+      services.receiver.onDidReceiveEvent((e) => {
+        if (e.type === 'traces') {
+          if (e.removed.includes(this.traceId)) this.notify(TraceStatus, { traceId: this.traceId, state: 'removed' });
+          else if (e.upserted.some((s) => s.traceId === this.traceId)) this.scheduleRefresh();
+        } else if (e.type === 'cleared') this.notify(TraceStatus, { traceId: this.traceId, state: 'removed' });
+      }),
+      services.receiver.onDidChangeStatus((s) => {
+        // the receiver came back (restart, another window took over): reload what we show
+        if (s.kind === 'running' && this.ready) this.scheduleRefresh();
+      }),
+    );
+    this.notify(TraceStatus, { traceId, state: 'loading' });
+    void this.load(false);
+  }
+
+  /** reveals the panel and selects a span in it */
+  reveal(spanId?: string): void {
+    this.panel.reveal(undefined, false);
+    if (spanId) {
+      if (this.shown) this.notify(FocusSpan, { spanId });
+      else this.pendingFocus = spanId;
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+    this.queue = [];
+    this.onDisposed(this);
+    if (this.ownsPanel) this.panel.dispose();
+  }
+
+  // ---------------------------------------------------------------- loading
+  private scheduleRefresh(): void {
+    if (this.disposed) return;
+    if (this.loading) {
+      this.dirty = true;
+      return;
+    }
+    if (this.refreshTimer) return;
+    const wait = Math.max(0, this.lastLoad + REFRESH_MS - Date.now());
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.load(this.shown);
+    }, wait);
+  }
+
+  private async load(update: boolean): Promise<void> {
+    const gen = ++this.generation;
+    this.loading = true;
+    this.dirty = false;
+    try {
+      let api;
+      try {
+        api = await this.services.receiver.ready();
+      } catch (e) {
+        this.status({ state: 'error', message: `the Trace Explorer receiver is not running (${errorText(e)}). Restart it from the status bar menu.` });
+        return;
+      }
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = await api.packedTrace(this.traceId);
+      } catch (e) {
+        this.log.warn(`loading trace ${this.traceId} failed: ${errorText(e)}`);
+        this.status({ state: 'error', message: errorText(e) });
+        return;
+      }
+      if (gen !== this.generation || this.disposed) return;
+      if (!bytes) {
+        this.status({ state: this.shown ? 'removed' : 'missing' });
+        return;
+      }
+      // own, aligned ArrayBuffer: it is transferred to the webview, not copied into JSON
+      const packed = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      this.updateTitle(packed);
+      const focusSpanId = this.pendingFocus;
+      this.pendingFocus = undefined;
+      this.notify(ShowTrace, { traceId: this.traceId, packed, update, focusSpanId }, true);
+      this.shown = true;
+    } finally {
+      if (gen === this.generation) {
+        this.loading = false;
+        this.lastLoad = Date.now();
+        if (this.dirty) this.scheduleRefresh();
+      }
+    }
+  }
+
+  private updateTitle(packed: ArrayBuffer): void {
+    try {
+      const t = decodePackedTrace(packed);
+      const root = t.spanCount ? t.str(t.name[0]) : 'empty trace';
+      const title = root.length > TITLE_MAX ? `${root.slice(0, TITLE_MAX - 1)}…` : root;
+      this.panel.title = `Trace: ${title}`;
+    } catch (e) {
+      this.log.warn(`trace ${this.traceId}: the receiver sent an unreadable packed trace: ${errorText(e)}`);
+    }
+  }
+
+  private status(p: Omit<TraceStatusParams, 'traceId'>): void {
+    this.notify(TraceStatus, { traceId: this.traceId, ...p });
+  }
+
+  // ---------------------------------------------------------------- messages
+  /** posts now when the webview is ready, else queues; a newer trace replaces a queued one */
+  private notify<P>(d: IpcNotification<P>, params: P, replaceSame = false): void {
+    const msg: HostMessage = { type: 'notification', method: d.method, params };
+    if (this.ready) {
+      void this.panel.webview.postMessage(msg);
+      return;
+    }
+    if (replaceSame) this.queue = this.queue.filter((m) => !(m.type === 'notification' && m.method === d.method));
+    this.queue.push(msg);
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.log.warn(`ignored a message from the waterfall webview: ${parsed.error}`);
+      if (parsed.id !== undefined) void this.panel.webview.postMessage({ type: 'response', id: parsed.id, error: parsed.error });
+      return;
+    }
+    const m = parsed.message;
+    if (m.type === 'request') {
+      void this.answer(m);
+      return;
+    }
+    if (Ready.is(m)) return this.onReady();
+    if (GoToSource.is(m)) return void this.run('Go to source', Commands.goToSource, this.traceId, (m.params as SpanRef).spanId);
+    if (OpenStackFrame.is(m)) {
+      const f = m.params as StackFrameRef;
+      return void this.run('Open stack frame', Commands.openStackFrame, { ...f, traceId: this.traceId });
+    }
+    if (OpenLinkedTrace.is(m)) {
+      const l = m.params as LinkRef;
+      return void this.run('Open linked trace', Commands.openTrace, l.traceId, l.spanId || undefined);
+    }
+    if (Copy.is(m)) {
+      const c = m.params as CopyParams;
+      void vscode.env.clipboard.writeText(c.text).then(
+        () => vscode.window.setStatusBarMessage(`Trace Explorer: copied ${c.what}`, 2500),
+        (e: unknown) => void vscode.window.showErrorMessage(`Could not copy to the clipboard: ${errorText(e)}`),
+      );
+      return;
+    }
+    if (ReportError.is(m)) {
+      const { message } = m.params as { message: string };
+      this.log.error(`waterfall webview (trace ${this.traceId}): ${message}`);
+      void vscode.window.showErrorMessage(`Trace Explorer could not show trace ${this.traceId}: ${message.split('\n')[0]}`, 'Show Log').then((b) => {
+        if (b) this.services.log.show(true);
+      });
+    }
+  }
+
+  private onReady(): void {
+    const reloaded = this.ready === false && this.shown && !this.queue.some((q) => q.type === 'notification' && q.method === ShowTrace.method);
+    this.ready = true;
+    const q = this.queue;
+    this.queue = [];
+    for (const msg of q) void this.panel.webview.postMessage(msg);
+    // VS Code recreated the webview (it was hidden): it needs the trace again
+    if (reloaded && !this.loading) void this.load(false);
+  }
+
+  private async answer(m: RequestMessage): Promise<void> {
+    let reply: HostMessage;
+    if (GetSpanDetail.is(m)) {
+      const { spanId } = m.params as SpanRef;
+      try {
+        const api = await this.services.receiver.ready();
+        const d = await api.spanDetail(this.traceId, spanId);
+        reply = d
+          ? { type: 'response', id: m.id, result: d }
+          : { type: 'response', id: m.id, error: `span ${spanId} is no longer held by the receiver (evicted, removed or cleared)` };
+      } catch (e) {
+        reply = { type: 'response', id: m.id, error: errorText(e) };
+      }
+    } else reply = { type: 'response', id: m.id, error: `unknown request ${m.method}` };
+    if (!this.disposed) void this.panel.webview.postMessage(reply);
+  }
+
+  private async run(what: string, command: string, ...args: unknown[]): Promise<void> {
+    try {
+      await vscode.commands.executeCommand(command, ...args);
+    } catch (e) {
+      const text = errorText(e);
+      this.log.warn(`${what} (${command}) failed: ${text}`);
+      const missing = /command .* not found/i.test(text);
+      void vscode.window.showErrorMessage(
+        missing ? `${what} is not available: the feature behind ${command} did not start. See the Trace Explorer log.` : `${what} failed: ${text}`,
+      );
+    }
+  }
+}
