@@ -25,3 +25,41 @@ for (let i = 0; i < 1024; i++) SMALL_BIGINTS.push(BigInt(i));
 export function smallBigInt(n: number): bigint {
   return n >= 0 && n < 1024 && Number.isInteger(n) ? SMALL_BIGINTS[n] : BigInt(n);
 }
+
+// Interning straight from UTF-8 bytes: a direct-mapped cache keyed by a hash of the bytes answers repeated
+// keys and values without decoding them again (no temporary string, no Map hashing) — the protobuf decoder
+// spends most of its time on strings otherwise.
+const SLOTS = 1 << 14;
+const slotBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SLOTS).fill(undefined);
+const slotStr: string[] = new Array<string>(SLOTS).fill('');
+
+/** buf[start, end) as a string, shared with earlier equal strings when short */
+export function internUtf8(buf: Buffer, start: number, end: number): string {
+  const len = end - start;
+  if (len === 0) return '';
+  if (len > MAX_INTERNED_LENGTH) return buf.utf8Slice(start, end);
+  // hash a sample of the bytes (ends and middle); equality is checked in full below
+  const last = end - 1;
+  let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
+  h = Math.imul(h ^ buf[start], 0x01000193);
+  h = Math.imul(h ^ buf[last], 0x01000193);
+  h = Math.imul(h ^ buf[start + (len >> 1)], 0x01000193);
+  h = Math.imul(h ^ buf[last - (len >> 2)], 0x01000193);
+  h = Math.imul(h ^ buf[start + (len >> 2)], 0x01000193);
+  if (len > 2) h = Math.imul(h ^ buf[last - 1], 0x01000193);
+  if (len > 3) h = Math.imul(h ^ buf[last - 2], 0x01000193);
+  const slot = (h ^ (h >>> 14)) & (SLOTS - 1);
+  const k = slotBytes[slot];
+  if (k !== undefined && k.length === len) {
+    let i = 0;
+    while (i < len && k[i] === buf[start + i]) i++;
+    if (i === len) return slotStr[slot];
+  }
+  const s = buf.utf8Slice(start, end);
+  // a copy (not a view, which would keep the whole request buffer alive)
+  const copy = new Uint8Array(len);
+  for (let i = 0; i < len; i++) copy[i] = buf[start + i];
+  slotBytes[slot] = copy;
+  slotStr[slot] = s;
+  return s;
+}

@@ -7,7 +7,7 @@ import { Reader } from 'protobufjs/minimal';
 import type { AttrValue, Attrs, LogBatch, LogRecord, Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model/span';
 import { KvList } from '../model/span';
 import type { EpochNs } from '../model/time';
-import { intern, smallBigInt } from './intern';
+import { intern, internUtf8, smallBigInt } from './intern';
 
 export class OtlpDecodeError extends Error {
   constructor(message: string) {
@@ -61,6 +61,14 @@ function skip(r: R, wt: number): void {
 
 function str(r: R): string {
   return r.string();
+}
+
+/** a string field through the byte-level intern cache (keys, names, short values) */
+function istr(r: R): string {
+  const end = subEnd(r);
+  const start = r.pos;
+  r.pos = end;
+  return internUtf8(r.buf, start, end);
 }
 
 function hexId(r: R): string {
@@ -118,7 +126,7 @@ function anyValue(r: R, end: number, depth: number): AttrValue {
     switch (tag >>> 3) {
       case 1:
         if (wt !== WT_LEN) break;
-        v = intern(str(r));
+        v = istr(r);
         continue;
       case 2:
         if (wt !== WT_VARINT) break;
@@ -180,7 +188,7 @@ function keyValue(r: R, attrs: Attrs, depth: number): void {
   let value: AttrValue = null;
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === ((1 << 3) | WT_LEN)) key = intern(str(r));
+    if (tag === ((1 << 3) | WT_LEN)) key = istr(r);
     else if (tag === ((2 << 3) | WT_LEN)) {
       const ve = subEnd(r);
       value = anyValue(r, ve, depth);
@@ -226,10 +234,10 @@ function scope(r: R, sc: Scope): void {
     const tag = r.uint32();
     switch (tag) {
       case (1 << 3) | WT_LEN:
-        sc.name = intern(str(r));
+        sc.name = istr(r);
         break;
       case (2 << 3) | WT_LEN:
-        sc.version = intern(str(r));
+        sc.version = istr(r);
         break;
       case (3 << 3) | WT_LEN:
         keyValue(r, sc.attrs, 0);
@@ -254,7 +262,7 @@ function event(r: R, epoch: EpochNs): SpanEvent {
         ev.time = fixed64(r, epoch);
         break;
       case (2 << 3) | WT_LEN:
-        ev.name = intern(str(r));
+        ev.name = istr(r);
         break;
       case (3 << 3) | WT_LEN:
         keyValue(r, ev.attrs, 0);
@@ -326,7 +334,7 @@ function span(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span {
         s.parentSpanId = hexId(r);
         break;
       case (5 << 3) | WT_LEN:
-        s.name = intern(str(r));
+        s.name = istr(r);
         break;
       case (6 << 3) | WT_VARINT:
         s.kind = r.uint32();
@@ -377,7 +385,6 @@ function span(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span {
   return s;
 }
 
-const HEX16 = /^[0-9a-f]{16}$/;
 const ZERO16 = '0000000000000000';
 const ZERO32 = '00000000000000000000000000000000';
 
@@ -390,7 +397,8 @@ export function spanProblem(s: Span): string {
   if (s.traceId === ZERO32) return 'trace_id is all zeroes';
   if (s.spanId.length !== 16) return s.spanId ? `span_id must be 8 bytes, got ${s.spanId.length / 2}` : 'span_id is missing';
   if (s.spanId === ZERO16) return 'span_id is all zeroes';
-  if (s.parentSpanId !== '' && !HEX16.test(s.parentSpanId)) return `parent_span_id must be empty or 8 bytes, got ${s.parentSpanId.length / 2}`;
+  // ids are lowercase hex by now (hexSlice here; the JSON decoder flags anything else before calling this)
+  if (s.parentSpanId !== '' && s.parentSpanId.length !== 16) return `parent_span_id must be empty or 8 bytes, got ${s.parentSpanId.length / 2}`;
   if (s.parentSpanId === ZERO16) s.parentSpanId = ''; // some SDKs send zeroes for "no parent"
   if (!(s.end >= s.start) && !Number.isNaN(s.start)) s.end = s.start; // end before start: keep the span, zero duration
   if (Number.isNaN(s.start) || Number.isNaN(s.end)) return 'start/end time is not a valid timestamp';
@@ -474,7 +482,7 @@ function logRecord(r: R, epoch: EpochNs, res: Resource, sc: Scope): LogRecord {
         l.severityNumber = r.uint32();
         break;
       case (3 << 3) | WT_LEN:
-        l.severityText = intern(str(r));
+        l.severityText = istr(r);
         break;
       case (5 << 3) | WT_LEN: {
         const be = subEnd(r);
@@ -492,7 +500,7 @@ function logRecord(r: R, epoch: EpochNs, res: Resource, sc: Scope): LogRecord {
         l.spanId = hexId(r);
         break;
       case (12 << 3) | WT_LEN:
-        l.eventName = intern(str(r));
+        l.eventName = istr(r);
         break;
       default:
         skip(r, tag & 7);
