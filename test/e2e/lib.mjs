@@ -17,9 +17,9 @@
 //
 // * code-server is started ONCE by the runner (scripts/test-all.sh via test/e2e/code-server-cli.mjs) and
 //   shared through env: CODE_SERVER_URL, E2E_RUN_DIR, E2E_USER_DATA_DIR, E2E_WORKSPACE. When those are not
-//   set (you run one file alone: `node --test test/e2e/receiver.e2e.mjs`), useCodeServer() starts a private
-//   instance (extension from trace-explorer.vsix, or E2E_EXT_INSTALL=folder to symlink the repo — then
-//   `npm run build` is enough) and stops it after the file.
+//   set (you run one file alone: `npm run build && node --test test/e2e/receiver.e2e.mjs`), useCodeServer()
+//   starts a private instance (the repo symlinked as the extension, so dist/ is what runs; E2E_EXT_INSTALL=vsix
+//   installs trace-explorer.vsix instead, as `npm test` does) and stops it after the file.
 // * Each test file gets a fresh browser (fresh profile) from openWorkbench(); a second window of the same
 //   workbench is `await wb.newWindow()`.
 // * The store is shared by everything that ran before in the same code-server (one receiver per user-data
@@ -79,6 +79,7 @@ export const BASE_SETTINGS = {
   'editor.minimap.enabled': false,
   'files.hotExit': 'off',
   'window.confirmBeforeClose': 'never',
+  'remote.autoForwardPorts': false, // the receiver and sample app open ports; no forwarding prompts
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -172,8 +173,12 @@ function csArgs(h) {
   return ['--config', '/dev/null', '--auth', 'none', '--user-data-dir', h.userDataDir, '--extensions-dir', h.extensionsDir];
 }
 
-/** Installs the extension into an extensions dir: 'vsix' (default, from `npm run package`) or 'folder' (symlink). */
-export function installExtension(h, mode = process.env.E2E_EXT_INSTALL || 'vsix') {
+/**
+ * Installs the extension into an extensions dir: 'folder' (symlink to the repo: runs dist/ as built by
+ * `npm run build`; the default) or 'vsix' (trace-explorer.vsix from `npm run package`; `npm test` sets
+ * E2E_EXT_INSTALL=vsix so the packaged extension is what gets tested), or 'none'.
+ */
+export function installExtension(h, mode = process.env.E2E_EXT_INSTALL || 'folder') {
   if (mode === 'none') return;
   if (mode === 'folder') {
     if (!existsSync(join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js missing — run `npm run build`');
@@ -251,12 +256,16 @@ export function codeServerFromEnv() {
   };
 }
 
-/** The code-server this test file uses: the runner's shared one, or a private one stopped after the file. */
-export async function useCodeServer() {
+/**
+ * The code-server this test file uses: the runner's shared one, or a private one stopped after the file.
+ * opts (private instance only): { name, settings } — e.g. settings with receiver ports 0 to keep clear of
+ * 4318 on a busy machine (then point the sample app at the port the receiver reports).
+ */
+export async function useCodeServer(opts = {}) {
   preflight();
   const shared = codeServerFromEnv();
   if (shared) return shared;
-  const h = await startCodeServer({ name: 'private' });
+  const h = await startCodeServer({ name: opts.name || 'private', settings: opts.settings });
   log(`started private code-server ${h.url} (pid ${h.pid})`);
   after(() => stopCodeServer(h));
   return h;
