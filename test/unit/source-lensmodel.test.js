@@ -1,0 +1,130 @@
+// LocationModel (what lenses, annotations and problems show per file) and the untrusted-text helpers.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { LocationModel, formatMs, sparkline } = require('../../out/src/source/lensModel.js');
+const { lensText, markdownEscape, noticeText, plainText } = require('../../out/src/source/untrustedText.js');
+
+/** a resolver stand-in: /app/<x> → /ws/<x>; anything else unresolved */
+function resolve(loc) {
+  if (loc.file && loc.file.startsWith('/app/')) {
+    const rel = loc.file.slice(5);
+    return { ok: true, path: `/ws/${rel}`, folder: { name: 'ws', path: '/ws' }, rel, line: loc.line, layer: loc.layer, via: 'mapping', confidence: 0.95 };
+  }
+  if (!loc.file && loc.function === 'byName') return { ok: false, reason: 'no-symbol', layer: 'name', message: 'x' };
+  return { ok: false, reason: 'not-in-workspace', message: 'x', rawFile: loc.file };
+}
+
+function stats(over = {}) {
+  return {
+    key: over.key ?? `${over.file ?? '/app/a.js'}|${over.line ?? 10}|||`,
+    file: '/app/a.js', line: 10, layer: 'attributes', services: ['api'],
+    calls: 37, errors: 0, p50Ms: 12.3, p95Ms: 48, maxMs: 120, exact: false,
+    slowest: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), startMs: 0, durationMs: 120, error: false },
+    latestError: null, lastSeenMs: 0,
+    ...over,
+  };
+}
+
+const resp = (locations) => ({ sinceMs: null, windowStartMs: null, nowMs: Date.now(), locations, droppedLocations: 0 });
+
+test('lens text, annotation level and click targets', () => {
+  const m = new LocationModel(resolve);
+  m.setThresholds({ warnMs: 40, slowMs: 100 });
+  m.setWindowLabel('in the last 15 min');
+  const changed = m.apply(resp([stats()]), true);
+  assert.deepEqual([...changed], ['/ws/a.js']);
+  const [l] = m.view('/ws/a.js').lenses;
+  assert.equal(l.latencyTitle, '⏱ p50 12 ms · p95 48 ms · 37 calls');
+  assert.equal(l.errorsTitle, undefined);
+  assert.equal(l.line, 10);
+  assert.deepEqual(l.slowest, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) });
+  assert.equal(l.level, 'warn');
+  assert.equal(l.annotation, '48 ms p95 · 37×');
+  assert.match(l.latencyTooltip, /in the last 15 min/);
+});
+
+test('errors: a second lens, a problem at the resolved throw frame (another file), counts merged per line', () => {
+  const m = new LocationModel(resolve);
+  const err = (key, line, timeMs, message) => stats({
+    key, line, errors: 2,
+    latestError: { traceId: 'c'.repeat(32), spanId: String(line).padStart(16, '0'), startMs: 0, durationMs: 5, error: true },
+    lastError: { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), timeMs, type: 'Error', message, throwFrame: { file: '/app/stock.js', line: 31 } },
+  });
+  const changed = m.apply(resp([err('k1', 10, 100, 'old'), err('k2', 20, 200, 'out of stock')]), true);
+  assert.deepEqual([...changed].sort(), ['/ws/a.js', '/ws/stock.js']);
+  const lenses = m.view('/ws/a.js').lenses;
+  assert.equal(lenses.length, 2);
+  assert.equal(lenses[0].errorsTitle, '⚠ 2 errors');
+  assert.deepEqual(lenses[0].latestError.spanId, '10'.padStart(16, '0'));
+  assert.equal(m.view('/ws/a.js').problems.length, 0);
+  const probs = m.view('/ws/stock.js').problems;
+  assert.equal(probs.length, 1, 'two locations throwing at one line: one problem');
+  assert.equal(probs[0].line, 31);
+  assert.equal(probs[0].count, 4);
+  assert.equal(probs[0].message, 'Error: out of stock');
+  assert.deepEqual(probs[0].keys.sort(), ['k1', 'k2']);
+  // hover lookup at the throw line and at the lens line
+  assert.equal(m.at('/ws/stock.js', 31).length, 2);
+  assert.equal(m.at('/ws/a.js', 20)[0].placed, true);
+});
+
+test('live updates touch only the files whose figures changed; complete responses drop vanished locations', () => {
+  const m = new LocationModel(resolve);
+  const a = stats({ key: 'a' });
+  const b = stats({ key: 'b', file: '/app/b.js' });
+  m.apply(resp([a, b]), true);
+  const viewA = m.view('/ws/a.js');
+  assert.equal(m.apply(resp([a, { ...b }]), true).size, 0, 'same figures: nothing redrawn');
+  assert.strictEqual(m.view('/ws/a.js'), viewA, 'cached view kept');
+  const changed = m.apply(resp([a, { ...b, calls: 38 }]), true);
+  assert.deepEqual([...changed], ['/ws/b.js']);
+  assert.strictEqual(m.view('/ws/a.js'), viewA);
+  assert.equal(m.view('/ws/b.js').lenses[0].latencyTitle, '⏱ p50 12 ms · p95 48 ms · 38 calls');
+  assert.deepEqual([...m.apply(resp([a]), true)], ['/ws/b.js']);
+  assert.equal(m.view('/ws/b.js').lenses.length, 0);
+  assert.deepEqual([...m.clear()], ['/ws/a.js']);
+  assert.equal(m.view('/ws/a.js').lenses.length, 0);
+});
+
+test('name-only locations wait for a symbol lookup, then say they are placed by name', () => {
+  const m = new LocationModel(resolve);
+  m.apply(resp([stats({ key: 'n', file: undefined, line: undefined, function: 'byName', layer: 'name' })]), true);
+  assert.deepEqual(m.unresolvedNames().map((x) => x.key), ['n']);
+  const changed = m.setResolution('n', { ok: true, path: '/ws/x.ts', folder: { name: 'ws', path: '/ws' }, rel: 'x.ts', line: 4, layer: 'name', via: 'symbol', confidence: 0.4 });
+  assert.deepEqual([...changed], ['/ws/x.ts']);
+  const [l] = m.view('/ws/x.ts').lenses;
+  assert.match(l.latencyTitle, /≈ by name$/);
+  assert.match(l.latencyTooltip, /confidence 0\.4/);
+});
+
+test('hostile span text never becomes markup: lens titles, tooltips, problems, markdown, notifications', () => {
+  const evil = '$(alert) [click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **b** `c` \u202eevil\u001b[31m';
+  const m = new LocationModel(resolve);
+  m.apply(resp([stats({ key: 'e', function: evil, errors: 1, layer: 'name', latestError: null, lastError: { traceId: null, spanId: null, timeMs: 1, type: evil, message: evil, throwFrame: null } })]), true);
+  m.setResolution('e', { ok: true, path: '/ws/a.js', folder: { name: 'ws', path: '/ws' }, rel: 'a.js', line: 1, layer: 'name', via: 'symbol', confidence: 0.4 });
+  const [l] = m.view('/ws/a.js').lenses;
+  for (const t of [l.latencyTitle, l.latencyTooltip, l.errorsTitle, l.errorsTooltip]) {
+    assert.ok(!t.includes('$('), t);
+    assert.ok(!/[\u0000-\u001f\u202e]/.test(t), t);
+  }
+  const [p] = m.view('/ws/a.js').problems;
+  assert.ok(!/[\u0000-\u001f\u202e]/.test(p.message));
+  const md = markdownEscape(evil);
+  // no unescaped markdown/HTML punctuation survives
+  assert.ok(!/(^|[^\\])[[\]()<>*`$]/.test(md), md);
+  assert.equal(md.replace(/\\(.)/g, '$1'), plainText(evil), 'unescaping gives the plain text back');
+  assert.ok(!lensText('$(x)').includes('$('));
+  assert.ok(!noticeText('[a](command:x)').includes(']('));
+});
+
+test('formatMs and sparkline', () => {
+  assert.equal(formatMs(0.004), '4 µs');
+  assert.equal(formatMs(0.42), '0.42 ms');
+  assert.equal(formatMs(4.25), '4.3 ms');
+  assert.equal(formatMs(48.4), '48 ms');
+  assert.equal(formatMs(1234), '1.23 s');
+  assert.equal(formatMs(150000), '2.5 min');
+  assert.equal(formatMs(NaN), '–');
+  assert.equal(sparkline([0, 1, 4, 8]), ' ▂▅█');
+  assert.equal(sparkline([]), '');
+});
