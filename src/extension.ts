@@ -9,6 +9,7 @@ import { activateNotices } from './host/notices';
 import { activateTraceList, type TraceListSnapshot } from './host/traceList';
 import { activateFixtures } from './host/fixtures';
 import { activateWaterfall } from './host/panel';
+import { activateSource } from './host/source';
 import type { HostServices, ReceiverConnection } from './host/services';
 
 /** What activate() returns: used by the extension-host tests (test/suite) and other extensions. */
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): TraceExplorerApi {
   // the editor features: each registers its own commands and views and talks to the others through commands
   context.subscriptions.push(activateFixtures(services));
   context.subscriptions.push(activateWaterfall(services));
+  context.subscriptions.push(activateSource(services));
 
   // the editor is usable at once; the receiver comes up in the background
   void receiver.connect();
