@@ -21,8 +21,8 @@ export function activateNotices(context: vscode.ExtensionContext, receiver: Rece
     const collector = 'Show How to Point a Collector Here';
     void vscode.window
       .showWarningMessage(
-        `Trace Explorer: port ${p.port} (${label}) is already in use by another program — perhaps a collector or Jaeger — ` +
-          `so traces sent there do not arrive here. (${p.error ?? 'address in use'})`,
+        `Trace Explorer: port ${p.port} (${label}) is already in use by another program, so traces sent there do not ` +
+          `arrive here. (${p.error ?? 'address in use'})`,
         choose,
         collector,
       )
