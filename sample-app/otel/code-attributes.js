@@ -3,13 +3,14 @@
 // semantic-convention names: code.file.path, code.line.number, code.column.number, code.function.name.
 //
 // At span start it walks the V8 call stack and takes the first *application* frame: not Node's internals,
-// not node_modules, not this otel/ folder (helpers such as withSpan would otherwise be "the caller").
+// not node_modules, not the app's plumbing folders (otel/ and lib/ here: withSpan or callService would
+// otherwise be "the caller" of every span; the interesting line is the handler that called them).
 // Spans started by instrumentation deep inside Node (an incoming HTTP request) have no application frame
 // on the stack; they get no code.* attributes rather than a wrong one.
 const path = require('node:path');
 
-const OTEL_DIR = __dirname + path.sep;
-const MAX_FRAMES = 30;
+const PLUMBING_DIRS = [__dirname, path.join(__dirname, '..', 'lib')].map((d) => d + path.sep);
+const MAX_FRAMES = 40;
 
 function callSites() {
   const savedPrepare = Error.prepareStackTrace;
@@ -29,7 +30,7 @@ function callSites() {
 function isApplicationFile(file) {
   if (!file || !path.isAbsolute(file)) return false; // node:internal/…, <anonymous>, eval
   if (file.includes(`${path.sep}node_modules${path.sep}`)) return false;
-  return !file.startsWith(OTEL_DIR);
+  return !PLUMBING_DIRS.some((d) => file.startsWith(d));
 }
 
 /** The qualified function name of a call site: `Type.method` for methods, else the function's own name. */
