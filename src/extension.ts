@@ -40,10 +40,20 @@ export function activate(context: vscode.ExtensionContext): TraceExplorerApi {
   const traceList = activateTraceList(services, componentLog(channel, 'traces'));
   context.subscriptions.push(traceList.disposable);
 
-  // the editor features: each registers its own commands and views and talks to the others through commands
-  context.subscriptions.push(activateFixtures(services));
-  context.subscriptions.push(activateWaterfall(services));
-  context.subscriptions.push(activateSource(services));
+  // the editor features: each registers its own commands and views and talks to the others through commands.
+  // One that fails to start is reported and the rest (and the receiver) still run.
+  const feature = (name: string, activateFeature: (s: HostServices) => vscode.Disposable) => {
+    try {
+      context.subscriptions.push(activateFeature(services));
+    } catch (e) {
+      channel.error(`[host] the ${name} feature failed to start: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(`Trace Explorer: the ${name} feature failed to start (see the log).`, 'Show Log')
+        .then((a) => a && channel.show());
+    }
+  };
+  feature('fixtures', activateFixtures);
+  feature('waterfall', activateWaterfall);
+  feature('source', activateSource);
 
   // the editor is usable at once; the receiver comes up in the background
   void receiver.connect();
