@@ -1,0 +1,163 @@
+// Trace files and fixtures in a real workbench: a colleague's trace file opened from the explorer lands in
+// the trace list (marked as from a file) and shows in the waterfall; a file that is no trace says why;
+// Copy Trace as Test Fixture puts the deterministic, redacted fixture (and a Vitest test) on the clipboard.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ROOT, codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, waitForReceiver, receiverApi, clearTraces,
+  waitFor, runCommand, quickPickItems,
+} from './lib.mjs';
+
+// Alone, this file runs a private code-server on free receiver ports; under the runner it uses the shared one.
+let cs = codeServerFromEnv();
+if (!cs) {
+  cs = await startCodeServer({
+    name: 'fixtures',
+    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
+  });
+  after(() => stopCodeServer(cs));
+}
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const SECRET_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl';
+
+/** Texts of every webview's content frame (the waterfall panel, the custom editor page). */
+async function webviewTexts(page) {
+  const outer = page.locator('iframe.webview.ready');
+  const n = await outer.count();
+  const texts = [];
+  for (let i = 0; i < n; i++) {
+    const body = outer.nth(i).contentFrame().locator('iframe#active-frame').contentFrame().locator('body');
+    texts.push(await body.innerText({ timeout: 2000 }).catch(() => ''));
+  }
+  return texts;
+}
+
+async function clipboardText(page, re) {
+  return waitFor(`the clipboard to match ${re}`, async () => {
+    const t = await page.evaluate(() => navigator.clipboard.readText()).catch(() => '');
+    return re.test(t) ? t : false;
+  }, { timeout: 15_000 });
+}
+
+/** The rows of the quick pick once it shows every one of `texts` (the previous step's list may still be on screen). */
+async function pickList(page, ...texts) {
+  return waitFor(`a quick pick offering ${texts.join(', ')}`, async () => {
+    const items = await quickPickItems(page).catch(() => []);
+    return texts.every((x) => items.some((t) => t.includes(x))) ? items : false;
+  }, { timeout: 20_000 });
+}
+
+/** Chooses a quick-pick row by typing its text and pressing Enter, as a keyboard user does (a hover over the
+ * row the mouse last clicked can cover the next list). */
+async function choose(page, text) {
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible', timeout: 20_000 });
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.fill(text);
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+async function openFromExplorer(page, name) {
+  await runCommand(page, 'View: Show Explorer');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.dblclick();
+}
+
+// one workbench for the file's tests (opening one costs half a minute)
+let wb;
+before(async () => {
+  // the files a colleague or a CI job would hand over, in the workspace before the window opens
+  copyFileSync(join(ROOT, 'test/fixtures-data/otlp-uppercase-orphan.json'), join(cs.workspace, 'checkout.otlp.json'));
+  writeFileSync(join(cs.workspace, 'notes.trace.json'), '{"title": "not a trace", "items": []}\n');
+  wb = await openWorkbench(cs, { name: 'fixtures' });
+  await waitForReceiver(cs);
+  await clearTraces(cs);
+});
+after(async () => wb && (await wb.close()));
+
+async function step(label, body) {
+  try {
+    await body();
+  } catch (e) {
+    await wb.screenshot(`${label}-failure`).catch(() => {});
+    throw e;
+  }
+}
+
+test('a trace file opened from the explorer joins the list (from a file) and shows in the waterfall', { timeout: 180_000 }, () => step('open', async () => {
+  const { page } = wb;
+  await openFromExplorer(page, 'checkout.otlp.json');
+  // the custom editor imports it into the receiver…
+  const summary = await waitFor('the file trace in the receiver', async () => {
+    const t = (await receiverApi(cs, '/api/traces')).find((x) => x.traceId === TRACE_ID);
+    return t ?? false;
+  }, { timeout: 30_000 });
+  assert.equal(summary.source, 'file');
+  assert.equal(summary.sourceName, 'checkout.otlp.json');
+  assert.equal(summary.spanCount, 2);
+  // …its page says what it read…
+  await waitFor('the custom editor page', async () => (await webviewTexts(page)).some((t) => /OTLP JSON: 2 spans in 1 trace, added to the Traces list/.test(t)), { timeout: 30_000 });
+  // …and the waterfall shows the trace (its rows name both spans)
+  await waitFor('the waterfall showing the trace', async () => {
+    const texts = await webviewTexts(page);
+    return texts.some((t) => t.includes('POST /checkout') && t.includes('INSERT shop.orders'));
+  }, { timeout: 60_000 });
+  await wb.screenshot('file-in-waterfall');
+  // the trace list has the row too
+  await runCommand(page, 'Trace Explorer: Show Traces');
+  await page.locator('#workbench\\.parts\\.sidebar .monaco-list-row', { hasText: 'POST /checkout' }).first().waitFor({ timeout: 30_000 });
+}));
+
+test('a JSON file that is no trace: the editor says what was expected and what it found', { timeout: 120_000 }, () => step('refusal', async () => {
+  const { page } = wb;
+  await openFromExplorer(page, 'notes.trace.json');
+  const refusal = await waitFor('the custom editor explaining the refusal', async () => {
+    const texts = await webviewTexts(page);
+    return texts.find((t) => /Not a trace file: found a JSON object with keys "title", "items"; expected OTLP JSON/.test(t)) ?? false;
+  }, { timeout: 30_000 });
+  assert.match(refusal, /Reopen as Text/);
+  await wb.screenshot('not-a-trace');
+}));
+
+test('Copy Trace as Test Fixture puts the deterministic, redacted fixture and a Vitest test on the clipboard', { timeout: 180_000 }, () => step('copy', async () => {
+  const { page } = wb;
+  // the trace is there (imported by the first test, or here through the API when run alone)
+  if (!(await receiverApi(cs, '/api/traces')).some((t) => t.traceId === TRACE_ID)) {
+    await receiverApi(cs, '/api/import?source=file&name=checkout.otlp.json', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: readFileSync(join(ROOT, 'test/fixtures-data/otlp-uppercase-orphan.json'), 'utf8'),
+    });
+  }
+  await runCommand(page, 'Trace Explorer: Copy Trace as Test Fixture…');
+  await choose(page, TRACE_ID);
+  // every format is offered (the list waits for all of them)
+  await pickList(page, 'OTLP JSON fixture', 'Vitest test (TypeScript)', 'Jest test (JavaScript)', 'pytest test', 'Tracetest test definition (YAML)');
+  await choose(page, 'OTLP JSON fixture');
+  await choose(page, 'Clipboard');
+  const fixtureText = await clipboardText(page, /"resourceSpans"/);
+  const fixture = JSON.parse(fixtureText);
+  const spans = fixture.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+  assert.deepEqual(spans.map((s) => [s.name, s.traceId, s.spanId]), [
+    ['POST /checkout', '00000000000000000000000000000001', '0000000000000001'],
+    ['INSERT shop.orders', '00000000000000000000000000000001', '0000000000000002'],
+  ]);
+  assert.equal(spans[0].startTimeUnixNano, '1704067200000000000');
+  assert.ok(!fixtureText.includes(SECRET_JWT), 'the bearer token is redacted');
+  assert.ok(!fixtureText.includes('Tr0ub4dor'), 'the connection-string password is redacted');
+
+  // the second time, the last format and destination come first
+  await runCommand(page, 'Trace Explorer: Copy Trace as Test Fixture…');
+  await choose(page, TRACE_ID);
+  assert.match((await pickList(page, 'OTLP JSON fixture', 'Vitest test (TypeScript)'))[0], /OTLP JSON fixture/);
+  await choose(page, 'Vitest test (TypeScript)');
+  assert.match((await pickList(page, 'Clipboard', 'New editor'))[0], /Clipboard/);
+  await choose(page, 'Clipboard');
+  const vitest = await clipboardText(page, /Trace-shape test generated by Trace Explorer/);
+  assert.match(vitest, /from 'vitest'/);
+  assert.match(vitest, /name: "INSERT shop.orders"/);
+  assert.ok(!vitest.includes(SECRET_JWT));
+  await wb.screenshot('fixture-copied');
+}));
