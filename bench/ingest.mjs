@@ -8,7 +8,8 @@
 //     event-loop delay of a separate process standing for the extension host: connected to the receiver's
 //     event stream (ApiClient.events), keeping a trace list from the events, while spans arrive at that rate
 //   {"bench":"memory","bytesPerSpan":…}          retained heap per stored span after GC (--expose-gc child)
-// Env: BENCH_RUNS (default 5), BENCH_SPANS per ingest run (default 102400), BENCH_LAG_SECONDS (default 4).
+// Env: BENCH_RUNS (default 5), BENCH_SPANS per ingest run (default 102400), BENCH_LAG_SECONDS (default 4),
+// BENCH_ONLY=ingest,baseline,host-lag,memory (default all).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { ApiClient } = require(join(ROOT, 'out/src/receiver/apiClient.js'));
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SPANS_PER_RUN = Number(process.env.BENCH_SPANS ?? 102_400);
 const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 4);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'ingest,baseline,host-lag,memory').split(','));
 const BATCH = 512;
 const IN_FLIGHT = 4;
 const TEMPLATES = 4;
@@ -264,9 +266,10 @@ async function hostLag(rx, templates, rate) {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--host-sim', String(rx.line.api), rx.line.token, String(LAG_SECONDS)], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c) => (out += c));
+  const exited = new Promise((r) => child.on('exit', r));
   while (!out.includes('ready\n')) await new Promise((r) => setTimeout(r, 20));
   const bodies = [];
-  const total = Math.ceil((rate * (LAG_SECONDS + 0.5)) / BATCH);
+  const total = rate ? Math.ceil((rate * (LAG_SECONDS + 0.5)) / BATCH) : 0;
   for (let k = 0; k < total; k++) bodies.push(await prepare(templates[k % templates.length], 'protobuf'));
   child.stdin.write('go\n');
   const t0 = performance.now();
@@ -278,7 +281,7 @@ async function hostLag(rx, templates, rate) {
     pending.push(send(rx.line.http, bodies[k], 'protobuf'));
   }
   await Promise.all(pending);
-  await new Promise((r) => child.on('exit', r));
+  await exited;
   const res = JSON.parse(out.slice(out.indexOf('ready\n') + 6).trim());
   await rx.api.clear();
   return res;
@@ -331,26 +334,27 @@ async function main() {
     for (const enc of ['protobuf', 'json']) for (let k = 0; k < 20; k++) await send(rx.line.http, await prepare(templates[k % TEMPLATES], enc), enc);
     await rx.api.clear();
     let protoPerCore = 0;
-    for (const encoding of ['protobuf', 'json', 'protobuf+gzip']) {
+    for (const encoding of ONLY.has('ingest') ? ['protobuf', 'json', 'protobuf+gzip'] : []) {
       const runs = [];
       for (let r = 0; r < RUNS; r++) runs.push(await ingestRun(rx, templates, encoding));
       const perCore = median(runs.map((x) => x.spansPerSecPerCore));
       if (encoding === 'protobuf') protoPerCore = perCore;
       console.log(JSON.stringify({ bench: 'ingest', encoding, spansPerSec: round(median(runs.map((x) => x.spansPerSec))), spansPerSecPerCore: round(perCore), runs: RUNS, spansPerRun: Math.ceil(SPANS_PER_RUN / BATCH) * BATCH }));
     }
-    const base = decodeBaseline(templates);
-    console.log(JSON.stringify({ bench: 'decode-baseline', spansPerSec: round(base), receiverProtobufPerCoreRatio: +(protoPerCore / base).toFixed(2) }));
-    for (const rate of [20_000, 50_000]) {
+    const base = ONLY.has('baseline') ? decodeBaseline(templates) : 0;
+    if (base) console.log(JSON.stringify({ bench: 'decode-baseline', spansPerSec: round(base), receiverProtobufPerCoreRatio: +(protoPerCore / base).toFixed(2) }));
+    // rate 0: the same host process with no spans arriving — the machine's own event-loop noise, for comparison
+    for (const rate of ONLY.has('host-lag') ? [0, 20_000, 50_000] : []) {
       const runs = [];
       for (let r = 0; r < Math.min(RUNS, 3); r++) runs.push(await hostLag(rx, templates, rate));
-      console.log(JSON.stringify({ bench: 'host-lag', rate, p99Ms: +median(runs.map((x) => x.p99Ms)).toFixed(2), maxMs: +median(runs.map((x) => x.maxMs)).toFixed(2), seconds: LAG_SECONDS, runs: runs.length }));
+      console.log(JSON.stringify({ bench: 'host-lag', rate, p99Ms: +median(runs.map((x) => x.p99Ms)).toFixed(2), maxMs: +median(runs.map((x) => x.maxMs)).toFixed(2), events: median(runs.map((x) => x.events)), seconds: LAG_SECONDS, runs: runs.length }));
     }
   } finally {
     rx.child.kill('SIGTERM');
     agent.destroy();
     rx.api.dispose();
   }
-  console.log(JSON.stringify({ bench: 'memory', bytesPerSpan: round(await memory()) }));
+  if (ONLY.has('memory')) console.log(JSON.stringify({ bench: 'memory', bytesPerSpan: round(await memory()) }));
 }
 
 /** `node bench/ingest.mjs --inproc`: where the time goes, in this process (decode / store / location hook). */

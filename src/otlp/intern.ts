@@ -18,12 +18,14 @@ export function intern(s: string): string {
   return s;
 }
 
-// Small non-negative integers (status codes, ports, counts) as shared bigint instances.
-const SMALL_BIGINTS: bigint[] = [];
-for (let i = 0; i < 1024; i++) SMALL_BIGINTS.push(BigInt(i));
+// Small non-negative integers (status codes, ports, line numbers, counts) as shared bigint instances,
+// created on first use: a bigint is a 24-byte heap object, and these repeat on nearly every span.
+const SMALL_LIMIT = 65536;
+const SMALL_BIGINTS: (bigint | undefined)[] = new Array<bigint | undefined>(SMALL_LIMIT);
 
 export function smallBigInt(n: number): bigint {
-  return n >= 0 && n < 1024 && Number.isInteger(n) ? SMALL_BIGINTS[n] : BigInt(n);
+  if (n >= 0 && n < SMALL_LIMIT && Number.isInteger(n)) return (SMALL_BIGINTS[n] ??= BigInt(n));
+  return BigInt(n);
 }
 
 // Interning straight from UTF-8 bytes: a direct-mapped cache keyed by a hash of the bytes answers repeated

@@ -255,6 +255,7 @@ function scope(r: R, sc: Scope): void {
 function event(r: R, epoch: EpochNs): SpanEvent {
   const end = subEnd(r);
   const ev: SpanEvent = { time: 0, name: '', attrs: [], droppedAttributesCount: 0 };
+  innerScratch.length = 0;
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
@@ -265,7 +266,7 @@ function event(r: R, epoch: EpochNs): SpanEvent {
         ev.name = istr(r);
         break;
       case (3 << 3) | WT_LEN:
-        keyValue(r, ev.attrs, 0);
+        keyValue(r, innerScratch, 0);
         break;
       case (4 << 3) | WT_VARINT:
         ev.droppedAttributesCount = r.uint32();
@@ -275,12 +276,15 @@ function event(r: R, epoch: EpochNs): SpanEvent {
     }
   }
   checkEnd(r, end);
+  ev.attrs = exact(innerScratch);
+  innerScratch.length = 0;
   return ev;
 }
 
 function link(r: R): SpanLink {
   const end = subEnd(r);
   const l: SpanLink = { traceId: '', spanId: '', traceState: '', attrs: [], droppedAttributesCount: 0, flags: 0 };
+  innerScratch.length = 0;
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
@@ -294,7 +298,7 @@ function link(r: R): SpanLink {
         l.traceState = str(r);
         break;
       case (4 << 3) | WT_LEN:
-        keyValue(r, l.attrs, 0);
+        keyValue(r, innerScratch, 0);
         break;
       case (5 << 3) | WT_VARINT:
         l.droppedAttributesCount = r.uint32();
@@ -307,11 +311,23 @@ function link(r: R): SpanLink {
     }
   }
   checkEnd(r, end);
+  l.attrs = exact(innerScratch);
+  innerScratch.length = 0;
   return l;
+}
+
+// Attributes are collected in scratch arrays and copied out at their exact size: arrays grown by push keep
+// up to ~50% spare capacity, which on millions of stored spans is most of an attribute list's memory.
+const spanScratch: Attrs = [];
+const innerScratch: Attrs = [];
+
+function exact<T>(a: T[]): T[] {
+  return a.length ? a.slice() : [];
 }
 
 function span(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span {
   const end = subEnd(r);
+  spanScratch.length = 0;
   // every field initialised in one order so all spans share one hidden class
   const s: Span = {
     traceId: '', spanId: '', parentSpanId: '', traceState: '', flags: 0, name: '', kind: 0, start: 0, end: 0,
@@ -346,7 +362,7 @@ function span(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span {
         s.end = fixed64(r, epoch);
         break;
       case (9 << 3) | WT_LEN:
-        keyValue(r, s.attrs, 0);
+        keyValue(r, spanScratch, 0);
         break;
       case (10 << 3) | WT_VARINT:
         s.droppedAttributesCount = r.uint32();
