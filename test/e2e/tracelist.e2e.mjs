@@ -1,12 +1,12 @@
 // The trace list in a real workbench: its activity-bar view, the empty state that tells the user how to send
 // traces (and copies the environment variables for the running ports), rows appearing live as the sample app
-// (real OpenTelemetry SDK) sends traces, the filter, sorting, a window reload that keeps the traces, and
+// (real OpenTelemetry SDK) sends traces, opening one in the waterfall, the filter, sorting, a window reload that keeps the traces, and
 // clearing from the view's title bar.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, receiverApi,
-  clearTraces, waitFor, runCommand, pickQuickItem, quickPickItems, waitForWorkbench, waitForExtensionStatus,
+  clearTraces, waitFor, runCommand, pickQuickItem, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame,
 } from './lib.mjs';
 
 // Alone, this file runs a private code-server whose receiver takes free ports (4318 may belong to someone
@@ -75,6 +75,15 @@ test('trace list: empty state, live rows from the sample app, filter, sort, relo
     assert.ok(traces.length >= 4);
     assert.ok(await page.locator(`${SIDEBAR} .monaco-list-row .codicon-error`).count() > 0, 'error traces are marked');
     await wb.screenshot('rows');
+
+    // open: a click on a row opens that trace's waterfall (traceExplorer.openTrace with the row's trace id)
+    const errorRow = rowsLocator(page).filter({ has: page.locator('.codicon-error') }).first();
+    await errorRow.click();
+    await page.locator('.tabs-container .tab', { hasText: 'Trace:' }).first().waitFor({ timeout: 30_000 });
+    await webviewFrame(page).locator('[role="row"]').first().waitFor({ timeout: 30_000 });
+    assert.ok(await webviewFrame(page).locator('[role="row"]').count() > 1, 'the waterfall shows the trace\'s spans');
+    await wb.screenshot('opened-from-list');
+    await runCommand(page, 'View: Close All Editors');
 
     // filter: errors only
     await runCommand(page, 'Trace Explorer: Filter Traces…');
