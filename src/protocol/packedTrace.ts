@@ -80,6 +80,8 @@ export interface PackedTrace {
   str(i: number): string;
   /** span id of a row, lowercase hex */
   spanId(row: number): string;
+  /** the parentSpanId the span was received with ('' for a root) */
+  parentId(row: number): string;
   /** row of a span id (first one received for duplicates), or -1 */
   rowOf(spanId: string): number;
   /** distinct service string indexes, in order of first appearance */
@@ -143,6 +145,10 @@ function layout(n: number, stringCount: number, strBlobBytes: number, attrPairs:
 }
 
 const HEX16 = /^[0-9a-f]{16}$/;
+/** values up to this long are shared in the string table; longer ones are stored as they come */
+const SHARED_VALUE_CHARS = 48;
+const nibble = (c: number) => (c <= 57 ? c - 48 : c - 87); // '0'-'9', 'a'-'f' (ids are checked by HEX16)
+const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
 
 /** Packs one trace's spans (any arrival order). `spans` must all belong to one trace; may be empty. */
 export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: EncodeOptions = {}): Uint8Array {
@@ -160,8 +166,15 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
     }
     return i;
   };
+  // long attribute values are nearly always unique (URLs, SQL, prompts): hashing them only costs time
+  const value = (s: string): number => {
+    if (s.length <= SHARED_VALUE_CHARS) return intern(s);
+    strings.push(s);
+    return strings.length - 1;
+  };
   const traceId = n ? spans[0].traceId : '';
-  intern(traceId);
+  intern(traceId); // string 0
+  intern(''); // string 1 (0 when the trace id is empty)
   let idsInTable = false;
   let traceStart = Infinity;
   for (let i = 0; i < n; i++) {
@@ -185,13 +198,15 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
     const s = spans[order[r]];
     svc[r] = intern(s.resource.serviceName);
     nm[r] = intern(s.name);
-    pid[r] = intern(s.parentSpanId);
+    // a parent id is only needed where it cannot be read from the parent row: roots (orphans, cut cycles)
+    pid[r] = tree.parent[order[r]] === -1 ? intern(s.parentSpanId) : 0;
     if (idIdx) idIdx[r] = intern(s.spanId);
     attrStart[r] = a >> 1;
     const at = s.attrs;
     for (let k = 0; k + 1 < at.length; k += 2) {
       attrs[a++] = intern(String(at[k]));
-      attrs[a++] = intern(valueText(at[k + 1] as AttrValue, PACKED_VALUE_CHARS));
+      const v = at[k + 1];
+      attrs[a++] = value(typeof v === 'string' && v.length <= PACKED_VALUE_CHARS ? v : valueText(v as AttrValue, PACKED_VALUE_CHARS));
     }
   }
   attrStart[n] = a >> 1;
@@ -264,7 +279,7 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
     for (let r = 0; r < n; r++) {
       const id = spans[order[r]].spanId;
       const o = L.ids + 8 * r;
-      for (let k = 0; k < 8; k++) bytes[o + k] = parseInt(id.substr(2 * k, 2), 16);
+      for (let k = 0; k < 8; k++) bytes[o + k] = (nibble(id.charCodeAt(2 * k)) << 4) | nibble(id.charCodeAt(2 * k + 1));
     }
   }
   return bytes;
@@ -313,28 +328,48 @@ export function decodePackedTrace(input: ArrayBuffer | ArrayBufferView): PackedT
     return s;
   };
   const parent = new Int32Array(buf, at(L.parent), n);
+  const parentIds = new Uint32Array(buf, at(L.parentIds), n);
   const service = new Uint32Array(buf, at(L.service), n);
   const idBytes = idsInTable ? null : new Uint8Array(buf, at(L.ids), 8 * n);
   const idStr = idsInTable ? new Uint32Array(buf, at(L.ids), n) : null;
   const spanId = (row: number): string => {
     if (idStr) return str(idStr[row]);
-    let s = '';
-    for (let k = 0; k < 8; k++) {
-      const b = idBytes![8 * row + k];
-      s += (b < 16 ? '0' : '') + b.toString(16);
-    }
-    return s;
+    const o = 8 * row;
+    const b = idBytes!;
+    return HEX_BYTE[b[o]] + HEX_BYTE[b[o + 1]] + HEX_BYTE[b[o + 2]] + HEX_BYTE[b[o + 3]] + HEX_BYTE[b[o + 4]] + HEX_BYTE[b[o + 5]] + HEX_BYTE[b[o + 6]] + HEX_BYTE[b[o + 7]];
   };
-  let idMap: Map<string, number> | undefined;
+  // span id → row: keyed by the id's low 32 bits (numbers hash fast; no string per row), checked in full
+  let idMap: Map<number, number> | undefined;
+  let idWords: Uint32Array | undefined;
+  let strMap: Map<string, number> | undefined;
   const rowOf = (id: string): number => {
+    if (idStr || !HEX16.test(id)) {
+      if (!strMap) {
+        strMap = new Map();
+        for (let r = n - 1; r >= 0; r--) strMap.set(spanId(r), r); // the first row wins for duplicates
+      }
+      return strMap.get(id) ?? -1;
+    }
     if (!idMap) {
       idMap = new Map();
-      for (let r = 0; r < n; r++) {
-        const k = spanId(r);
-        if (!idMap.has(k)) idMap.set(k, r);
+      idWords = new Uint32Array(buf, at(L.ids), 2 * n);
+      for (let r = n - 1; r >= 0; r--) {
+        const key = idWords[2 * r + 1];
+        const prev = idMap.get(key);
+        // a collision of the low words (rare) is marked -2: those ids are found by a scan;
+        // the same full id again (a duplicate span) keeps the earlier row
+        if (prev === undefined || (prev >= 0 && idWords[2 * prev] === idWords[2 * r])) idMap.set(key, r);
+        else idMap.set(key, -2);
       }
     }
-    return idMap.get(id) ?? -1;
+    const bytes = new Uint8Array(8);
+    for (let k = 0; k < 8; k++) bytes[k] = (nibble(id.charCodeAt(2 * k)) << 4) | nibble(id.charCodeAt(2 * k + 1));
+    const w = new Uint32Array(bytes.buffer);
+    const hit = idMap.get(w[1]);
+    if (hit === undefined) return -1;
+    if (hit >= 0) return idWords![2 * hit] === w[0] ? hit : -1;
+    for (let r = 0; r < n; r++) if (idWords![2 * r] === w[0] && idWords![2 * r + 1] === w[1]) return r;
+    return -1;
   };
   // subtree ranges and child counts from the parent links (rows are depth-first)
   const subtreeEnd = new Int32Array(n);
@@ -376,12 +411,13 @@ export function decodePackedTrace(input: ArrayBuffer | ArrayBufferView): PackedT
     eventCount: new Uint32Array(buf, at(L.eventCount), n),
     attrStart: new Uint32Array(buf, at(L.attrStart), n + 1),
     attrs: new Uint32Array(buf, at(L.attrs), 2 * attrPairs),
-    parentIdIndex: new Uint32Array(buf, at(L.parentIds), n),
+    parentIdIndex: parentIds,
     subtreeEnd,
     childCount,
     stringCount,
     str,
     spanId,
+    parentId: (row: number) => (parent[row] >= 0 ? spanId(parent[row]) : str(parentIds[row])),
     rowOf,
     services,
   };

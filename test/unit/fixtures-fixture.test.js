@@ -332,3 +332,34 @@ test('generated tests assert names, kinds, structure, status and kept attributes
   assert.match(tt, /trigger:\n    type: http\n    httpRequest:\n      method: GET\n      url: "\$\{env:BASE_URL\}\/dispatch\?customer=123&nonse=0.43"/);
   assert.match(tt, /- attr:tracetest\.span\.duration < \d+ms/);
 });
+
+test('the generated pytest module is valid Python and the Tracetest definition valid YAML', (t) => {
+  const { spawnSync } = require('node:child_process');
+  const os = require('node:os');
+  const data = file('jaeger-ui-download.json');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'te-gen-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const py = path.join(dir, 'test_trace.py');
+  fs.writeFileSync(py, generateFixture(data, { format: 'pytest' }).text);
+  const compiled = spawnSync('python3', ['-m', 'py_compile', py], { encoding: 'utf8' });
+  assert.equal(compiled.error, undefined, 'python3 is needed to check the generated pytest module');
+  assert.equal(compiled.status, 0, compiled.stderr);
+  const yml = path.join(dir, 'test.yaml');
+  fs.writeFileSync(yml, generateFixture(data, { format: 'tracetest' }).text);
+  const parsed = spawnSync('python3', ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', yml], { encoding: 'utf8' });
+  if (/No module named 'yaml'/.test(parsed.stderr)) {
+    t.skip('PyYAML is not installed: the Tracetest YAML was not parsed');
+    return;
+  }
+  assert.equal(parsed.status, 0, parsed.stderr);
+  const doc = JSON.parse(parsed.stdout);
+  assert.equal(doc.type, 'Test');
+  assert.equal(doc.spec.trigger.type, 'http');
+  assert.equal(doc.spec.trigger.httpRequest.url, '${env:BASE_URL}/dispatch?customer=123&nonse=0.43');
+  assert.equal(doc.spec.specs[0].selector, 'span[name="HTTP GET /dispatch"]');
+  assert.deepEqual(doc.spec.specs[0].assertions.slice(0, 3), [
+    'attr:tracetest.selected_spans.count = 1',
+    'attr:http.method = "GET"',
+    'attr:http.status_code = 200',
+  ]);
+});

@@ -101,6 +101,13 @@ test('the generated Vitest test passes against the sample app and fails after a 
   assert.equal(green.status, 0, `the generated tests should pass:\n${green.output}`);
   assert.match(green.output, /Test Files +3 passed/);
   assert.match(green.output, /Tests +6 passed/);
+  // the TypeScript variant also type-checks under strict settings
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'esnext', moduleResolution: 'bundler', noEmit: true, skipLibCheck: true, types: ['node'] }, files: ['reserve-ts.trace.test.ts'] }),
+  );
+  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(tsc.status, 0, `tsc on the generated TypeScript test:\n${tsc.stdout}${tsc.stderr}`);
   fs.rmSync(path.join(dir, 'reserve-ts.trace.test.ts'));
   fs.rmSync(path.join(dir, 'jest'), { recursive: true });
 

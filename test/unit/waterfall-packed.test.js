@@ -40,6 +40,7 @@ test('round trip keeps every field, in depth-first order, with exact ns offsets'
   assert.deepEqual(attrsOf(2), ['db.system', 'postgres', 'rows', '12']);
   assert.equal(t.rowOf(hex('c')), 2);
   assert.equal(t.rowOf('ffffffffffffffff'), -1);
+  assert.equal(t.rowOf('nothex'), -1);
 });
 
 test('orphans, cycles, duplicates and clock skew arrive as tree flags; nothing is corrected', () => {
@@ -53,7 +54,9 @@ test('orphans, cycles, duplicates and clock skew arrive as tree flags; nothing i
   ]);
   const row = (name) => [...Array(t.spanCount).keys()].find((r) => t.str(t.name[r]) === name);
   assert.ok(t.tree[row('orphan')] & TreeFlag.Orphan);
-  assert.equal(t.str(t.parentIdIndex[row('orphan')]), hex('gone'));
+  assert.equal(t.parentId(row('orphan')), hex('gone'));
+  assert.equal(t.parentId(row('skewed')), hex('r'));
+  assert.equal(t.parentId(row('r')), '');
   assert.ok(t.tree[row('x')] & TreeFlag.Cycle);
   assert.ok(t.tree[row('y')] & TreeFlag.Cycle);
   assert.ok(t.tree[row('self')] & TreeFlag.SelfParent);
@@ -82,6 +85,25 @@ test('an empty trace, non-hex span ids and hostile/unicode strings survive', () 
   assert.equal(t.str(t.name[0]), '<img src=x onerror=alert(1)> 🚀 naïve');
   assert.equal(t.spanId(0), 'not-hex-id');
   assert.equal(t.str(t.name[1]).length, 3000);
+});
+
+test('rowOf finds every row, keeps the first of duplicate ids, and survives low-word collisions', () => {
+  // same low 32 bits (last 8 hex digits), different high words
+  const spans = [
+    span('aaaaaaaa00000001', null, 0, 100, { name: 'r' }),
+    span('bbbbbbbb00000001', 'aaaaaaaa00000001', 1, 2, { name: 'x' }),
+    span('cccccccc00000001', 'aaaaaaaa00000001', 3, 4, { name: 'y' }),
+    span('dddddddd00000002', 'aaaaaaaa00000001', 5, 6, { name: 'dup1' }),
+    span('dddddddd00000002', 'aaaaaaaa00000001', 7, 8, { name: 'dup2' }),
+  ];
+  const t = pack(spans);
+  for (let r = 0; r < t.spanCount; r++) if (t.str(t.name[r]) !== 'dup2') assert.equal(t.rowOf(t.spanId(r)), r);
+  assert.equal(t.str(t.name[t.rowOf('dddddddd00000002')]), 'dup1');
+  assert.equal(t.rowOf('eeeeeeee00000001'), -1);
+  const big = [];
+  for (let i = 0; i < 5000; i++) big.push(span(i.toString(16).padStart(16, '0'), i ? '0000000000000000' : null, i, i + 10));
+  const tb = pack(big);
+  for (let r = 0; r < tb.spanCount; r += 97) assert.equal(tb.rowOf(tb.spanId(r)), r);
 });
 
 test('a custom location predicate is used', () => {

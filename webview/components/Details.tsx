@@ -74,10 +74,10 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
           <dd className="mono">
             {spanId} <CopyButtons value={spanId} what="span id" copy={actions.copy} />
           </dd>
-          {t.parentIdIndex[row] !== 0 && t.str(t.parentIdIndex[row]) !== '' && (
+          {t.parentId(row) !== '' && (
             <>
               <dt>Parent ID</dt>
-              <dd className="mono">{t.str(t.parentIdIndex[row])}</dd>
+              <dd className="mono">{t.parentId(row)}</dd>
             </>
           )}
           {onCritical && (

@@ -254,7 +254,7 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
 function FlagBadges({ v, r, flags }: { v: TraceView; r: number; flags: number }) {
   const t = v.t;
   const out = [];
-  const parentId = t.str(t.parentIdIndex[r]);
+  const parentId = t.parentId(r);
   if (flags & TreeFlag.Orphan) out.push(<span key="o" className="badge warn" title={`Parent span ${parentId} was not received: shown as a root`}>orphan</span>);
   if (flags & TreeFlag.SelfParent) out.push(<span key="s" className="badge warn" title="The span names itself as its parent: shown as a root">self-parent</span>);
   if (flags & TreeFlag.Cycle) out.push(<span key="c" className="badge warn" title="Parent links form a cycle: cut at its earliest span">cycle</span>);

@@ -16,6 +16,7 @@ export interface StatRow {
 }
 
 export interface StatsInput extends TraceShape {
+  stringCount: number;
   service: Uint32Array;
   name: Uint32Array;
   status: Uint8Array;
@@ -52,7 +53,7 @@ export function selfTimes(t: TraceShape): Float64Array {
 export function traceStats(t: StatsInput): { services: StatRow[]; operations: StatRow[] } {
   const self = selfTimes(t);
   const svc = new Map<number, StatRow>();
-  const ops = new Map<string, StatRow>();
+  const ops = new Map<number, StatRow>(); // key: service index * string count + name index (no string per span)
   const add = (row: StatRow, r: number) => {
     const d = Math.max(0, t.end[r] - t.start[r]);
     row.count++;
@@ -66,7 +67,7 @@ export function traceStats(t: StatsInput): { services: StatRow[]; operations: St
     let s = svc.get(si);
     if (!s) svc.set(si, (s = { key: `s${si}`, service: t.str(si), operation: '', count: 0, totalNs: 0, selfNs: 0, maxNs: 0, errors: 0 }));
     add(s, r);
-    const k = `${si}:${t.name[r]}`;
+    const k = si * t.stringCount + t.name[r];
     let o = ops.get(k);
     if (!o) ops.set(k, (o = { key: `o${k}`, service: t.str(si), operation: t.str(t.name[r]), count: 0, totalNs: 0, selfNs: 0, maxNs: 0, errors: 0 }));
     add(o, r);
