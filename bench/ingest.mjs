@@ -307,7 +307,10 @@ async function memoryChild() {
   global.gc();
   global.gc();
   const after = process.memoryUsage().heapUsed;
-  process.stdout.write(`${JSON.stringify({ bytesPerSpan: (after - before) / N, spans: store.stats().spans })}\n`);
+  // sanity: what was measured holds the attributes (a decoder that dropped them would look very lean)
+  let attrs = 0;
+  for (const t of store.summaries().slice(0, 50)) for (const sp of store.spans(t.traceId)) attrs += sp.attrs.length / 2 / store.spans(t.traceId).length;
+  process.stdout.write(`${JSON.stringify({ bytesPerSpan: (after - before) / N, spans: store.stats().spans, attrsPerSpan: attrs / 50 })}\n`);
   store.dispose();
 }
 
@@ -320,6 +323,7 @@ async function memory() {
       c.stdout.on('data', (d) => (o += d));
       c.on('exit', (code) => (code === 0 ? resolve(JSON.parse(o)) : reject(new Error(`memory child exited ${code}`))));
     });
+    if (!(out.attrsPerSpan >= 10)) throw new Error(`memory run stored ${out.attrsPerSpan} attributes per span`);
     results.push(out.bytesPerSpan);
   }
   return median(results);

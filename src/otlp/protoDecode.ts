@@ -398,6 +398,10 @@ function span(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span {
     }
   }
   checkEnd(r, end);
+  s.attrs = exact(spanScratch);
+  spanScratch.length = 0;
+  if (s.events && s.events.length < 8) s.events = s.events.slice();
+  if (s.links && s.links.length < 8) s.links = s.links.slice();
   return s;
 }
 
