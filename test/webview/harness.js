@@ -74,6 +74,7 @@
     const buf = await res.arrayBuffer();
     window.__timing.received = performance.now();
     window.__timing.bytes = buf.byteLength;
+    window.__timing.encodeMs = Number(res.headers.get('x-encode-ms') || 0);
     send({ type: 'notification', method: 'trace', params: { traceId, packed: buf, update: !!update, focusSpanId } }, [buf]);
   }
   window.__sendTrace = sendTrace;

@@ -32,8 +32,13 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
       if (u.pathname === '/packed') {
         const t = traces.get(u.searchParams.get('trace'));
         if (!t) return send(res, 404, 'text/plain', 'no such trace');
+        const t0 = performance.now();
         const bytes = encodePackedTrace(t.spans, epoch);
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'x-trace-id': t.traceId });
+        const encodeMs = performance.now() - t0;
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'x-trace-id': t.traceId,
+          'x-encode-ms': encodeMs.toFixed(2), 'access-control-expose-headers': 'x-encode-ms, x-trace-id',
+        });
         return res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       }
       if (u.pathname === '/detail') {

@@ -1,0 +1,150 @@
+// Waterfall benchmark: the real webview bundle (built here in production mode, as packaged) in headless
+// Chromium, fed by the harness server exactly as the receiver feeds the panel — spans held in memory are
+// packed on each request (buildTree + encodePackedTrace), sent as bytes, transferred into the webview with
+// postMessage, decoded and rendered.
+//
+// Prints one JSON line per size (medians over the runs):
+//   firstRowsMs      page navigation start (the panel opening) → first rows painted: loads the bundle, says
+//                    `ready`, fetches and encodes the trace, transfers, decodes, renders
+//   dataToRowsMs     the part of that from the request for the trace to the paint
+//   scrollFrameP95Ms p95 frame interval over 3 s of continuous scrolling (scrollTop += 3 rows per frame)
+//   longestTaskMs    longest main-thread task of the renderer over the whole run (trace events)
+//   heapMB           JS heap + ArrayBuffer backing stores after a GC, at the end of the run
+//   also: encodeMs (server: buildTree + pack), transferMs, decodeRenderMs, packedMB, and calibrationMs (a fixed
+//   CPU workload timed in this process in the same run) with the load average, to read the others against
+// Usage: node bench/waterfall.mjs [--sizes 1000,10000,100000] [--runs N] [--dev]
+import { build } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHarnessServer } from '../test/webview/server.mjs';
+import { launchChromium } from '../test/webview/browser.mjs';
+import { generateTrace } from '../test/webview/traces.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const sizes = arg('--sizes', '1000,10000,100000').split(',').map(Number);
+const runsArg = arg('--runs', '');
+const dev = process.argv.includes('--dev');
+
+let bundleDir = join(root, 'dist');
+if (!dev) {
+  bundleDir = join(root, 'artifacts', 'bench-webview');
+  mkdirSync(bundleDir, { recursive: true });
+  // the same options as scripts/build.mjs --production for the webview bundle
+  await build({
+    absWorkingDir: root, entryPoints: { webview: 'webview/main.tsx' }, outdir: bundleDir, bundle: true, minify: true,
+    platform: 'browser', format: 'iife', target: 'chrome120', logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"' }, loader: { '.css': 'css' },
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const r1 = (x) => Math.round(x * 10) / 10;
+
+// A fixed CPU workload measured in the same run: the figures above scale with it on a busy or slow machine
+// (compare calibrationMs between runs and machines before comparing the rest).
+function calibrate() {
+  const xs = [];
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    const m = new Map();
+    for (let i = 0; i < 200_000; i++) m.set(`k${i}`, i);
+    const a = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * 1e6);
+    a.sort();
+    xs.push(performance.now() - t0);
+  }
+  return median(xs);
+}
+
+const srv = await startHarnessServer({ bundleDir });
+const browser = await launchChromium(['--enable-precise-memory-info']);
+
+async function runOnce(name) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const cdp = await page.context().newCDPSession(page);
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  await page.goto(`${srv.url}/harness.html?trace=${name}&theme=dark`);
+  await page.waitForFunction(() => performance.getEntriesByName('traceExplorer.firstRows').length > 0, null, { timeout: 60_000 });
+  const t = await page.evaluate(() => ({
+    firstRows: performance.getEntriesByName('traceExplorer.firstRows')[0].startTime,
+    requestStart: window.__timing.requestStart,
+    received: window.__timing.received,
+    encodeMs: window.__timing.encodeMs,
+    bytes: window.__timing.bytes,
+    rows: document.querySelectorAll('[role=row]').length,
+  }));
+  if (!t.rows) throw new Error('no rows rendered');
+  await page.waitForTimeout(300); // let the minimap draw (it is part of the longest-task figure)
+  const frames = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const vp = document.querySelector('[role=treegrid]');
+        const deltas = [];
+        let last = 0;
+        const t0 = performance.now();
+        const step = (ts) => {
+          if (last) deltas.push(ts - last);
+          last = ts;
+          vp.scrollTop = vp.scrollTop + 66 >= vp.scrollHeight - vp.clientHeight ? 0 : vp.scrollTop + 66;
+          if (ts - t0 < 3000) requestAnimationFrame(step);
+          else resolve(deltas);
+        };
+        requestAnimationFrame(step);
+      }),
+  );
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  await page.close();
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  const events = trace.traceEvents ?? trace;
+  const mainTids = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  let longest = 0;
+  for (const e of events) if (e.name === 'RunTask' && e.dur && mainTids.has(`${e.pid}:${e.tid}`)) longest = Math.max(longest, e.dur / 1000);
+  const sorted = [...frames].sort((a, b) => a - b);
+  return {
+    firstRowsMs: t.firstRows,
+    dataToRowsMs: t.firstRows - t.requestStart,
+    encodeMs: t.encodeMs,
+    transferMs: t.received - t.requestStart - t.encodeMs,
+    decodeRenderMs: t.firstRows - t.received,
+    packedMB: t.bytes / 1048576,
+    scrollFrameP95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))],
+    longestTaskMs: longest,
+    heapMB: (heap.usedSize + (heap.backingStorageSize ?? 0)) / 1048576,
+    frames: frames.length,
+  };
+}
+
+try {
+  for (const n of sizes) {
+    const { spans } = generateTrace(n);
+    const name = `gen${n}`;
+    srv.addTrace(name, { spans }, { details: false });
+    const runs = Number(runsArg) || (n >= 100000 ? 3 : 5);
+    await runOnce(name); // warm-up (browser caches, JIT of the server's encoder)
+    const res = [];
+    for (let i = 0; i < runs; i++) res.push(await runOnce(name));
+    const pick = (k) => r1(median(res.map((r) => r[k])));
+    console.log(JSON.stringify({
+      bench: 'waterfall', spans: n, firstRowsMs: pick('firstRowsMs'), scrollFrameP95Ms: pick('scrollFrameP95Ms'),
+      longestTaskMs: pick('longestTaskMs'), heapMB: pick('heapMB'), dataToRowsMs: pick('dataToRowsMs'),
+      encodeMs: pick('encodeMs'), transferMs: pick('transferMs'), decodeRenderMs: pick('decodeRenderMs'), packedMB: pick('packedMB'),
+      runs, bundle: dev ? 'development' : 'production', calibrationMs: r1(calibrate()), loadavg: os.loadavg()[0],
+    }));
+  }
+} finally {
+  await browser.close();
+  await srv.close();
+}
