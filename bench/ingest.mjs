@@ -159,7 +159,7 @@ function freshBody(tpl, encoding) {
 
 // ---- receiver child ---------------------------------------------------------------------------------
 async function startReceiver() {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/receiver.js'), '--http-port', '0', '--grpc-port', '0', '--idle-exit-ms', '0', '--max-spans', '2000000', '--max-bytes', String(4 * 1024 ** 3)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_RECEIVER_NODE_ARGS ? process.env.BENCH_RECEIVER_NODE_ARGS.split(' ') : []), join(ROOT, 'dist/receiver.js'), '--http-port', '0', '--grpc-port', '0', '--idle-exit-ms', '0', '--max-spans', '2000000', '--max-bytes', String(4 * 1024 ** 3)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c) => {

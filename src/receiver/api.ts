@@ -83,7 +83,16 @@ export function createApiServer(o: ApiOptions): ApiServer {
       }
     });
   };
-  const unsubscribe = o.store.onChange(broadcast);
+  // subscribed only while someone listens: the store then skips building events nobody reads
+  let unsubscribe: (() => void) | undefined;
+  const subscribeIfNeeded = () => {
+    if (clients.size > 0 && !unsubscribe) unsubscribe = o.store.onChange(broadcast);
+    else if (clients.size === 0 && unsubscribe) {
+      unsubscribe();
+      unsubscribe = undefined;
+      pending = '';
+    }
+  };
   const heartbeat = setInterval(() => {
     for (const c of clients) c.write(': ping\n\n');
   }, 15_000);
@@ -209,9 +218,11 @@ export function createApiServer(o: ApiOptions): ApiServer {
     req.socket.setTimeout(0);
     res.write(`data: ${JSON.stringify({ type: 'hello', health: o.health() } satisfies ReceiverEvent)}\n\n`);
     clients.add(res);
+    subscribeIfNeeded();
     o.onClients?.(clients.size);
     const gone = () => {
       if (!clients.delete(res)) return;
+      subscribeIfNeeded();
       o.onClients?.(clients.size);
     };
     res.on('close', gone);
@@ -239,7 +250,8 @@ export function createApiServer(o: ApiOptions): ApiServer {
     server,
     clients: () => clients.size,
     close: () => {
-      unsubscribe();
+      unsubscribe?.();
+      unsubscribe = undefined;
       clearInterval(heartbeat);
       for (const c of clients) c.end();
       clients.clear();

@@ -434,10 +434,7 @@ export class TraceStore {
   private summaryOf(e: TraceEntry): TraceSummary {
     if (e.summary) return e.summary;
     const root = e.spans[e.root];
-    const tree = buildTree(e.spans);
-    let broken = 0;
-    const bad = TreeFlag.Orphan | TreeFlag.SelfParent | TreeFlag.Cycle;
-    for (let i = 0; i < tree.flags.length; i++) if (tree.flags[i] & bad) broken++;
+    const broken = brokenParents(e.spans);
     const durNs = Math.max(0, e.maxEnd - e.minStart);
     const s: TraceSummary = {
       traceId: e.traceId,
@@ -498,6 +495,41 @@ export class TraceStore {
     this.statsDirty = true;
     this.schedule();
   }
+}
+
+/** spans whose parent is missing, themselves, or part of a parent cycle (as buildTree flags them) */
+export function brokenParents(spans: Span[]): number {
+  const n = spans.length;
+  if (n > SCAN_LIMIT) {
+    const tree = buildTree(spans);
+    const bad = TreeFlag.Orphan | TreeFlag.SelfParent | TreeFlag.Cycle;
+    let broken = 0;
+    for (let i = 0; i < n; i++) if (tree.flags[i] & bad) broken++;
+    return broken;
+  }
+  // small traces (most of them): linear scans, no allocation beyond one small array
+  const parent: number[] = new Array<number>(n);
+  let broken = 0;
+  for (let i = 0; i < n; i++) {
+    const p = spans[i].parentSpanId;
+    parent[i] = -1;
+    if (p === '') continue;
+    if (p === spans[i].spanId) {
+      broken++;
+      continue;
+    }
+    let j = 0;
+    while (j < n && spans[j].spanId !== p) j++;
+    if (j === n) broken++;
+    else parent[i] = j;
+  }
+  // a span is in a cycle when walking up from it comes back to it
+  for (let i = 0; i < n; i++) {
+    let j = parent[i];
+    for (let steps = 0; j !== -1 && j !== i && steps < n; steps++) j = parent[j];
+    if (j === i) broken++;
+  }
+  return broken;
 }
 
 function logsOf(e: TraceEntry, spanId: string): LogRecord[] {

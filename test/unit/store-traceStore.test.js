@@ -215,3 +215,25 @@ test('pin, remove, clear and toOtlp for unknown ids', () => {
   assert.equal(store.summary(tid(6)).source, 'file');
   assert.equal(store.summary(tid(6)).sourceName, 'trace.json');
 });
+
+test('brokenParents (fast path for small traces) agrees with buildTree on random parent graphs', () => {
+  const { brokenParents } = require('../../out/src/store/traceStore.js');
+  const { buildTree, TreeFlag } = require('../../out/src/store/tree.js');
+  let seed = 7;
+  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  for (let round = 0; round < 500; round++) {
+    const n = 1 + rnd(30);
+    const spans = [];
+    for (let i = 0; i < n; i++) {
+      const r = rnd(10);
+      const parent = r === 0 ? 0 : r === 1 ? 1000 + i : r === 2 ? i + 1 : 1 + rnd(n); // root, orphan, self, any (cycles, duplicates)
+      spans.push(span(1, 1 + rnd(n + 2), parent, rnd(100), 200));
+    }
+    // self-parents by construction: parent id equal to the span's own id
+    for (const s of spans) if (rnd(8) === 0) s.parentSpanId = s.spanId;
+    const t = buildTree(spans);
+    let expected = 0;
+    for (let i = 0; i < n; i++) if (t.flags[i] & (TreeFlag.Orphan | TreeFlag.SelfParent | TreeFlag.Cycle)) expected++;
+    assert.equal(brokenParents(spans), expected, `round ${round}`);
+  }
+});
