@@ -99,9 +99,10 @@ test('a trace file opened from the explorer joins the list (from a file) and sho
   assert.equal(summary.source, 'file');
   assert.equal(summary.sourceName, 'checkout.otlp.json');
   assert.equal(summary.spanCount, 2);
-  // …its page says what it read…
-  await waitFor('the custom editor page', async () => (await webviewTexts(page)).some((t) => /OTLP JSON: 2 spans in 1 trace, added to the Traces list/.test(t)), { timeout: 30_000 });
-  // …and the waterfall shows the trace (its rows name both spans)
+  // …and the editor shows the trace in the waterfall (its rows name both spans), in the file's own tab
+  // (the waterfall may retitle the tab after the trace's root span; the breadcrumb keeps the file name)
+  await page.locator('.tabs-container .tab.active', { hasText: /checkout\.otlp\.json|Trace: POST \/checkout/ }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.breadcrumbs-control', { hasText: 'checkout.otlp.json' }).first().waitFor({ timeout: 30_000 });
   await waitFor('the waterfall showing the trace', async () => {
     const texts = await webviewTexts(page);
     return texts.some((t) => t.includes('POST /checkout') && t.includes('INSERT shop.orders'));
