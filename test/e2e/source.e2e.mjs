@@ -1,0 +1,137 @@
+// Span → source in a real workbench, with the sample app (real OpenTelemetry SDK) running from a copy
+// outside the workspace: the code lens above orders.createOrder shows the latency figures of its spans
+// (computed here from the spans themselves), clicking it opens the slowest trace's waterfall, "Go to source"
+// on a waterfall row puts the editor on the line that started that span, and a failing request puts the
+// exception in the Problems panel at the line that threw it.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ROOT, codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver,
+  receiverApi, clearTraces, waitFor, runCommand, quickOpen, activeEditorTab, cursorLine, codeLensTexts, webviewFrame,
+} from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const { formatMs } = require(join(ROOT, 'out/src/source/lensModel.js'));
+
+let cs = codeServerFromEnv();
+if (!cs) {
+  // alone: a private code-server whose receiver takes free ports (4318 may be someone else's)
+  cs = await startCodeServer({ name: 'source', settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 } });
+  after(() => stopCodeServer(cs));
+}
+
+const HANDLERS = 'services/orders/handlers.js';
+const INVENTORY = 'services/inventory/handlers.js';
+
+/** 1-based line of the first line of a workspace file containing `needle` */
+function lineOf(rel, needle) {
+  const lines = readFileSync(join(cs.workspace, rel), 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(needle));
+  assert.ok(i >= 0, `${needle} in ${rel}`);
+  return i + 1;
+}
+
+function attr(span, key) {
+  const v = (span.attributes || []).find((a) => a.key === key)?.value;
+  return v && (v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : undefined));
+}
+
+/** every stored span, with its trace id */
+async function allSpans() {
+  const out = [];
+  for (const s of await receiverApi(cs, '/api/traces')) {
+    const t = await receiverApi(cs, `/api/traces/${s.traceId}`);
+    for (const rs of t.resourceSpans) for (const ss of rs.scopeSpans) for (const sp of ss.spans) out.push(sp);
+  }
+  return out;
+}
+
+/** nearest-rank percentile, as the index computes it for small windows */
+function pct(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+test('span → source: latency lens with the spans’ figures, waterfall → source, exceptions in Problems', { timeout: 400_000 }, async () => {
+  const wb = await openWorkbench(cs, { name: 'source' });
+  const { page } = wb;
+  let app;
+  try {
+    await waitForReceiver(cs);
+    const health = await waitFor('the receiver listening on OTLP/HTTP', async () => {
+      const h = await receiverApi(cs, '/api/health');
+      return h.http.listening ? h : false;
+    }, { timeout: 30_000 });
+    await clearTraces(cs);
+    app = await startSampleApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${health.http.port}` } });
+
+    // the handler file is open; requests arrive
+    await quickOpen(page, HANDLERS);
+    const createLine = lineOf(HANDLERS, "withSpan('orders.createOrder'");
+    await app.hit(6, '/checkout?item=apple&qty=1');
+
+    // the lens text equals what the spans themselves say (p50/p95 nearest rank, count) — waited for until
+    // the receiver has them all and the lens has caught up
+    let seen = { want: '', texts: [] };
+    const { expected, lens } = await waitFor('the createOrder code lens to show the spans’ figures', async () => {
+      const spans = (await allSpans()).filter((s) => String(attr(s, 'code.file.path') ?? '').endsWith(HANDLERS) && attr(s, 'code.line.number') === createLine);
+      if (spans.length < 6) return false;
+      const d = spans.map((s) => Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6).sort((a, b) => a - b);
+      const want = `⏱ p50 ${formatMs(pct(d, 0.5))} · p95 ${formatMs(pct(d, 0.95))} · ${d.length} calls`;
+      const texts = await codeLensTexts(page);
+      seen = { want, texts };
+      const got = texts.find((t) => t.includes(want));
+      return got ? { expected: want, lens: got } : false;
+    }, { timeout: 60_000 }).catch(async (e) => {
+      await wb.screenshot('lens-mismatch');
+      throw new Error(`${e.message}: wanted "${seen.want}", lenses: ${JSON.stringify(seen.texts)}`);
+    });
+    assert.ok(lens.includes(expected));
+    // the inline annotation after the line
+    // (decorations render their text as CSS ::after content, which innerText does not include)
+    const annotation = await waitFor('the inline latency annotation', async () => page.evaluate(() => {
+      for (const el of document.querySelectorAll('.monaco-editor .view-lines span')) {
+        const c = getComputedStyle(el, '::after').content;
+        if (c && c.includes('⏱')) return c.replace(/^"|"$/g, '');
+      }
+      return false;
+    }), { timeout: 20_000 });
+    assert.match(annotation, /p95 · \d+×/);
+    await wb.screenshot('lens-and-annotation');
+
+    // clicking the latency opens the slowest trace in the waterfall
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'p95' }).first().click();
+    const frame = webviewFrame(page);
+    await frame.locator('[role="treegrid"]').waitFor({ timeout: 30_000 });
+    await wb.screenshot('lens-opens-trace');
+
+    // "Go to source" on the orders.priceOrder row opens the handler file at the line that started it
+    const priceLine = lineOf(HANDLERS, "withSpan('orders.priceOrder'");
+    const row = frame.locator('[role="row"]', { hasText: 'orders.priceOrder' }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.hover();
+    await row.locator('button.src-btn').click();
+    await activeEditorTab(page, 'handlers.js').waitFor({ timeout: 20_000 });
+    const line = await waitFor('the cursor on the priceOrder line', async () => ((await cursorLine(page)) === priceLine ? priceLine : false), { timeout: 20_000 });
+    assert.equal(line, priceLine);
+    await wb.screenshot('go-to-source');
+
+    // a failing request: inventory throws; the Problems panel lists it at the throwing line
+    const throwLine = lineOf(INVENTORY, 'throw new Error(`no stock record');
+    await app.get('/fail');
+    await runCommand(page, 'View: Focus Problems');
+    const problem = await waitFor('the exception in the Problems panel', async () => {
+      const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+      return rows.find((r) => /no stock record/.test(r)) ?? false;
+    }, { timeout: 60_000 });
+    assert.match(problem, /Trace Explorer/);
+    assert.match(problem, /\d+× in the last 15 min/);
+    assert.match(problem, new RegExp(`\\[Ln ${throwLine}, Col \\d+\\]`));
+    await wb.screenshot('problems');
+  } finally {
+    await app?.stop();
+    await wb.close();
+  }
+});
