@@ -41,6 +41,7 @@ export function receiverSettings(): ReceiverSettings {
 const BACKOFF_MS = [100, 250, 500, 1000, 2000, 4000];
 // Consecutive failed starts before the window gives up and shows the failure (the user can restart).
 const MAX_FAILED_STARTS = 3;
+const SETTINGS_DEBOUNCE_MS = 300;
 
 export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Disposable {
   private _status: ReceiverStatus = { kind: 'starting' };
@@ -55,6 +56,8 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
   private readonly eventEmitter = new vscode.EventEmitter<ReceiverEvent>();
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  private readonly pendingChanges = new Set<config.SettingKey>();
+  private settingsTimer: NodeJS.Timeout | undefined;
 
   readonly onDidChangeStatus = this.statusEmitter.event;
   readonly onDidReceiveEvent = this.eventEmitter.event;
@@ -73,11 +76,21 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
       this.statusEmitter,
       this.eventEmitter,
       config.onDidChange(RECEIVER_SETTINGS, (changed) => {
-        this.log.info(`settings changed (${changed.join(', ')}): applying`);
-        if (changed.length === 1 && changed[0] === 'receiver.enabled') void this.connect();
-        else void this.restart();
+        // several settings often change together (settings.json edits, a test setting two ports): one restart
+        for (const k of changed) this.pendingChanges.add(k);
+        clearTimeout(this.settingsTimer);
+        this.settingsTimer = setTimeout(() => this.applySettings(), SETTINGS_DEBOUNCE_MS);
       }),
+      { dispose: () => clearTimeout(this.settingsTimer) },
     );
+  }
+
+  private applySettings(): void {
+    const changed = [...this.pendingChanges];
+    this.pendingChanges.clear();
+    this.log.info(`settings changed (${changed.join(', ')}): applying`);
+    if (changed.length === 1 && changed[0] === 'receiver.enabled') void this.connect();
+    else void this.restart();
   }
 
   get status(): ReceiverStatus {

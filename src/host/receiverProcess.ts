@@ -385,11 +385,15 @@ export class ReceiverProcess {
   }
 }
 
-/** Whether a running receiver already has what `settings` asks for (ports asked as 0 match any port). */
+/**
+ * Whether a running receiver already has what `settings` asks for: the same host, limits and ports (a port
+ * asked as 0 matches any port that is listening).
+ */
 export function matches(h: HealthInfo, s: ReceiverSettings): boolean {
+  const port = (asked: number, st: HealthInfo['http']) => (asked === 0 ? st.listening : st.port === asked);
   return h.host === s.host
-    && (s.httpPort === 0 || h.http.port === s.httpPort)
-    && (s.grpcPort === 0 || h.grpc.port === s.grpcPort)
+    && port(s.httpPort, h.http)
+    && port(s.grpcPort, h.grpc)
     && h.maxSpans === s.maxSpans
     && h.maxBytes === s.maxBytes;
 }

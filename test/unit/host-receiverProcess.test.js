@@ -134,6 +134,16 @@ test('restart replaces the receiver with the new settings; a fresh matching one 
   await w1.stop(b.health.pid);
 });
 
+test('a running receiver matches settings only with the same host, limits and usable ports', () => {
+  const ps = (port, listening = true) => ({ port, listening });
+  const h = { host: '127.0.0.1', http: ps(4318), grpc: ps(4317, false), maxSpans: 10_000, maxBytes: 64 * 1024 * 1024 };
+  assert.ok(matches(h, settings({ httpPort: 4318, grpcPort: 4317 })), 'the asked port, even in conflict: restarting cannot help');
+  assert.ok(!matches(h, settings({ httpPort: 4318, grpcPort: 0 })), 'port 0 asks for any port that listens');
+  assert.ok(matches({ ...h, grpc: ps(39999) }, settings({ httpPort: 0, grpcPort: 0 })));
+  assert.ok(!matches(h, settings({ httpPort: 4318, grpcPort: 4317, maxSpans: 5 })));
+  assert.ok(!matches(h, settings({ httpPort: 4318, grpcPort: 4317, host: '0.0.0.0' })));
+});
+
 test('a missing receiver program is a clear error', async () => {
   const w = new ReceiverProcess(storage(), process.execPath, '/nonexistent/receiver.js', quiet);
   await assert.rejects(w.connectOrStart(settings()), /receiver program is missing: \/nonexistent\/receiver\.js/);
