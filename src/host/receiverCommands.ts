@@ -185,6 +185,11 @@ async function statusMenu(receiver: ReceiverConnectionImpl): Promise<void> {
     { label: '$(debug-restart) Restart Receiver', run: exec(Commands.restartReceiver) },
     { label: '$(clear-all) Clear All Traces', run: exec(Commands.clearTraces) },
     { label: '$(output) Show Log', run: exec(Commands.showLog) },
+    {
+      label: '$(file) Open Receiver Process Output',
+      description: 'what the shared receiver process printed (startup errors, crashes)',
+      run: () => vscode.window.showTextDocument(vscode.Uri.file(receiver.files.log), { preview: true }),
+    },
   );
   if (!conflict) items.push({ label: '$(plug) Choose Receiver Ports…', run: exec(Commands.choosePort) });
   items.push({ label: '$(gear) Receiver Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:trace-explorer.trace-explorer traceExplorer.receiver') });
