@@ -27,6 +27,8 @@ export const Commands = {
   showRecentCalls: 'traceExplorer.showRecentCalls',
   // fixtures and files (src/host/fixtures): args (traceId?, spanId? for a subtree)
   copyAsFixture: 'traceExplorer.copyAsFixture',
+  // (traceId, spanId) or a webview context {traceId, spanId}: that span and everything under it
+  copySubtreeAsFixture: 'traceExplorer.copySubtreeAsFixture',
   openTraceFile: 'traceExplorer.openTraceFile',
   saveTrace: 'traceExplorer.saveTrace',
   replayTrace: 'traceExplorer.replayTrace',
