@@ -576,6 +576,26 @@ function errorInfo(span: Span, ref: Ref): ErrorInfo {
     }
   }
   if (!message) message = span.statusMessage;
+  if (!type && !message) {
+    // no exception and no status message (an instrumented HTTP/RPC client span): say what the span says
+    const a = span.attrs;
+    let errorType = '';
+    let http = '';
+    let rpc = '';
+    for (let j = 0; j < a.length; j += 2) {
+      const k = a[j];
+      const v = a[j + 1];
+      if (k === 'error.type' && typeof v === 'string') errorType = v;
+      else if ((k === 'http.response.status_code' || k === 'http.status_code') && (typeof v === 'bigint' || typeof v === 'number')) http = String(v);
+      else if (k === 'rpc.grpc.status_code' && (typeof v === 'bigint' || typeof v === 'number')) rpc = String(v);
+    }
+    if (http) message = `${span.name}: HTTP ${http}`;
+    else if (rpc) message = `${span.name}: gRPC status ${rpc}`;
+    else if (errorType) {
+      type = errorType;
+      message = `${span.name} failed`;
+    } else message = `${span.name} failed (no message)`;
+  }
   return {
     ref,
     type: type.slice(0, 200),

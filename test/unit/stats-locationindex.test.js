@@ -224,3 +224,17 @@ test('at ingest: locationSignal + record together, as the store calls them', () 
   idx.record(s, loc, epoch);
   assert.equal(idx.query().locations[0].key, KEY);
 });
+
+test('an error without exception or message says what the span says (HTTP client spans)', () => {
+  const idx = new LocationIndex();
+  idx.record(span({ name: 'POST', status: 2, attrs: ['http.response.status_code', 502n, 'error.type', '502'] }), LOC, epoch);
+  const e = idx.query().locations[0].lastError;
+  assert.equal(e.type, '');
+  assert.equal(e.message, 'POST: HTTP 502');
+  const idx3 = new LocationIndex();
+  idx3.record(span({ name: 'db.query', status: 2, attrs: ['error.type', 'timeout'] }), LOC, epoch);
+  assert.equal(idx3.query().locations[0].lastError.type, 'timeout');
+  const idx2 = new LocationIndex();
+  idx2.record(span({ name: 'work', status: 2 }), LOC, epoch);
+  assert.equal(idx2.query().locations[0].lastError.message, 'work failed (no message)');
+});
