@@ -97,3 +97,22 @@ test('replay failures are one clear line', async () => {
   await new Promise((r) => closed.close(r));
   await assert.rejects(sendOtlp(`http://127.0.0.1:${port}/v1/traces`, file('zipkin-single-span.json'), 'json'), /ECONNREFUSED/);
 });
+
+test('a big file goes to the receiver in several requests and arrives whole', async () => {
+  const { splitTracesData } = require(path.join(root, 'out/src/fixtures/canonical.js'));
+  receiver ??= await startTestReceiver();
+  const data = file('zipkin-v2.json');
+  const parts = splitTracesData(data, 1200);
+  assert.ok(parts.length >= 3, `${parts.length} parts`);
+  for (const p of parts) {
+    const n = JSON.stringify(p).length;
+    assert.ok(n <= 1200 || spansOf(p).length === 1, `part of ${n} bytes with ${spansOf(p).length} spans`);
+  }
+  assert.deepEqual(parts.flatMap(spansOf), spansOf(data), 'every span once, in order');
+  assert.deepEqual(splitTracesData(data, 1e9), [data]);
+  for (const p of parts) await receiver.api.importOtlp(JSON.stringify(p), { source: 'file', name: 'zipkin-v2.json' });
+  const back = await receiver.api.trace('0000000000000000463ac35c9f6413ad');
+  assert.equal(spansOf(back).length, 6);
+  // resource attributes survived the split
+  assert.deepEqual([...new Set(back.resourceSpans.map((rs) => rs.resource.attributes.find((a) => a.key === 'service.name').value.stringValue))].sort(), ['gateway', 'orders']);
+});
