@@ -46,7 +46,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const [hide, setHide] = useState(false);
   const [critical, setCritical] = useState(false);
   const [tab, setTab] = useState<'waterfall' | 'stats'>('waterfall');
-  const [nameWidth, setNameWidth] = useState(0.36);
+  const [nameWidth, setNameWidth] = useState(0.4);
   const [detail, setDetail] = useState<DetailState | null>(null);
   const [revealSeq, setRevealSeq] = useState(0);
 

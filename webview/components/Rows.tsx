@@ -131,7 +131,7 @@ export function Rows(p: RowsProps) {
   return (
     <div
       ref={vp}
-      className="viewport"
+      className={`viewport${critical ? ' critical-on' : ''}`}
       role="treegrid"
       aria-label="Spans"
       aria-rowcount={n}
@@ -218,9 +218,13 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
           <span className="twisty" aria-hidden="true" />
         )}
         <span className="swatch" style={{ background: color }} aria-hidden="true" />
-        {isError && <span className="badge err" title="Status: error">error</span>}
+        {isError && (
+          <span className="err-mark" title="Status: error" role="img" aria-label="error">
+            !
+          </span>
+        )}
+        <span className="name" title={`${name} — ${service}`}>{name}</span>
         <span className="svc">{service}</span>
-        <span className="name" title={name}>{name}</span>
         {collapsed && kids && <span className="hidden-count" title="spans in the collapsed subtree">{`+${t.subtreeEnd[r] - r - 1}`}</span>}
         {flags !== 0 && <FlagBadges v={v} r={r} flags={flags} />}
         {(t.bits[r] & SpanBit.HasLocation) !== 0 && (

@@ -1,0 +1,113 @@
+// The waterfall in a real workbench: the sample app (real OpenTelemetry SDK) sends traces → "Open Trace by
+// ID…" opens one from its quick pick → the panel shows the spans as rows in the webview → `e` jumps to the
+// error span and its details show the exception with its stack trace and the span's logs → a stack frame
+// link reaches the host → after a window reload the serializer restores the panel.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, receiverApi,
+  clearTraces, waitFor, runCommand, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame, notificationTexts,
+} from './lib.mjs';
+
+// Alone, this file runs a private code-server whose receiver takes free ports; under the runner it uses the
+// shared one.
+let cs = codeServerFromEnv();
+if (!cs) {
+  cs = await startCodeServer({
+    name: 'waterfall',
+    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
+  });
+  after(() => stopCodeServer(cs));
+}
+
+const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
+
+test('waterfall: open a trace by id, rows in the webview, the error span shows its exception, restored after reload', { timeout: 300_000 }, async () => {
+  const wb = await openWorkbench(cs, { name: 'waterfall' });
+  const { page } = wb;
+  let app;
+  try {
+    await waitForReceiver(cs);
+    const health = await waitFor('the receiver listening on OTLP/HTTP', async () => {
+      const h = await receiverApi(cs, '/api/health');
+      return h.http.listening ? h : false;
+    }, { timeout: 30_000 });
+    await clearTraces(cs);
+    app = await startSampleApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${health.http.port}` } });
+    await app.hit(2, '/fail');
+    await app.hit(2, '/checkout?item=apple&qty=1');
+    // a failing trace, complete (its span count stops changing)
+    let last = -1;
+    const failing = await waitFor('a complete failing trace', async () => {
+      const t = (await receiverApi(cs, '/api/traces')).find((x) => x.errorCount > 0 && x.spanCount >= 4);
+      if (!t) return false;
+      const done = t.spanCount === last;
+      last = t.spanCount;
+      return done ? t : false;
+    }, { timeout: 45_000, interval: 1000 });
+
+    // "Open Trace by ID…": the quick pick lists recent traces; typing the id selects it
+    await runCommand(page, 'Trace Explorer: Open Trace by ID');
+    const items = await quickPickItems(page);
+    assert.ok(items.some((t) => t.includes(failing.traceId)), `recent traces are offered: ${items.join(' | ')}`);
+    await page.locator(QUICK_INPUT).fill(failing.traceId);
+    await page.keyboard.press('Enter');
+    const tab = page.locator('.tabs-container .tab', { hasText: `Trace: ${failing.rootName}` }).first();
+    await tab.waitFor({ timeout: 30_000 });
+
+    // the spans as rows in the webview frame, in a treegrid
+    const frame = webviewFrame(page);
+    await frame.locator('[role="row"]').first().waitFor({ timeout: 30_000 });
+    const rowCount = Number(await frame.locator('[role="treegrid"]').getAttribute('aria-rowcount'));
+    assert.equal(rowCount, failing.spanCount, 'one row per span');
+    const names = await frame.locator('[role="row"] .name').allInnerTexts();
+    assert.equal(names[0], failing.rootName, 'the root comes first');
+    assert.ok(names.includes('inventory.getStock'), names.join(' | '));
+    assert.ok(await frame.locator('[role="row"].error').count() >= 1, 'error spans are marked');
+    await wb.screenshot('waterfall-open');
+
+    // `e`: the next error span is selected and its details open with the exception
+    await frame.locator('[role="treegrid"]').focus();
+    await frame.locator('[role="treegrid"]').press('e');
+    const details = frame.locator('[data-testid="details"]');
+    await details.waitFor({ timeout: 15_000 });
+    assert.ok(await frame.locator('[role="row"][aria-selected="true"].error').count() === 1, 'an error span is selected');
+    // the span where the error happened carries the recorded exception and the span's logs
+    await frame.locator('[role="row"]', { has: frame.locator('.name', { hasText: /^inventory\.getStock$/ }) }).first().click();
+    await details.locator('.details-title', { hasText: 'inventory.getStock' }).waitFor({ timeout: 15_000 });
+    await details.locator('[data-testid="exception"]').first().waitFor({ timeout: 15_000 });
+    const exc = details.locator('[data-testid="exception"]').first();
+    assert.match(await exc.innerText(), /no stock record for item "unobtainium"/);
+    assert.ok(await exc.locator('.frame-link').count() > 0, 'stack frames are links');
+    assert.match(await details.locator('.facts').innerText(), /Error/);
+    assert.match(await details.innerText(), /stock lookup failed for "unobtainium"/, 'the span\'s logs are shown');
+    await wb.screenshot('waterfall-error-details');
+
+    // a stack frame link reaches the host's openStackFrame: an editor opens, or the user is told why not
+    const editorsBefore = await page.locator('.tabs-container .tab').count();
+    await exc.locator('.frame-link').first().click();
+    await waitFor('the frame opened in an editor or explained', async () =>
+      (await page.locator('.tabs-container .tab').count()) > editorsBefore || (await notificationTexts(page)).length > 0, { timeout: 20_000 });
+    await wb.screenshot('waterfall-frame-link');
+
+    // a window reload restores the panel (WebviewPanelSerializer) with the same trace
+    await app.stop();
+    app = undefined;
+    await tab.click();
+    await page.reload();
+    await waitForWorkbench(page);
+    await waitForExtensionStatus(page);
+    await page.locator('.tabs-container .tab', { hasText: `Trace: ${failing.rootName}` }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.tabs-container .tab', { hasText: `Trace: ${failing.rootName}` }).first().click();
+    const restored = webviewFrame(page);
+    await restored.locator('[role="row"]').first().waitFor({ timeout: 60_000 });
+    assert.equal(Number(await restored.locator('[role="treegrid"]').getAttribute('aria-rowcount')), failing.spanCount);
+    await wb.screenshot('waterfall-restored');
+  } catch (e) {
+    await wb.screenshot('waterfall-failed').catch(() => {});
+    throw e;
+  } finally {
+    if (app) await app.stop();
+    await wb.close();
+  }
+});
