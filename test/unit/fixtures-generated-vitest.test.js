@@ -124,3 +124,55 @@ test('the generated Vitest test passes against the sample app and fails after a 
   assert.match(red.output, /Tests +1 failed \| 1 passed/, 'the shape test fails, the budget test still passes');
   assert.match(red.output, /UPDATE inventory\.stock_levels/, 'the failure shows the renamed span');
 });
+
+test('a trace the running sample app sent to the receiver → subtree fixture → the generated test passes', { timeout: 240_000 }, async (t) => {
+  const net = require('node:net');
+  const { spawn } = require('node:child_process');
+  const { startTestReceiver } = require('./_receiverHelpers.js');
+  const receiver = await startTestReceiver();
+  t.after(() => receiver.close());
+  const port = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  // the inventory service as it runs for real: its own SDK, the HTTP instrumentation, OTLP/protobuf export
+  const service = spawn(process.execPath, [path.join(SAMPLE_APP, 'services/inventory/server.js')], {
+    env: { ...process.env, INVENTORY_PORT: String(port), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.httpPort}`, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_METRIC_EXPORT_INTERVAL: '600000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => service.kill('SIGTERM'));
+  let output = '';
+  await new Promise((resolve, reject) => {
+    service.stdout.on('data', (c) => {
+      output += c;
+      if (output.includes('"listening"')) resolve();
+    });
+    service.stderr.on('data', (c) => (output += c));
+    service.on('exit', (code) => reject(new Error(`inventory exited (${code}): ${output}`)));
+  });
+  const res = await fetch(`http://127.0.0.1:${port}/reserve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"item":"apple","qty":2}' });
+  assert.equal(res.status, 200);
+
+  let summary;
+  for (let i = 0; i < 100 && !summary; i++) {
+    summary = (await receiver.api.traces()).find((s) => s.spanCount >= 4);
+    if (!summary) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(summary, `the service's trace reached the receiver: ${output}`);
+  const trace = await receiver.api.trace(summary.traceId);
+  const spans = trace.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+  const handler = spans.find((s) => s.name === 'inventory.reserveStock');
+  assert.ok(handler && handler.parentSpanId, 'the handler span sits under the HTTP server span');
+
+  // the handler's subtree: what calling reserveStock produces in a test
+  const generated = generateFixture(trace, { format: 'vitest', language: 'js', traceId: summary.traceId, spanId: handler.spanId });
+  assert.ok(!generated.text.includes('"POST"'), 'the HTTP server span is not part of the subtree');
+  const dir = tempProject();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'reserve.trace.test.js'), withCodeUnderTest(generated.text, path.join(SAMPLE_APP, 'services/inventory/handlers.js')));
+  const run = runVitest(dir);
+  assert.equal(run.status, 0, `the generated test should pass:\n${run.output}`);
+  assert.match(run.output, /Tests +2 passed/);
+});
