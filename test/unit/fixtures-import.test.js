@@ -298,3 +298,15 @@ test('a bad span among good ones is skipped with a counted note; the rest is kep
   assert.equal(r.spanCount, 2);
   assert.deepEqual(r.warnings, ['a span without a readable span id was skipped (2 times)']);
 });
+
+test('int64 timestamps written as bare JSON numbers survive to the nanosecond; enums as numeric strings', () => {
+  const text = '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b7","name":"x","kind":"3",' +
+    '"startTimeUnixNano":1700000000000000001,"endTimeUnixNano":1700000000123456789,"status":{"code":"2"},' +
+    '"attributes":[{"key":"big","value":{"intValue":9007199254740993}}]}]}]}]}';
+  const s = importTraceFile(text).data.resourceSpans[0].scopeSpans[0].spans[0];
+  assert.equal(s.startTimeUnixNano, '1700000000000000001');
+  assert.equal(s.endTimeUnixNano, '1700000000123456789');
+  assert.equal(s.kind, 3);
+  assert.deepEqual(s.status, { code: 2 });
+  assert.deepEqual(s.attributes[0].value, { intValue: '9007199254740993' });
+});
