@@ -15,8 +15,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
-RESULTS="$ROOT/.e2e/run/results"
-rm -rf "$RESULTS" "$ROOT/artifacts/e2e"
+# everything the e2e stages start lives under one run root, so cleanup finds all of it (and nothing else)
+export E2E_RUN_ROOT="$ROOT/.e2e/run/npm-test"
+RESULTS="$E2E_RUN_ROOT/results"
+rm -rf "$E2E_RUN_ROOT" "$ROOT/artifacts/e2e"
 mkdir -p "$RESULTS" "$ROOT/artifacts/e2e"
 export E2E_ARTIFACTS="$ROOT/artifacts/e2e"
 export E2E_EXT_INSTALL=vsix # every code-server of the run gets the packaged extension, as a user would
@@ -38,7 +40,7 @@ check() { # name command...
   say "$name: $*"
   local t=$SECONDS
   if "$@" 2>&1 | tee "$RESULTS/$name.log"; then record "$name" 1 0 "$((SECONDS - t))s"
-  else record "$name" 0 1 "$((SECONDS - t))s — see .e2e/run/results/$name.log"; fi
+  else record "$name" 0 1 "$((SECONDS - t))s — see ${RESULTS#"$ROOT/"}/$name.log"; fi
 }
 # A node --test stage: counts come from the spec reporter's closing lines (ℹ pass N / ℹ fail N / ℹ cancelled N).
 node_tests() { # name node-test-args...
@@ -63,9 +65,8 @@ need_dir() { # name dir — a required stage whose tests are missing is a failur
   return 1
 }
 
-CS_STARTED=0
-cleanup() {
-  if [ "$CS_STARTED" = 1 ]; then node test/e2e/code-server-cli.mjs stop --name shared >/dev/null 2>&1 || true; CS_STARTED=0; fi
+cleanup() { # code-servers (with their receivers) and sample apps any stage started, even if a test died
+  node test/e2e/code-server-cli.mjs stop-all || true
 }
 trap cleanup EXIT
 trap 'echo "interrupted"; cleanup; exit 130' INT TERM
@@ -101,13 +102,19 @@ else
   check package npm run --silent package
   say "e2e: starting code-server (shared by every test/e2e/*.e2e.mjs)"
   if ENV_LINES=$(node test/e2e/code-server-cli.mjs start --name shared --install vsix); then
-    CS_STARTED=1
     eval "$ENV_LINES"
     echo "code-server at $CODE_SERVER_URL, workspace $E2E_WORKSPACE"
-    # receiver.e2e.mjs first: its port-conflict test needs 4318 before the shared receiver takes it
+    # receiver.e2e.mjs runs first, on its own (node --test orders the files it is given by name): its
+    # port-conflict test holds 4318 itself before the shared receiver takes it
     if [ -n "${E2E_FILES:-}" ]; then read -r -a files <<<"$E2E_FILES"
-    else mapfile -t files < <(ls test/e2e/receiver.e2e.mjs 2>/dev/null; ls test/e2e/*.e2e.mjs | grep -v '/receiver\.e2e\.mjs$' | sort); fi
-    node_tests e2e --test-concurrency=1 --test-timeout=600000 "${files[@]}"
+    else mapfile -t files < <(ls test/e2e/*.e2e.mjs | sort); fi
+    first=(); rest=()
+    for f in "${files[@]}"; do
+      if [[ "$f" == */receiver.e2e.mjs ]]; then first+=("$f"); else rest+=("$f"); fi
+    done
+    E2E_ARGS=(--test-concurrency=1 --test-timeout=600000 --test-force-exit)
+    [ ${#first[@]} -gt 0 ] && node_tests e2e-receiver "${E2E_ARGS[@]}" "${first[@]}"
+    [ ${#rest[@]} -gt 0 ] && node_tests e2e "${E2E_ARGS[@]}" "${rest[@]}"
     mkdir -p artifacts/e2e/logs && cp -r "$E2E_USER_DATA_DIR/logs" artifacts/e2e/logs/code-server 2>/dev/null || true
     unset CODE_SERVER_URL E2E_RUN_DIR E2E_USER_DATA_DIR E2E_WORKSPACE
   else
@@ -127,7 +134,7 @@ else
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then record extension-host 0 1 "no test ran"
   else record extension-host "$p" "$f" "$((SECONDS - t))s"; fi
   unset E2E_TEST_RESULTS
-  cp -r .e2e/run/test-electron/user-data/logs artifacts/e2e/logs/test-electron 2>/dev/null || true
+  cp -r "$E2E_RUN_ROOT/test-electron/user-data/logs" artifacts/e2e/logs/test-electron 2>/dev/null || true
 fi
 
 say "summary ($((SECONDS - T0))s; screenshots and logs in artifacts/e2e/)"

@@ -232,6 +232,8 @@ export async function startCodeServer(opts = {}) {
   h.url = `http://127.0.0.1:${port}`;
   h.logFile = logFile;
   writeFileSync(join(runDir, 'code-server.pid'), String(child.pid));
+  // what stopAll() needs to stop it even when the process that started it died
+  writeFileSync(join(runDir, 'code-server.json'), JSON.stringify({ pid: child.pid, url: h.url, runDir, userDataDir, tmp }));
   h.stop = () => stopCodeServer(h);
   try {
     await waitFor('code-server /healthz', async () => (await fetch(`${h.url}/healthz`)).ok, { timeout: 60000 });
@@ -287,6 +289,7 @@ function processGroupAlive(pgid) {
  * and every receiver process its windows forked (they are detached and would hold 4318 for idleExitMs).
  */
 export async function stopCodeServer(h) {
+  if (h.runDir) rmSync(join(h.runDir, 'code-server.json'), { force: true });
   if (h.pid && processGroupAlive(h.pid)) {
     try { process.kill(-h.pid, 'SIGTERM'); } catch {}
     for (let i = 0; i < 50 && processGroupAlive(h.pid); i++) await sleep(100);
@@ -619,6 +622,11 @@ export async function startSampleApp({ env = {}, dir = SAMPLE_APP_DEPLOY_DIR } =
   for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
   const child = spawn(NODE24, [join(dir, 'start.js')], { cwd: dir, env: childEnv, detached: true,
     stdio: ['ignore', 'pipe', 'pipe'] });
+  // remembered until stopped, so stopAll() can end it when a test file died before its finally ran
+  const pidFile = join(RUN_ROOT, 'apps', `${child.pid}.pid`);
+  mkdirSync(dirname(pidFile), { recursive: true });
+  writeFileSync(pidFile, String(child.pid));
+  child.once('exit', () => rmSync(pidFile, { force: true }));
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
@@ -643,7 +651,7 @@ export async function startSampleApp({ env = {}, dir = SAMPLE_APP_DEPLOY_DIR } =
       return results;
     },
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       try { process.kill(-child.pid, 'SIGTERM'); } catch {}
       // SIGTERM makes every service flush its OTel exporters before it exits
       await waitFor('sample app exit', () => child.exitCode !== null || child.signalCode !== null, { timeout: 10000 })
@@ -652,3 +660,38 @@ export async function startSampleApp({ env = {}, dir = SAMPLE_APP_DEPLOY_DIR } =
   };
 }
 
+
+/**
+ * Stops everything the e2e helpers started under RUN_ROOT that is still running: code-servers (and their
+ * receivers) and sample apps, found through the files they left there. For the runner's cleanup.
+ */
+export async function stopAll() {
+  const stopped = [];
+  const visit = (dir, depth) => {
+    if (depth > 3 || !existsSync(dir)) return [];
+    const found = [];
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) found.push(...visit(join(dir, e.name), depth + 1));
+      else if (e.name === 'code-server.json') found.push(join(dir, e.name));
+    }
+    return found;
+  };
+  for (const f of visit(RUN_ROOT, 0)) {
+    try {
+      const h = JSON.parse(readFileSync(f, 'utf8'));
+      await stopCodeServer(h);
+      stopped.push(`code-server ${h.pid} (${h.runDir})`);
+    } catch {}
+  }
+  const apps = join(RUN_ROOT, 'apps');
+  if (existsSync(apps)) {
+    for (const f of readdirSync(apps)) {
+      const pid = Number(f.replace(/\.pid$/, ''));
+      if (pid > 0 && processGroupAlive(pid)) {
+        try { process.kill(-pid, 'SIGTERM'); stopped.push(`sample app ${pid}`); } catch {}
+      }
+      rmSync(join(apps, f), { force: true });
+    }
+  }
+  return stopped;
+}
