@@ -8,6 +8,7 @@
 #   4. runs until Ctrl-C, then stops everything it started.
 # Env: DEMO_PORT (code-server, default 7080), DEMO_HOST (default 127.0.0.1; 0.0.0.0 to reach it from another
 #      machine — there is no password), DEMO_RATE (requests/s, default 3), FRONTEND_PORT/ORDERS_PORT/INVENTORY_PORT.
+{ # one brace group: parsed completely before it runs, so an edit or pull during a demo cannot break it
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -88,3 +89,5 @@ echo "  try it yourself: curl 'http://127.0.0.1:${FRONTEND_PORT:-8080}/checkout?
 wait "$APP_PID" || true
 APP_PID=""
 echo "demo: the sample app stopped" >&2
+exit 0
+}

@@ -10,6 +10,9 @@
 # Installs nothing (CI runs `npm ci` and scripts/setup-e2e.sh first). A missing Chromium or code-server FAILS
 # the run; nothing is skipped. The last line is always `N passed, N failed` over all stages.
 # Env: E2E_ONLY=1 runs stages 5–7 only; E2E_FILES="test/e2e/x.e2e.mjs …" picks e2e files.
+# The whole script is one brace group: bash parses it completely before running, so editing or pulling
+# this file during a run cannot break the run.
+{
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -141,3 +144,5 @@ say "summary ($((SECONDS - T0))s; screenshots and logs in artifacts/e2e/)"
 printf '%s\n' "${SUMMARY[@]}"
 echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
 [ "$TOTAL_FAIL" -eq 0 ]
+exit $?
+}
