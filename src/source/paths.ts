@@ -112,6 +112,8 @@ export function isWithin(parent: string, child: string, caseInsensitive = false)
 
 /** A local filesystem path ('/x/y' or 'C:\\x\\y') in the normalised form used here. */
 export function toNormalLocal(p: string): string {
+  // fast path: a POSIX path without a trailing slash (every file path on Linux and macOS)
+  if (p.charCodeAt(0) === 47 && p.indexOf('\\') < 0 && p.charCodeAt(p.length - 1) !== 47) return p;
   let s = p.replace(/\\/g, '/');
   if (/^[a-zA-Z]:\//.test(s)) s = s[0].toLowerCase() + s.slice(1);
   if (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);

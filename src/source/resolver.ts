@@ -79,7 +79,8 @@ const LAYER_FACTOR: Record<LocationLayer, number> = { attributes: 1, stacktrace:
 const MAX_CANDIDATES = 20;
 
 export class SourceResolver {
-  private readonly folders: { info: WorkspaceFolderInfo; norm: string; real: string }[];
+  /** key/prefix: the normalised folder path (lowercased on case-insensitive file systems) and it + '/' */
+  private readonly folders: { info: WorkspaceFolderInfo; norm: string; real: string; key: string; prefix: string }[];
   private index: SuffixIndex | undefined;
   private mappings: Mapping[] = [];
   readonly mappingErrors: string[] = [];
@@ -93,7 +94,8 @@ export class SourceResolver {
     this.folders = ws.folders.map((info) => {
       const norm = toNormalLocal(info.path);
       const real = ws.realpath(info.path);
-      return { info, norm, real: real ? toNormalLocal(real) : norm };
+      const key = this.caseInsensitiveFs ? norm.toLowerCase() : norm;
+      return { info, norm, real: real ? toNormalLocal(real) : norm, key, prefix: key.endsWith('/') ? key : key + '/' };
     });
     this.maps = new SourceMaps((abs) => (this.folderOf(abs) !== undefined ? this.ws.readText(this.localPath(abs)) : null));
     this.setMappings(mappings);
@@ -253,10 +255,10 @@ export class SourceResolver {
         message: `${raw} is not in the workspace${mappingNote ? ` (${mappingNote})` : ''}: no file named ${n.segments[n.segments.length - 1]} was found. Add a path mapping if the code lives elsewhere.`,
       };
     }
-    if (m.files.length > 1) {
+    if (m.total > 1) {
       return {
         ok: false, reason: 'ambiguous', rawFile: raw,
-        message: `${raw} matches ${m.files.length} workspace files equally well (${m.score} trailing path segment${m.score > 1 ? 's' : ''}); pick one or add a path mapping.`,
+        message: `${raw} matches ${m.total} workspace files equally well (${m.score} trailing path segment${m.score > 1 ? 's' : ''}); pick one or add a path mapping.`,
         candidates: m.files.slice(0, MAX_CANDIDATES).map((f) => this.candidate(f)),
       };
     }
@@ -296,7 +298,7 @@ export class SourceResolver {
     const n = normalizeRawPath(p);
     if (!n.ok) return undefined;
     const m = index.match(n.segments, this.caseInsensitiveFs);
-    return m && m.files.length === 1 && this.containedReal(m.files[0].abs) !== null ? m.files[0] : undefined;
+    return m && m.total === 1 && this.containedReal(m.files[0].abs) !== null ? m.files[0] : undefined;
   }
 
   private containedReal(normAbs: string): string | null {
@@ -319,8 +321,11 @@ export class SourceResolver {
 
   private folderOf(normAbs: string): number | undefined {
     let best: number | undefined;
+    const probe = this.caseInsensitiveFs ? normAbs.toLowerCase() : normAbs;
     for (let i = 0; i < this.folders.length; i++) {
-      if (isWithin(this.folders[i].norm, normAbs, this.caseInsensitiveFs) && (best === undefined || this.folders[i].norm.length > this.folders[best].norm.length)) best = i;
+      const f = this.folders[i];
+      const inside = probe === f.key || probe.startsWith(f.prefix);
+      if (inside && (best === undefined || f.norm.length > this.folders[best].norm.length)) best = i;
     }
     return best;
   }
@@ -378,7 +383,7 @@ export class SourceResolver {
     const index = this.suffixIndex();
     for (const segs of namespaceFileGuesses(loc.namespace)) {
       const m = index.match(segs, this.caseInsensitiveFs);
-      if (!m || m.files.length !== 1 || m.score < Math.min(segs.length, 2)) continue;
+      if (!m || m.total !== 1 || m.score < Math.min(segs.length, 2)) continue;
       const f = m.files[0];
       if (this.containedReal(f.abs) === null) continue;
       const text = this.ws.readText(this.localPath(f.abs));
