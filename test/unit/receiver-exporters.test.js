@@ -218,3 +218,21 @@ test('metrics exporter: acknowledged with success', async () => {
   await mp.shutdown();
   await until(() => rx.r.counters.dataPoints >= before + 2, 5000, 'metric data points');
 });
+
+test('OTLP/gRPC logs and metrics services: logs stored, metrics acknowledged', async () => {
+  const { otlpRoot, TYPES } = require('../../out/src/otlp/proto.js');
+  const { grpcCall } = require('./_receiverHelpers.js');
+  const root = otlpRoot();
+  const Logs = root.lookupType(TYPES.logsRequest);
+  const Metrics = root.lookupType(TYPES.metricsRequest);
+  const traceId = Buffer.from('9a'.repeat(16), 'hex');
+  const logs = Logs.encode(Logs.fromObject({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: String(BigInt(Date.now()) * 1000000n), body: { stringValue: 'via grpc' }, traceId, spanId: Buffer.alloc(8, 1) }] }] }] })).finish();
+  const r = await grpcCall(rx.grpcPort, '/opentelemetry.proto.collector.logs.v1.LogsService/Export', Buffer.from(logs));
+  assert.equal(r.grpcStatus, 0);
+  assert.deepEqual(rx.r.store.logsForSpan('9a'.repeat(16), '01'.repeat(8)).map((l) => l.body), ['via grpc']);
+  const metrics = Metrics.encode(Metrics.fromObject({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: [{ asDouble: 1 }] } }] }] }] })).finish();
+  const before = rx.r.counters.dataPoints;
+  const m = await grpcCall(rx.grpcPort, '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export', Buffer.from(metrics), { compress: true });
+  assert.equal(m.grpcStatus, 0);
+  assert.equal(rx.r.counters.dataPoints, before + 1);
+});
