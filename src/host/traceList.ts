@@ -50,6 +50,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
   private loadedFrom: ApiClient | undefined;
   /** events that arrived while the list was loading, applied after it */
   private pending: ReceiverEvent[] | undefined;
+  private loadSeq = 0;
   private readonly search: AttributeSearch;
   private readonly contextKeys = new Map<string, unknown>();
   /** how long the last recompute of the rows took (ms) */
@@ -76,6 +77,8 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
     const api = this.services.receiver.api;
     if (s.kind === 'running' && api && api !== this.loadedFrom) void this.load(api);
     if (s.kind === 'disabled' || s.kind === 'failed') {
+      this.loadSeq++;
+      this.pending = undefined;
       this.loadedFrom = undefined;
       this.state.reset([]);
       this.search.clear();
@@ -83,22 +86,34 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
     this.scheduleRefresh();
   }
 
+  /**
+   * (Re)loads every summary. Events arriving meanwhile are buffered and applied on top of the answer (upserts
+   * and removals are idempotent); a clear among them makes the answer suspect, so that one loads again.
+   */
   private async load(api: ApiClient): Promise<void> {
+    const seq = ++this.loadSeq;
     this.loadedFrom = api;
-    this.pending = [];
+    this.pending ??= [];
     try {
       const list = await api.traces();
-      if (this.loadedFrom !== api) return;
+      if (seq !== this.loadSeq || this.loadedFrom !== api) return;
+      const pending = this.pending ?? [];
+      if (pending.some((e) => e.type === 'cleared')) {
+        this.pending = [];
+        void this.load(api);
+        return;
+      }
       this.state.reset(list);
-      for (const e of this.pending) this.state.apply(e);
+      for (const e of pending) this.state.apply(e);
+      this.pending = undefined;
       this.search.clear();
       this.log.debug(`loaded ${list.length} trace summaries`);
+      this.scheduleRefresh();
     } catch (e) {
-      if (this.loadedFrom !== api) return;
+      if (seq !== this.loadSeq) return;
       this.log.error(`could not load the trace list: ${errorText(e)}`);
+      this.pending = undefined;
       this.loadedFrom = undefined; // the next status change or event retries
-    } finally {
-      if (this.loadedFrom === api || this.loadedFrom === undefined) this.pending = undefined;
       this.scheduleRefresh();
     }
   }
