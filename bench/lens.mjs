@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
+import os from 'node:os';
 import vm from 'node:vm';
 
 const require = createRequire(import.meta.url);
@@ -147,6 +148,7 @@ console.log(JSON.stringify({
   bench: 'lens', storedSpans: SPANS, functions: FUNCTIONS, provideP95Ms: round(median(lens.map((x) => x.p95))),
   provideMedianMs: round(median(lens.map((x) => x.median))), coldMs: round(median(lens.map((x) => x.cold))),
   recordSpansPerSec: Math.round(median(lens.map((x) => x.recordPerSec))), runs: RUNS,
+  loadAvg1m: Math.round(os.loadavg()[0] * 10) / 10, cpus: os.cpus().length, // wall-clock figures: say how busy the machine was
 }));
 console.log(JSON.stringify({
   bench: 'resolve', paths: PATHS, workspaceFiles: res[0].files, ms: round(median(res.map((x) => x.ms))),
