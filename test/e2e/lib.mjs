@@ -27,8 +27,8 @@
 //   assert relative counts.
 // * The workspace the workbench opens (cs.workspace, env E2E_WORKSPACE) is a fresh copy of the repo's
 //   sample-app/ inside the run folder; tests may write files there. The sample app itself runs from ANOTHER
-//   copy (SAMPLE_APP_DEPLOY_DIR), like an app in a container: span code.file.path values point there, so
-//   span → source needs path mapping / suffix matching to land in the workspace copy.
+//   copy (app.dir, under SAMPLE_APP_DEPLOY_ROOT), like an app in a container: span code.file.path values point
+//   there, so span → source needs path mapping / suffix matching to land in the workspace copy.
 // * The sample app exports with DEFAULT OTLP endpoint settings (http://localhost:4318) — the receiver of the
 //   shared code-server must own 4318. Only the batch delay is shortened for tests (OTEL_BSP_SCHEDULE_DELAY).
 // * Screenshots and logs go to artifacts/e2e/ (E2E_ARTIFACTS). Save what a user would see, and look at it.
@@ -56,7 +56,9 @@ export const CODE_SERVER_ENTRY = process.env.E2E_CODE_SERVER_ENTRY
   || join(ROOT, '.e2e/host/node_modules/code-server/out/node/entry.js');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SAMPLE_APP_SRC = join(ROOT, 'sample-app');
-export const SAMPLE_APP_DEPLOY_DIR = join(RUN_ROOT, 'deployed', 'sample-app');
+/** where startSampleApp() deploys its copies: <this>/<pid>-<n>/sample-app (one per call, removed on stop) */
+export const SAMPLE_APP_DEPLOY_ROOT = join(RUN_ROOT, 'deployed');
+let appSeq = 0;
 export const VSIX = process.env.E2E_VSIX || join(ROOT, 'trace-explorer.vsix');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
@@ -130,12 +132,16 @@ export function holdPort(port, host = '127.0.0.1') {
   });
 }
 
+/** Polls fn until it returns something truthy (returned). `what` (text, or a function giving it) names it in the timeout error. */
 async function waitFor(what, fn, { timeout = 30000, interval = 200 } = {}) {
   const end = Date.now() + timeout;
   let last;
   for (;;) {
     try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    if (Date.now() > end) {
+      const desc = typeof what === 'function' ? what() : what;
+      throw new Error(`timed out after ${timeout} ms waiting for ${desc}${last ? `: ${last.message}` : ''}`);
+    }
     await sleep(interval);
   }
 }
@@ -546,7 +552,7 @@ export async function waitForExtensionStatus(page, timeout = 90000) {
 /** Waits until a status bar item's text (or its aria-label/tooltip) matches re. Returns the matching text. */
 export async function waitForStatusBarText(page, re, { timeout = 30000 } = {}) {
   let seen = '';
-  return waitFor(`status bar text ${re} (last seen: "${seen}")`, async () => {
+  return waitFor(() => `status bar text ${re} (last seen: "${seen}")`, async () => {
     const items = page.locator(`${STATUS_BAR} .statusbar-item`);
     const n = await items.count();
     const texts = [];
@@ -606,13 +612,15 @@ function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
 
 /**
  * Starts the sample app (frontend → orders → inventory, real OTel SDK, default OTLP endpoint) from a fresh
- * copy in SAMPLE_APP_DEPLOY_DIR (outside any workspace), on free ports.
+ * copy of sample-app/ outside any workspace (app.dir, under SAMPLE_APP_DEPLOY_ROOT), on free ports.
  * Returns { urls:{frontend,orders,inventory}, dir, hit(n, path?), get(path), stop() }.
  * opts.env is merged into the services' environment (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for another port).
  */
-export async function startSampleApp({ env = {}, dir = SAMPLE_APP_DEPLOY_DIR } = {}) {
+export async function startSampleApp({ env = {}, dir } = {}) {
   preflight();
   if (!existsSync(join(SAMPLE_APP_SRC, 'start.js'))) throw new Error('sample-app/start.js missing');
+  const ownDir = !dir;
+  dir ??= join(SAMPLE_APP_DEPLOY_ROOT, `${process.pid}-${++appSeq}`, 'sample-app');
   copySampleApp(dir);
   // the copy resolves @opentelemetry/* from the repo's node_modules
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
@@ -656,6 +664,7 @@ export async function startSampleApp({ env = {}, dir = SAMPLE_APP_DEPLOY_DIR } =
       // SIGTERM makes every service flush its OTel exporters before it exits
       await waitFor('sample app exit', () => child.exitCode !== null || child.signalCode !== null, { timeout: 10000 })
         .catch(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} });
+      if (ownDir) rmSync(dirname(dir), { recursive: true, force: true });
     },
   };
 }
