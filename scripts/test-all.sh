@@ -74,6 +74,12 @@ cleanup() { # code-servers (with their receivers) and sample apps any stage star
 trap cleanup EXIT
 trap 'echo "interrupted"; cleanup; exit 130' INT TERM
 
+if [ ! -d node_modules/typescript ] || [ ! -d node_modules/playwright-core ]; then
+  echo "npm test: dependencies are not installed — run: npm ci && bash scripts/setup-e2e.sh (or npm run demo once)" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 if [ -z "${E2E_ONLY:-}" ]; then
   check typecheck tsc --noEmit -p tsconfig.json
   check build node scripts/build.mjs
