@@ -31,12 +31,15 @@ export function smallBigInt(n: number): bigint {
 // Interning straight from UTF-8 bytes: a direct-mapped cache keyed by a hash of the bytes answers repeated
 // keys and values without decoding them again (no temporary string, no Map hashing) — the protobuf decoder
 // spends most of its time on strings otherwise.
+/** Buffer's own slice decoders (undocumented but stable since Node 0.x; skip toString's argument handling) */
+export type RawBuffer = Buffer & { utf8Slice(start: number, end: number): string; hexSlice(start: number, end: number): string };
+
 const SLOTS = 1 << 14;
 const slotBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SLOTS).fill(undefined);
 const slotStr: string[] = new Array<string>(SLOTS).fill('');
 
 /** buf[start, end) as a string, shared with earlier equal strings when short */
-export function internUtf8(buf: Buffer, start: number, end: number): string {
+export function internUtf8(buf: RawBuffer, start: number, end: number): string {
   const len = end - start;
   if (len === 0) return '';
   if (len > MAX_INTERNED_LENGTH) return buf.utf8Slice(start, end);

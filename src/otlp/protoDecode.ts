@@ -7,7 +7,7 @@ import { Reader } from 'protobufjs/minimal';
 import type { AttrValue, Attrs, LogBatch, LogRecord, Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model/span';
 import { KvList } from '../model/span';
 import type { EpochNs } from '../model/time';
-import { intern, internUtf8, smallBigInt } from './intern';
+import { type RawBuffer, internUtf8, smallBigInt } from './intern';
 
 export class OtlpDecodeError extends Error {
   constructor(message: string) {
@@ -25,7 +25,7 @@ const WT_I64 = 1;
 const WT_LEN = 2;
 const WT_I32 = 5;
 
-type R = Reader & { buf: Buffer; pos: number; len: number };
+type R = Reader & { buf: RawBuffer; pos: number; len: number };
 
 function reader(buf: Uint8Array): R {
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
