@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, receiverApi,
-  clearTraces, waitFor, runCommand, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame, notificationTexts,
+  clearTraces, waitFor, runCommand, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame, activeEditorTab, cursorLine,
 } from './lib.mjs';
 
 // Alone, this file runs a private code-server whose receiver takes free ports; under the runner it uses the
@@ -83,11 +83,14 @@ test('waterfall: open a trace by id, rows in the webview, the error span shows i
     assert.match(await details.innerText(), /stock lookup failed for "unobtainium"/, 'the span\'s logs are shown');
     await wb.screenshot('waterfall-error-details');
 
-    // a stack frame link reaches the host's openStackFrame: an editor opens, or the user is told why not
-    const editorsBefore = await page.locator('.tabs-container .tab').count();
-    await exc.locator('.frame-link').first().click();
-    await waitFor('the frame opened in an editor or explained', async () =>
-      (await page.locator('.tabs-container .tab').count()) > editorsBefore || (await notificationTexts(page)).length > 0, { timeout: 20_000 });
+    // a stack frame link runs the host's openStackFrame: the frame's file opens at its line
+    const link = exc.locator('.frame-link').first();
+    const frameText = await link.innerText();
+    const m = /([^/\\(\s]+\.[cm]?[jt]s):(\d+)(?::\d+)?\)?\s*$/.exec(frameText);
+    assert.ok(m, `a frame with file and line: ${frameText}`);
+    await link.click();
+    await activeEditorTab(page, m[1]).waitFor({ timeout: 20_000 });
+    await waitFor(`the cursor on line ${m[2]}`, async () => (await cursorLine(page)) === Number(m[2]), { timeout: 10_000 });
     await wb.screenshot('waterfall-frame-link');
 
     // a window reload restores the panel (WebviewPanelSerializer) with the same trace

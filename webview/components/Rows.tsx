@@ -8,6 +8,7 @@ import { barGeometry, formatDuration } from '../model/timeScale';
 import type { TimeWindow } from '../model/timeScale';
 import type { TraceView } from '../traceView';
 import { serviceColor } from '../traceView';
+import { nameColumn } from './layout';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
@@ -201,7 +202,7 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
       }}
       onDoubleClick={() => actions.openDetails(r)}
     >
-      <div role="gridcell" className="name-cell" style={{ width: `${nameWidth * 100}%` }}>
+      <div role="gridcell" className="name-cell" style={{ width: nameColumn(nameWidth) }}>
         <span className="indent" style={{ width: levels * INDENT }} />
         {depth > MAX_INDENT_LEVELS && <span className="deep" title={`depth ${depth}`}>{`…${depth}`}</span>}
         {kids ? (

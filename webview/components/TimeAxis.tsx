@@ -2,6 +2,7 @@
 // ticks; drag on the axis to zoom into a range, double-click to reset.
 import { useCallback, useMemo } from 'react';
 import { ticks } from '../model/timeScale';
+import { nameColumn } from './layout';
 import type { TimeWindow } from '../model/timeScale';
 import { zoomTo } from '../model/timeScale';
 import { DragOverlay, useDragRange } from './useDragRange';
@@ -41,10 +42,10 @@ export function TimeAxis({ window: w, nameWidth, onZoom, onNameWidth }: Props) {
   );
   return (
     <div className="axis-row">
-      <div className="axis-name" style={{ width: `${nameWidth * 100}%` }}>
-        Service · Span
+      <div className="axis-name" style={{ width: nameColumn(nameWidth) }}>
+        Span · Service
       </div>
-      <div className="splitter" style={{ left: `${nameWidth * 100}%` }} onMouseDown={onSplitter} title="Drag to resize" role="separator" aria-orientation="vertical" />
+      <div className="splitter" style={{ left: nameColumn(nameWidth) }} onMouseDown={onSplitter} title="Drag to resize" role="separator" aria-orientation="vertical" />
       <div
         className="axis"
         onMouseDown={onMouseDown}
@@ -67,10 +68,12 @@ export function TimeAxis({ window: w, nameWidth, onZoom, onNameWidth }: Props) {
 export function TickLines({ window: w, nameWidth }: { window: TimeWindow; nameWidth: number }) {
   const tk = useMemo(() => ticks(w, 8), [w]);
   return (
-    <div className="tick-layer" style={{ left: `${nameWidth * 100}%` }} aria-hidden="true">
-      {tk.map((x) => (
-        <span key={x.t} className="tick-line" style={{ left: `${x.x * 100}%` }} />
-      ))}
+    <div className="tick-layer" aria-hidden="true">
+      <div className="tick-inner" style={{ left: nameColumn(nameWidth) }}>
+        {tk.map((x) => (
+          <span key={x.t} className="tick-line" style={{ left: `${x.x * 100}%` }} />
+        ))}
+      </div>
     </div>
   );
 }
