@@ -42,6 +42,10 @@ const BACKOFF_MS = [100, 250, 500, 1000, 2000, 4000];
 // Consecutive failed starts before the window gives up and shows the failure (the user can restart).
 const MAX_FAILED_STARTS = 3;
 const SETTINGS_DEBOUNCE_MS = 300;
+// a connection lost sooner than this after it was made counts as a failure (crash loop protection)
+const CRASH_WINDOW_MS = 10_000;
+// (more than failed starts: another window restarting the shared receiver also ends the stream early)
+const MAX_QUICK_LOSSES = 5;
 
 export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Disposable {
   private _status: ReceiverStatus = { kind: 'starting' };
@@ -50,7 +54,9 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
   /** bumped on every (re)connect, restart, disable and dispose: work of an older generation stops */
   private generation = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** failed starts, and connections lost soon after they were made, since the last stable connection */
   private failures = 0;
+  private adoptedAt = 0;
   private readonly process: ReceiverProcess;
   private readonly statusEmitter = new vscode.EventEmitter<ReceiverStatus>();
   private readonly eventEmitter = new vscode.EventEmitter<ReceiverEvent>();
@@ -189,10 +195,18 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
       },
       (err) => {
         if (gen !== this.generation) return;
-        this.log.warn(`lost the receiver's event stream: ${err.message}; reconnecting`);
         this.subscription = undefined;
         this._api?.dispose();
         this._api = undefined;
+        // a receiver that keeps dying right after it starts must not be restarted forever
+        if (Date.now() - this.adoptedAt < CRASH_WINDOW_MS) this.failures++;
+        else this.failures = 0;
+        if (this.failures >= MAX_QUICK_LOSSES) {
+          this.log.error(`the receiver's event stream ended ${this.failures} times within seconds of connecting (${err.message}); giving up until restarted`);
+          this.setStatus({ kind: 'failed', message: `the receiver keeps stopping (${err.message}); see its output in ${this.process.logFile}` });
+          return;
+        }
+        this.log.warn(`lost the receiver's event stream: ${err.message}; reconnecting`);
         this.setStatus({ kind: 'starting' });
         this.scheduleReconnect(gen);
       },
@@ -246,7 +260,7 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
   }
 
   private adopt(client: ApiClient, health: HealthInfo, gen: number): void {
-    this.failures = 0;
+    this.adoptedAt = Date.now();
     this._api = client;
     this.subscribe(client, gen);
     this.setStatus({ kind: 'running', health });
