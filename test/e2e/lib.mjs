@@ -160,9 +160,14 @@ export function copySampleApp(dest) {
   return dest;
 }
 
+/** process.env without OTEL_* (a developer's exporter settings must not leak into the run) */
+function envWithoutOtel() {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
+}
+
 function codeServerEnv(runDir, tmp) {
   return {
-    ...process.env,
+    ...envWithoutOtel(),
     // code-server must run on Node 24; its children (extension host, the receiver it forks) inherit it
     PATH: `${dirname(NODE24)}:${process.env.PATH}`,
     XDG_CONFIG_HOME: join(runDir, 'xdg/config'),
@@ -170,8 +175,6 @@ function codeServerEnv(runDir, tmp) {
     XDG_CACHE_HOME: join(runDir, 'xdg/cache'),
     TMPDIR: tmp, // VS Code's IPC sockets live here: must stay short (unix socket path limit 107)
     EXTENSIONS_GALLERY: '{}', // no marketplace lookups
-    // a test's OTEL_* must not leak into the extension host or the receiver it forks
-    OTEL_SDK_DISABLED: 'true',
   };
 }
 
@@ -625,7 +628,8 @@ export async function startSampleApp({ env = {}, dir } = {}) {
   // the copy resolves @opentelemetry/* from the repo's node_modules
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const ports = { FRONTEND_PORT: await freePort(), ORDERS_PORT: await freePort(), INVENTORY_PORT: await freePort() };
-  const childEnv = { ...process.env, OTEL_SDK_DISABLED: undefined, OTEL_BSP_SCHEDULE_DELAY: '200',
+  // the SDK's defaults (endpoint http://localhost:4318) unless the test says otherwise; only export sooner
+  const childEnv = { ...envWithoutOtel(), OTEL_BSP_SCHEDULE_DELAY: '200',
     OTEL_BLRP_SCHEDULE_DELAY: '200', OTEL_METRIC_EXPORT_INTERVAL: '5000', ...ports, ...env };
   for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
   const child = spawn(NODE24, [join(dir, 'start.js')], { cwd: dir, env: childEnv, detached: true,
