@@ -1,6 +1,7 @@
 // The extension in a real VS Code extension host: it activates, its API reports the running receiver, its
 // commands are registered, spans from the real OpenTelemetry exporters (OTLP/HTTP protobuf and OTLP/gRPC)
-// raise the counts and appear in the trace list, pin/remove/clear work, and a restart brings a new receiver.
+// raise the counts and appear in the trace list, pin/remove/clear work, a killed receiver is replaced, and a
+// restart brings a new receiver.
 const assert = require('node:assert/strict');
 const vscode = require('vscode');
 const { context, trace, SpanKind, SpanStatusCode } = require('@opentelemetry/api');
@@ -132,6 +133,15 @@ suite('Trace Explorer receiver (extension host)', function () {
     assert.equal(health.traces, 0);
     assert.equal(health.spans, 0);
     await until('the status bar count to reset', () => api.receiver.status.health.spans === 0);
+  });
+
+  test('a receiver killed from outside is replaced and the window reconnects on its own', async () => {
+    const old = api.receiver.status.health.pid;
+    process.kill(old, 'SIGKILL'); // no chance to remove its state file
+    await until('a new receiver', () => api.receiver.status.kind === 'running' && api.receiver.status.health.pid !== old);
+    const client = await api.receiver.ready();
+    assert.notEqual((await client.health()).pid, old);
+    assert.ok(api.receiver.status.health.http.listening, 'the new receiver has the OTLP/HTTP port');
   });
 
   test('restart brings up a new receiver and the window reconnects', async () => {
