@@ -150,10 +150,7 @@ export class TraceStore {
       }
       this.addToEntry(e, s, prev === undefined);
       result.added++;
-      if (this.index) {
-        const loc = this.locate(s, e);
-        if (loc) this.index.record(s, loc, this.epoch);
-      }
+      if (this.index) this.recordLocation(s, e);
     }
     for (const e of touched) this.markChanged(e);
     this.evictIfNeeded(touched);
@@ -193,6 +190,21 @@ export class TraceStore {
     this.bytes += b;
     this.spanCount++;
   }
+
+  private recordLocation(s: Span, e: TraceEntry): void {
+    try {
+      const loc = this.locate(s, e);
+      if (loc) this.index!.record(s, loc, this.epoch);
+    } catch (err) {
+      // the statistics hook must never cost a span: the span is stored, only its statistic is missing
+      this.hookErrors++;
+      if (this.hookErrors === 1) this.lastHookError = String((err as Error)?.stack ?? err);
+    }
+  }
+
+  /** failures of the location hook (counted, first one kept) — they never stop ingest */
+  hookErrors = 0;
+  lastHookError = '';
 
   /** the location of a span as the index records it (the same rule at record and at forget time) */
   private locate(s: Span, e: TraceEntry): RawLocation | null {
@@ -238,10 +250,14 @@ export class TraceStore {
     }
     if (relocate && this.index) {
       for (const [s, before] of relocate) {
-        if (locationSignal(s)) continue; // located by its own attributes: already recorded
-        if (before.length && locationSignal(s, before)) continue; // recorded when earlier logs came
-        const loc = locationSignal(s, logsOf(this.traces.get(s.traceId)!, s.spanId));
-        if (loc) this.index.record(s, loc, this.epoch);
+        try {
+          if (locationSignal(s)) continue; // located by its own attributes: already recorded
+          if (before.length && locationSignal(s, before)) continue; // recorded when earlier logs came
+          const loc = locationSignal(s, logsOf(this.traces.get(s.traceId)!, s.spanId));
+          if (loc) this.index.record(s, loc, this.epoch);
+        } catch {
+          this.hookErrors++;
+        }
       }
     }
     for (const e of touched) if (e.spans.length) this.markChanged(e);
@@ -467,8 +483,12 @@ export class TraceStore {
     }
     if (this.index) {
       for (const s of e.spans) {
-        const loc = this.locate(s, e);
-        if (loc) this.index.forget(s, loc, this.epoch);
+        try {
+          const loc = this.locate(s, e);
+          if (loc) this.index.forget(s, loc, this.epoch);
+        } catch {
+          this.hookErrors++;
+        }
       }
     }
     this.spanCount -= e.spans.length;
