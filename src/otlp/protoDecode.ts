@@ -42,9 +42,22 @@ function wrap<T>(what: string, fn: () => T): T {
   }
 }
 
+/** a varint that is usually one byte (tags, short lengths): read inline, else through the Reader */
+function varint(r: R): number {
+  const pos = r.pos;
+  if (pos < r.len) {
+    const b = r.buf[pos];
+    if (b < 0x80) {
+      r.pos = pos + 1;
+      return b;
+    }
+  }
+  return r.uint32();
+}
+
 /** end offset of a length-delimited field whose length varint is next */
 function subEnd(r: R): number {
-  const len = r.uint32();
+  const len = varint(r);
   const end = r.pos + len;
   if (end > r.len) throw new OtlpDecodeError(`malformed protobuf: a field of ${len} bytes runs past the end of the message at offset ${r.pos}`);
   return end;
@@ -121,7 +134,7 @@ function anyValue(r: R, end: number, depth: number): AttrValue {
   if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`attribute values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   let v: AttrValue = null;
   while (r.pos < end) {
-    const tag = r.uint32();
+    const tag = varint(r);
     const wt = tag & 7;
     switch (tag >>> 3) {
       case 1:
@@ -145,7 +158,7 @@ function anyValue(r: R, end: number, depth: number): AttrValue {
         const e = subEnd(r);
         const arr: AttrValue[] = [];
         while (r.pos < e) {
-          const t = r.uint32();
+          const t = varint(r);
           if (t === ((1 << 3) | WT_LEN)) {
             const ve = subEnd(r);
             arr.push(anyValue(r, ve, depth + 1));
@@ -161,7 +174,7 @@ function anyValue(r: R, end: number, depth: number): AttrValue {
         const e = subEnd(r);
         const kv: Attrs = [];
         while (r.pos < e) {
-          const t = r.uint32();
+          const t = varint(r);
           if (t === ((1 << 3) | WT_LEN)) keyValue(r, kv, depth + 1);
           else skip(r, t & 7);
         }
@@ -187,7 +200,7 @@ function keyValue(r: R, attrs: Attrs, depth: number): void {
   let key = '';
   let value: AttrValue = null;
   while (r.pos < end) {
-    const tag = r.uint32();
+    const tag = varint(r);
     if (tag === ((1 << 3) | WT_LEN)) key = istr(r);
     else if (tag === ((2 << 3) | WT_LEN)) {
       const ve = subEnd(r);
@@ -216,7 +229,7 @@ function finishResource(res: Resource): void {
 function resource(r: R, res: Resource): void {
   const end = subEnd(r);
   while (r.pos < end) {
-    const tag = r.uint32();
+    const tag = varint(r);
     if (tag === ((1 << 3) | WT_LEN)) keyValue(r, res.attrs, 0);
     else if (tag === ((2 << 3) | WT_VARINT)) res.droppedAttributesCount = r.uint32();
     else skip(r, tag & 7);
@@ -231,7 +244,7 @@ function newScope(): Scope {
 function scope(r: R, sc: Scope): void {
   const end = subEnd(r);
   while (r.pos < end) {
-    const tag = r.uint32();
+    const tag = varint(r);
     switch (tag) {
       case (1 << 3) | WT_LEN:
         sc.name = istr(r);
@@ -257,7 +270,7 @@ function event(r: R, epoch: EpochNs): SpanEvent {
   const ev: SpanEvent = { time: 0, name: '', attrs: [], droppedAttributesCount: 0 };
   innerScratch.length = 0;
   while (r.pos < end) {
-    const tag = r.uint32();
+    const tag = varint(r);
     switch (tag) {
       case (1 << 3) | WT_I64:
         ev.time = fixed64(r, epoch);
@@ -286,7 +299,7 @@ function link(r: R): SpanLink {
   const l: SpanLink = { traceId: '', spanId: '', traceState: '', attrs: [], droppedAttributesCount: 0, flags: 0 };
   innerScratch.length = 0;
   while (r.pos < end) {
-    const tag = r.uint32();
+    const tag = varint(r);
     switch (tag) {
       case (1 << 3) | WT_LEN:
         l.traceId = hexId(r);
@@ -335,7 +348,7 @@ function span(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span {
     statusCode: 0, statusMessage: '', resource: res, scope: sc,
   };
   while (r.pos < end) {
-    const tag = r.uint32();
+    const tag = varint(r);
     switch (tag) {
       case (1 << 3) | WT_LEN:
         s.traceId = hexId(r);
@@ -382,7 +395,7 @@ function span(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span {
       case (15 << 3) | WT_LEN: {
         const se = subEnd(r);
         while (r.pos < se) {
-          const t = r.uint32();
+          const t = varint(r);
           if (t === ((2 << 3) | WT_LEN)) s.statusMessage = str(r);
           else if (t === ((3 << 3) | WT_VARINT)) s.statusCode = r.uint32();
           else skip(r, t & 7);
@@ -435,7 +448,7 @@ export function decodeTraces(buf: Uint8Array, epoch: EpochNs): SpanBatch {
     const r = reader(buf);
     const out: SpanBatch = { spans: [], rejected: 0, rejectReasons: [] };
     while (r.pos < r.len) {
-      const tag = r.uint32();
+      const tag = varint(r);
       if (tag !== ((1 << 3) | WT_LEN)) {
         skip(r, tag & 7);
         continue;
@@ -443,14 +456,14 @@ export function decodeTraces(buf: Uint8Array, epoch: EpochNs): SpanBatch {
       const rsEnd = subEnd(r);
       const res = newResource();
       while (r.pos < rsEnd) {
-        const t = r.uint32();
+        const t = varint(r);
         if (t === ((1 << 3) | WT_LEN)) resource(r, res);
         else if (t === ((3 << 3) | WT_LEN)) res.schemaUrl = str(r);
         else if (t === ((2 << 3) | WT_LEN)) {
           const ssEnd = subEnd(r);
           const sc = newScope();
           while (r.pos < ssEnd) {
-            const t2 = r.uint32();
+            const t2 = varint(r);
             if (t2 === ((2 << 3) | WT_LEN)) {
               const s = span(r, epoch, res, sc);
               const problem = spanProblem(s);
@@ -481,7 +494,7 @@ function logRecord(r: R, epoch: EpochNs, res: Resource, sc: Scope): LogRecord {
   let timeSet = false;
   let observed = NaN;
   while (r.pos < end) {
-    const tag = r.uint32();
+    const tag = varint(r);
     switch (tag) {
       case (1 << 3) | WT_I64: {
         const lo = r.fixed32();
@@ -550,7 +563,7 @@ export function decodeLogs(buf: Uint8Array, epoch: EpochNs): LogBatch {
     const r = reader(buf);
     const out: LogBatch = { logs: [], rejected: 0, rejectReasons: [] };
     while (r.pos < r.len) {
-      const tag = r.uint32();
+      const tag = varint(r);
       if (tag !== ((1 << 3) | WT_LEN)) {
         skip(r, tag & 7);
         continue;
@@ -558,14 +571,14 @@ export function decodeLogs(buf: Uint8Array, epoch: EpochNs): LogBatch {
       const rlEnd = subEnd(r);
       const res = newResource();
       while (r.pos < rlEnd) {
-        const t = r.uint32();
+        const t = varint(r);
         if (t === ((1 << 3) | WT_LEN)) resource(r, res);
         else if (t === ((3 << 3) | WT_LEN)) res.schemaUrl = str(r);
         else if (t === ((2 << 3) | WT_LEN)) {
           const slEnd = subEnd(r);
           const sc = newScope();
           while (r.pos < slEnd) {
-            const t2 = r.uint32();
+            const t2 = varint(r);
             if (t2 === ((2 << 3) | WT_LEN)) {
               const l = logRecord(r, epoch, res, sc);
               const problem = logProblem(l);
@@ -596,7 +609,7 @@ export function checkMetrics(buf: Uint8Array): { dataPoints: number } {
     // ResourceMetrics(1) → ScopeMetrics(2) → Metric(2) → Gauge/Sum/...(5,7,9,10,11) → data_points(1)
     const walk = (end: number, level: number): void => {
       while (r.pos < end) {
-        const tag = r.uint32();
+        const tag = varint(r);
         const f = tag >>> 3;
         const wt = tag & 7;
         const descend =
