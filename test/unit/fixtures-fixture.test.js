@@ -193,6 +193,7 @@ const SECRETS = {
   statusPw: 'status-pw-42',
   nameToken: 'name-t0ken-xyz',
   dsn: 'dsn-pw-planted',
+  pem: 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7',
 };
 
 function plantedTrace() {
@@ -228,6 +229,7 @@ function plantedTrace() {
                   kv('app.options', { kvlistValue: { values: [kv('plain', 'x'), kv('client_secret', SECRETS.nested)] } }),
                   kv('sentry.dsn', `https://pub:${SECRETS.dsn}@o1.ingest.example/1`),
                   kv('gen_ai.usage.input_tokens', { intValue: '1234' }),
+                  kv('tls.client.material', `-----BEGIN PRIVATE KEY-----\n${SECRETS.pem}\n-----END PRIVATE KEY-----`),
                 ],
                 events: [
                   {
