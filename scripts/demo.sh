@@ -61,7 +61,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 say "starting code-server on $DEMO_HOST:$DEMO_PORT"
-node test/e2e/code-server-cli.mjs start --name demo --port "$DEMO_PORT" --folder "$ROOT/sample-app" --install vsix >/dev/null
+node test/e2e/code-server-cli.mjs start --name demo --port "$DEMO_PORT" --host "$DEMO_HOST" --folder "$ROOT/sample-app" --install vsix >/dev/null
 CS_UP=1
 if [ "$DEMO_HOST" != 127.0.0.1 ]; then
   echo "demo: DEMO_HOST=$DEMO_HOST — code-server runs with no password; anyone who can reach this port gets an editor." >&2

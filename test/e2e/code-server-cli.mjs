@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Starts/stops the code-server the e2e files share (used by scripts/test-all.sh and scripts/demo.sh).
-//   node test/e2e/code-server-cli.mjs start [--name shared] [--port P] [--folder DIR] [--install vsix|folder|none]
+//   node test/e2e/code-server-cli.mjs start [--name shared] [--port P] [--host H] [--folder DIR] [--install vsix|folder|none]
 //       → prints `export KEY='value'` lines (CODE_SERVER_URL, E2E_RUN_DIR, E2E_USER_DATA_DIR, E2E_WORKSPACE)
 //         for `eval`; code-server keeps running in its own process group.
 //   node test/e2e/code-server-cli.mjs stop [--name shared]
@@ -19,7 +19,7 @@ const name = opt('name', 'shared');
 const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 
 if (cmd === 'start') {
-  const h = await startCodeServer({ name, port: opt('port') ? Number(opt('port')) : undefined,
+  const h = await startCodeServer({ name, port: opt('port') ? Number(opt('port')) : undefined, host: opt('host'),
     workspace: opt('folder'), install: opt('install') });
   for (const [k, v] of Object.entries(codeServerEnvExports(h))) process.stdout.write(`export ${k}=${shq(v)}\n`);
 } else if (cmd === 'stop') {

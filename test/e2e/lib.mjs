@@ -204,7 +204,7 @@ export function installExtension(h, mode = process.env.E2E_EXT_INSTALL || 'folde
 
 /**
  * Starts a code-server in its own run folder and process group.
- * opts: { name='shared', port, settings (merged over BASE_SETTINGS), install ('vsix'|'folder'|'none'),
+ * opts: { name='shared', port, host ('127.0.0.1'), settings (merged over BASE_SETTINGS), install ('vsix'|'folder'|'none'),
  *         workspace (folder to open; default a fresh copy of sample-app/ in the run folder),
  *         runDir / userDataDir / extensionsDir (explicit places; an explicit runDir is not wiped) }
  * Returns a handle: { url, pid, runDir, userDataDir, extensionsDir, workspace, env, stop() }.
@@ -232,13 +232,15 @@ export async function startCodeServer(opts = {}) {
   const port = opts.port || (await freePort());
   const logFile = join(runDir, 'code-server.log');
   const out = openSync(logFile, 'a');
-  const child = spawn(NODE24, [CODE_SERVER_ENTRY, ...csArgs(h), '--bind-addr', `127.0.0.1:${port}`,
+  const bindHost = opts.host || '127.0.0.1'; // no password (--auth none): loopback unless told otherwise
+  const child = spawn(NODE24, [CODE_SERVER_ENTRY, ...csArgs(h), '--bind-addr', `${bindHost}:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', '--vscode-option', 'enable-smoke-test-driver'],
   { env, detached: true, stdio: ['ignore', out, out] }); // detached = setsid: own process group
   child.unref();
   h.pid = child.pid;
-  h.url = `http://127.0.0.1:${port}`;
+  const urlHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
+  h.url = `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${port}`;
   h.logFile = logFile;
   writeFileSync(join(runDir, 'code-server.pid'), String(child.pid));
   // what stopAll() needs to stop it even when the process that started it died
