@@ -10,7 +10,8 @@
 // Events are coalesced: changes are collected and emitted at most every `eventIntervalMs` (default 100 ms)
 // as one 'traces' event (summaries of every trace that changed, ids of every trace removed), one 'stats'
 // event and, when the location index changed, one 'locations' event. `flush()` emits at once.
-import type { LogRecord, Span } from '../model/span';
+import type { AttrValue, Attrs, LogRecord, Resource, Scope, Span } from '../model/span';
+import { KvList } from '../model/span';
 import { EpochNs } from '../model/time';
 import type { OtlpTracesData } from '../model/otlpJson';
 import type { ReceiverEvent, SpanDetail, TraceSummary } from '../protocol/api';
@@ -27,6 +28,8 @@ export const MAX_UNLINKED_LOGS = 10_000;
 /** traces up to this many spans find duplicates by scanning; bigger ones keep an id map */
 const SCAN_LIMIT = 32;
 const TRACE_OVERHEAD_BYTES = 400;
+/** distinct resources / scopes remembered for sharing */
+const MAX_SHARED = 10_000;
 
 export interface TraceStoreOptions {
   maxSpans?: number;
@@ -111,6 +114,9 @@ export class TraceStore {
   private pendingRemoved = new Set<string>();
   private statsDirty = false;
   private timer: NodeJS.Timeout | undefined;
+  /** one Resource / Scope object per distinct value, shared by every span from every request */
+  private resources = new Map<string, Resource>();
+  private scopes = new Map<string, Scope>();
 
   constructor(options: TraceStoreOptions = {}) {
     this.epoch = options.epoch ?? EpochNs.now();
@@ -129,8 +135,22 @@ export class TraceStore {
     const result: AddResult = { added: 0, duplicates: 0, traceIds: [] };
     let last: TraceEntry | undefined;
     const touched = new Set<TraceEntry>();
+    let rawRes: Resource | undefined;
+    let res: Resource | undefined;
+    let rawScope: Scope | undefined;
+    let scope: Scope | undefined;
     for (let i = 0; i < spans.length; i++) {
       const s = spans[i];
+      if (s.resource !== rawRes) {
+        rawRes = s.resource;
+        res = this.canonicalResource(rawRes);
+      }
+      if (s.scope !== rawScope) {
+        rawScope = s.scope;
+        scope = this.canonicalScope(rawScope);
+      }
+      s.resource = res!;
+      s.scope = scope!;
       let e = last !== undefined && last.traceId === s.traceId ? last : this.traces.get(s.traceId);
       if (!e) {
         e = new TraceEntry(s.traceId, source.kind, source.name);
@@ -206,6 +226,24 @@ export class TraceStore {
   hookErrors = 0;
   lastHookError = '';
 
+  private canonicalResource(r: Resource): Resource {
+    const key = `${r.schemaUrl}\u0002${r.droppedAttributesCount}\u0002${attrsKey(r.attrs)}`;
+    const hit = this.resources.get(key);
+    if (hit) return hit;
+    if (this.resources.size >= MAX_SHARED) this.resources = new Map(); // existing spans keep theirs
+    this.resources.set(key, r);
+    return r;
+  }
+
+  private canonicalScope(sc: Scope): Scope {
+    const key = `${sc.name}\u0002${sc.version}\u0002${sc.schemaUrl}\u0002${sc.droppedAttributesCount}\u0002${attrsKey(sc.attrs)}`;
+    const hit = this.scopes.get(key);
+    if (hit) return hit;
+    if (this.scopes.size >= MAX_SHARED) this.scopes = new Map();
+    this.scopes.set(key, sc);
+    return sc;
+  }
+
   /** the location of a span as the index records it (the same rule at record and at forget time) */
   private locate(s: Span, e: TraceEntry): RawLocation | null {
     const loc = locationSignal(s);
@@ -218,7 +256,21 @@ export class TraceStore {
     const touched = new Set<TraceEntry>();
     // spans that gain logs: a span with no location of its own may get one from its logs
     const relocate = this.index ? new Map<Span, LogRecord[]>() : undefined;
+    let rawRes: Resource | undefined;
+    let res: Resource | undefined;
+    let rawScope: Scope | undefined;
+    let scope: Scope | undefined;
     for (const l of logs) {
+      if (l.resource !== rawRes) {
+        rawRes = l.resource;
+        res = this.canonicalResource(rawRes);
+      }
+      if (l.scope !== rawScope) {
+        rawScope = l.scope;
+        scope = this.canonicalScope(rawScope);
+      }
+      l.resource = res!;
+      l.scope = scope!;
       const b = estimateLogBytes(l);
       this.bytes += b;
       this.logCount++;
@@ -342,6 +394,8 @@ export class TraceStore {
 
   clear(): void {
     this.traces.clear();
+    this.resources = new Map();
+    this.scopes = new Map();
     this.byService.clear();
     this.unlinkedLogs = [];
     this.unlinkedNext = 0;
@@ -515,6 +569,30 @@ export class TraceStore {
     this.statsDirty = true;
     this.schedule();
   }
+}
+
+/** an exact identity string for an attribute list (types kept apart: 1 int ≠ 1 double ≠ "1") */
+export function attrsKey(attrs: Attrs): string {
+  let k = '';
+  for (let i = 0; i < attrs.length; i += 2) k += `${attrs[i] as string}\u0000${valueKey(attrs[i + 1] as AttrValue)}\u0001`;
+  return k;
+}
+
+function valueKey(v: AttrValue): string {
+  if (v === null) return 'n';
+  switch (typeof v) {
+    case 'string':
+      return `s${v}`;
+    case 'boolean':
+      return v ? 't' : 'f';
+    case 'bigint':
+      return `i${v}`;
+    case 'number':
+      return `d${v}`;
+  }
+  if (v instanceof Uint8Array) return `b${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}`;
+  if (v instanceof KvList) return `k{${attrsKey(v.kv)}}`;
+  return `a[${v.map(valueKey).join('\u0003')}]`;
 }
 
 /** spans whose parent is missing, themselves, or part of a parent cycle (as buildTree flags them) */

@@ -303,3 +303,37 @@ test('gRPC: garbage → INVALID_ARGUMENT, oversized and bombs → RESOURCE_EXHAU
   assert.equal(Number(TraceResponse.decode(partial.message).partialSuccess.rejectedSpans), 1);
   await stillServing();
 });
+
+test('a 10,000-deep parent chain and parent cycles over HTTP: stored, listed, served (JSON and packed)', async () => {
+  const tid = '9d'.repeat(16);
+  const now = BigInt(Date.now()) * 1000000n;
+  const spans = [];
+  for (let i = 1; i <= 10_000; i++) {
+    spans.push({
+      traceId: hex(tid), spanId: hex(i.toString(16).padStart(16, '0')), parentSpanId: i > 1 ? hex((i - 1).toString(16).padStart(16, '0')) : undefined,
+      name: `level-${i}`, kind: 1, startTimeUnixNano: (now + BigInt(i)).toString(), endTimeUnixNano: (now + 100000n - BigInt(i)).toString(),
+    });
+  }
+  // a three-span cycle and a self-parent in the same trace
+  const c = (n, p) => ({ traceId: hex(tid), spanId: hex(n), parentSpanId: hex(p), name: `cyc-${n}`, startTimeUnixNano: now.toString(), endTimeUnixNano: now.toString() });
+  spans.push(c('c000000000000001', 'c000000000000002'), c('c000000000000002', 'c000000000000003'), c('c000000000000003', 'c000000000000001'), c('c000000000000004', 'c000000000000004'));
+  spans.reverse();
+  // in requests of 2,000 spans (this receiver's body limit is small), deepest first
+  for (let k = 0; k < spans.length; k += 2000) {
+    const body = Buffer.from(TraceRequest.encode(TraceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ spans: spans.slice(k, k + 2000) }] }] })).finish());
+    const r = await post(rx.httpPort, '/v1/traces', body, PB);
+    assert.equal(r.status, 200);
+  }
+  const summary = (await rx.api.traces()).find((t) => t.traceId === tid);
+  assert.equal(summary.spanCount, 10_004);
+  assert.equal(summary.brokenParents, 4);
+  assert.equal(summary.rootName, 'level-1');
+  const otlp = await rx.api.trace(tid);
+  // five requests, one resource and scope: served as one group
+  assert.equal(otlp.resourceSpans.length, 1);
+  assert.equal(otlp.resourceSpans[0].scopeSpans.length, 1);
+  assert.equal(otlp.resourceSpans[0].scopeSpans[0].spans.length, 10_004);
+  const packed = await rx.api.packedTrace(tid);
+  assert.ok(packed.byteLength > 10_004 * 8);
+  await stillServing();
+});
