@@ -1,13 +1,40 @@
 // A port conflict resolved from the notification: the receiver's OTLP/HTTP port is held by another program,
 // the window still activates, says which port, and "Choose Another Port" (input box with a free port already
 // filled in) writes the setting and restarts the receiver on the new port, where an app's spans then arrive.
+// Then a store limit setting restarts the receiver, and filling the store tells the user eviction started.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import {
   startCodeServer, stopCodeServer, openWorkbench, holdPort, freePort, waitForStatusBarText, waitForNotification,
-  startSampleApp, receiverApi, waitFor, userSettingsFile,
+  startSampleApp, receiverApi, waitFor, userSettingsFile, runCommand, ROOT,
 } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const { TracerProvider, BatchSpanProcessor } = require(`${ROOT}/node_modules/@opentelemetry/sdk-trace`);
+const { resourceFromAttributes } = require(`${ROOT}/node_modules/@opentelemetry/resources`);
+const { OTLPTraceExporter } = require(`${ROOT}/node_modules/@opentelemetry/exporter-trace-otlp-proto`);
+
+/** `traces` traces of `perTrace` spans each, through the real OTLP/HTTP protobuf exporter. */
+async function sendSpans(port, traces, perTrace) {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'filler' }),
+    spanProcessors: [new BatchSpanProcessor({
+      exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` }),
+      maxExportBatchSize: 512, maxQueueSize: 100_000, scheduledDelayMillis: 100,
+    })],
+  });
+  const tracer = provider.getTracer('e2e');
+  for (let t = 0; t < traces; t++) {
+    const root = tracer.startSpan(`fill ${t}`);
+    const ctx = require(`${ROOT}/node_modules/@opentelemetry/api`).trace.setSpan(require(`${ROOT}/node_modules/@opentelemetry/api`).context.active(), root);
+    for (let i = 1; i < perTrace; i++) tracer.startSpan(`child ${i}`, {}, ctx).end();
+    root.end();
+  }
+  await provider.forceFlush();
+  await provider.shutdown();
+}
 
 test('port taken: the notification names it, Choose Another Port moves the receiver, spans arrive there', { timeout: 300_000 }, async () => {
   const taken = await freePort();
@@ -53,6 +80,34 @@ test('port taken: the notification names it, Choose Another Port moves the recei
     await waitFor('spans on the new port', async () => (await receiverApi(cs, '/api/health')).spans > 0, { timeout: 30_000 });
     await waitForStatusBarText(page, new RegExp(`OTLP :${suggested} :\\d+ · [1-9][\\d,]* spans?`), { timeout: 30_000 });
     await wb.screenshot('moved');
+
+    // a store limit: the receiver restarts with it, and filling the store tells the user once
+    await app.stop();
+    app = undefined;
+    const pidBefore = (await receiverApi(cs, '/api/health')).pid;
+    // through the Settings editor, as a user would (code-server does not watch settings.json written from outside)
+    await runCommand(page, 'Preferences: Open Settings (UI)');
+    const search = page.locator('.settings-editor .search-container .monaco-editor').first();
+    await search.waitFor({ timeout: 20_000 });
+    await search.click();
+    await page.keyboard.type('traceExplorer.store.maxSpans');
+    const box = page.locator('.settings-editor .setting-item-number', { hasText: 'Store: Max Spans' }).locator('input').first();
+    await box.waitFor({ timeout: 20_000 });
+    await box.fill('1000');
+    await box.press('Tab');
+    await waitFor('the setting saved', () => /"traceExplorer\.store\.maxSpans": 1000\b/.test(readFileSync(userSettingsFile(cs), 'utf8')), { timeout: 15_000 });
+    await waitFor('the receiver restarted with the new limit', async () => {
+      const h = await receiverApi(cs, '/api/health').catch(() => undefined);
+      return h && h.pid !== pidBefore && h.maxSpans === 1000;
+    }, { timeout: 60_000 });
+    await waitForStatusBarText(page, new RegExp(`OTLP :${suggested} :\\d+ · 0 spans`), { timeout: 30_000 });
+    await runCommand(page, 'View: Close All Editors');
+    await sendSpans(suggested, 150, 10);
+    const full = await waitForNotification(page, /Trace Explorer is full \(1,000 spans or 1024 MB\): the oldest traces are being evicted/, { timeout: 30_000 });
+    assert.deepEqual(full.buttons, ['Raise the Limits', "Don't Show Again"]);
+    const h = await receiverApi(cs, '/api/health');
+    assert.ok(h.spans <= 1000 && h.evictedTraces > 0 && h.evicting, JSON.stringify(h));
+    await wb.screenshot('eviction-notice');
   } catch (e) {
     await wb.screenshot('failed').catch(() => {});
     throw e;
