@@ -366,6 +366,9 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const onFirstRows = useCallback(() => {
     if (firstRowsMarked.current) return;
     firstRowsMarked.current = true;
+    // keyboard navigation works at once (this does not take focus away from the editor: only the focused
+    // element inside this frame changes)
+    if (document.activeElement === document.body || !document.activeElement) rowsHandle.current?.focus();
     // after the browser has painted this frame
     requestAnimationFrame(() => setTimeout(() => performance.mark('traceExplorer.firstRows'), 0));
   }, []);

@@ -34,7 +34,10 @@ function rng(seed) {
   };
 }
 
-const hex = (n, len) => n.toString(16).padStart(len, '0').slice(-len);
+// flat strings, like the receiver's decoders produce (Buffer hexSlice): a concatenated id is a rope that
+// every later hash or charCodeAt has to flatten first, which would make the benchmark unfair to the encoder
+const flat = (s) => Buffer.from(s, 'latin1').toString('latin1');
+const hex = (n, len) => flat(n.toString(16).padStart(len, '0').slice(-len));
 
 export function makeSpan(traceId, spanId, parentSpanId, name, service, start, end, o = {}) {
   return {
@@ -56,7 +59,7 @@ const OPS = {
 
 export function generateTrace(n, seed = 42) {
   const rand = rng(seed + n);
-  const traceId = hex(seed * 7919 + n, 8) + '0af7651916cd43dd8448eb21';
+  const traceId = flat(hex(seed * 7919 + n, 8) + '0af7651916cd43dd8448eb21');
   const parent = new Int32Array(n).fill(-1);
   const depth = new Int32Array(n);
   const kids = Array.from({ length: n }, () => []);
@@ -127,7 +130,7 @@ export function generateTrace(n, seed = 42) {
     const events = err
       ? [{ time: start[i] + 1000, name: 'exception', droppedAttributesCount: 0, attrs: ['exception.type', 'TimeoutError', 'exception.message', `upstream timed out after 3000 ms (${svc})`, 'exception.stacktrace', `TimeoutError: upstream timed out\n    at fetchItem (/app/src/${svc}/client.ts:42:11)\n    at async handler (/app/src/${svc}/routes.ts:17:5)`] }]
       : null;
-    spans[i] = makeSpan(traceId, hex(i + 1, 12) + 'a1b2', i === 0 ? '' : hex(parent[i] + 1, 12) + 'a1b2', name, svc, start[i], end[i], {
+    spans[i] = makeSpan(traceId, flat(hex(i + 1, 12) + 'a1b2'), i === 0 ? '' : flat(hex(parent[i] + 1, 12) + 'a1b2'), name, svc, start[i], end[i], {
       kind, attrs, events, status: err ? 2 : 0, statusMessage: err ? 'upstream timed out' : '',
     });
   }

@@ -11,7 +11,9 @@ import { serviceColor } from '../traceView';
 import { nameColumn } from './layout';
 
 export const ROW_HEIGHT = 22;
-const OVERSCAN = 8;
+const OVERSCAN = 6;
+/** rows per scroll block (see setScrollTop) */
+const BLOCK = 8;
 const INDENT = 12;
 const MAX_INDENT_LEVELS = 40;
 
@@ -50,8 +52,17 @@ interface RowsProps {
 
 export function Rows(p: RowsProps) {
   const vp = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  const [scrollTop, setScrollTopRaw] = useState(0);
   const [height, setHeight] = useState(600);
+  // React re-renders only when the scroll position enters another block of rows: most scroll frames
+  // change nothing but the compositor's offset
+  const block = useRef(-1);
+  const setScrollTop = useCallback((top: number) => {
+    const b = Math.floor(top / (ROW_HEIGHT * BLOCK));
+    if (b === block.current) return;
+    block.current = b;
+    setScrollTopRaw(b * ROW_HEIGHT * BLOCK);
+  }, []);
 
   useLayoutEffect(() => {
     const el = vp.current!;
@@ -97,11 +108,13 @@ export function Rows(p: RowsProps) {
     [],
   );
 
-  const onScroll = useCallback((e: React.UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop), []);
+  const onScroll = useCallback((e: React.UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop), [setScrollTop]);
 
   const n = p.rows.length;
+  // scrollTop is the start of the current block: render from OVERSCAN rows above it to a block and
+  // OVERSCAN rows past the viewport's bottom, which covers any position inside the block
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(n, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const last = Math.min(n, Math.ceil((scrollTop + height) / ROW_HEIGHT) + BLOCK + OVERSCAN);
   const { view: v, rows, collapsed, selected, match, critical, window: w, nameWidth, actions } = p;
   const items = [];
   for (let i = first; i < last; i++) {
