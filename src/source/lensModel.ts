@@ -66,6 +66,9 @@ interface Entry {
   lens?: LensEntry;
   /** its contribution to the Problems panel, likewise */
   problem?: ProblemEntry;
+  /** the last error as one plain line, and which error it was made from (errors change rarely) */
+  errText?: string;
+  errOf?: string;
   /** where the lens goes (resolved location) */
   file?: string;
   /** where the error mark goes (resolved throw frame, or the location itself) */
@@ -74,12 +77,15 @@ interface Entry {
 
 export type ResolveFn = (loc: RawLocation) => Resolution;
 
-const EMPTY: FileView = Object.freeze({ lenses: [], problems: [] }) as FileView;
+const EMPTY: FileView = { lenses: Object.freeze([]) as unknown as LensEntry[], problems: Object.freeze([]) as unknown as ProblemEntry[] };
 
 export class LocationModel {
   private readonly entries = new Map<string, Entry>();
   private readonly byFile = new Map<string, Set<string>>();
-  private readonly views = new Map<string, FileView>();
+  // per file, cached until one of its locations changes; lenses and problems apart (the code lens provider
+  // needs only the first, the Problems panel only the second)
+  private readonly lensCache = new Map<string, LensEntry[]>();
+  private readonly problemCache = new Map<string, ProblemEntry[]>();
   private windowLabel = 'all stored';
   private thresholds: Thresholds = { warnMs: 100, slowMs: 500 };
 
@@ -115,10 +121,10 @@ export class LocationModel {
         old.stats = s;
         old.lens = undefined;
         old.problem = undefined;
-        this.views.delete(old.file);
+        this.invalidate(old.file);
         changed.add(old.file);
         if (old.throwAt && old.throwAt.file !== old.file) {
-          this.views.delete(old.throwAt.file);
+          this.invalidate(old.throwAt.file);
           changed.add(old.throwAt.file);
         }
         continue;
@@ -151,7 +157,8 @@ export class LocationModel {
     const files = new Set(this.byFile.keys());
     this.entries.clear();
     this.byFile.clear();
-    this.views.clear();
+    this.lensCache.clear();
+    this.problemCache.clear();
     return files;
   }
 
@@ -178,14 +185,35 @@ export class LocationModel {
     return this.entries.get(key)?.res;
   }
 
-  /** The lens/annotation/problem data of one file (cached until one of its locations changes). */
+  /** The lens/annotation/problem data of one file. */
   view(file: string): FileView {
-    const cached = this.views.get(file);
-    if (cached) return cached;
+    return { lenses: this.lenses(file), problems: this.problems(file) };
+  }
+
+  /** Code lens / annotation entries of one file, by line (cached until one of its locations changes). */
+  lenses(file: string): LensEntry[] {
+    let v = this.lensCache.get(file);
+    if (v) return v;
     const keys = this.byFile.get(file);
-    if (!keys) return EMPTY;
-    const v = this.compute(file, keys);
-    this.views.set(file, v);
+    if (!keys) return EMPTY.lenses;
+    v = [];
+    for (const k of keys) {
+      const e = this.entries.get(k)!;
+      if (e.file === file && e.res.ok) v.push((e.lens ??= this.lens(k, e.stats, e.res, e)));
+    }
+    v.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
+    this.lensCache.set(file, v);
+    return v;
+  }
+
+  /** Exceptions thrown in one file, one per line (cached likewise). */
+  problems(file: string): ProblemEntry[] {
+    let v = this.problemCache.get(file);
+    if (v) return v;
+    const keys = this.byFile.get(file);
+    if (!keys) return EMPTY.problems;
+    v = this.computeProblems(file, keys);
+    this.problemCache.set(file, v);
     return v;
   }
 
@@ -242,7 +270,7 @@ export class LocationModel {
       let set = this.byFile.get(f);
       if (!set) this.byFile.set(f, (set = new Set()));
       set.add(key);
-      this.views.delete(f);
+      this.invalidate(f);
       changed.add(f);
     }
   }
@@ -254,13 +282,19 @@ export class LocationModel {
         set.delete(key);
         if (set.size === 0) this.byFile.delete(f);
       }
-      this.views.delete(f);
+      this.invalidate(f);
       changed.add(f);
     }
   }
 
+  private invalidate(file: string): void {
+    this.lensCache.delete(file);
+    this.problemCache.delete(file);
+  }
+
   private invalidateAll(): Set<string> {
-    this.views.clear();
+    this.lensCache.clear();
+    this.problemCache.clear();
     for (const e of this.entries.values()) {
       e.lens = undefined;
       e.problem = undefined;
@@ -268,15 +302,12 @@ export class LocationModel {
     return new Set(this.byFile.keys());
   }
 
-  private compute(file: string, keys: Set<string>): FileView {
-    const lenses: LensEntry[] = [];
+  private computeProblems(file: string, keys: Set<string>): ProblemEntry[] {
     let problems: ProblemEntry[] = [];
     for (const k of keys) {
       const e = this.entries.get(k)!;
-      if (e.file === file && e.res.ok) lenses.push((e.lens ??= this.lens(k, e.stats, e.res)));
-      if (e.throwAt && e.throwAt.file === file && e.stats.errors > 0) problems.push((e.problem ??= problemOf(k, e.stats, e.throwAt)));
+      if (e.throwAt && e.throwAt.file === file && e.stats.errors > 0) problems.push((e.problem ??= problemOf(k, e.stats, e.throwAt, errorTextOf(e))));
     }
-    lenses.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
     if (problems.length > 1) {
       problems.sort((a, b) => a.line - b.line || b.timeMs - a.timeMs);
       // several locations throwing at one line: one problem, counts added, the latest message
@@ -300,10 +331,10 @@ export class LocationModel {
       }
       problems = merged;
     }
-    return { lenses, problems };
+    return problems;
   }
 
-  private lens(key: string, s: LocationStats, r: Resolved): LensEntry {
+  private lens(key: string, s: LocationStats, r: Resolved, entry: Entry): LensEntry {
     const byName = r.layer === 'name';
     const approx = s.exact ? '' : ' (±5%)';
     const latencyTitle = `⏱ p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · ${s.calls} ${s.calls === 1 ? 'call' : 'calls'}${byName ? ' · ≈ by name' : ''}`;
@@ -322,15 +353,27 @@ export class LocationModel {
     if (s.slowest) e.slowest = { traceId: s.slowest.traceId, spanId: s.slowest.spanId };
     if (s.errors > 0) {
       e.errorsTitle = `⚠ ${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`;
-      e.errorsTooltip = s.latestError ? `Click: open the latest failing trace. ${lensText(errorText(s), 200)}` : `${lensText(errorText(s), 200)} (the failing trace is no longer stored)`;
+      const text = lensText(errorTextOf(entry), 200);
+      e.errorsTooltip = s.latestError ? `Click: open the latest failing trace. ${text}` : `${text} (the failing trace is no longer stored)`;
       if (s.latestError) e.latestError = { traceId: s.latestError.traceId, spanId: s.latestError.spanId };
     }
     return e;
   }
 }
 
-function problemOf(key: string, s: LocationStats, at: { line: number; column?: number }): ProblemEntry {
-  const p: ProblemEntry = { line: at.line, message: errorText(s), count: s.errors, timeMs: s.lastError?.timeMs ?? 0, keys: [key] };
+/** errorText, computed once per distinct last error of a location */
+function errorTextOf(e: Entry): string {
+  const le = e.stats.lastError;
+  const of = le ? `${le.timeMs}|${le.traceId}|${le.spanId}` : '';
+  if (e.errText === undefined || e.errOf !== of) {
+    e.errText = errorText(e.stats);
+    e.errOf = of;
+  }
+  return e.errText;
+}
+
+function problemOf(key: string, s: LocationStats, at: { line: number; column?: number }, message: string): ProblemEntry {
+  const p: ProblemEntry = { line: at.line, message, count: s.errors, timeMs: s.lastError?.timeMs ?? 0, keys: [key] };
   if (at.column !== undefined) p.column = at.column;
   if (s.latestError) p.latest = { traceId: s.latestError.traceId, spanId: s.latestError.spanId };
   return p;

@@ -85,7 +85,9 @@ export function normalizeRawPath(raw: string): NormalPath | RefusedPath {
       segments.pop();
       continue;
     }
-    if (WINDOWS_DEVICE.test(seg)) return refuse('Windows device name');
+    // (device names start with c, p, a, n or l: skip the regex for every other segment)
+    const c0 = seg.charCodeAt(0) | 32;
+    if ((c0 === 99 || c0 === 112 || c0 === 97 || c0 === 110 || c0 === 108) && WINDOWS_DEVICE.test(seg)) return refuse('Windows device name');
     if (windows && /[<>:"|?*]/.test(seg)) return refuse('characters not allowed in a Windows path');
     segments.push(seg);
   }

@@ -73,12 +73,12 @@ test('live updates touch only the files whose figures changed; complete response
   const a = stats({ key: 'a' });
   const b = stats({ key: 'b', file: '/app/b.js' });
   m.apply(resp([a, b]), true);
-  const viewA = m.view('/ws/a.js');
+  const viewA = m.lenses('/ws/a.js');
   assert.equal(m.apply(resp([a, { ...b }]), true).size, 0, 'same figures: nothing redrawn');
-  assert.strictEqual(m.view('/ws/a.js'), viewA, 'cached view kept');
+  assert.strictEqual(m.lenses('/ws/a.js'), viewA, 'cached view kept');
   const changed = m.apply(resp([a, { ...b, calls: 38 }]), true);
   assert.deepEqual([...changed], ['/ws/b.js']);
-  assert.strictEqual(m.view('/ws/a.js'), viewA);
+  assert.strictEqual(m.lenses('/ws/a.js'), viewA);
   assert.equal(m.view('/ws/b.js').lenses[0].latencyTitle, '⏱ p50 12 ms · p95 48 ms · 38 calls');
   assert.deepEqual([...m.apply(resp([a]), true)], ['/ws/b.js']);
   assert.equal(m.view('/ws/b.js').lenses.length, 0);

@@ -25,9 +25,8 @@ export class LatencyLensProvider implements vscode.CodeLensProvider, vscode.Disp
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.enabled() || doc.uri.scheme !== 'file') return [];
-    const view = this.state.model.view(doc.uri.fsPath);
     const out: vscode.CodeLens[] = [];
-    for (const l of view.lenses) {
+    for (const l of this.state.model.lenses(doc.uri.fsPath)) {
       const range = lineRange(doc, l);
       out.push(new vscode.CodeLens(range, latencyCommand(l)));
       if (l.errorsTitle) out.push(new vscode.CodeLens(range, errorsCommand(l)));

@@ -23,7 +23,7 @@ export class ExceptionProblems implements vscode.Disposable {
 
   private update(file: string): void {
     const uri = vscode.Uri.file(file);
-    const problems = this.state.model.view(file).problems;
+    const problems = this.state.model.problems(file);
     if (problems.length === 0) {
       this.collection.delete(uri);
       return;
