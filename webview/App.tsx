@@ -82,7 +82,9 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       const nv = makeTraceView(next);
       let nextCollapsed = new Uint8Array(next.spanCount);
       let nextSelected = -1;
-      if (p.update && prev.view) {
+      // an update only means something to a webview that shows the trace (a recreated one starts afresh)
+      const isUpdate = p.update && prev.view !== null && prev.view.t.traceId === next.traceId;
+      if (isUpdate && prev.view) {
         // the trace grew: carry collapse, selection and the scroll anchor over by span id
         const old = prev.view.t;
         for (let r = 0; r < old.spanCount; r++) {
@@ -101,7 +103,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         setDetailsOpen(false);
       }
       // a webview VS Code recreated (hidden, then shown; or restored after a reload) keeps its selection
-      const remembered = !p.update && !p.focusSpanId ? ipc.state : undefined;
+      const remembered = !isUpdate && !p.focusSpanId ? ipc.state : undefined;
       if (remembered?.traceId === p.traceId && remembered.selectedSpanId) {
         const rr = next.rowOf(remembered.selectedSpanId);
         if (rr >= 0) {

@@ -90,7 +90,8 @@ export class WaterfallPanel implements vscode.Disposable {
   reveal(spanId?: string): void {
     this.panel.reveal(undefined, false);
     if (spanId) {
-      if (this.shown) this.notify(FocusSpan, { spanId });
+      // a hidden webview is recreated when revealed: it gets the focus with the trace (see onReady)
+      if (this.shown && this.ready) this.notify(FocusSpan, { spanId });
       else this.pendingFocus = spanId;
     }
   }
@@ -229,13 +230,19 @@ export class WaterfallPanel implements vscode.Disposable {
   }
 
   private onReady(): void {
-    const reloaded = this.ready === false && this.shown && !this.queue.some((q) => q.type === 'notification' && q.method === ShowTrace.method);
+    const hasTrace = this.queue.some((q) => q.type === 'notification' && q.method === ShowTrace.method);
     this.ready = true;
     const q = this.queue;
     this.queue = [];
     for (const msg of q) void this.panel.webview.postMessage(msg);
-    // VS Code recreated the webview (it was hidden): it needs the trace again
-    if (reloaded && !this.loading) void this.load(false);
+    if (this.shown && !hasTrace && !this.loading) {
+      // a fresh document (VS Code recreated the hidden webview, or it reloaded): it needs the trace again;
+      // the load also delivers a pending focus
+      void this.load(false);
+    } else if (this.shown && this.pendingFocus) {
+      this.notify(FocusSpan, { spanId: this.pendingFocus });
+      this.pendingFocus = undefined;
+    }
   }
 
   private async answer(m: RequestMessage): Promise<void> {
