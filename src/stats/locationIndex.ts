@@ -62,6 +62,8 @@ interface Ref {
   error: boolean;
   /** cleared by forget() so stale references are never served */
   gone: boolean;
+  /** its JSON, made on first use */
+  json?: LocationCall;
 }
 
 interface ErrorInfo {
@@ -71,6 +73,9 @@ interface ErrorInfo {
   stacktrace: string;
   /** parsed on first query, then kept (undefined = not parsed yet) */
   throwFrame?: LocationFrame | null;
+  json?: LocationError;
+  jsonDetail?: LocationError;
+  cachedGone?: boolean;
 }
 
 /** Sparse per-slice histogram: parallel bucket/count arrays sorted by bucket. */
@@ -531,11 +536,21 @@ export function windowStart(sinceMs: number, now: number): number {
 
 // ---- JSON -------------------------------------------------------------------------------------------
 
+// Answers share these JSON pieces (a Ref or an ErrorInfo never changes, except that forget() marks it gone):
+// a query of 500 locations then allocates little beyond the per-location figures.
 function call(r: Ref): LocationCall {
-  return { traceId: r.traceId, spanId: r.spanId, startMs: r.startMs, durationMs: r.durNs / 1e6, error: r.error };
+  return (r.json ??= { traceId: r.traceId, spanId: r.spanId, startMs: r.startMs, durationMs: r.durNs / 1e6, error: r.error });
 }
 
 function errorJson(e: ErrorInfo, detail: boolean): LocationError {
+  if (e.cachedGone !== e.ref.gone) {
+    e.json = e.jsonDetail = undefined;
+    e.cachedGone = e.ref.gone;
+  }
+  return detail ? (e.jsonDetail ??= buildErrorJson(e, true)) : (e.json ??= buildErrorJson(e, false));
+}
+
+function buildErrorJson(e: ErrorInfo, detail: boolean): LocationError {
   if (e.throwFrame === undefined) {
     const f = e.stacktrace ? firstUserFrame(e.stacktrace) : null;
     e.throwFrame = f ? { file: f.file, line: f.line, ...(f.column ? { column: f.column } : {}), ...(f.function ? { function: f.function } : {}) } : null;
