@@ -1,23 +1,30 @@
 // The packed trace: a whole trace in one ArrayBuffer for the waterfall webview. The receiver encodes it
 // (GET /api/traces/{id}/packed), the extension host passes the bytes on untouched and the webview reads
-// them through typed-array views without copying. 100k spans are ~5 MB instead of ~68 MB of span JSON;
-// full span details (attribute values in full, events, links, logs) are fetched on demand as SpanDetail.
+// them through typed-array views without copying. 100k spans with a few attributes each are ~10 MB instead
+// of ~68 MB of span JSON; full span details (attribute values in full, events, links, logs) are fetched on
+// demand as SpanDetail.
 //
-// Browser-safe: no Node, no vscode — TextEncoder/TextDecoder and typed arrays only.
+// Browser-safe: no Node, no vscode — TextEncoder/TextDecoder and typed arrays only. The typed arrays use the
+// platform's byte order, little endian everywhere VS Code runs; the header is read with DataView (LE).
 //
-// Layout (little endian), every section 8-byte aligned:
-//   header (HEADER_BYTES): magic, version, flags, counts, trace timing (see Header below)
-//   string table: Uint32 char offsets [stringCount+1] + one UTF-8 blob of all strings joined
+// Layout, every section 8-byte aligned:
+//   header (64 bytes): 0 magic u32 · 4 version u16 · 6 flags u16 · 8 span count u32 · 12 string count u32 ·
+//     16 string blob bytes u32 · 20 attribute pairs u32 · 24 store epoch (Unix s) f64 · 32 trace start
+//     (ns from the epoch) f64 · 40 trace end (ns from the trace start) f64
+//   string table: Uint32 UTF-16 offsets [stringCount+1] + one UTF-8 blob of all strings joined
+//     (string 0 is the trace id, string 1 is '')
 //   per span, in depth-first order (buildTree's order):
 //     start, end        Float64  ns offsets from the trace start (exact: doubles hold integers to 2^53)
 //     parent            Int32    index of the parent row, -1 for roots (orphans and cut cycles included)
 //     depth             Int32
 //     service, name     Uint32   string table indexes
-//     id                8 bytes  the span id (hex ids) — or Uint32 string index when flag IDS_IN_TABLE
+//     id                8 bytes  the span id (hex ids) — or Uint32 string index when flag IdsInTable
 //     kind, status, tree, bits   Uint8  SpanKind, status code, TreeFlag bits, SpanBit bits
 //     eventCount        Uint32
-//     attrStart         Uint32 [n+1] then attrs Uint32 pairs (key, value) — span attributes for find
-//   parentIds           Uint32 string index of parentSpanId ('' for roots), for orphan tooltips
+//     attrStart         Uint32 [n+1] then attrs Uint32 pairs (key, value) — span attributes for find,
+//                       values cut to PACKED_VALUE_CHARS
+//   parentIds           Uint32 string index of the received parentSpanId for rows without a parent row
+//                       (roots: '' or the id of a missing parent); 0 elsewhere (read it from the parent row)
 import { buildTree } from '../store/tree';
 
 // the tree flag bits travel in the packed form: the webview reads them from here
