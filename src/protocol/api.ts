@@ -96,8 +96,8 @@ export interface LocationError {
   message: string;
   /** the first user frame of the exception's stack trace: where it was thrown */
   throwFrame: LocationFrame | null;
-  /** with detail only */
-  stacktrace?: string;
+  /** with detail only: the top user frames of its stack trace, innermost first (the full text stays in the
+   *  span: GET /api/traces/{id}/spans/{spanId}) */
   userFrames?: LocationFrame[];
 }
 

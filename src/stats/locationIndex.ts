@@ -565,7 +565,6 @@ function buildErrorJson(e: ErrorInfo, detail: boolean): LocationError {
     throwFrame: frame ? { ...frame } : null,
   };
   if (detail) {
-    out.stacktrace = e.stacktrace;
     out.userFrames = e.stacktrace ? userFrames(e.stacktrace, 5).map((f) => ({ file: f.file, line: f.line, ...(f.column ? { column: f.column } : {}), ...(f.function ? { function: f.function } : {}) })) : [];
   }
   return out;
