@@ -10,7 +10,8 @@
 //     event stream (ApiClient.events), keeping a trace list from the events, while spans arrive at that rate
 //   {"bench":"memory","bytesPerSpan":…}          retained heap per stored span after GC (--expose-gc child)
 // Env: BENCH_RUNS (default 5), BENCH_SPANS per ingest run (default 51200), BENCH_LAG_SECONDS (default 3),
-// BENCH_ONLY=ingest,baseline,host-lag,memory (default all).
+// BENCH_ONLY=ingest,baseline,host-lag,memory (default all), BENCH_ENCODINGS=protobuf,json,protobuf+gzip,
+// BENCH_RECEIVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the receiver).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -340,7 +341,8 @@ async function main() {
     for (const enc of ['protobuf', 'json']) for (let k = 0; k < 20; k++) await send(rx.line.http, await prepare(templates[k % TEMPLATES], enc), enc);
     await rx.api.clear();
     let protoPerCore = 0;
-    for (const encoding of ONLY.has('ingest') ? ['protobuf', 'json', 'protobuf+gzip'] : []) {
+    const encodings = (process.env.BENCH_ENCODINGS ?? 'protobuf,json,protobuf+gzip').split(',');
+    for (const encoding of ONLY.has('ingest') ? encodings : []) {
       const runs = [];
       for (let r = 0; r < RUNS; r++) runs.push(await ingestRun(rx, templates, encoding));
       const perCore = median(runs.map((x) => x.spansPerSecPerCore));
