@@ -1,5 +1,6 @@
 // Commands about the receiver: the status bar menu, copying the OTLP environment variables, restarting,
 // clearing, choosing another port, the log, and the collector how-to.
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { Commands } from './commandIds';
@@ -148,7 +149,9 @@ async function choosePort(receiver: ReceiverConnectionImpl, which?: 'http' | 'gr
 }
 
 async function showCollectorHelp(context: vscode.ExtensionContext): Promise<void> {
-  const readme = vscode.Uri.joinPath(context.extensionUri, 'README.md');
+  // vsce stores the README as readme.md inside the .vsix; a development checkout has README.md
+  const name = fs.readdirSync(context.extensionPath).find((f) => f.toLowerCase() === 'readme.md') ?? 'README.md';
+  const readme = vscode.Uri.joinPath(context.extensionUri, name);
   let doc: vscode.TextDocument;
   try {
     doc = await vscode.workspace.openTextDocument(readme);

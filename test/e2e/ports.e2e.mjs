@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   startCodeServer, stopCodeServer, openWorkbench, holdPort, freePort, waitForStatusBarText, waitForNotification,
-  startSampleApp, receiverApi, waitFor, userSettingsFile, runCommand, ROOT,
+  startSampleApp, receiverApi, waitFor, userSettingsFile, runCommand, webviewFrame, ROOT,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -80,6 +80,12 @@ test('port taken: the notification names it, Choose Another Port moves the recei
     await waitFor('spans on the new port', async () => (await receiverApi(cs, '/api/health')).spans > 0, { timeout: 30_000 });
     await waitForStatusBarText(page, new RegExp(`OTLP :${suggested} :\\d+ · [1-9][\\d,]* spans?`), { timeout: 30_000 });
     await wb.screenshot('moved');
+
+    // the how-to the notification offered: the README opens at its collector section
+    await runCommand(page, 'Trace Explorer: How to Point a Collector Here');
+    await webviewFrame(page).locator('h3', { hasText: /collector/i }).first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('collector-help');
+    await runCommand(page, 'View: Close All Editors');
 
     // a store limit: the receiver restarts with it, and filling the store tells the user once
     await app.stop();
