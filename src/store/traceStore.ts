@@ -105,6 +105,8 @@ export class TraceStore {
   private unlinkedLogs: LogRecord[] = [];
   private unlinkedNext = 0;
   private spanCount = 0;
+  /** traces holding at least one span (entries with only logs are not traces yet) */
+  private traceTotal = 0;
   private logCount = 0;
   private bytes = 0;
   private evicted = 0;
@@ -179,6 +181,7 @@ export class TraceStore {
 
   private addToEntry(e: TraceEntry, s: Span, firstWithId: boolean): void {
     const idx = e.spans.length;
+    if (idx === 0) this.traceTotal++;
     e.spans.push(s);
     if (firstWithId) {
       if (e.ids) e.ids.set(s.spanId, s);
@@ -400,6 +403,7 @@ export class TraceStore {
     this.unlinkedLogs = [];
     this.unlinkedNext = 0;
     this.spanCount = 0;
+    this.traceTotal = 0;
     this.logCount = 0;
     this.bytes = 0;
     this.evicted = 0;
@@ -416,7 +420,7 @@ export class TraceStore {
   stats(): StoreStats {
     return {
       spans: this.spanCount,
-      traces: this.traceCount(),
+      traces: this.traceTotal,
       logs: this.logCount,
       approxBytes: this.bytes,
       maxSpans: this.maxSpans,
@@ -468,12 +472,6 @@ export class TraceStore {
   }
 
   // ---- internals ------------------------------------------------------------------------------------
-
-  private traceCount(): number {
-    let n = 0;
-    for (const e of this.traces.values()) if (e.spans.length) n++;
-    return n;
-  }
 
   private emit(e: ReceiverEvent): void {
     for (const fn of this.listeners) {
@@ -546,6 +544,7 @@ export class TraceStore {
       }
     }
     this.spanCount -= e.spans.length;
+    if (e.spans.length) this.traceTotal--;
     this.logCount -= e.logs ? e.logs.length : 0;
     this.bytes -= e.bytes;
     this.pendingUpserts.delete(e);

@@ -113,6 +113,7 @@ test('eviction by span count: whole oldest traces first, pinned never, event tel
   store.addSpans([span(4, 1, 0, 4, 5), span(4, 2, 1, 4, 5), span(4, 3, 1, 4, 5)]);
   const st = store.stats();
   assert.equal(st.spans, 9);
+  assert.equal(st.traces, 3);
   assert.equal(st.evictedTraces, 1);
   assert.equal(st.evicting, true);
   assert.ok(store.spans(tid(1)), 'pinned trace kept');
@@ -141,6 +142,7 @@ test('logs are linked to spans whichever arrives first; unlinked logs kept; evic
   const store = new TraceStore({ epoch: EPOCH });
   store.addLogs([log(1, 2, 'before span'), log(0, 0, 'no trace')]);
   assert.equal(store.summary(tid(1)), undefined, 'logs alone do not make a trace');
+  assert.equal(store.stats().traces, 0);
   store.addSpans([span(1, 1, 0, 1, 10), span(1, 2, 1, 2, 9)]);
   store.addLogs([log(1, 2, 'after span'), log(1, 1, 'root log')]);
   assert.deepEqual(store.logsForSpan(tid(1), sid(2)).map((l) => l.body), ['before span', 'after span']);
