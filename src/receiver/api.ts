@@ -166,7 +166,17 @@ export function createApiServer(o: ApiOptions): ApiServer {
           o.store.clear();
           return noContent(res);
         }
-        return json(res, 200, o.store.summaries());
+        // ?service=S (traces touching that service, from the service index), ?limit=N (newest N)
+        const service = url.searchParams.get('service');
+        const limitText = url.searchParams.get('limit');
+        const limit = limitText === null ? Infinity : Number(limitText);
+        if (!(limit >= 0)) throw new HttpError(400, `limit must be a non-negative number, got ${JSON.stringify(limitText)}`);
+        let list = o.store.summaries();
+        if (service !== null) {
+          const ids = new Set(o.store.traceIdsForService(service));
+          list = list.filter((t) => ids.has(t.traceId));
+        }
+        return json(res, 200, Number.isFinite(limit) ? list.slice(0, limit) : list);
       }
       const tid = traceId();
       if (parts.length === 3) {

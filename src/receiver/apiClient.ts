@@ -63,9 +63,13 @@ export class ApiClient {
     return this.json<HealthInfo>('GET', '/api/health');
   }
 
-  /** Trace summaries, newest first. */
-  traces(): Promise<TraceSummary[]> {
-    return this.json<TraceSummary[]>('GET', '/api/traces');
+  /** Trace summaries, newest first; optionally only those touching `service`, and only the newest `limit`. */
+  traces(options: { service?: string; limit?: number } = {}): Promise<TraceSummary[]> {
+    const q = new URLSearchParams();
+    if (options.service !== undefined) q.set('service', options.service);
+    if (options.limit !== undefined) q.set('limit', String(options.limit));
+    const qs = q.toString();
+    return this.json<TraceSummary[]>('GET', `/api/traces${qs ? `?${qs}` : ''}`);
   }
 
   /** A trace as OTLP JSON, or undefined when the receiver does not hold it (any more). */

@@ -58,6 +58,9 @@ test('import, traces, trace, span detail, packed, pin, delete, clear', async () 
   assert.equal(s.durationNano, '5000000');
   const t = await rx.api.trace(T);
   assert.equal(t.resourceSpans[0].scopeSpans[0].spans.length, 2);
+  assert.deepEqual((await rx.api.traces({ service: 'api-test' })).map((x) => x.traceId), [T]);
+  assert.deepEqual(await rx.api.traces({ service: 'nobody' }), []);
+  assert.equal((await rx.api.traces({ limit: 0 })).length, 0);
   assert.equal(await rx.api.trace('ff'.repeat(16)), undefined);
   const d = await rx.api.spanDetail(T, '2222222222222222');
   assert.equal(d.span.name, 'child');
