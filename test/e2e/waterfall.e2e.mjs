@@ -1,7 +1,8 @@
 // The waterfall in a real workbench: the sample app (real OpenTelemetry SDK) sends traces → "Open Trace by
 // ID…" opens one from its quick pick → the panel shows the spans as rows in the webview → `e` jumps to the
 // error span and its details show the exception with its stack trace and the span's logs → a stack frame
-// link reaches the host → after a window reload the serializer restores the panel.
+// link opens the file at its line → a trace that grows while open updates in place → after a window reload
+// the serializer restores the panel.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -22,7 +23,7 @@ if (!cs) {
 
 const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
 
-test('waterfall: open a trace by id, rows in the webview, the error span shows its exception, restored after reload', { timeout: 300_000 }, async () => {
+test('waterfall: open a trace by id, rows in the webview, the error span shows its exception, live update, restored after reload', { timeout: 300_000 }, async () => {
   const wb = await openWorkbench(cs, { name: 'waterfall' });
   const { page } = wb;
   let app;
@@ -92,6 +93,36 @@ test('waterfall: open a trace by id, rows in the webview, the error span shows i
     await activeEditorTab(page, m[1]).waitFor({ timeout: 20_000 });
     await waitFor(`the cursor on line ${m[2]}`, async () => (await cursorLine(page)) === Number(m[2]), { timeout: 10_000 });
     await wb.screenshot('waterfall-frame-link');
+
+    // a trace that grows while open updates in place: the new span appears, the selection stays
+    const liveTrace = '5e1f0000000000000000000000000001';
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const span = (id, parent, name, startMs, endMs) => ({
+      traceId: liveTrace, spanId: id, parentSpanId: parent, name, kind: 1,
+      startTimeUnixNano: String(now + BigInt(startMs) * 1_000_000n), endTimeUnixNano: String(now + BigInt(endMs) * 1_000_000n),
+    });
+    const send = async (spans) => {
+      const res = await fetch(`http://127.0.0.1:${health.http.port}/v1/traces`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'live-svc' } }] }, scopeSpans: [{ scope: { name: 'e2e' }, spans }] }] }),
+      });
+      assert.equal(res.status, 200, await res.text());
+    };
+    await send([span('1000000000000001', '', 'live root', 0, 50), span('1000000000000002', '1000000000000001', 'first child', 5, 20)]);
+    await waitFor('the live trace in the receiver', async () => (await receiverApi(cs, '/api/traces')).some((t) => t.traceId === liveTrace), { timeout: 15_000 });
+    await runCommand(page, 'Trace Explorer: Open Trace by ID');
+    await page.locator(QUICK_INPUT).fill(liveTrace);
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'Trace: live root' }).first().waitFor({ timeout: 30_000 });
+    const live = webviewFrame(page);
+    await live.locator('[role="row"]', { has: live.locator('.name', { hasText: 'first child' }) }).first().click();
+    await send([span('1000000000000003', '1000000000000001', 'second child', 25, 45)]);
+    await waitFor('the new span in the open waterfall', async () => (await live.locator('[role="treegrid"]').getAttribute('aria-rowcount')) === '3', { timeout: 20_000 });
+    assert.deepEqual(await live.locator('[role="row"] .name').allInnerTexts(), ['live root', 'first child', 'second child']);
+    assert.equal(await live.locator('[role="row"][aria-selected="true"] .name').innerText(), 'first child', 'the selection survives the update');
+    await wb.screenshot('waterfall-live-update');
+    await runCommand(page, 'View: Close Editor', { exact: true }); // the live trace's panel is the active editor
+    await page.locator('.tabs-container .tab', { hasText: 'Trace: live root' }).waitFor({ state: 'detached', timeout: 15_000 });
 
     // a window reload restores the panel (WebviewPanelSerializer) with the same trace
     await app.stop();
