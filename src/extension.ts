@@ -19,6 +19,8 @@ export interface TraceExplorerApi {
   restartReceiver(): Promise<void>;
   /** the rows the trace list shows, as the user reads them */
   traceList(): TraceListSnapshot;
+  /** sets the trace list's filter as if typed into its filter box (empty clears it); answers parse problems */
+  filterTraceList(text: string): string[];
   /** the receiver's state and log files */
   files: { state: string; log: string };
 }
@@ -63,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): TraceExplorerApi {
     receiver,
     restartReceiver: () => receiver.restart(),
     traceList: () => traceList.provider.snapshot(),
+    filterTraceList: (text) => [...traceList.provider.setFilter(text, false).errors],
     files: receiver.files,
   };
 }

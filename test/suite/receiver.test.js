@@ -25,13 +25,13 @@ async function until(what, fn, timeoutMs = 20_000) {
 }
 
 /** One trace of three spans (one failing) sent through `exporter` by a real SDK pipeline. */
-async function sendTrace(exporter, service, rootName) {
+async function sendTrace(exporter, service, rootName, route = '/suite') {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
     spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 60_000 })],
   });
   const tracer = provider.getTracer('suite');
-  const root = tracer.startSpan(rootName, { kind: SpanKind.SERVER, attributes: { 'http.route': '/suite' } });
+  const root = tracer.startSpan(rootName, { kind: SpanKind.SERVER, attributes: { 'http.route': route } });
   const ctx = trace.setSpan(context.active(), root);
   const a = tracer.startSpan('SELECT items', { kind: SpanKind.CLIENT }, ctx);
   a.end();
@@ -106,6 +106,27 @@ suite('Trace Explorer receiver (extension host)', function () {
     assert.match(row.description, /^suite-http · .+ · 1 error · 3 spans · /);
     await vscode.commands.executeCommand('traceExplorer.copyTraceId', viaGrpc);
     assert.equal(await vscode.env.clipboard.readText(), viaGrpc);
+  });
+
+  test('the list filter: summary terms at once, attribute terms answered from the traces themselves', async () => {
+    const h = api.receiver.status.health;
+    const url = `http://127.0.0.1:${h.http.port}/v1/traces`;
+    const a = await sendTrace(new ProtoExporter({ url }), 'suite-filter', 'GET /suite/a', '/cart/{id}');
+    const b = await sendTrace(new ProtoExporter({ url }), 'suite-filter', 'GET /suite/b', '/orders');
+    await until('both listed', () => ['a', 'b'].every((x) => api.traceList().rows.some((r) => r.label === `GET /suite/${x}`)));
+    try {
+      assert.deepEqual(api.filterTraceList('service:suite-filter name:/suite/b'), []);
+      assert.deepEqual(api.traceList().rows.map((r) => r.traceId), [b]);
+      assert.deepEqual(api.filterTraceList('service:suite-filter http.route=/CART'), []);
+      await until('only the trace whose span has the attribute', () => {
+        const rows = api.traceList().rows;
+        return rows.length === 1 && rows[0].traceId === a;
+      });
+      assert.match(api.filterTraceList('min:soon')[0], /not a duration/);
+    } finally {
+      api.filterTraceList('');
+    }
+    assert.ok(api.traceList().rows.length >= 2);
   });
 
   test('pin, unpin and remove act on the receiver and the list follows', async () => {
