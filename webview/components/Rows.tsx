@@ -189,9 +189,15 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
   const geom = barGeometry(t.start[r], t.end[r], { start: ws, end: we });
   const right = geom ? geom.left + geom.width : 0;
   // the duration label goes after the bar, else before it, else inside its right end
-  const labelAt = right < 0.8 ? 'after' : (geom?.left ?? 0) > 0.2 ? 'before' : 'inside';
+  // a span outside the zoomed window: its label points the way at the edge it lies beyond
+  const outside = geom ? 0 : Math.max(t.start[r], t.end[r]) < ws ? -1 : 1;
+  const labelAt = outside ? 'outside' : right < 0.8 ? 'after' : (geom?.left ?? 0) > 0.2 ? 'before' : 'inside';
   const labelStyle =
-    labelAt === 'after'
+    labelAt === 'outside'
+      ? outside < 0
+        ? { left: '4px' }
+        : { right: '4px' }
+      : labelAt === 'after'
       ? { left: `calc(${right * 100}% + 4px)` }
       : labelAt === 'before'
         ? { right: `calc(${(1 - (geom?.left ?? 0)) * 100}% + 4px)` }
@@ -262,7 +268,7 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
           />
         )}
         <span className={`dur${labelAt === 'inside' ? ' inside' : ''}`} style={labelStyle}>
-          {formatDuration(dur)}
+          {outside < 0 ? `◂ ${formatDuration(dur)}` : outside > 0 ? `${formatDuration(dur)} ▸` : formatDuration(dur)}
         </span>
       </div>
     </div>
