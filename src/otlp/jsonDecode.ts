@@ -328,14 +328,21 @@ export function decodeLogsJson(input: string | Uint8Array, epoch: EpochNs): LogB
           severityText: intern(string(field(o, 'severityText', 'severity_text'), `${p}.severityText`)),
           body: anyValue(o.body, `${p}.body`, 0),
           attrs: attributes(o.attributes, `${p}.attributes`),
-          traceId: traceId.startsWith('invalid:') ? 'x' : traceId,
-          spanId: spanId.startsWith('invalid:') ? 'x' : spanId,
+          traceId,
+          spanId,
           eventName: intern(string(field(o, 'eventName', 'event_name'), `${p}.eventName`)),
           resource: res,
           scope: sc,
         };
-        const problem = logProblem(l);
-        if (problem) addReason(out.rejectReasons, problem);
+        if (traceId.startsWith('invalid:') || spanId.startsWith('invalid:')) {
+          const bad = traceId.startsWith('invalid:') ? `trace_id "${traceId.slice(8)}"` : `span_id "${spanId.slice(8)}"`;
+          addReason(out.rejectReasons, `log record kept without its span link: ${bad} is neither hex nor base64 of the right length`);
+          l.traceId = '';
+          l.spanId = '';
+        } else {
+          const problem = logProblem(l);
+          if (problem) addReason(out.rejectReasons, problem);
+        }
         out.logs.push(l);
       }
     }

@@ -187,6 +187,10 @@ test('logs decode (protobuf and JSON); bad ids unlink instead of losing the reco
   assert.match(batch.rejectReasons[0], /without its span link/);
   const j = decodeLogsJson(JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: String(T0), severityNumber: 'SEVERITY_NUMBER_WARN', body: { stringValue: 'w' }, traceId: 'AB'.repeat(16), spanId: 'CD'.repeat(8) }] }] }] }), epoch);
   assert.equal(j.logs[0].severityNumber, 13);
+  const bad = decodeLogsJson(JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'kept' }, traceId: 'nope' }] }] }] }), epoch);
+  assert.equal(bad.logs[0].traceId, '');
+  assert.equal(bad.logs[0].body, 'kept');
+  assert.match(bad.rejectReasons[0], /trace_id "nope" is neither hex nor base64/);
   assert.equal(j.logs[0].traceId, 'ab'.repeat(16));
 });
 
