@@ -12,6 +12,7 @@ import { EMPTY_FILTER, isEmptyFilter, parseFilter, type TraceFilter } from '../t
 import { computeView, GROUP_BY, SORT_BY, TraceListState, type GroupBy, type SortBy, type TraceGroup, type TraceListView } from '../tracelist/traceListModel';
 import { formatDuration, plural, rowDescription, rowLabel } from '../tracelist/format';
 import { AttributeSearch } from './traceSearch';
+import { chooseSort, editFilter, targets } from './traceListCommands';
 
 export const VIEW_ID = 'traceExplorer.traces';
 const REFRESH_MS = 250; // coalesce bursts of events into one redraw
@@ -412,80 +413,6 @@ function traceTooltip(s: TraceSummary): vscode.MarkdownString {
     md.appendText(`Opened from ${s.sourceName ?? 'a file'}`);
   }
   return md;
-}
-
-// ── commands ──────────────────────────────────────────────────────────────────────────────────────
-
-/** Trace ids a command acts on: the multi-selection when the clicked row is in it, else the clicked row. */
-function targets(provider: TraceListProvider, arg: unknown, selected: unknown): string[] {
-  const idOf = (x: unknown): string | undefined => {
-    if (typeof x === 'string') return x;
-    if (x && typeof x === 'object' && typeof (x as { traceId?: unknown }).traceId === 'string') return (x as { traceId: string }).traceId;
-    return undefined;
-  };
-  const clicked = idOf(arg);
-  if (Array.isArray(selected) && selected.length > 1) {
-    const ids = selected.map(idOf).filter((x): x is string => !!x);
-    if (!clicked || ids.includes(clicked)) return ids;
-  }
-  if (clicked) return [clicked];
-  return (provider.treeView?.selection ?? []).map(idOf).filter((x): x is string => !!x);
-}
-
-async function editFilter(provider: TraceListProvider): Promise<void> {
-  const before = provider.currentFilter.source;
-  const box = vscode.window.createInputBox();
-  box.title = 'Filter traces';
-  box.placeholder = 'checkout  service:cart  name:"GET /"  is:error  min:100ms  max:2s  http.route=/cart  -service:db';
-  box.prompt =
-    'Free text matches the root span name, service names or a trace id prefix. service: and name: match summaries; '
-    + 'key=value matches span, event, resource and scope attributes (the 300 newest candidates are searched). Terms combine with AND.';
-  box.value = before;
-  let accepted = false;
-  let timer: NodeJS.Timeout | undefined;
-  const validate = (f: TraceFilter) => {
-    box.validationMessage = f.errors.length > 0
-      ? { message: f.errors.join('; '), severity: vscode.InputBoxValidationSeverity.Warning }
-      : undefined;
-  };
-  validate(provider.currentFilter);
-  const disposables = [
-    box.onDidChangeValue((v) => {
-      // filter as the user types (debounced); Escape puts the previous filter back
-      clearTimeout(timer);
-      timer = setTimeout(() => validate(provider.setFilter(v, false)), 150);
-    }),
-    box.onDidAccept(() => {
-      accepted = true;
-      clearTimeout(timer);
-      validate(provider.setFilter(box.value));
-      box.hide();
-    }),
-    box.onDidHide(() => {
-      clearTimeout(timer);
-      if (!accepted) provider.setFilter(before, false);
-      for (const d of disposables) d.dispose();
-      box.dispose();
-    }),
-  ];
-  box.show();
-}
-
-async function chooseSort(provider: TraceListProvider): Promise<void> {
-  const { sortBy, groupBy } = provider.sort;
-  type Item = vscode.QuickPickItem & { sortBy?: SortBy; groupBy?: GroupBy };
-  const mark = (on: boolean) => (on ? '$(check) ' : '$(blank) ');
-  const sortLabels: Record<SortBy, string> = { time: 'Newest first', duration: 'Longest first', service: 'Root service (A–Z), then newest' };
-  const groupLabels: Record<GroupBy, string> = { none: 'No groups', service: 'Root service', time: 'Start time (last minute, last 5 minutes, …)', duration: 'Duration (≥ 1 s, 100 ms – 1 s, …)' };
-  const items: Item[] = [
-    { label: 'Sort by', kind: vscode.QuickPickItemKind.Separator },
-    ...SORT_BY.map((s) => ({ label: mark(s === sortBy) + sortLabels[s], sortBy: s })),
-    { label: 'Group by', kind: vscode.QuickPickItemKind.Separator },
-    ...GROUP_BY.map((g) => ({ label: mark(g === groupBy) + groupLabels[g], groupBy: g })),
-  ];
-  const chosen = await vscode.window.showQuickPick(items, { title: 'Sort and group traces' });
-  if (!chosen) return;
-  provider.setSort(chosen.sortBy ?? sortBy, chosen.groupBy ?? groupBy);
 }
 
 export function activateTraceList(services: HostServices, log: ComponentLog): { disposable: vscode.Disposable; provider: TraceListProvider } {
