@@ -91,13 +91,14 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
     assert.ok(lens.includes(expected));
     // the inline annotation after the line
     // (decorations render their text as CSS ::after content, which innerText does not include)
-    const annotation = await waitFor('the inline latency annotation', async () => page.evaluate(() => {
+    const readAnnotation = () => page.evaluate(() => {
       for (const el of document.querySelectorAll('.monaco-editor .view-lines span')) {
         const c = getComputedStyle(el, '::after').content;
         if (c && c.includes('⏱')) return c.replace(/^"|"$/g, '');
       }
       return false;
-    }), { timeout: 20_000 });
+    });
+    const annotation = await waitFor('the inline latency annotation', readAnnotation, { timeout: 20_000 });
     assert.match(annotation, /p95 · \d+×/);
     await wb.screenshot('lens-and-annotation');
 
@@ -116,6 +117,8 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
     await activeEditorTab(page, 'handlers.js').waitFor({ timeout: 20_000 });
     const line = await waitFor('the cursor on the priceOrder line', async () => ((await cursorLine(page)) === priceLine ? priceLine : false), { timeout: 20_000 });
     assert.equal(line, priceLine);
+    // the editor shown again gets its annotations back
+    await waitFor('the annotations on the re-shown editor', readAnnotation, { timeout: 20_000 });
     await wb.screenshot('go-to-source');
 
     // a failing request: inventory throws; the Problems panel lists it at the throwing line
