@@ -33,7 +33,7 @@ import { Details } from './components/Details';
 import type { DetailActions, DetailState } from './components/Details';
 import { Stats } from './components/Stats';
 
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array = new Uint8Array(0);
 
 export function App({ ipc }: { ipc: WebviewIpc }) {
   const [view, setView] = useState<TraceView | null>(null);
@@ -54,7 +54,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const findInput = useRef<HTMLInputElement>(null);
   const pendingAnchor = useRef<{ spanId: string; offset: number } | null>(null);
   const firstRowsMarked = useRef(false);
-  const latest = useRef({ view, collapsed, selected, rows: new Int32Array(0), detailsOpen });
+  const latest = useRef({ view, collapsed, selected, rows: new Int32Array(0) as Int32Array, detailsOpen });
 
   const t = view?.t ?? null;
   const deferredQuery = useDeferredValue(query);
@@ -80,7 +80,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       }
       const prev = latest.current;
       const nv = makeTraceView(next);
-      let nextCollapsed = new Uint8Array(next.spanCount);
+      let nextCollapsed: Uint8Array = new Uint8Array(next.spanCount);
       let nextSelected = -1;
       // an update only means something to a webview that shows the trace (a recreated one starts afresh)
       const isUpdate = p.update && prev.view !== null && prev.view.t.traceId === next.traceId;

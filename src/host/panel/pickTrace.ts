@@ -55,7 +55,8 @@ export async function pickTrace(services: HostServices): Promise<string | undefi
       const sel = qp.selectedItems[0];
       const id = sel?.traceId ?? normalizeTraceId(qp.value);
       if (!id) {
-        qp.validationMessage = 'Not a trace id: expected 32 hexadecimal characters';
+        // stays open: the first row says what is wrong with the input
+        qp.items = [{ label: `"${qp.value.slice(0, 60)}" is not a trace id: expected 32 hexadecimal characters`, alwaysShow: true }, ...base];
         return;
       }
       done = true;
