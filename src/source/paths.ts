@@ -22,6 +22,8 @@ export interface RefusedPath {
 const MAX_PATH = 4096;
 // Windows device names are devices in every directory (CON, NUL.txt, COM1…), so refuse them anywhere.
 const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(?:\..*)?$/i;
+// '/a/b.c' with no empty, '.' or '..' segment, no backslash or colon, no blank at either end
+const CLEAN_POSIX = /^(?:\/(?!\.\.?(?:\/|$))[^/\\:\s][^/\\:]*(?<=[^\s]))+$/;
 // POSIX device and kernel trees: never a source file.
 const POSIX_DEVICE = /^\/(?:dev|proc|sys)(?:\/|$)/;
 
@@ -31,6 +33,16 @@ export function normalizeRawPath(raw: string): NormalPath | RefusedPath {
   if (raw.length > MAX_PATH) return refuse('path too long');
   // control characters (NUL truncation tricks, terminal escapes) have no business in a source path
   if (/[\u0000-\u001f\u007f]/.test(raw)) return refuse('control characters in path');
+  // fast path, the common case: a clean absolute POSIX path (no '.', '..', '//', '\\', ':' or surrounding blanks)
+  if (CLEAN_POSIX.test(raw)) {
+    const segments = raw.slice(1).split('/');
+    for (const seg of segments) {
+      const c0 = seg.charCodeAt(0) | 32;
+      if ((c0 === 99 || c0 === 112 || c0 === 97 || c0 === 110 || c0 === 108) && WINDOWS_DEVICE.test(seg)) return refuse('Windows device name');
+    }
+    if (POSIX_DEVICE.test(raw)) return refuse('device or kernel file');
+    return { ok: true, path: raw, absolute: true, windows: false, segments };
+  }
   let p = raw.trim();
   let windows = false;
 

@@ -206,7 +206,7 @@ export class SourceResolver {
       ok: true,
       path: this.localPath(file.abs),
       folder: this.folders[file.folder].info,
-      rel: file.segs.join('/'),
+      rel: (file.rel ??= file.segs.join('/')),
       layer: loc.layer,
       via: hit.via,
       confidence: round2(hit.confidence * LAYER_FACTOR[loc.layer]),

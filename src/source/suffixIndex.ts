@@ -16,6 +16,8 @@ export interface WorkspaceFile {
   folder: number;
   /** path segments relative to the folder */
   segs: string[];
+  /** segs joined with '/', made on first use */
+  rel?: string;
 }
 
 export interface SuffixMatch {
