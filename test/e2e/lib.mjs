@@ -482,12 +482,25 @@ export async function screenshot(page, label) {
 const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
 const QUICK_ROW = '.quick-input-widget .monaco-list-row';
 
+/**
+ * Opens the quick input the way a user would: the shortcut first, and when the keys do not reach the
+ * workbench (focus inside a webview that is still loading, e.g. right after a reload), the other shortcut,
+ * then a click on the title bar's command center. Returns the input box.
+ */
+async function openQuickInput(page, keys) {
+  const input = page.locator(QUICK_INPUT);
+  const tries = [...keys.map((k) => async () => { await page.keyboard.press('Escape'); await page.keyboard.press(k); }),
+    async () => { await page.locator('.command-center .action-label, .command-center').first().click(); }];
+  for (const attempt of tries) {
+    await attempt().catch(() => {});
+    if (await input.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) return input;
+  }
+  throw new Error(`the quick input did not open (${keys.join(', ')}, command center click)`);
+}
+
 /** Runs a command through the real command palette (label as shown, e.g. 'Trace Explorer: Clear Traces'). */
 export async function runCommand(page, label, { exact = false } = {}) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator(QUICK_INPUT);
-  await input.waitFor({ state: 'visible' });
+  const input = await openQuickInput(page, ['F1', 'Control+Shift+P']);
   await input.fill('>' + label);
   const row = exact
     ? page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(label)}$`) }) }).first()
@@ -513,11 +526,8 @@ export async function quickPickItems(page) {
 /** Opens a workspace file through Quick Open; relPath like 'services/orders/handlers.js'. */
 export async function quickOpen(page, relPath) {
   const base = relPath.split('/').pop();
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  const input = page.locator(QUICK_INPUT);
-  await input.waitFor({ state: 'visible' });
-  await input.fill(relPath);
+  const input = await openQuickInput(page, ['Control+P', 'Control+E']);
+  await input.fill(relPath); // (no '>' prefix: a file, even when the command center opened it)
   await page.locator(QUICK_ROW, { hasText: base }).first().waitFor({ timeout: 30000 });
   await page.keyboard.press('Enter');
   await activeEditorTab(page, base).waitFor({ timeout: 30000 });
