@@ -88,6 +88,7 @@ test('durations for people, fractions and bar geometry clamped to the window, zo
   assert.equal(ts.formatDuration(2.5e9), '2.5 s');
   assert.equal(ts.formatDuration(192e9), '3m 12s');
   assert.equal(ts.formatDuration(-5000), '-5 µs');
+  assert.deepEqual([0, 999, 1000, 1234567, 100000].map(ts.formatCount), ['0', '999', '1,000', '1,234,567', '100,000']);
   const w = { start: 100, end: 200 };
   assert.equal(ts.fraction(150, w), 0.5);
   assert.deepEqual(ts.barGeometry(50, 150, w), { left: 0, width: 0.5 });

@@ -1,6 +1,6 @@
 // Trace summary and the service colour legend (click a service to find its spans).
 import { memo } from 'react';
-import { formatDuration } from '../model/timeScale';
+import { formatCount, formatDuration } from '../model/timeScale';
 import { SERVICE_COLORS } from '../model/serviceColors';
 import type { TraceView } from '../traceView';
 
@@ -10,7 +10,7 @@ export const Legend = memo(function Legend({ view, onFind, onFlagged }: { view: 
     <div className="legend" data-testid="legend">
       <span className="summary">
         <span className="mono" title="Trace id">{t.traceId}</span>
-        <span>{`${t.spanCount.toLocaleString()} spans`}</span>
+        <span>{`${formatCount(t.spanCount)} spans`}</span>
         <span>{formatDuration(t.durationNs)}</span>
         {view.errors.length > 0 && <span className="status-error">{`${view.errors.length} error${view.errors.length > 1 ? 's' : ''}`}</span>}
         {view.flagged.length > 0 && (

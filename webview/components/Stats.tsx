@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { StatRow } from '../model/stats';
 import { traceStats } from '../model/stats';
-import { formatDuration } from '../model/timeScale';
+import { formatCount, formatDuration } from '../model/timeScale';
 import type { TraceView } from '../traceView';
 import { SERVICE_COLORS } from '../model/serviceColors';
 
@@ -60,7 +60,7 @@ function StatTable({ title, rows, colorOf, onFind }: { title: string; rows: Stat
                 {r.service}
               </td>
               {ops && <td className="op">{r.operation}</td>}
-              <td className="num">{r.count.toLocaleString()}</td>
+              <td className="num">{formatCount(r.count)}</td>
               <td className="num">{formatDuration(r.totalNs)}</td>
               <td className="num">{formatDuration(r.selfNs)}</td>
               <td className="num">{formatDuration(r.maxNs)}</td>

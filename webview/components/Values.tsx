@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { KeyValue } from '../../src/protocol/waterfall';
 import { anyValueJson, anyValueText } from '../model/anyValue';
+import { formatCount } from '../model/timeScale';
 
 const FOLD_CHARS = 240;
 const FOLD_LINES = 4;
@@ -18,7 +19,7 @@ export function Folded({ text, className }: { text: string; className?: string }
       {shown}
       {!open && '…'}
       <button className="link fold" onClick={() => setOpen(!open)} aria-expanded={open}>
-        {open ? 'Show less' : `Show all (${text.length.toLocaleString()} chars${lines.length > 1 ? `, ${lines.length} lines` : ''})`}
+        {open ? 'Show less' : `Show all (${formatCount(text.length)} chars${lines.length > 1 ? `, ${lines.length} lines` : ''})`}
       </button>
     </span>
   );

@@ -107,3 +107,9 @@ export function zoomTo(w: TimeWindow, a: number, b: number, minNs = 1): TimeWind
   if (end - start < minNs || hi - lo < 0.002) return null;
   return { start, end };
 }
+
+/** 12345 → "12,345" — without Intl: its first use loads locale data, which costs the first paint dearly */
+export function formatCount(n: number): string {
+  const s = String(Math.round(n));
+  return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
