@@ -390,7 +390,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   }
   const matchIndex = selected >= 0 && match?.[selected] ? indexOfRow(matchList, selected) + 1 : 0;
   return (
-    <div className="app">
+    <div className="app" data-vscode-context={JSON.stringify({ webviewSection: 'trace', traceId: t.traceId })}>
       {status && <StatusBanner status={status} />}
       <Toolbar
         query={query}

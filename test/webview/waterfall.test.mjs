@@ -62,6 +62,12 @@ test('renders the trace as a treegrid: depth-first rows, levels, service legend,
   assert.match(await rowByName(page, 'cache lookup').locator('.badge.skew').getAttribute('title'), /starts 1 ms before its parent/);
   assert.equal(await rowByName(page, 'charge card').locator('[role=img][aria-label=error]').count(), 1);
   assert.equal(await page.locator('.row.error').count(), 3);
+  // webview/context menus (e.g. Copy Span Subtree as Test Fixture) get the span under the pointer
+  assert.deepEqual(JSON.parse(await rowByName(page, 'charge card').getAttribute('data-vscode-context')),
+    { webviewSection: 'span', traceId: SAMPLE_TRACE, spanId: '0000000000000005' });
+  assert.deepEqual(JSON.parse(await page.getAttribute('.app', 'data-vscode-context')), { webviewSection: 'trace', traceId: SAMPLE_TRACE });
+  await rowByName(page, 'loop b').click({ button: 'right' });
+  assert.equal(await selectedName(page), 'loop b', 'a right-click selects the span the menu is for');
   assert.deepEqual(page.errors, []);
   assert.deepEqual(page.cspViolations, [], 'nothing violates the panel CSP');
   await page.close();

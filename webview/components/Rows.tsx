@@ -216,8 +216,11 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
       aria-selected={selected}
       aria-rowindex={index + 1}
       style={{ top: index * ROW_HEIGHT }}
+      // what VS Code passes to webview/context menu commands (e.g. Copy Span Subtree as Test Fixture)
+      data-vscode-context={JSON.stringify({ webviewSection: 'span', traceId: t.traceId, spanId: t.spanId(r) })}
       onMouseDown={(e) => {
-        if (e.button === 0) actions.select(r);
+        // a right-click selects too, so the context menu's span is the highlighted one
+        if (e.button === 0 || e.button === 2) actions.select(r);
       }}
       onDoubleClick={() => actions.openDetails(r)}
     >
