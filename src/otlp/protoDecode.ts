@@ -7,7 +7,7 @@ import { Reader } from 'protobufjs/minimal';
 import type { AttrValue, Attrs, LogBatch, LogRecord, Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model/span';
 import { KvList } from '../model/span';
 import type { EpochNs } from '../model/time';
-import { type RawBuffer, internUtf8, smallBigInt } from './intern';
+import { type RawBuffer, internUtf8, releaseInternBuffer, smallBigInt } from './intern';
 
 export class OtlpDecodeError extends Error {
   constructor(message: string) {
@@ -39,6 +39,8 @@ function wrap<T>(what: string, fn: () => T): T {
     if (e instanceof OtlpDecodeError) throw e;
     const msg = e instanceof Error ? e.message : String(e);
     throw new OtlpDecodeError(`malformed ${what} protobuf: ${msg}`);
+  } finally {
+    releaseInternBuffer();
   }
 }
 
