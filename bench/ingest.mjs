@@ -3,11 +3,16 @@
 //   {"bench":"ingest","encoding":"protobuf"|"json"|"protobuf+gzip","spansPerSec":…,"spansPerSecPerCore":…}
 //     the receiver runs as a child process (node dist/receiver.js); per core = spans per CPU-second of that
 //     process (utime+stime from /proc/<pid>/stat), loopback, batches of 512 realistic spans, 4 in flight
+//     + ratioToDecodeBaseline: median over runs of per-core ÷ the baseline measured right after that run;
+//     perCoreRuns: every run's figure
 //   {"bench":"decode-baseline","spansPerSec":…}   plain protobufjs decode (message objects) of the same batches,
-//     per CPU-second of this single thread (so it compares with spansPerSecPerCore on a busy machine too)
+//     per CPU-second of this single thread (so it compares with spansPerSecPerCore on a busy machine too),
+//     one baseline run after each ingest run; receiverProtobufPerCoreRatio = median of the protobuf ratios
 //   {"bench":"host-lag","rate":20000|50000,"p99Ms":…,"maxMs":…}
 //     event-loop delay of a separate process standing for the extension host: connected to the receiver's
-//     event stream (ApiClient.events), keeping a trace list from the events, while spans arrive at that rate
+//     event stream (ApiClient.events), keeping a trace list from the events, while spans arrive at that rate;
+//     achievedRate = spans the receiver acknowledged within the measured seconds ÷ seconds (checks the rate
+//     was really offered and absorbed); hostEvents = events the host process received
 //   {"bench":"memory","bytesPerSpan":…}          retained heap per stored span after GC (--expose-gc child)
 // Env: BENCH_RUNS (default 5), BENCH_SPANS per ingest run (default 51200), BENCH_LAG_SECONDS (default 3),
 // BENCH_ONLY=ingest,baseline,host-lag,memory (default all), BENCH_ENCODINGS=protobuf,json,protobuf+gzip,
@@ -221,21 +226,16 @@ async function ingestRun(rx, templates, encoding) {
   return { spansPerSec: spans / wall, spansPerSecPerCore: spans / Math.max(cpu, 1 / TICK) };
 }
 
-function decodeBaseline(templates) {
-  const Req = otlpRoot().lookupType(TYPES.traceRequest);
-  const bodies = templates.map((t) => freshBody(t, 'protobuf'));
-  const results = [];
-  for (let r = 0; r < RUNS; r++) {
-    const c0 = process.cpuUsage();
-    let spans = 0;
-    while (spans < SPANS_PER_RUN) {
-      const m = Req.decode(bodies[(spans / BATCH) % bodies.length]);
-      for (const rs of m.resourceSpans) for (const ss of rs.scopeSpans) spans += ss.spans.length;
-    }
-    const c = process.cpuUsage(c0);
-    results.push(spans / ((c.user + c.system) / 1e6));
+/** one plain protobufjs decode pass (message objects) over SPANS_PER_RUN spans: spans per CPU-second of this thread */
+function decodeBaselineOnce(Req, bodies) {
+  const c0 = process.cpuUsage();
+  let spans = 0;
+  while (spans < SPANS_PER_RUN) {
+    const m = Req.decode(bodies[(spans / BATCH) % bodies.length]);
+    for (const rs of m.resourceSpans) for (const ss of rs.scopeSpans) spans += ss.spans.length;
   }
-  return median(results);
+  const c = process.cpuUsage(c0);
+  return spans / ((c.user + c.system) / 1e6);
 }
 
 // ---- host lag: a separate process stands for the extension host -------------------------------------
@@ -274,18 +274,27 @@ async function hostLag(rx, templates, rate) {
   const bodies = [];
   const total = rate ? Math.ceil((rate * (LAG_SECONDS + 0.5)) / BATCH) : 0;
   for (let k = 0; k < total; k++) bodies.push(await prepare(templates[k % templates.length], 'protobuf'));
+  const spans0 = (await rx.api.health()).spans;
   child.stdin.write('go\n');
   const t0 = performance.now();
   const pending = [];
+  // spans the receiver had acknowledged (200) within the measured window: the rate really achieved
+  let ackedInWindow = 0;
+  const windowEnd = t0 + LAG_SECONDS * 1000;
   for (let k = 0; k < total; k++) {
     const due = t0 + (k * BATCH * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    pending.push(send(rx.line.http, bodies[k], 'protobuf'));
+    pending.push(send(rx.line.http, bodies[k], 'protobuf').then(() => {
+      if (performance.now() <= windowEnd) ackedInWindow += BATCH;
+    }));
   }
   await Promise.all(pending);
   await exited;
   const res = JSON.parse(out.slice(out.indexOf('ready\n') + 6).trim());
+  const stored = (await rx.api.health()).spans - spans0;
+  if (stored !== total * BATCH) throw new Error(`host-lag: receiver stored ${stored} of ${total * BATCH} spans`);
+  res.achievedRate = ackedInWindow / LAG_SECONDS;
   await rx.api.clear();
   return res;
 }
@@ -340,22 +349,43 @@ async function main() {
     // warm-up: JIT the receiver's paths
     for (const enc of ['protobuf', 'json']) for (let k = 0; k < 20; k++) await send(rx.line.http, await prepare(templates[k % TEMPLATES], enc), enc);
     await rx.api.clear();
-    let protoPerCore = 0;
+    // Each ingest run is followed by a baseline run (plain protobufjs decode of the same batches, in this
+    // process, CPU time): the machine is shared, so every figure is compared with a baseline taken moments apart.
+    const Req = otlpRoot().lookupType(TYPES.traceRequest);
+    const baseBodies = templates.map((t) => freshBody(t, 'protobuf'));
+    for (let k = 0; k < 3; k++) decodeBaselineOnce(Req, baseBodies); // warm
+    const baselines = [];
+    const protoRatios = [];
     const encodings = (process.env.BENCH_ENCODINGS ?? 'protobuf,json,protobuf+gzip').split(',');
     for (const encoding of ONLY.has('ingest') ? encodings : []) {
       const runs = [];
-      for (let r = 0; r < RUNS; r++) runs.push(await ingestRun(rx, templates, encoding));
+      for (let r = 0; r < RUNS; r++) {
+        const run = await ingestRun(rx, templates, encoding);
+        run.baseline = decodeBaselineOnce(Req, baseBodies);
+        baselines.push(run.baseline);
+        runs.push(run);
+      }
       const perCore = median(runs.map((x) => x.spansPerSecPerCore));
-      if (encoding === 'protobuf') protoPerCore = perCore;
-      console.log(JSON.stringify({ bench: 'ingest', encoding, spansPerSec: round(median(runs.map((x) => x.spansPerSec))), spansPerSecPerCore: round(perCore), runs: RUNS, spansPerRun: Math.ceil(SPANS_PER_RUN / BATCH) * BATCH }));
+      const ratios = runs.map((x) => x.spansPerSecPerCore / x.baseline);
+      if (encoding === 'protobuf') protoRatios.push(...ratios);
+      console.log(JSON.stringify({
+        bench: 'ingest', encoding, spansPerSec: round(median(runs.map((x) => x.spansPerSec))), spansPerSecPerCore: round(perCore),
+        ratioToDecodeBaseline: +median(ratios).toFixed(2), perCoreRuns: runs.map((x) => round(x.spansPerSecPerCore)),
+        runs: RUNS, spansPerRun: Math.ceil(SPANS_PER_RUN / BATCH) * BATCH,
+      }));
     }
-    const base = ONLY.has('baseline') ? decodeBaseline(templates) : 0;
-    if (base) console.log(JSON.stringify({ bench: 'decode-baseline', spansPerSec: round(base), receiverProtobufPerCoreRatio: +(protoPerCore / base).toFixed(2) }));
+    if (ONLY.has('baseline')) {
+      if (!baselines.length) for (let r = 0; r < RUNS; r++) baselines.push(decodeBaselineOnce(Req, baseBodies));
+      const line = { bench: 'decode-baseline', spansPerSec: round(median(baselines)), runs: baselines.length };
+      // median over runs of (receiver protobuf per core ÷ the baseline measured right after that run)
+      if (protoRatios.length) line.receiverProtobufPerCoreRatio = +median(protoRatios).toFixed(2);
+      console.log(JSON.stringify(line));
+    }
     // rate 0: the same host process with no spans arriving — the machine's own event-loop noise, for comparison
     for (const rate of ONLY.has('host-lag') ? [0, 20_000, 50_000] : []) {
       const runs = [];
       for (let r = 0; r < Math.min(RUNS, 2); r++) runs.push(await hostLag(rx, templates, rate));
-      console.log(JSON.stringify({ bench: 'host-lag', rate, p99Ms: +median(runs.map((x) => x.p99Ms)).toFixed(2), maxMs: +median(runs.map((x) => x.maxMs)).toFixed(2), events: median(runs.map((x) => x.events)), seconds: LAG_SECONDS, runs: runs.length }));
+      console.log(JSON.stringify({ bench: 'host-lag', rate, achievedRate: round(median(runs.map((x) => x.achievedRate))), p99Ms: +median(runs.map((x) => x.p99Ms)).toFixed(2), maxMs: +median(runs.map((x) => x.maxMs)).toFixed(2), hostEvents: median(runs.map((x) => x.events)), seconds: LAG_SECONDS, runs: runs.length }));
     }
   } finally {
     rx.child.kill('SIGTERM');
