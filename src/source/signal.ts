@@ -95,10 +95,21 @@ function positiveInt(v: AttrValue | undefined): number | undefined {
  */
 function splitQualified(fn: string, ns: string | undefined): { function: string; namespace?: string } {
   if (ns) return { function: fn, namespace: ns };
-  const m = /^(.+?)(?:\.|::|#)([^.:#]+)$/.exec(fn);
-  if (m && !/[\s/]/.test(m[1])) return { function: m[2], namespace: m[1] };
-  return { function: fn };
+  let hit = splitCache.get(fn);
+  if (hit === undefined) {
+    const m = /^(.+?)(?:\.|::|#)([^.:#]+)$/.exec(fn);
+    hit = m && !/[\s/]/.test(m[1]) ? { function: m[2], namespace: m[1] } : { function: fn };
+    if (splitCache.size >= MAX_SPLIT_CACHE) splitCache.clear();
+    splitCache.set(fn, hit);
+  }
+  return hit;
 }
+
+// The same few function names arrive on most spans (this runs at ingest for every located span): their
+// split is remembered, which also hands the index the same string instances every time. Results are
+// shared, so callers copy from them and never modify them. Bounded against high-cardinality names.
+const MAX_SPLIT_CACHE = 4096;
+const splitCache = new Map<string, { function: string; namespace?: string }>();
 
 function fromFrameText(stack: string, layer: LocationLayer): RawLocation | null {
   const f = firstUserFrame(stack);
@@ -114,8 +125,11 @@ function fromCode(c: CodeAttrs, layer: LocationLayer): RawLocation {
   const loc: RawLocation = { file: c.file, layer };
   if (c.line !== undefined) loc.line = c.line;
   if (c.column !== undefined) loc.column = c.column;
-  if (c.function) Object.assign(loc, splitQualified(c.function, c.namespace));
-  else if (c.namespace) loc.namespace = c.namespace;
+  if (c.function) {
+    const q = splitQualified(c.function, c.namespace);
+    loc.function = q.function;
+    if (q.namespace !== undefined) loc.namespace = q.namespace;
+  } else if (c.namespace) loc.namespace = c.namespace;
   if (loc.file === undefined) delete loc.file;
   return loc;
 }

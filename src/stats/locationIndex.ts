@@ -172,6 +172,8 @@ export interface LocationQuery {
 
 export class LocationIndex {
   private readonly byKey = new Map<string, Location>();
+  /** recently recorded locations by a cheap hash of their fields (entries are always in byKey) */
+  private readonly lookup: (Location | undefined)[] = new Array<Location | undefined>(LOOKUP_SLOTS).fill(undefined);
   private changed = new Set<string>();
   private dropped = 0;
   private readonly durations = new Float64Array(RECENT);
@@ -193,16 +195,24 @@ export class LocationIndex {
 
   /** Count one located span. O(1) amortised; see the file comment for the calling rules. */
   record(span: Span, loc: RawLocation, epoch: EpochNs): void {
-    const key = locationKey(loc);
-    let l = this.byKey.get(key);
-    if (!l) {
-      if (this.byKey.size >= MAX_LOCATIONS) {
-        this.dropped++;
-        return;
+    // most spans come from a few locations: a small direct-mapped cache compares the fields (usually the
+    // same string instances) instead of building the key string and hashing it for every span
+    const slot = ((loc.line ?? 0) * 31 + (loc.file?.length ?? 0) * 7 + (loc.function?.length ?? 0)) & (LOOKUP_SLOTS - 1);
+    let l = this.lookup[slot];
+    if (l === undefined || !sameLocation(l.loc, loc)) {
+      const key = locationKey(loc);
+      l = this.byKey.get(key);
+      if (!l) {
+        if (this.byKey.size >= MAX_LOCATIONS) {
+          this.dropped++;
+          return;
+        }
+        l = new Location(key, { ...loc });
+        this.byKey.set(key, l);
       }
-      l = new Location(key, { ...loc });
-      this.byKey.set(key, l);
+      this.lookup[slot] = l;
     }
+    const key = l.key;
     const durNs = span.end - span.start > 0 ? span.end - span.start : 0;
     const endMs = epoch.toUnixMs(span.end);
     const error = span.statusCode === 2;
@@ -252,12 +262,16 @@ export class LocationIndex {
     for (const r of l.recent) if (isIt(r)) r!.gone = true;
     if (l.lastError && isIt(l.lastError.ref)) l.lastError.ref.gone = true;
     l.version++;
-    if (l.total.count <= 0) this.byKey.delete(key);
+    if (l.total.count <= 0) {
+      this.byKey.delete(key);
+      this.lookup.fill(undefined);
+    }
     this.changed.add(key);
   }
 
   clear(): void {
     this.byKey.clear();
+    this.lookup.fill(undefined);
     this.changed = new Set();
     this.dropped = 0;
   }
@@ -473,6 +487,13 @@ export class LocationIndex {
 }
 
 // ---- accumulator arithmetic -------------------------------------------------------------------------
+
+const LOOKUP_SLOTS = 256;
+
+/** the same location as locationKey sees it (layer is not part of the identity) */
+function sameLocation(a: RawLocation, b: RawLocation): boolean {
+  return a.line === b.line && a.file === b.file && a.function === b.function && a.column === b.column && a.namespace === b.namespace;
+}
 
 function addToAcc(a: Accumulator, b: number, ref: Ref): void {
   a.hist[b]++;
