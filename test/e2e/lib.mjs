@@ -506,7 +506,11 @@ export async function runCommand(page, label, { exact = false } = {}) {
     ? page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(label)}$`) }) }).first()
     : page.locator(QUICK_ROW, { hasText: label }).first();
   await row.waitFor({ state: 'visible', timeout: 20000 });
-  await row.click();
+  // Enter on the focused row, as a user types it; a click only when another row is focused (a click can
+  // land on the editor behind the widget while the workbench is still laying out after a reload)
+  const focused = (await page.locator(`${QUICK_ROW}.focused`).first().getAttribute('aria-label').catch(() => '')) || '';
+  if (exact ? focused === label || focused.startsWith(`${label},`) : focused.includes(label)) await page.keyboard.press('Enter');
+  else await row.click();
   await input.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
 }
 
