@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient } from '../receiver/apiClient';
-import type { HealthInfo } from '../protocol/api';
+import type { HealthInfo, ListeningLine } from '../protocol/api';
 
 export interface ReceiverSettings {
   host: string;
@@ -31,17 +31,6 @@ export interface ReceiverState {
   http?: number | null;
   grpc?: number | null;
   version?: string;
-}
-
-/** The `{"event":"listening",…}` line the receiver prints when its ports are open. */
-export interface ListeningLine {
-  event: 'listening';
-  http: number | null;
-  grpc: number | null;
-  api: number;
-  token: string;
-  pid: number;
-  errors?: { http?: string; grpc?: string };
 }
 
 export interface Connected {

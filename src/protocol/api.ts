@@ -24,6 +24,21 @@ export interface TraceSummary {
   brokenParents: number;
 }
 
+/** The one `{"event":"listening",…}` line the receiver process prints on stdout once its ports are open
+ *  (written by src/receiver/receiver.ts, read back by the extension host from the receiver's log). A port
+ *  that could not be bound is `null`, with the reason in `errors`. */
+export interface ListeningLine {
+  event: 'listening';
+  http: number | null;
+  grpc: number | null;
+  api: number;
+  token: string;
+  pid: number;
+  host: string;
+  version: string;
+  errors?: { http?: string; grpc?: string };
+}
+
 export interface PortState {
   port: number; // the port asked for (or bound, when 0 was asked)
   listening: boolean;

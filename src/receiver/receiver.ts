@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import type * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import type { HealthInfo, PortState } from '../protocol/api';
+import type { HealthInfo, ListeningLine, PortState } from '../protocol/api';
 import { TraceStore } from '../store/traceStore';
 import { LocationIndex } from '../stats/locationIndex';
 import { createApiServer, type ApiServer } from './api';
@@ -17,18 +17,6 @@ import { createOtlpGrpcServer } from './otlpGrpc';
 import { createOtlpHttpServer } from './otlpHttp';
 import type { ReceiverOptions } from './options';
 import { productVersion } from './version';
-
-export interface ListeningLine {
-  event: 'listening';
-  http: number | null;
-  grpc: number | null;
-  api: number;
-  token: string;
-  pid: number;
-  host: string;
-  version: string;
-  errors?: { http?: string; grpc?: string };
-}
 
 export interface RunningReceiver {
   readonly store: TraceStore;

@@ -3,7 +3,7 @@
 // sees half a file, and removed on exit only while it still names this process.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ListeningLine } from './receiver';
+import type { ListeningLine } from '../protocol/api';
 
 export function writeStateFile(file: string, line: ListeningLine): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
