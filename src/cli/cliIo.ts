@@ -37,3 +37,33 @@ export function fsReason(e: unknown): string {
       return err.message ?? String(e);
   }
 }
+
+/**
+ * The common start of the commands that turn one trace file into something (`convert`, `fixture`): answers
+ * `--help`, parses the arguments and reads the input file, printing the same messages and exit codes for
+ * each (2 for bad arguments, 1 for an unreadable file). Returns the exit code when the command is done,
+ * else the parsed arguments and the file's bytes.
+ */
+export function startFileCommand<A extends { file: string }>(
+  command: string,
+  usage: string,
+  argv: string[],
+  io: CliIo,
+  parse: (argv: string[]) => A | string,
+): number | { args: A; bytes: Uint8Array } {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(usage);
+    return 0;
+  }
+  const args = parse(argv);
+  if (typeof args === 'string') {
+    io.stderr(`trace-explorer ${command}: ${args} (see --help)`);
+    return 2;
+  }
+  try {
+    return { args, bytes: io.readFile(args.file) };
+  } catch (e) {
+    io.stderr(`trace-explorer ${command}: cannot read ${args.file}: ${fsReason(e)}`);
+    return 1;
+  }
+}

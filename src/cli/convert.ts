@@ -5,7 +5,7 @@
 import { importTraceFile } from '../fixtures/detect';
 import { FORMAT_LABELS, TraceFileError } from '../fixtures/importResult';
 import { writeOtlpProto } from '../fixtures/otlpProto';
-import { CliIo, fsReason, processIo } from './cliIo';
+import { CliIo, processIo, startFileCommand } from './cliIo';
 
 export const CONVERT_USAGE = `usage: trace-explorer convert <file> [--to otlp-json|otlp-proto] [--out FILE]
 
@@ -58,22 +58,9 @@ function parseArgs(argv: string[]): Args | string {
 }
 
 export async function runConvert(argv: string[], io: CliIo = processIo()): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout(CONVERT_USAGE);
-    return 0;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    io.stderr(`trace-explorer convert: ${args} (see --help)`);
-    return 2;
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = io.readFile(args.file);
-  } catch (e) {
-    io.stderr(`trace-explorer convert: cannot read ${args.file}: ${fsReason(e)}`);
-    return 1;
-  }
+  const start = startFileCommand('convert', CONVERT_USAGE, argv, io, parseArgs);
+  if (typeof start === 'number') return start;
+  const { args, bytes } = start;
   try {
     const r = importTraceFile(bytes);
     for (const w of r.warnings) io.stderr(`trace-explorer convert: note: ${w}`);

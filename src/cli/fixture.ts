@@ -7,7 +7,7 @@ import { importTraceFile } from '../fixtures/detect';
 import { FIXTURE_FORMATS, FixtureFormat, GenerateOptions, generateFixture } from '../fixtures/generate';
 import { TraceFileError } from '../fixtures/importResult';
 import { SelectionError } from '../fixtures/select';
-import { CliIo, fsReason, processIo } from './cliIo';
+import { CliIo, processIo, startFileCommand } from './cliIo';
 
 export const FIXTURE_USAGE = `usage: trace-explorer fixture <file> --format otlp-json|vitest|jest|pytest|tracetest [options]
 
@@ -131,22 +131,9 @@ function parseArgs(argv: string[]): Args | string {
 }
 
 export async function runFixture(argv: string[], io: CliIo = processIo()): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout(FIXTURE_USAGE);
-    return 0;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    io.stderr(`trace-explorer fixture: ${args} (see --help)`);
-    return 2;
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = io.readFile(args.file);
-  } catch (e) {
-    io.stderr(`trace-explorer fixture: cannot read ${args.file}: ${fsReason(e)}`);
-    return 1;
-  }
+  const start = startFileCommand('fixture', FIXTURE_USAGE, argv, io, parseArgs);
+  if (typeof start === 'number') return start;
+  const { args, bytes } = start;
   try {
     const r = importTraceFile(bytes);
     for (const w of r.warnings) io.stderr(`trace-explorer fixture: note: ${w}`);
