@@ -38,6 +38,18 @@ export const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pyca
 
 const MAX_FILES = 500_000;
 
+/** A file's text from disk, or null when it is missing, not a regular file, over 64 MiB or unreadable.
+ *  Shared by `nodeWorkspace` and the editor adapter (for files not open in the editor). */
+export function readTextFile(abs: string): string | null {
+  try {
+    const st = fs.statSync(abs);
+    if (!st.isFile() || st.size > 64 * 1024 * 1024) return null;
+    return fs.readFileSync(abs, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 /** A WorkspaceAdapter over the local file system (CLI, tests). Symbols come from a text scan. */
 export function nodeWorkspace(dirs: readonly string[], options: { findSymbols?: WorkspaceAdapter['findSymbols'] } = {}): WorkspaceAdapter {
   const folders = dirs.map((d) => {
@@ -61,15 +73,7 @@ export function nodeWorkspace(dirs: readonly string[], options: { findSymbols?: 
         return null;
       }
     },
-    readText(abs) {
-      try {
-        const st = fs.statSync(abs);
-        if (!st.isFile() || st.size > 64 * 1024 * 1024) return null;
-        return fs.readFileSync(abs, 'utf8');
-      } catch {
-        return null;
-      }
-    },
+    readText: readTextFile,
   };
   if (options.findSymbols) adapter.findSymbols = options.findSymbols;
   return adapter;

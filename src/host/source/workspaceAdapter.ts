@@ -3,7 +3,7 @@
 // from the language servers' workspace symbol providers.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { SKIP_DIRS, type SymbolMatch, type WorkspaceAdapter, type WorkspaceFolderInfo } from '../../source/workspace';
+import { SKIP_DIRS, readTextFile, type SymbolMatch, type WorkspaceAdapter, type WorkspaceFolderInfo } from '../../source/workspace';
 
 const MAX_FILES = 200_000;
 const EXCLUDE = `{${[...SKIP_DIRS].map((d) => `**/${d}/**`).join(',')}}`;
@@ -58,13 +58,7 @@ export class EditorWorkspace implements WorkspaceAdapter, vscode.Disposable {
     // prefer what the editor has (unsaved edits of a built file are rare, but an open document is cheap)
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === abs);
     if (doc) return doc.getText();
-    try {
-      const st = fs.statSync(abs);
-      if (!st.isFile() || st.size > 64 * 1024 * 1024) return null;
-      return fs.readFileSync(abs, 'utf8');
-    } catch {
-      return null;
-    }
+    return readTextFile(abs);
   }
 
   async findSymbols(name: string): Promise<SymbolMatch[]> {
