@@ -383,6 +383,14 @@ export async function receiverApi(h, path, init = {}) {
 export async function listTraces(h) { return receiverApi(h, '/api/traces'); }
 export async function clearTraces(h) { await receiverApi(h, '/api/traces', { method: 'DELETE' }); }
 
+/** Waits until the receiver's OTLP/HTTP port is listening; returns its health (export to `health.http.port`). */
+export async function waitForHttpListening(h, timeout = 30000) {
+  return waitFor('the receiver listening on OTLP/HTTP', async () => {
+    const health = await receiverApi(h, '/api/health');
+    return health.http.listening ? health : false;
+  }, { timeout });
+}
+
 /** Waits until the receiver holds traces matching pred(summaries) (default: at least `min` traces). */
 export async function waitForTraces(h, { min = 1, pred, timeout = 30000 } = {}) {
   const ok = pred || ((t) => t.length >= min);

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver,
+  ROOT, codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening,
   receiverApi, clearTraces, waitFor, runCommand, quickOpen, activeEditorTab, cursorLine, codeLensTexts, webviewFrame,
 } from './lib.mjs';
 
@@ -60,10 +60,7 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
   let app;
   try {
     await waitForReceiver(cs);
-    const health = await waitFor('the receiver listening on OTLP/HTTP', async () => {
-      const h = await receiverApi(cs, '/api/health');
-      return h.http.listening ? h : false;
-    }, { timeout: 30_000 });
+    const health = await waitForHttpListening(cs, 30_000);
     await clearTraces(cs);
     app = await startSampleApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${health.http.port}` } });
 

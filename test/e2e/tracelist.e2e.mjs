@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, receiverApi,
+  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
   clearTraces, waitFor, runCommand, pickQuickItem, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame,
 } from './lib.mjs';
 
@@ -30,10 +30,7 @@ test('trace list: empty state, live rows from the sample app, filter, sort, relo
   let app;
   try {
     const state = await waitForReceiver(cs);
-    const health = await waitFor('the receiver listening on OTLP/HTTP', async () => {
-      const h = await receiverApi(cs, '/api/health');
-      return h.http.listening ? h : false;
-    }, { timeout: 30_000 });
+    const health = await waitForHttpListening(cs, 30_000);
     const httpPort = health.http.port;
     await clearTraces(cs);
 

@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, receiverApi,
+  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
   clearTraces, waitFor, runCommand, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame, activeEditorTab, cursorLine,
 } from './lib.mjs';
 
@@ -29,10 +29,7 @@ test('waterfall: open a trace by id, rows in the webview, the error span shows i
   let app;
   try {
     await waitForReceiver(cs);
-    const health = await waitFor('the receiver listening on OTLP/HTTP', async () => {
-      const h = await receiverApi(cs, '/api/health');
-      return h.http.listening ? h : false;
-    }, { timeout: 30_000 });
+    const health = await waitForHttpListening(cs, 30_000);
     await clearTraces(cs);
     app = await startSampleApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${health.http.port}` } });
     await app.hit(2, '/fail');
