@@ -67,3 +67,9 @@ export function startFileCommand<A extends { file: string }>(
     return 1;
   }
 }
+
+/** Splits `--name=value` into `['--name', 'value']`; any other argument comes back whole, with no value. */
+export function splitOption(arg: string): [name: string, inline: string | undefined] {
+  const eq = arg.indexOf('=');
+  return arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+}

@@ -5,7 +5,7 @@
 import { importTraceFile } from '../fixtures/detect';
 import { FORMAT_LABELS, TraceFileError } from '../fixtures/importResult';
 import { writeOtlpProto } from '../fixtures/otlpProto';
-import { CliIo, processIo, startFileCommand } from './cliIo';
+import { CliIo, processIo, splitOption, startFileCommand } from './cliIo';
 
 export const CONVERT_USAGE = `usage: trace-explorer convert <file> [--to otlp-json|otlp-proto] [--out FILE]
 
@@ -26,13 +26,7 @@ interface Args {
 function parseArgs(argv: string[]): Args | string {
   const a: Partial<Args> = { to: 'otlp-json' };
   for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
+    const [arg, inline] = splitOption(argv[i]);
     const value = () => inline ?? argv[++i];
     switch (arg) {
       case '--to': {

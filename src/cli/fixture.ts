@@ -7,7 +7,7 @@ import { importTraceFile } from '../fixtures/detect';
 import { FIXTURE_FORMATS, FixtureFormat, GenerateOptions, generateFixture } from '../fixtures/generate';
 import { TraceFileError } from '../fixtures/importResult';
 import { SelectionError } from '../fixtures/select';
-import { CliIo, processIo, startFileCommand } from './cliIo';
+import { CliIo, processIo, splitOption, startFileCommand } from './cliIo';
 
 export const FIXTURE_USAGE = `usage: trace-explorer fixture <file> --format otlp-json|vitest|jest|pytest|tracetest [options]
 
@@ -43,13 +43,7 @@ function parseArgs(argv: string[]): Args | string {
   const redactRegex: string[] = [];
   const keep: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
+    const [arg, inline] = splitOption(argv[i]);
     const value = (): string | undefined => inline ?? argv[++i];
     const need = (name: string): string => {
       const v = value();
