@@ -30,3 +30,8 @@ test('every npm script the README names exists', () => {
   for (const m of readme.matchAll(/npm run ([a-z:-]+)/g)) assert.ok(manifest.scripts[m[1]], `npm run ${m[1]}`);
   assert.ok(existsSync(join(root, '.vscodeignore')));
 });
+
+test('the README has no relative links (vsce refuses to package them without a repository URL)', () => {
+  const relative = [...readme.matchAll(/\]\(([^)#][^)]*)\)/g)].map((m) => m[1]).filter((u) => !/^[a-z]+:/i.test(u));
+  assert.deepEqual(relative, []);
+});
