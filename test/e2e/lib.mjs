@@ -508,8 +508,17 @@ async function openQuickInput(page, keys) {
 
 /** Runs a command through the real command palette (label as shown, e.g. 'Trace Explorer: Clear Traces'). */
 export async function runCommand(page, label, { exact = false } = {}) {
-  const input = await openQuickInput(page, ['F1', 'Control+Shift+P']);
-  await input.fill('>' + label);
+  // Right after a reload the workbench may still restore editors (a waterfall panel taking focus), which
+  // closes a palette that had just opened: open it again, as a user would, up to three times.
+  let input;
+  for (let attempt = 1; ; attempt++) {
+    input = await openQuickInput(page, ['F1', 'Control+Shift+P']);
+    const filled = await input.fill('>' + label, { timeout: 5000 }).then(() => true, (e) => {
+      if (attempt >= 3) throw e;
+      return false;
+    });
+    if (filled) break;
+  }
   const row = exact
     ? page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(label)}$`) }) }).first()
     : page.locator(QUICK_ROW, { hasText: label }).first();
