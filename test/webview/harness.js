@@ -64,10 +64,23 @@
   let traceId = '';
   const send = (msg, transfer) => window.postMessage(msg, '*', transfer || []);
 
+  // Like WaterfallPanel: the packed trace is fetched as soon as the panel exists, in parallel with the
+  // webview booting, and the notifications wait in a queue until the webview says `ready` (then flushed in
+  // order). A `ready` after the trace was shown (a reloaded document) fetches it again, as the host does.
+  let ready = false;
+  let queue = [];
+  let shown = false;
+  let loading = null;
+  const notify = (msg, transfer) => {
+    if (ready) send(msg, transfer);
+    else queue.push([msg, transfer]);
+  };
+
   async function sendTrace(name, update, focusSpanId) {
+    window.__timing.requestStart = performance.now();
     const res = await fetch(`/packed?trace=${encodeURIComponent(name)}`);
     if (!res.ok) {
-      send({ type: 'notification', method: 'status', params: { traceId: name, state: 'missing' } });
+      notify({ type: 'notification', method: 'status', params: { traceId: name, state: shown ? 'removed' : 'missing' } });
       return;
     }
     traceId = res.headers.get('x-trace-id') || name;
@@ -75,15 +88,22 @@
     window.__timing.received = performance.now();
     window.__timing.bytes = buf.byteLength;
     window.__timing.encodeMs = Number(res.headers.get('x-encode-ms') || 0);
-    send({ type: 'notification', method: 'trace', params: { traceId, packed: buf, update: !!update, focusSpanId } }, [buf]);
+    notify({ type: 'notification', method: 'trace', params: { traceId, packed: buf, update: !!update, focusSpanId } }, [buf]);
+    shown = true;
   }
   window.__sendTrace = sendTrace;
   window.__currentTrace = trace;
 
+  notify({ type: 'notification', method: 'status', params: { traceId: trace, state: 'loading' } });
+  loading = sendTrace(trace, false, params.get('focus') || undefined).finally(() => { loading = null; });
+
   async function handle(msg) {
     if (msg.type === 'command' && msg.method === 'ready') {
-      window.__timing.requestStart = performance.now();
-      await sendTrace(window.__currentTrace, false, params.get('focus') || undefined);
+      ready = true;
+      const q = queue;
+      queue = [];
+      for (const [m, transfer] of q) send(m, transfer);
+      if (shown && !loading && !q.some(([m]) => m.method === 'trace')) await sendTrace(window.__currentTrace, false);
     } else if (msg.type === 'request' && msg.method === 'spanDetail') {
       const res = await fetch(`/detail?trace=${encodeURIComponent(window.__currentTrace)}&span=${encodeURIComponent(msg.params.spanId)}`);
       const body = await res.json();
