@@ -60,15 +60,22 @@ export interface Thresholds {
 }
 
 interface Entry {
+  key: string;
   stats: LocationStats;
   res: Resolution;
+  /** the apply() call that last listed this location (finds the ones a response no longer lists) */
+  seen?: number;
   /** the lens of this location, built on first use after a change */
   lens?: LensEntry;
   /** its contribution to the Problems panel, likewise */
   problem?: ProblemEntry;
   /** the last error as one plain line, and which error it was made from (errors change rarely) */
   errText?: string;
-  errOf?: string;
+  /** errText made safe for a lens tooltip (lensText), made on first use */
+  errLensText?: string;
+  errTimeMs?: number;
+  errTraceId?: string | null;
+  errSpanId?: string | null;
   /** where the lens goes (resolved location) */
   file?: string;
   /** where the error mark goes (resolved throw frame, or the location itself) */
@@ -86,6 +93,10 @@ export class LocationModel {
   // needs only the first, the Problems panel only the second)
   private readonly lensCache = new Map<string, LensEntry[]>();
   private readonly problemCache = new Map<string, ProblemEntry[]>();
+  // per file, the entries whose lens goes there in line order: changes only when a location is placed or
+  // removed, so a live update (new figures, same place) rebuilds a file's lenses without sorting them again
+  private readonly placedCache = new Map<string, Entry[]>();
+  private applied = 0;
   private windowLabel = 'all stored';
   private thresholds: Thresholds = { warnMs: 100, slowMs: 500 };
 
@@ -108,10 +119,12 @@ export class LocationModel {
    */
   apply(resp: LocationsResponse, complete: boolean, onlyKeys?: readonly string[]): Set<string> {
     const changed = new Set<string>();
-    const seen = new Set<string>();
+    const mark = ++this.applied;
     for (const s of resp.locations) {
-      seen.add(s.key);
       const old = this.entries.get(s.key);
+      if (old) old.seen = mark;
+      // the very answer we already have (an index in this process hands out unchanged answers again)
+      if (old && old.stats === s) continue;
       if (old && sameFigures(old.stats, s)) {
         old.stats = s; // same figures; keep the freshest detail (recent calls) for hovers
         continue;
@@ -130,10 +143,15 @@ export class LocationModel {
         continue;
       }
       const res = old ? old.res : this.resolve(rawOf(s));
-      this.put(s.key, { stats: s, res }, changed);
+      this.put(s.key, { key: s.key, stats: s, res, seen: mark }, changed);
     }
-    const gone = complete ? [...this.entries.keys()].filter((k) => !seen.has(k)) : (onlyKeys ?? []).filter((k) => !seen.has(k));
-    for (const k of gone) this.remove(k, changed);
+    if (complete) {
+      const gone: string[] = [];
+      for (const e of this.entries.values()) if (e.seen !== mark) gone.push(e.key);
+      for (const k of gone) this.remove(k, changed);
+    } else if (onlyKeys) {
+      for (const k of onlyKeys) if (this.entries.get(k)?.seen !== mark) this.remove(k, changed);
+    }
     return changed;
   }
 
@@ -142,14 +160,14 @@ export class LocationModel {
     const changed = new Set<string>();
     const e = this.entries.get(key);
     if (!e) return changed;
-    this.put(key, { stats: e.stats, res }, changed);
+    this.put(key, { key, stats: e.stats, res, seen: e.seen }, changed);
     return changed;
   }
 
   /** Re-resolve every location (workspace files or path mappings changed). */
   reresolve(): Set<string> {
     const changed = new Set<string>();
-    for (const [key, e] of [...this.entries]) this.put(key, { stats: e.stats, res: this.resolve(rawOf(e.stats)) }, changed);
+    for (const [key, e] of [...this.entries]) this.put(key, { key, stats: e.stats, res: this.resolve(rawOf(e.stats)), seen: e.seen }, changed);
     return changed;
   }
 
@@ -159,6 +177,7 @@ export class LocationModel {
     this.byFile.clear();
     this.lensCache.clear();
     this.problemCache.clear();
+    this.placedCache.clear();
     return files;
   }
 
@@ -194,14 +213,13 @@ export class LocationModel {
   lenses(file: string): LensEntry[] {
     let v = this.lensCache.get(file);
     if (v) return v;
-    const keys = this.byFile.get(file);
-    if (!keys) return EMPTY.lenses;
-    v = [];
-    for (const k of keys) {
-      const e = this.entries.get(k)!;
-      if (e.file === file && e.res.ok) v.push((e.lens ??= this.lens(k, e.stats, e.res, e)));
+    const placed = this.placedIn(file);
+    if (!placed) return EMPTY.lenses;
+    v = new Array<LensEntry>(placed.length);
+    for (let i = 0; i < placed.length; i++) {
+      const e = placed[i];
+      v[i] = e.lens ??= this.lens(e.key, e.stats, e.res as Resolved, e);
     }
-    v.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
     this.lensCache.set(file, v);
     return v;
   }
@@ -232,6 +250,22 @@ export class LocationModel {
   }
 
   // ---- internals ------------------------------------------------------------------------------------
+
+  /** the entries whose lens goes in `file`, by line and column (undefined: the file has no locations) */
+  private placedIn(file: string): Entry[] | undefined {
+    let placed = this.placedCache.get(file);
+    if (placed) return placed;
+    const keys = this.byFile.get(file);
+    if (!keys) return undefined;
+    placed = [];
+    for (const k of keys) {
+      const e = this.entries.get(k)!;
+      if (e.file === file && e.res.ok) placed.push(e);
+    }
+    placed.sort((a, b) => lineOf(a) - lineOf(b) || columnOf(a) - columnOf(b));
+    this.placedCache.set(file, placed);
+    return placed;
+  }
 
   private put(key: string, e: Entry, changed: Set<string>): void {
     const old = this.entries.get(key);
@@ -271,6 +305,7 @@ export class LocationModel {
       if (!set) this.byFile.set(f, (set = new Set()));
       set.add(key);
       this.invalidate(f);
+      this.placedCache.delete(f);
       changed.add(f);
     }
   }
@@ -283,6 +318,7 @@ export class LocationModel {
         if (set.size === 0) this.byFile.delete(f);
       }
       this.invalidate(f);
+      this.placedCache.delete(f);
       changed.add(f);
     }
   }
@@ -353,7 +389,8 @@ export class LocationModel {
     if (s.slowest) e.slowest = { traceId: s.slowest.traceId, spanId: s.slowest.spanId };
     if (s.errors > 0) {
       e.errorsTitle = `⚠ ${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`;
-      const text = lensText(errorTextOf(entry), 200);
+      errorTextOf(entry);
+      const text = (entry.errLensText ??= lensText(entry.errText, 200));
       e.errorsTooltip = s.latestError ? `Click: open the latest failing trace. ${text}` : `${text} (the failing trace is no longer stored)`;
       if (s.latestError) e.latestError = { traceId: s.latestError.traceId, spanId: s.latestError.spanId };
     }
@@ -361,16 +398,24 @@ export class LocationModel {
   }
 }
 
-/** errorText, computed once per distinct last error of a location */
+/** errorText, computed once per distinct last error of a location (told apart by time and ids) */
 function errorTextOf(e: Entry): string {
   const le = e.stats.lastError;
-  const of = le ? `${le.timeMs}|${le.traceId}|${le.spanId}` : '';
-  if (e.errText === undefined || e.errOf !== of) {
+  const timeMs = le ? le.timeMs : -1;
+  const traceId = le ? le.traceId : null;
+  const spanId = le ? le.spanId : null;
+  if (e.errText === undefined || e.errTimeMs !== timeMs || e.errTraceId !== traceId || e.errSpanId !== spanId) {
     e.errText = errorText(e.stats);
-    e.errOf = of;
+    e.errLensText = undefined;
+    e.errTimeMs = timeMs;
+    e.errTraceId = traceId;
+    e.errSpanId = spanId;
   }
   return e.errText;
 }
+
+const lineOf = (e: Entry): number => (e.res.ok ? (e.res.line ?? 1) : 1);
+const columnOf = (e: Entry): number => (e.res.ok ? (e.res.column ?? 0) : 0);
 
 function problemOf(key: string, s: LocationStats, at: { line: number; column?: number }, message: string): ProblemEntry {
   const p: ProblemEntry = { line: at.line, message, count: s.errors, timeMs: s.lastError?.timeMs ?? 0, keys: [key] };

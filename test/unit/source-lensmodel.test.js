@@ -128,3 +128,44 @@ test('formatMs and sparkline', () => {
   assert.equal(sparkline([0, 1, 4, 8]), ' ▂▅█');
   assert.equal(sparkline([]), '');
 });
+
+test('a live update keeps the lenses in line order and builds a new array; partial answers drop only listed keys', () => {
+  const m = new LocationModel(resolve);
+  const at = (key, line, over = {}) => stats({ key, line, ...over });
+  m.apply(resp([at('c', 30), at('a', 10), at('b', 20)]), true);
+  const first = m.lenses('/ws/a.js');
+  assert.deepEqual(first.map((l) => l.line), [10, 20, 30]);
+  // new figures for one location: a fresh array (the old one is left as it was), same order
+  m.apply(resp([at('b', 20, { calls: 99 })]), false, ['b']);
+  const second = m.lenses('/ws/a.js');
+  assert.notStrictEqual(second, first);
+  assert.deepEqual(second.map((l) => l.line), [10, 20, 30]);
+  assert.match(second[1].latencyTitle, /99 calls/);
+  assert.match(first[1].latencyTitle, /37 calls/);
+  assert.strictEqual(second[0], first[0], 'unchanged lenses are reused');
+  // a location that moves (resolved elsewhere) takes its new place
+  m.setResolution('a', { ok: true, path: '/ws/a.js', folder: { name: 'ws', path: '/ws' }, rel: 'a.js', line: 25, layer: 'attributes', via: 'path', confidence: 1 });
+  assert.deepEqual(m.lenses('/ws/a.js').map((l) => l.key), ['b', 'a', 'c']);
+  // a partial answer for keys a and c that lists only c: a is gone, b (not asked about) stays
+  m.apply(resp([at('c', 30)]), false, ['a', 'c']);
+  assert.deepEqual(m.lenses('/ws/a.js').map((l) => l.key), ['b', 'c']);
+  // a complete answer drops whatever it does not list
+  m.apply(resp([at('c', 30)]), true);
+  assert.deepEqual(m.lenses('/ws/a.js').map((l) => l.key), ['c']);
+});
+
+test('the error tooltip follows the latest error, and a new error with the same text keeps it', () => {
+  const m = new LocationModel(resolve);
+  const err = (spanId, message, calls = 5) => stats({
+    key: 'e', calls, errors: 1,
+    latestError: { traceId: 'c'.repeat(32), spanId, startMs: 0, durationMs: 5, error: true },
+    lastError: { traceId: 'c'.repeat(32), spanId, timeMs: 1, type: 'Error', message, throwFrame: null },
+  });
+  m.apply(resp([err('1'.repeat(16), 'first $(x)')]), true);
+  assert.match(m.lenses('/ws/a.js')[0].errorsTooltip, /Error: first \$\u200b\(x\)$/);
+  m.apply(resp([err('1'.repeat(16), 'first $(x)', 6)]), true);
+  assert.match(m.lenses('/ws/a.js')[0].errorsTooltip, /first/);
+  m.apply(resp([err('2'.repeat(16), 'second')]), true);
+  assert.match(m.lenses('/ws/a.js')[0].errorsTooltip, /Error: second$/);
+  assert.equal(m.lenses('/ws/a.js')[0].latestError.spanId, '2'.repeat(16));
+});
