@@ -10,6 +10,7 @@ import {
   GoToSource,
   OpenLinkedTrace,
   OpenStackFrame,
+  Ready,
   ReportError,
   ShowTrace,
   TraceStatus,
@@ -138,6 +139,10 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       setDetailsOpen(true);
       setRevealSeq((x) => x + 1);
     });
+    // `ready` only now that the handlers exist: the host answers it at once with what it queued (the trace
+    // it started loading when the panel opened), and a notification nobody listens to yet would be lost.
+    // A remounted App (error boundary) says it again and the host sends the trace again.
+    ipc.command(Ready, {});
     return () => {
       offTrace();
       offStatus();

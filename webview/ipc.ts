@@ -25,9 +25,6 @@ export class WebviewIpc {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly handlers = new Map<string, Set<Handler>>();
-  /** notifications that came before anyone subscribed to them (see receive) */
-  private early: { method: string; params: unknown }[] = [];
-  private flushScheduled = false;
 
   constructor(private readonly api: VsCodeApi) {
     window.addEventListener('message', (e: MessageEvent) => this.receive(e.data));
@@ -50,27 +47,7 @@ export class WebviewIpc {
     let set = this.handlers.get(d.method);
     if (!set) this.handlers.set(d.method, (set = new Set()));
     set.add(fn as Handler);
-    if (this.early.length && !this.flushScheduled) {
-      // after the caller's other subscriptions of the same effect, so the early ones arrive in order
-      this.flushScheduled = true;
-      queueMicrotask(() => this.flushEarly());
-    }
     return () => set!.delete(fn as Handler);
-  }
-
-  private flushEarly(): void {
-    this.flushScheduled = false;
-    const early = this.early;
-    this.early = [];
-    for (const m of early) this.dispatch(m.method, m.params);
-  }
-
-  private dispatch(method: string, params: unknown): void {
-    const set = this.handlers.get(method);
-    if (set?.size) for (const fn of set) fn(params);
-    // the host sends the trace the moment we say `ready`, and it can arrive before React has run the
-    // effect that subscribes to it: keep it for the subscriber instead of dropping it
-    else this.early.push({ method, params });
   }
 
   get state(): WaterfallState | undefined {
@@ -93,6 +70,7 @@ export class WebviewIpc {
       else p.resolve(msg.result);
       return;
     }
-    this.dispatch(msg.method, msg.params);
+    const set = this.handlers.get(msg.method);
+    if (set) for (const fn of set) fn(msg.params);
   }
 }

@@ -2,7 +2,7 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { WebviewIpc } from './ipc';
-import { Ready, ReportError } from '../src/protocol/waterfall';
+import { ReportError } from '../src/protocol/waterfall';
 import { ErrorBoundary } from './ErrorBoundary';
 import './styles.css';
 
@@ -14,6 +14,4 @@ if (root) {
       <App ipc={ipc} />
     </ErrorBoundary>,
   );
-  // the host queues everything until this arrives; the listener above is already installed
-  ipc.command(Ready, {});
 }

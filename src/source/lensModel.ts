@@ -389,8 +389,8 @@ export class LocationModel {
     if (s.slowest) e.slowest = { traceId: s.slowest.traceId, spanId: s.slowest.spanId };
     if (s.errors > 0) {
       e.errorsTitle = `⚠ ${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`;
-      errorTextOf(entry);
-      const text = (entry.errLensText ??= lensText(entry.errText, 200));
+      const errText = errorTextOf(entry); // resets errLensText when the last error changed
+      const text = (entry.errLensText ??= lensText(errText, 200));
       e.errorsTooltip = s.latestError ? `Click: open the latest failing trace. ${text}` : `${text} (the failing trace is no longer stored)`;
       if (s.latestError) e.latestError = { traceId: s.latestError.traceId, spanId: s.latestError.spanId };
     }
