@@ -120,8 +120,10 @@ export function isWithin(parent: string, child: string, caseInsensitive = false)
     child = child.toLowerCase();
   }
   if (child === parent) return true;
-  const p = parent.endsWith('/') ? parent : parent + '/';
-  return child.startsWith(p);
+  // (no `parent + '/'`: this runs for every resolved path, and the concatenation was its main cost)
+  const n = parent.length;
+  if (n > 0 && parent.charCodeAt(n - 1) === 47) return child.startsWith(parent);
+  return child.length > n && child.charCodeAt(n) === 47 && child.startsWith(parent);
 }
 
 /** A local filesystem path ('/x/y' or 'C:\\x\\y') in the normalised form used here. */

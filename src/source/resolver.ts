@@ -237,7 +237,8 @@ export class SourceResolver {
     }
     // 2. the path itself, when the app runs from this workspace
     if (n.absolute) {
-      const f = index.get(n.path, ci) ?? this.unlistedFile(n.path);
+      // (most foreign paths — /app/…, /home/ci/… — are under no folder: skip the probes of a 100k-file map)
+      const f = this.underAFolder(n.path, ci) ? index.get(n.path, ci) ?? this.unlistedFile(n.path) : undefined;
       if (f) return this.checked(f, 'path', 1);
     } else {
       // 3. relative: against each folder
@@ -276,12 +277,12 @@ export class SourceResolver {
     if (!real) return undefined;
     const segs = normAbs.slice(this.folders[folder].norm.length + 1).split('/');
     if (segs.some((s) => s === 'node_modules')) return undefined; // dependencies are never "the user's code"
-    return { abs: normAbs, folder, segs };
+    return { abs: normAbs, folder, segs, rel: undefined, inside: undefined };
   }
 
   /** Final gate: the file (after symlinks) must be inside a workspace folder. */
   private checked(f: WorkspaceFile, via: ResolveVia, confidence: number, note?: string): FileHit | Unresolved {
-    if (this.containedReal(f.abs) === null) {
+    if (!(f.inside ??= this.containedReal(f.abs, false) !== null)) {
       return { ok: false, reason: 'not-in-workspace', rawFile: this.localPath(f.abs), message: `${f.segs.join('/')} leads outside the workspace folders (symbolic link); it is not opened.` };
     }
     const hit: FileHit = { file: f, via, confidence };
@@ -301,22 +302,33 @@ export class SourceResolver {
     return m && m.total === 1 && this.containedReal(m.files[0].abs) !== null ? m.files[0] : undefined;
   }
 
-  private containedReal(normAbs: string): string | null {
-    const real = this.realOf(normAbs);
+  /** `cache: false` when the caller keeps the answer itself (a listed file's `inside`) */
+  private containedReal(normAbs: string, cache = true): string | null {
+    const real = this.realOf(normAbs, cache);
     if (!real) return null;
     for (const f of this.folders) if (isWithin(f.real, real, this.caseInsensitiveFs) || isWithin(f.norm, real, this.caseInsensitiveFs)) return real;
     return null;
   }
 
-  private realOf(normAbs: string): string | null {
+  private realOf(normAbs: string, cache = true): string | null {
     let r = this.realCache.get(normAbs);
     if (r === undefined) {
       const real = this.ws.realpath(this.localPath(normAbs));
       r = real ? toNormalLocal(real) : null;
+      if (!cache) return r;
       if (this.realCache.size > 100_000) this.realCache.clear();
       this.realCache.set(normAbs, r);
     }
     return r;
+  }
+
+  /** Could this normalised absolute path be inside a workspace folder (comparing case-insensitively when `ci`)? */
+  private underAFolder(normAbs: string, ci: boolean): boolean {
+    if (ci && !this.caseInsensitiveFs) {
+      const probe = normAbs.toLowerCase();
+      return this.folders.some((f) => isWithin(f.norm.toLowerCase(), probe));
+    }
+    return this.folderOf(normAbs) !== undefined;
   }
 
   private folderOf(normAbs: string): number | undefined {
@@ -337,7 +349,8 @@ export class SourceResolver {
         const abs = toNormalLocal(p);
         const folder = this.folderOf(abs);
         if (folder === undefined) continue;
-        files.push({ abs, folder, segs: abs.slice(this.folders[folder].norm.length + 1).split('/') });
+        // every field present from the start: one object shape for all files keeps the lookups monomorphic
+        files.push({ abs, folder, segs: abs.slice(this.folders[folder].norm.length + 1).split('/'), rel: undefined, inside: undefined });
       }
       this.index = new SuffixIndex(files);
     }

@@ -18,6 +18,8 @@ export interface WorkspaceFile {
   segs: string[];
   /** segs joined with '/', made on first use */
   rel?: string;
+  /** inside a workspace folder after resolving symlinks: the resolver's answer, kept on first use */
+  inside?: boolean;
 }
 
 export interface SuffixMatch {

@@ -7,7 +7,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { SourceResolver } = require('../../out/src/source/resolver.js');
 const { nodeWorkspace } = require('../../out/src/source/workspace.js');
-const { normalizeRawPath } = require('../../out/src/source/paths.js');
+const { normalizeRawPath, isWithin } = require('../../out/src/source/paths.js');
 
 let tmp;
 let shop; // workspace folder 1
@@ -168,6 +168,18 @@ test('hostile paths are refused, never resolved', () => {
   assert.equal(r.resolveSync(loc('/x/linkdir/secret.js', 1)).ok, false);
   assert.equal(r.isInsideWorkspace(path.join(shop, 'src/leak.js')), false);
   assert.equal(r.isInsideWorkspace(path.join(shop, 'src/index.js')), true);
+});
+
+test('isWithin: a folder holds itself and what is below it, never a sibling that shares its prefix', () => {
+  assert.equal(isWithin('/ws/shop', '/ws/shop'), true);
+  assert.equal(isWithin('/ws/shop', '/ws/shop/src/x.ts'), true);
+  assert.equal(isWithin('/ws/shop', '/ws/shopping/x.ts'), false);
+  assert.equal(isWithin('/ws/shop', '/ws/sho'), false);
+  assert.equal(isWithin('/ws/shop/', '/ws/shop/x.ts'), true);
+  assert.equal(isWithin('/', '/etc/passwd'), true);
+  assert.equal(isWithin('c:/', 'c:/src/x.cs'), true);
+  assert.equal(isWithin('c:/Src', 'C:/src/X.cs', true), true);
+  assert.equal(isWithin('c:/Src', 'C:/src/X.cs'), false);
 });
 
 test('normalizeRawPath: accepted forms', () => {
