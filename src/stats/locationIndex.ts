@@ -155,7 +155,8 @@ class Location {
   lastSeenMs = 0;
   /** bumped by every change (record, forget, fold) so unchanged answers can be reused */
   version = 0;
-  readonly services: string[] = [];
+  /** replaced, never changed in place: answers share it */
+  services: readonly string[] = [];
   constructor(public readonly key: string, public readonly loc: RawLocation) {}
 }
 
@@ -232,7 +233,7 @@ export class LocationIndex {
     if (error && (!l.lastError || l.lastError.ref.endMs <= endMs)) l.lastError = errorInfo(span, ref);
     l.version++;
     const svc = span.resource.serviceName;
-    if (l.services.length < MAX_SERVICES && !l.services.includes(svc)) l.services.push(svc);
+    if (l.services.length < MAX_SERVICES && !l.services.includes(svc)) l.services = [...l.services, svc];
     this.changed.add(key);
   }
 
@@ -452,7 +453,7 @@ export class LocationIndex {
     const stats: LocationStats = {
       key: l.key,
       layer: loc.layer,
-      services: l.services.slice(),
+      services: l.services as string[],
       calls: acc.count,
       errors: acc.errors,
       p50Ms: p50,
