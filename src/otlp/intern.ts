@@ -32,7 +32,7 @@ export function smallBigInt(n: number): bigint {
 // keys and values without decoding them again (no temporary string, no Map hashing) — the protobuf decoder
 // spends most of its time on strings otherwise.
 /** Buffer's own slice decoders (undocumented but stable since Node 0.x; skip toString's argument handling) */
-export type RawBuffer = Buffer & { utf8Slice(start: number, end: number): string; hexSlice(start: number, end: number): string };
+export type RawBuffer = Buffer & { utf8Slice(start: number, end: number): string; hexSlice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
 
 const SLOTS = 1 << 14;
 // The cached bytes live in one arena, compared four bytes at a time through DataViews: a byte-by-byte loop
@@ -91,7 +91,8 @@ export function internUtf8(buf: RawBuffer, start: number, end: number): string {
     slotLength.fill(-1);
     arenaUsed = 0;
   }
-  arena.set(buf.subarray(start, end), arenaUsed);
+  // (a loop: buf.subarray would make a Buffer object per string, and these are at most 96 bytes)
+  for (let i = 0; i < len; i++) arena[arenaUsed + i] = buf[start + i];
   slotOffset[slot] = arenaUsed;
   slotLength[slot] = len;
   slotStr[slot] = s;

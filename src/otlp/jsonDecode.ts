@@ -5,18 +5,16 @@
 import type { AttrValue, Attrs, LogBatch, LogRecord, Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model/span';
 import { KvList } from '../model/span';
 import type { EpochNs } from '../model/time';
-import { intern, smallBigInt } from './intern';
+import { intern } from './intern';
+import { decodeTracesFast } from './jsonFast';
+import {
+  KIND_NAMES, SEVERITY_NAMES, STATUS_NAMES, boolValue, bytesValue, doubleValue, enumValue, fail, idProblem, intValue, normalizeId, time, uint,
+} from './jsonValues';
 import { MAX_VALUE_DEPTH, OtlpDecodeError, addReason, logProblem, spanProblem } from './protoDecode';
 
+export { normalizeId };
+
 type Obj = Record<string, unknown>;
-
-function typeName(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
-}
-
-function fail(path: string, expected: string, v: unknown): never {
-  throw new OtlpDecodeError(`invalid OTLP JSON at ${path}: expected ${expected}, got ${typeName(v)}`);
-}
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -46,90 +44,15 @@ function string(v: unknown, path: string): string {
   return v;
 }
 
-function uint(v: unknown, path: string): number {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
-  if (typeof v === 'string' && /^\d{1,15}$/.test(v)) return Number(v);
-  return fail(path, 'a non-negative integer', v);
-}
-
-function enumValue(v: unknown, names: readonly string[], prefix: string, path: string): number {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
-  if (typeof v === 'string') {
-    if (/^\d+$/.test(v)) return Number(v);
-    const up = v.toUpperCase();
-    const bare = up.startsWith(prefix) ? up.slice(prefix.length) : up;
-    const i = names.indexOf(bare);
-    if (i >= 0) return i;
-    throw new OtlpDecodeError(`invalid OTLP JSON at ${path}: unknown enum value "${v.slice(0, 60)}"`);
-  }
-  return fail(path, 'an enum number or name', v);
-}
-
-const KIND_NAMES = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'] as const;
-const STATUS_NAMES = ['UNSET', 'OK', 'ERROR'] as const;
-const SEVERITY_NAMES = [
-  'UNSPECIFIED', 'TRACE', 'TRACE2', 'TRACE3', 'TRACE4', 'DEBUG', 'DEBUG2', 'DEBUG3', 'DEBUG4', 'INFO', 'INFO2',
-  'INFO3', 'INFO4', 'WARN', 'WARN2', 'WARN3', 'WARN4', 'ERROR', 'ERROR2', 'ERROR3', 'ERROR4', 'FATAL', 'FATAL2',
-  'FATAL3', 'FATAL4',
-] as const;
-
-function time(v: unknown, epoch: EpochNs, path: string): number {
-  if (v === undefined || v === null) return 0 - epoch.sec * 1e9;
-  if (typeof v === 'string' || typeof v === 'number') {
-    const t = epoch.fromDecimal(v);
-    if (!Number.isNaN(t)) return t;
-  }
-  return fail(path, 'a Unix-nanosecond int64 (decimal string or number)', v);
-}
-
-const HEX_RE = /^[0-9a-fA-F]*$/;
-const B64_RE = /^[A-Za-z0-9+/_-]*={0,2}$/;
-
-/**
- * An id as lowercase hex: hex of the expected length in any case, or base64/base64url of the byte length.
- * Returns the input unchanged (so spanProblem names it) when it is neither; '' for empty.
- */
-export function normalizeId(v: unknown, bytes: number, path: string): string {
-  if (v === undefined || v === null || v === '') return '';
-  if (typeof v !== 'string') fail(path, 'a hex or base64 id string', v);
-  if (v.length === bytes * 2 && HEX_RE.test(v)) return v.toLowerCase();
-  if (B64_RE.test(v) && v.length >= Math.floor((bytes * 4) / 3) && v.length <= Math.ceil(bytes / 3) * 4) {
-    const b = Buffer.from(v, v.includes('-') || v.includes('_') ? 'base64url' : 'base64');
-    if (b.length === bytes) return b.toString('hex');
-  }
-  return `invalid:${v.slice(0, 80)}`;
-}
-
-function idProblem(id: string, what: string): string {
-  return id.startsWith('invalid:') ? `${what} "${id.slice(8)}" is neither ${what === 'trace_id' ? 32 : 16} hex digits nor base64` : '';
-}
-
 function anyValue(v: unknown, path: string, depth: number): AttrValue {
   if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`invalid OTLP JSON at ${path}: values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   if (v === undefined || v === null) return null;
   if (!isObj(v)) fail(path, 'an AnyValue object', v);
   let x: unknown;
   if ((x = field(v, 'stringValue', 'string_value')) !== undefined) return intern(string(x, `${path}.stringValue`));
-  if ((x = field(v, 'boolValue', 'bool_value')) !== undefined) {
-    if (typeof x === 'boolean') return x;
-    if (x === 'true' || x === 'false') return x === 'true';
-    return fail(`${path}.boolValue`, 'a boolean', x);
-  }
-  if ((x = field(v, 'intValue', 'int_value')) !== undefined) {
-    if (typeof x === 'number' && Number.isInteger(x)) return smallBigInt(x);
-    if (typeof x === 'string' && /^-?\d{1,20}$/.test(x)) return BigInt.asIntN(64, BigInt(x));
-    return fail(`${path}.intValue`, 'an int64 (string or integer)', x);
-  }
-  if ((x = field(v, 'doubleValue', 'double_value')) !== undefined) {
-    if (typeof x === 'number') return x;
-    if (x === 'NaN') return NaN;
-    if (x === 'Infinity') return Infinity;
-    if (x === '-Infinity') return -Infinity;
-    if (typeof x === 'string' && x.trim() !== '' && !Number.isNaN(Number(x))) return Number(x);
-    return fail(`${path}.doubleValue`, 'a number', x);
-  }
+  if ((x = field(v, 'boolValue', 'bool_value')) !== undefined) return boolValue(x, path);
+  if ((x = field(v, 'intValue', 'int_value')) !== undefined) return intValue(x, path);
+  if ((x = field(v, 'doubleValue', 'double_value')) !== undefined) return doubleValue(x, path);
   if ((x = field(v, 'arrayValue', 'array_value')) !== undefined) {
     const o = obj(x, `${path}.arrayValue`);
     const vals = arr(o?.values, `${path}.arrayValue.values`);
@@ -141,11 +64,7 @@ function anyValue(v: unknown, path: string, depth: number): AttrValue {
     const o = obj(x, `${path}.kvlistValue`);
     return new KvList(attributes(o?.values, `${path}.kvlistValue.values`, depth + 1));
   }
-  if ((x = field(v, 'bytesValue', 'bytes_value')) !== undefined) {
-    const s = string(x, `${path}.bytesValue`);
-    if (!B64_RE.test(s)) fail(`${path}.bytesValue`, 'base64 text', x);
-    return new Uint8Array(Buffer.from(s, s.includes('-') || s.includes('_') ? 'base64url' : 'base64'));
-  }
+  if ((x = field(v, 'bytesValue', 'bytes_value')) !== undefined) return bytesValue(x, path);
   return null; // an empty AnyValue
 }
 
@@ -296,7 +215,8 @@ export function decodeTracesObject(root: unknown, epoch: EpochNs): SpanBatch {
 
 /** OTLP JSON text/bytes → spans. */
 export function decodeTracesJson(input: string | Uint8Array, epoch: EpochNs): SpanBatch {
-  return decodeTracesObject(parse(input), epoch);
+  // what SDKs send goes the fast way; anything else (and every error message) comes from the decoder here
+  return (typeof input !== 'string' && decodeTracesFast(input, epoch)) || decodeTracesObject(parse(input), epoch);
 }
 
 /** OTLP JSON logs (`{"resourceLogs":[…]}`) → log records. */

@@ -1,0 +1,615 @@
+// OTLP JSON traces straight from the request bytes to the store's model, for the JSON that SDKs and the
+// Collector actually send (lowerCamelCase keys, no nulls, no repeated keys). JSON.parse would first build
+// the whole object tree and a string per value, and the decoder would then walk it and intern the strings
+// again: that was half the receiver's time on JSON. Here strings are read with the same byte-level interning
+// as the protobuf decoder, and the leaves (ids, times, enums, AnyValue scalars) go through the same checks
+// as the general decoder (jsonValues.ts).
+//
+// Anything unexpected — snake_case or legacy keys, a null, a repeated key, a value of the wrong JSON type,
+// malformed JSON, nesting too deep — makes it give up (null), and the caller decodes the body with the
+// general decoder, which also writes the error message. So this file never decides what is an error: for
+// every body it either gives up or answers exactly what the general decoder answers.
+import type { AttrValue, Attrs, Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model/span';
+import { KvList } from '../model/span';
+import type { EpochNs } from '../model/time';
+import { MAX_INTERNED_LENGTH, type RawBuffer, intern, internUtf8, releaseInternBuffer, smallBigInt } from './intern';
+import { KIND_NAMES, STATUS_NAMES, boolValue, bytesValue, doubleValue, enumValue, idProblem, intValue, normalizeId, time, uint } from './jsonValues';
+import { MAX_VALUE_DEPTH, addReason, spanProblem } from './protoDecode';
+
+/** thrown to give up; caught in decodeTracesFast (not an Error: no stack to capture) */
+const GIVE_UP = { giveUp: true };
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+/** generic values skipped (unknown keys) may nest this deep */
+const MAX_SKIP_DEPTH = 64;
+const NUMBER_RE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+// what a string read without looking at each byte must not hold (then it is read the careful way)
+const NEEDS_CARE = /[\\\u0000-\u001f]/;
+
+// the body being decoded (one at a time: decoding is synchronous)
+let buf: RawBuffer;
+let pos = 0;
+let end = 0;
+
+/** The spans of an OTLP JSON body, or null when this fast path does not handle it (see above). */
+export function decodeTracesFast(input: Uint8Array, epoch: EpochNs): SpanBatch | null {
+  buf = (Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)) as RawBuffer;
+  pos = 0;
+  end = buf.length;
+  try {
+    const out: SpanBatch = { spans: [], rejected: 0, rejectReasons: [] };
+    let seen = false;
+    if (objectStart()) do {
+      const key = keyString();
+      if (key !== 'resourceSpans') skipUnknown(key);
+      else if (seen) throw GIVE_UP;
+      else {
+        seen = true;
+        if (arrayStart()) do resourceSpans(epoch, out); while (arrayNext());
+      }
+    } while (objectNext());
+    skipWs();
+    if (pos !== end) throw GIVE_UP; // something after the object: malformed, the general decoder says so
+    return out;
+  } catch {
+    // GIVE_UP, or a leaf check (jsonValues.ts) that failed: the general decoder decides, and explains
+    return null;
+  } finally {
+    buf = undefined as unknown as RawBuffer;
+    releaseInternBuffer();
+  }
+}
+
+// ---- OTLP structure ---------------------------------------------------------------------------------
+// Each reader takes one object; a key it does not know is skipped (or, in another spelling, gives up), a
+// key seen twice gives up (JSON.parse would keep the last one; which one counts is the general decoder's call).
+
+function resourceSpans(epoch: EpochNs, out: SpanBatch): void {
+  // spans point at their resource, which may come after them in the object: it is filled in place
+  const res: Resource = { attrs: [], serviceName: 'unknown_service', droppedAttributesCount: 0, schemaUrl: '' };
+  let seen = 0;
+  if (objectStart()) do {
+    const key = keyString();
+    const bit = key === 'resource' ? 1 : key === 'scopeSpans' ? 2 : key === 'schemaUrl' ? 4 : 0;
+    seen = once(seen, bit, key);
+    if (bit === 1) resource(res);
+    else if (bit === 2) {
+      if (arrayStart()) do scopeSpans(epoch, res, out); while (arrayNext());
+    } else if (bit === 4) res.schemaUrl = stringValue();
+  } while (objectNext());
+}
+
+function resource(res: Resource): void {
+  let seen = 0;
+  if (objectStart()) do {
+    const key = keyString();
+    const bit = key === 'attributes' ? 1 : key === 'droppedAttributesCount' ? 2 : 0;
+    seen = once(seen, bit, key);
+    if (bit === 1) res.attrs = attributes(0);
+    else if (bit === 2) res.droppedAttributesCount = uint(scalar(), '');
+  } while (objectNext());
+  const attrs = res.attrs;
+  for (let i = 0; i < attrs.length; i += 2) {
+    if (attrs[i] === 'service.name' && typeof attrs[i + 1] === 'string' && attrs[i + 1] !== '') {
+      res.serviceName = attrs[i + 1] as string;
+      break;
+    }
+  }
+}
+
+function scopeSpans(epoch: EpochNs, res: Resource, out: SpanBatch): void {
+  const sc: Scope = { name: '', version: '', attrs: [], droppedAttributesCount: 0, schemaUrl: '' };
+  let seen = 0;
+  if (objectStart()) do {
+    const key = keyString();
+    const bit = key === 'scope' ? 1 : key === 'spans' ? 2 : key === 'schemaUrl' ? 4 : 0;
+    seen = once(seen, bit, key);
+    if (bit === 1) scope(sc);
+    else if (bit === 2) {
+      if (arrayStart()) do span(epoch, res, sc, out); while (arrayNext());
+    } else if (bit === 4) sc.schemaUrl = stringValue();
+  } while (objectNext());
+}
+
+function scope(sc: Scope): void {
+  let seen = 0;
+  if (objectStart()) do {
+    const key = keyString();
+    const bit = key === 'name' ? 1 : key === 'version' ? 2 : key === 'attributes' ? 4 : key === 'droppedAttributesCount' ? 8 : 0;
+    seen = once(seen, bit, key);
+    if (bit === 1) sc.name = stringValue();
+    else if (bit === 2) sc.version = stringValue();
+    else if (bit === 4) sc.attrs = attributes(0);
+    else if (bit === 8) sc.droppedAttributesCount = uint(scalar(), '');
+  } while (objectNext());
+}
+
+// span fields, one bit each
+const S_TRACE = 1 << 0;
+const S_SPAN = 1 << 1;
+const S_PARENT = 1 << 2;
+const S_STATE = 1 << 3;
+const S_FLAGS = 1 << 4;
+const S_NAME = 1 << 5;
+const S_KIND = 1 << 6;
+const S_START = 1 << 7;
+const S_END = 1 << 8;
+const S_ATTRS = 1 << 9;
+const S_DROPPED_ATTRS = 1 << 10;
+const S_EVENTS = 1 << 11;
+const S_DROPPED_EVENTS = 1 << 12;
+const S_LINKS = 1 << 13;
+const S_DROPPED_LINKS = 1 << 14;
+const S_STATUS = 1 << 15;
+
+const SPAN_BITS = new Map<string, number>([
+  ['traceId', S_TRACE], ['spanId', S_SPAN], ['parentSpanId', S_PARENT], ['traceState', S_STATE], ['flags', S_FLAGS], ['name', S_NAME],
+  ['kind', S_KIND], ['startTimeUnixNano', S_START], ['endTimeUnixNano', S_END], ['attributes', S_ATTRS],
+  ['droppedAttributesCount', S_DROPPED_ATTRS], ['events', S_EVENTS], ['droppedEventsCount', S_DROPPED_EVENTS], ['links', S_LINKS],
+  ['droppedLinksCount', S_DROPPED_LINKS], ['status', S_STATUS],
+]);
+
+function span(epoch: EpochNs, res: Resource, sc: Scope, out: SpanBatch): void {
+  let traceId: unknown;
+  let spanId: unknown;
+  let parentSpanId: unknown;
+  let traceState = '';
+  let flags: unknown;
+  let name = '';
+  let kind: unknown;
+  let start: number | undefined;
+  let endTime: number | undefined;
+  let attrs: Attrs = [];
+  let droppedAttrs: unknown;
+  let events: SpanEvent[] | null = null;
+  let droppedEvents: unknown;
+  let links: SpanLink[] | null = null;
+  let droppedLinks: unknown;
+  let statusCode: unknown;
+  let statusMessage = '';
+  let seen = 0;
+  if (objectStart()) do {
+    const key = keyString();
+    const bit = SPAN_BITS.get(key) ?? 0;
+    seen = once(seen, bit, key);
+    switch (bit) {
+      case S_TRACE: traceId = idValue(); break;
+      case S_SPAN: spanId = idValue(); break;
+      case S_PARENT: parentSpanId = idValue(); break;
+      case S_STATE: traceState = stringValue(); break;
+      case S_FLAGS: flags = scalar(); break;
+      case S_NAME: name = stringValue(); break;
+      case S_KIND: kind = scalar(); break;
+      case S_START: start = timeValue(epoch); break;
+      case S_END: endTime = timeValue(epoch); break;
+      case S_ATTRS: attrs = attributes(0); break;
+      case S_DROPPED_ATTRS: droppedAttrs = scalar(); break;
+      case S_EVENTS: {
+        const evs: SpanEvent[] = [];
+        if (arrayStart()) do evs.push(event(epoch)); while (arrayNext());
+        events = evs.length ? evs : null;
+        break;
+      }
+      case S_DROPPED_EVENTS: droppedEvents = scalar(); break;
+      case S_LINKS: {
+        const lks: SpanLink[] = [];
+        if (arrayStart()) do lks.push(link()); while (arrayNext());
+        links = lks.length ? lks : null;
+        break;
+      }
+      case S_DROPPED_LINKS: droppedLinks = scalar(); break;
+      case S_STATUS: {
+        let sseen = 0;
+        if (objectStart()) do {
+          const k = keyString();
+          const b = k === 'code' ? 1 : k === 'message' ? 2 : 0;
+          sseen = once(sseen, b, k);
+          if (b === 1) statusCode = scalar();
+          else if (b === 2) statusMessage = stringValue();
+        } while (objectNext());
+        break;
+      }
+    }
+  } while (objectNext());
+  // built as the general decoder's span() builds it (same checks, same property order); a check that
+  // fails throws, and then that decoder runs and reports it
+  const s: Span = {
+    traceId: normalizeId(traceId, 16, ''),
+    spanId: normalizeId(spanId, 8, ''),
+    parentSpanId: normalizeId(parentSpanId, 8, ''),
+    traceState,
+    flags: uint(flags, ''),
+    name,
+    kind: enumValue(kind, KIND_NAMES, 'SPAN_KIND_', ''),
+    start: start ?? time(undefined, epoch, ''),
+    end: endTime ?? time(undefined, epoch, ''),
+    attrs,
+    droppedAttributesCount: uint(droppedAttrs, ''),
+    events,
+    droppedEventsCount: uint(droppedEvents, ''),
+    links,
+    droppedLinksCount: uint(droppedLinks, ''),
+    statusCode: seen & S_STATUS ? enumValue(statusCode, STATUS_NAMES, 'STATUS_CODE_', '') : 0,
+    statusMessage,
+    resource: res,
+    scope: sc,
+  };
+  const problem = idProblem(s.traceId, 'trace_id') || idProblem(s.spanId, 'span_id') || idProblem(s.parentSpanId, 'parent_span_id') || spanProblem(s);
+  if (problem) {
+    out.rejected++;
+    addReason(out.rejectReasons, `span ${s.spanId.startsWith('invalid:') ? s.spanId.slice(8) : s.spanId || '(no id)'} "${s.name}": ${problem}`);
+  } else out.spans.push(s);
+}
+
+function event(epoch: EpochNs): SpanEvent {
+  let t: number | undefined;
+  let name = '';
+  let attrs: Attrs = [];
+  let dropped: unknown;
+  let seen = 0;
+  if (objectStart()) do {
+    const key = keyString();
+    const bit = key === 'timeUnixNano' ? 1 : key === 'name' ? 2 : key === 'attributes' ? 4 : key === 'droppedAttributesCount' ? 8 : 0;
+    seen = once(seen, bit, key);
+    if (bit === 1) t = timeValue(epoch);
+    else if (bit === 2) name = stringValue();
+    else if (bit === 4) attrs = attributes(0);
+    else if (bit === 8) dropped = scalar();
+  } while (objectNext());
+  return { time: t ?? time(undefined, epoch, ''), name, attrs, droppedAttributesCount: uint(dropped, '') };
+}
+
+function link(): SpanLink {
+  let traceId: unknown;
+  let spanId: unknown;
+  let traceState = '';
+  let attrs: Attrs = [];
+  let dropped: unknown;
+  let flags: unknown;
+  let seen = 0;
+  if (objectStart()) do {
+    const key = keyString();
+    const bit = key === 'traceId' ? 1 : key === 'spanId' ? 2 : key === 'traceState' ? 4 : key === 'attributes' ? 8 : key === 'droppedAttributesCount' ? 16 : key === 'flags' ? 32 : 0;
+    seen = once(seen, bit, key);
+    if (bit === 1) traceId = idValue();
+    else if (bit === 2) spanId = idValue();
+    else if (bit === 4) traceState = stringValue();
+    else if (bit === 8) attrs = attributes(0);
+    else if (bit === 16) dropped = scalar();
+    else if (bit === 32) flags = scalar();
+  } while (objectNext());
+  const tid = normalizeId(traceId, 16, '');
+  const sid = normalizeId(spanId, 8, '');
+  return {
+    // a link to an unreadable id is kept (it is only a reference) with the id text as sent
+    traceId: tid.startsWith('invalid:') ? tid.slice(8) : tid,
+    spanId: sid.startsWith('invalid:') ? sid.slice(8) : sid,
+    traceState,
+    attrs,
+    droppedAttributesCount: uint(dropped, ''),
+    flags: uint(flags, ''),
+  };
+}
+
+/** [{key, value}, …] → [key, value, key, value, …] */
+function attributes(depth: number): Attrs {
+  const out: Attrs = [];
+  if (arrayStart()) do {
+    let key = '';
+    let value: AttrValue = null;
+    let seen = 0;
+    if (objectStart()) do {
+      const k = keyString();
+      const bit = k === 'key' ? 1 : k === 'value' ? 2 : 0;
+      if (bit === 0) {
+        skipValue(0); // the general decoder reads only key and value here
+        continue;
+      }
+      if (seen & bit) throw GIVE_UP;
+      seen |= bit;
+      if (bit === 1) key = stringValue();
+      else value = anyValue(depth);
+    } while (objectNext());
+    out.push(key, value);
+  } while (arrayNext());
+  return out;
+}
+
+function anyValue(depth: number): AttrValue {
+  if (depth > MAX_VALUE_DEPTH) throw GIVE_UP;
+  if (!objectStart()) return null; // {}: an empty AnyValue
+  let value: AttrValue;
+  // exactly one member, a known one: anything else (which of several wins, unknown keys) is left to the
+  // general decoder
+  switch (keyString()) {
+    case 'stringValue': value = stringValue(); break;
+    case 'boolValue': value = boolValue(scalar(), ''); break;
+    case 'intValue': value = intAttr(); break;
+    case 'doubleValue': value = doubleValue(scalar(), ''); break;
+    case 'bytesValue': value = bytesValue(scalar(), ''); break;
+    case 'arrayValue': value = listValue(depth, false) as AttrValue[]; break;
+    case 'kvlistValue': value = listValue(depth, true) as KvList; break;
+    default: throw GIVE_UP;
+  }
+  if (objectNext()) throw GIVE_UP;
+  return value;
+}
+
+/** {values: [AnyValue…]} or, for a kvlist, {values: [{key, value}…]} */
+function listValue(depth: number, kv: boolean): AttrValue[] | KvList {
+  let values: AttrValue[] = [];
+  let attrs: Attrs = [];
+  let seen = 0;
+  if (objectStart()) do {
+    const key = keyString();
+    seen = once(seen, key === 'values' ? 1 : 0, key);
+    if (key !== 'values') continue;
+    if (kv) attrs = attributes(depth + 1);
+    else if (arrayStart()) do values.push(anyValue(depth + 1)); while (arrayNext());
+  } while (objectNext());
+  return kv ? new KvList(attrs) : values;
+}
+
+/**
+ * Bookkeeping for one member: answers `seen` with `bit` added. A key seen twice gives up; an unknown key
+ * (bit 0) has its value skipped — or gives up when it is a spelling the general decoder reads (snake_case,
+ * the pre-1.0 instrumentationLibrary… names).
+ */
+function once(seen: number, bit: number, key: string): number {
+  if (bit === 0) {
+    skipUnknown(key);
+    return seen;
+  }
+  if (seen & bit) throw GIVE_UP;
+  return seen | bit;
+}
+
+function skipUnknown(key: string): void {
+  if (key.includes('_') || key.startsWith('instrumentationLibrary')) throw GIVE_UP;
+  skipValue(0);
+}
+
+// ---- JSON -------------------------------------------------------------------------------------------
+
+function skipWs(): void {
+  while (pos < end) {
+    const c = buf[pos];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return;
+    pos++;
+  }
+}
+
+/** At a value that must be an object: consumes `{`; true when a member follows (read it with keyString). */
+function objectStart(): boolean {
+  skipWs();
+  if (buf[pos] !== LBRACE) throw GIVE_UP;
+  pos++;
+  skipWs();
+  if (buf[pos] === RBRACE) {
+    pos++;
+    return false;
+  }
+  return true;
+}
+
+/** After a member's value: true when another member follows, false at the closing `}`. */
+function objectNext(): boolean {
+  skipWs();
+  const c = buf[pos++];
+  if (c === COMMA) {
+    skipWs();
+    return true;
+  }
+  if (c === RBRACE) return false;
+  throw GIVE_UP;
+}
+
+/** At a value that must be an array: consumes `[`; true when an element follows. */
+function arrayStart(): boolean {
+  skipWs();
+  if (buf[pos] !== LBRACKET) throw GIVE_UP;
+  pos++;
+  skipWs();
+  if (buf[pos] === RBRACKET) {
+    pos++;
+    return false;
+  }
+  return true;
+}
+
+/** After an element: true when another follows, false at the closing `]`. */
+function arrayNext(): boolean {
+  skipWs();
+  const c = buf[pos++];
+  if (c === COMMA) return true;
+  if (c === RBRACKET) return false;
+  throw GIVE_UP;
+}
+
+/** A member's key and its colon; keys with escapes are left to the general decoder. */
+function keyString(): string {
+  if (buf[pos] !== QUOTE) throw GIVE_UP;
+  const start = ++pos;
+  while (pos < end) {
+    const c = buf[pos];
+    if (c === QUOTE) {
+      const key = internUtf8(buf, start, pos);
+      pos++;
+      skipWs();
+      if (buf[pos] !== COLON) throw GIVE_UP;
+      pos++;
+      return key;
+    }
+    if (c === BACKSLASH || c < 0x20) throw GIVE_UP;
+    pos++;
+  }
+  throw GIVE_UP;
+}
+
+/** a JSON string value (a null or another type gives up) */
+function stringValue(): string {
+  skipWs();
+  if (buf[pos] !== QUOTE) throw GIVE_UP;
+  return stringAt();
+}
+
+/** the string starting at the quote at `pos` */
+function stringAt(): string {
+  const start = ++pos;
+  // short strings (keys, names, most values): scanned here and interned from their bytes
+  const shortEnd = Math.min(end, start + MAX_INTERNED_LENGTH + 1);
+  for (let i = start; i < shortEnd; i++) {
+    const c = buf[i];
+    if (c === QUOTE) {
+      pos = i + 1;
+      return internUtf8(buf, start, i);
+    }
+    if (c === BACKSLASH || c < 0x20) return escapedString(start);
+  }
+  // long ones (SQL, URLs, messages): the closing quote found natively, the text checked by a regex
+  const q = buf.indexOf(QUOTE, shortEnd);
+  if (q < 0) throw GIVE_UP;
+  const s = buf.utf8Slice(start, q);
+  if (NEEDS_CARE.test(s)) return escapedString(start);
+  pos = q + 1;
+  return s;
+}
+
+/** a string with escapes (stack traces, messages) or control characters: JSON.parse reads exactly it */
+function escapedString(start: number): string {
+  let i = start;
+  while (i < end) {
+    const c = buf[i];
+    if (c === QUOTE) break;
+    if (c < 0x20) throw GIVE_UP; // a raw control character: not JSON
+    i += c === BACKSLASH ? 2 : 1; // an escaped character (a quote among them) is never the end
+  }
+  if (i >= end) throw GIVE_UP;
+  pos = i + 1;
+  let s: string;
+  try {
+    s = JSON.parse(buf.utf8Slice(start - 1, pos)) as string;
+  } catch {
+    throw GIVE_UP;
+  }
+  return intern(s);
+}
+
+/** an id string as sent, not interned (ids are unique); anything else as scalar() reads it */
+function idValue(): unknown {
+  skipWs();
+  if (buf[pos] !== QUOTE) return scalar();
+  const start = pos + 1;
+  const limit = Math.min(end, start + 64);
+  for (let i = start; i < limit; i++) {
+    const c = buf[i];
+    if (c === QUOTE) {
+      pos = i + 1;
+      return buf.latin1Slice(start, i);
+    }
+    if (c === BACKSLASH || c < 0x20 || c >= 0x80) break;
+  }
+  return scalar(); // long, escaped or not ASCII: normalizeId will say what it is
+}
+
+/**
+ * An intValue. A decimal string of up to 15 digits (what SDKs send; exact in a double) is read from its
+ * digits — the same bigint intValue() makes of it, without the string; anything else goes through intValue().
+ */
+function intAttr(): AttrValue {
+  skipWs();
+  if (buf[pos] === QUOTE) {
+    const neg = buf[pos + 1] === 0x2d;
+    const start = pos + (neg ? 2 : 1);
+    let i = start;
+    while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+    const len = i - start;
+    if (buf[i] === QUOTE && len >= 1 && len <= 15) {
+      pos = i + 1;
+      const n = digits(start, i);
+      return neg ? BigInt(-n) : smallBigInt(n);
+    }
+  }
+  return intValue(scalar(), '');
+}
+
+/**
+ * A Unix-nanosecond time. A decimal string (what SDKs send) is read from its digits, computing exactly
+ * what EpochNs.fromDecimal computes from the string; anything else goes through time().
+ */
+function timeValue(epoch: EpochNs): number {
+  skipWs();
+  if (buf[pos] === QUOTE) {
+    const start = pos + 1;
+    let i = start;
+    while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+    const len = i - start;
+    if (buf[i] === QUOTE && len >= 1 && len <= 20) {
+      pos = i + 1;
+      if (len <= 9) return digits(start, i) - epoch.sec * 1e9;
+      return (digits(start, i - 9) - epoch.sec) * 1e9 + digits(i - 9, i);
+    }
+  }
+  return time(scalar(), epoch, '');
+}
+
+/** the decimal number buf[from, to) (at most 15 digits here: exact) */
+function digits(from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (buf[i] - 0x30);
+  return n;
+}
+
+/** a string, number or boolean as JSON.parse gives it; null, objects and arrays give up */
+function scalar(): string | number | boolean {
+  skipWs();
+  const c = buf[pos];
+  if (c === QUOTE) return stringAt();
+  if (c === 0x74 && buf[pos + 1] === 0x72 && buf[pos + 2] === 0x75 && buf[pos + 3] === 0x65) {
+    pos += 4;
+    return true;
+  }
+  if (c === 0x66 && buf[pos + 1] === 0x61 && buf[pos + 2] === 0x6c && buf[pos + 3] === 0x73 && buf[pos + 4] === 0x65) {
+    pos += 5;
+    return false;
+  }
+  if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return numberAt();
+  throw GIVE_UP;
+}
+
+function numberAt(): number {
+  const start = pos;
+  while (pos < end) {
+    const c = buf[pos];
+    // digits, '-', '+', '.', 'e', 'E': the token; its grammar is checked below
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45) pos++;
+    else break;
+  }
+  const token = buf.latin1Slice(start, pos);
+  if (!NUMBER_RE.test(token)) throw GIVE_UP;
+  return Number(token);
+}
+
+/** Skips any JSON value (an unknown member's); a null gives up: what a null means is the general decoder's call. */
+function skipValue(depth: number): void {
+  if (depth > MAX_SKIP_DEPTH) throw GIVE_UP;
+  skipWs();
+  const c = buf[pos];
+  if (c === LBRACE) {
+    if (objectStart()) do {
+      keyString();
+      skipValue(depth + 1);
+    } while (objectNext());
+  } else if (c === LBRACKET) {
+    if (arrayStart()) do skipValue(depth + 1); while (arrayNext());
+  } else {
+    scalar();
+  }
+}
