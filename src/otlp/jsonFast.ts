@@ -586,6 +586,14 @@ function scalar(): string | number | boolean {
 
 function numberAt(): number {
   const start = pos;
+  // the common case, a small non-negative integer (kinds, codes, counts): read from its digits
+  let i = pos;
+  while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+  const c = buf[i];
+  if (i > start && i - start <= 15 && (i - start === 1 || buf[start] !== 0x30) && c !== 0x2e && c !== 0x65 && c !== 0x45) {
+    pos = i;
+    return digits(start, i);
+  }
   while (pos < end) {
     const c = buf[pos];
     // digits, '-', '+', '.', 'e', 'E': the token; its grammar is checked below

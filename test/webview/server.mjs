@@ -6,6 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { epoch } from './traces.mjs';
 
 const require = createRequire(import.meta.url);
@@ -22,6 +23,24 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
  */
 export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}) {
   const traces = new Map(); // name → { spans, traceId }
+  const generated = new Set(); // names of traces held (and packed) by the worker
+  let worker = null;
+  let nextId = 0;
+  const waiting = new Map();
+  const fromWorker = (msg) => {
+    if (!worker) {
+      worker = new Worker(new URL('./encodeWorker.mjs', import.meta.url));
+      worker.on('message', (m) => {
+        waiting.get(m.id)?.(m);
+        waiting.delete(m.id);
+      });
+    }
+    const id = ++nextId;
+    return new Promise((resolve) => {
+      waiting.set(id, resolve);
+      worker.postMessage({ ...msg, id });
+    });
+  };
   const store = new TraceStore({ maxSpans: 2_000_000, maxBytes: 4e9, epoch, eventIntervalMs: 1000 });
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
@@ -29,16 +48,21 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
       if (u.pathname === '/' || u.pathname === '/harness.html') return file(res, join(here, 'harness.html'));
       if (u.pathname === '/harness.js') return file(res, join(here, 'harness.js'));
       if (u.pathname.startsWith('/dist/')) return file(res, join(bundleDir, u.pathname.slice(6)));
+      if (u.pathname === '/packed' && generated.has(u.searchParams.get('trace'))) {
+        void fromWorker({ type: 'encode', name: u.searchParams.get('trace') }).then((m) => {
+          if (m.error) return send(res, 404, 'text/plain', m.error);
+          res.writeHead(200, packedHeaders(m.bytes.byteLength, m.traceId, m.encodeMs));
+          res.end(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+        });
+        return;
+      }
       if (u.pathname === '/packed') {
         const t = traces.get(u.searchParams.get('trace'));
         if (!t) return send(res, 404, 'text/plain', 'no such trace');
         const t0 = performance.now();
         const bytes = encodePackedTrace(t.spans, epoch);
         const encodeMs = performance.now() - t0;
-        res.writeHead(200, {
-          'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'x-trace-id': t.traceId,
-          'x-encode-ms': encodeMs.toFixed(2), 'access-control-expose-headers': 'x-encode-ms, x-trace-id',
-        });
+        res.writeHead(200, packedHeaders(bytes.byteLength, t.traceId, encodeMs));
         return res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       }
       if (u.pathname === '/detail') {
@@ -68,7 +92,22 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
         }
       }
     },
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+    /** generateTrace(n) held and packed on a worker thread (the benchmark: packing never delays the page's files) */
+    async addGeneratedTrace(name, n) {
+      await fromWorker({ type: 'generate', name, n });
+      generated.add(name);
+    },
+    close: async () => {
+      await worker?.terminate();
+      await new Promise((r) => { server.closeAllConnections?.(); server.close(r); });
+    },
+  };
+}
+
+function packedHeaders(length, traceId, encodeMs) {
+  return {
+    'content-type': 'application/octet-stream', 'content-length': length, 'x-trace-id': traceId,
+    'x-encode-ms': encodeMs.toFixed(2), 'access-control-expose-headers': 'x-encode-ms, x-trace-id',
   };
 }
 
