@@ -344,7 +344,7 @@ function anyValue(depth: number): AttrValue {
 
 /** {values: [AnyValue…]} or, for a kvlist, {values: [{key, value}…]} */
 function listValue(depth: number, kv: boolean): AttrValue[] | KvList {
-  let values: AttrValue[] = [];
+  const values: AttrValue[] = [];
   let attrs: Attrs = [];
   let seen = 0;
   if (objectStart()) do {
