@@ -29,6 +29,45 @@ const POSIX_DEVICE = /^\/(?:dev|proc|sys)(?:\/|$)/;
 
 /** Normalise a path from telemetry, or refuse it with a reason. */
 export function normalizeRawPath(raw: string): NormalPath | RefusedPath {
+  return cleanPosix(raw) ?? normalizeAnyPath(raw);
+}
+
+/**
+ * The common case in one pass over the characters: a clean absolute POSIX path ('/app/src/x.ts': printable
+ * characters, no '.', '..' or empty segment, no backslash or colon, no blank at a segment's ends), split
+ * into its segments. Anything else — including a non-ASCII character at a segment's end, where "blank" has
+ * Unicode's meaning — is null, and normalizeAnyPath decides.
+ */
+function cleanPosix(raw: string): NormalPath | null {
+  if (typeof raw !== 'string' || raw.length > MAX_PATH || raw.charCodeAt(0) !== 47) return null;
+  const n = raw.length;
+  const segments: string[] = [];
+  let from = 1;
+  for (let i = 1; i <= n; i++) {
+    const c = i < n ? raw.charCodeAt(i) : 47;
+    if (c !== 47) {
+      if (c < 0x20 || c === 0x7f || c === 0x5c || c === 0x3a) return null; // control, '\', ':'
+      continue;
+    }
+    const len = i - from;
+    if (len === 0) return null;
+    const first = raw.charCodeAt(from);
+    const last = raw.charCodeAt(i - 1);
+    if (first === 0x20 || last === 0x20 || first > 0x7e || last > 0x7e) return null;
+    if (first === 0x2e && (len === 1 || (len === 2 && last === 0x2e))) return null; // '.' or '..'
+    const seg = raw.slice(from, i);
+    // (device names start with c, p, a, n or l: skip the regex for every other segment)
+    const c0 = first | 32;
+    if ((c0 === 99 || c0 === 112 || c0 === 97 || c0 === 110 || c0 === 108) && WINDOWS_DEVICE.test(seg)) return null;
+    segments.push(seg);
+    from = i + 1;
+  }
+  if (POSIX_DEVICE.test(raw)) return null;
+  return { ok: true, path: raw, absolute: true, windows: false, segments };
+}
+
+/** normalizeRawPath for every form (exported for the tests that hold the one-pass case to it) */
+export function normalizeAnyPath(raw: string): NormalPath | RefusedPath {
   if (typeof raw !== 'string' || raw.length === 0) return refuse('empty path');
   if (raw.length > MAX_PATH) return refuse('path too long');
   // control characters (NUL truncation tricks, terminal escapes) have no business in a source path

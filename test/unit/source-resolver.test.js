@@ -7,7 +7,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { SourceResolver } = require('../../out/src/source/resolver.js');
 const { nodeWorkspace } = require('../../out/src/source/workspace.js');
-const { normalizeRawPath, isWithin } = require('../../out/src/source/paths.js');
+const { normalizeRawPath, normalizeAnyPath, isWithin } = require('../../out/src/source/paths.js');
 
 let tmp;
 let shop; // workspace folder 1
@@ -180,6 +180,20 @@ test('isWithin: a folder holds itself and what is below it, never a sibling that
   assert.equal(isWithin('c:/', 'c:/src/x.cs'), true);
   assert.equal(isWithin('c:/Src', 'C:/src/X.cs', true), true);
   assert.equal(isWithin('c:/Src', 'C:/src/X.cs'), false);
+});
+
+test('normalizeRawPath: the one-pass common case answers exactly what the general normaliser answers', () => {
+  let seed = 7;
+  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const parts = ['/', '/', '/', 'a', 'src', 'x.ts', '.', '..', ' ', '\\', ':', 'C:', '\u00a0', '\u0001', '\u007f', 'é', 'con', 'nul.txt', 'lpt1', 'dev', 'proc', '~', '-', '\u2028'];
+  const samples = ['/app/src/x.ts', '/dev/null', '/proc/1/environ', '/app/con/x', '/app/ x.ts', '/app/x.ts ', '/app/\u00a0x', '/', '//app', '/app/', '/a/./b', '/a/../b'];
+  for (let n = 0; n < 20000; n++) {
+    let p = rnd(4) ? '/' : '';
+    const k = 1 + rnd(8);
+    for (let j = 0; j < k; j++) p += parts[rnd(parts.length)];
+    samples.push(p);
+  }
+  for (const p of samples) assert.deepEqual(normalizeRawPath(p), normalizeAnyPath(p), JSON.stringify(p));
 });
 
 test('normalizeRawPath: accepted forms', () => {
