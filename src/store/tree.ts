@@ -37,12 +37,7 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
   const n = spans.length;
   const parent = new Int32Array(n).fill(-1);
   const flags = new Uint8Array(n);
-  const byId = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const id = spans[i].spanId;
-    if (byId.has(id)) flags[i] |= TreeFlag.Duplicate;
-    else byId.set(id, i);
-  }
+  const byId = hexIdIndex(spans, flags) ?? mapIdIndex(spans, flags);
   for (let i = 0; i < n; i++) {
     const s = spans[i];
     if (!s.parentSpanId) continue;
@@ -50,8 +45,8 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
       flags[i] |= TreeFlag.SelfParent;
       continue;
     }
-    const p = byId.get(s.parentSpanId);
-    if (p === undefined) flags[i] |= TreeFlag.Orphan;
+    const p = byId(s.parentSpanId);
+    if (p === -1) flags[i] |= TreeFlag.Orphan;
     else parent[i] = p;
   }
 
@@ -119,4 +114,93 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
     for (let k = firstChild[i + 1] - 1; k >= firstChild[i]; k--) stack.push(kids[k]);
   }
   return { order, depth, parent, flags, childCount, roots };
+}
+
+// ---- span id → index of the first span with that id (-1: none); duplicates are flagged on the way ----
+
+type IdIndex = (id: string) => number;
+
+function mapIdIndex(spans: ArrayLike<TreeSpan>, flags: Uint8Array): IdIndex {
+  const byId = new Map<string, number>();
+  for (let i = 0; i < spans.length; i++) {
+    const id = spans[i].spanId;
+    if (byId.has(id)) flags[i] |= TreeFlag.Duplicate;
+    else byId.set(id, i);
+  }
+  return (id) => byId.get(id) ?? -1;
+}
+
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let c = 0; c < 10; c++) HEX_VALUE[48 + c] = c;
+for (let c = 0; c < 6; c++) HEX_VALUE[97 + c] = 10 + c;
+
+/** 8 lowercase hex digits of `s` from `at` as a number, or -1 */
+function hexWord(s: string, at: number): number {
+  let v = 0;
+  for (let k = at; k < at + 8; k++) {
+    const c = s.charCodeAt(k);
+    const h = c < 128 ? HEX_VALUE[c] : -1;
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+/**
+ * The same index over a flat open-addressing table of the ids' two 32-bit halves, when every span id is 16
+ * lowercase hex digits (what the decoders produce): at 100k spans a Map of id strings was half of
+ * assembling the tree. null when some id is not of that form (then the Map does it).
+ */
+function hexIdIndex(spans: ArrayLike<TreeSpan>, flags: Uint8Array): IdIndex | null {
+  const n = spans.length;
+  if (n < 64) return null; // small traces: the Map is as quick
+  let size = 64;
+  while (size < n * 2) size *= 2;
+  const mask = size - 1;
+  const hiT = new Uint32Array(size);
+  const loT = new Uint32Array(size);
+  const at = new Int32Array(size).fill(-1);
+  // murmur3's finaliser over both halves: every input bit reaches the low bits the mask keeps (ids that
+  // differ only in their high digits, as counters and some SDKs make them, must not share a slot)
+  const slot = (hi: number, lo: number): number => {
+    let h = lo ^ Math.imul(hi, 0x9e3779b1);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h & mask;
+  };
+  for (let i = 0; i < n; i++) {
+    const id = spans[i].spanId;
+    if (id.length !== 16) return null;
+    const hi = hexWord(id, 0);
+    const lo = hexWord(id, 8);
+    if (hi < 0 || lo < 0) return null;
+    let j = slot(hi, lo);
+    for (;;) {
+      if (at[j] === -1) {
+        hiT[j] = hi;
+        loT[j] = lo;
+        at[j] = i;
+        break;
+      }
+      if (hiT[j] === hi && loT[j] === lo) {
+        flags[i] |= TreeFlag.Duplicate;
+        break;
+      }
+      j = (j + 1) & mask;
+    }
+  }
+  return (id) => {
+    // (an id of another form cannot name any span here: they are all 16 lowercase hex digits)
+    if (id.length !== 16) return -1;
+    const hi = hexWord(id, 0);
+    const lo = hexWord(id, 8);
+    if (hi < 0 || lo < 0) return -1;
+    for (let j = slot(hi, lo); ; j = (j + 1) & mask) {
+      if (at[j] === -1) return -1;
+      if (hiT[j] === hi && loT[j] === lo) return at[j];
+    }
+  };
 }

@@ -239,3 +239,26 @@ test('brokenParents (fast path for small traces) agrees with buildTree on random
     assert.equal(brokenParents(spans), expected, `round ${round}`);
   }
 });
+
+test('buildTree: the hex-id table (16 lowercase hex digit ids) assembles exactly what the Map of ids assembles', () => {
+  const { buildTree } = require('../../out/src/store/tree.js');
+  let seed = 11;
+  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  // ids that differ only in their high digits, as counters make them
+  const hexId = (k) => (k * 2654435761 % 4294967296).toString(16).padStart(8, '0') + 'a1b2c3d4';
+  for (let round = 0; round < 60; round++) {
+    const n = 64 + rnd(400);
+    const spans = [];
+    for (let i = 0; i < n; i++) {
+      const r = rnd(12);
+      const id = hexId(1 + rnd(n + 5)); // repeats: duplicates
+      const parent = r === 0 ? '' : r === 1 ? hexId(100000 + i) : r === 2 ? id : r === 3 ? hexId(1 + rnd(n)).toUpperCase() : hexId(1 + rnd(n + 5));
+      spans.push({ spanId: id, parentSpanId: parent, start: rnd(1000), end: 1000 + rnd(1000), name: `op${rnd(5)}` });
+    }
+    const viaTable = buildTree(spans);
+    // the same graph with ids of another form (17 characters): built over the Map
+    const other = spans.map((s) => ({ ...s, spanId: `x${s.spanId}`, parentSpanId: s.parentSpanId && `x${s.parentSpanId}` }));
+    const viaMap = buildTree(other);
+    assert.deepEqual(viaTable, viaMap, `round ${round}`);
+  }
+});
