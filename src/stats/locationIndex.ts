@@ -157,6 +157,15 @@ class Location {
   version = 0;
   /** replaced, never changed in place: answers share it */
   services: readonly string[] = [];
+  /**
+   * The last answer and what it was for (window start, version, detail): a live update asks again for
+   * hundreds of locations of which most did not change, and this answers those from the Location alone,
+   * without reaching for its accumulators (memory that is cold by then, with a million spans stored).
+   */
+  answer: LocationStats | null = null;
+  answerWs = NaN;
+  answerVersion = -1;
+  answerDetail = false;
   constructor(public readonly key: string, public readonly loc: RawLocation) {}
 }
 
@@ -406,10 +415,12 @@ export class LocationIndex {
   }
 
   private statsOf(l: Location, ws: number | null, detail: boolean): LocationStats | null {
+    const wsKey = ws === null ? -Infinity : ws;
+    if (l.answer !== null && l.answerVersion === l.version && l.answerWs === wsKey && l.answerDetail === detail) return l.answer;
     const now = this.now();
     const acc = ws === null ? l.total : this.accumulatorFor(l, ws, now);
     if (acc.count <= 0) return null;
-    if (acc.cached && acc.cachedVersion === l.version && acc.cachedDetail === detail) return acc.cached;
+    if (acc.cached && acc.cachedVersion === l.version && acc.cachedDetail === detail) return remember(l, acc.cached, wsKey, detail);
     if (!acc.slowestValid) recomputeSlowest(acc, l.slices);
     const from = ws ?? -Infinity;
 
@@ -483,8 +494,16 @@ export class LocationIndex {
     acc.cached = stats;
     acc.cachedVersion = l.version;
     acc.cachedDetail = detail;
-    return stats;
+    return remember(l, stats, wsKey, detail);
   }
+}
+
+function remember(l: Location, stats: LocationStats, wsKey: number, detail: boolean): LocationStats {
+  l.answer = stats;
+  l.answerWs = wsKey;
+  l.answerVersion = l.version;
+  l.answerDetail = detail;
+  return stats;
 }
 
 // ---- accumulator arithmetic -------------------------------------------------------------------------

@@ -238,3 +238,29 @@ test('an error without exception or message says what the span says (HTTP client
   idx2.record(span({ name: 'work', status: 2 }), LOC, epoch);
   assert.equal(idx2.query().locations[0].lastError.message, 'work failed (no message)');
 });
+
+test('an unchanged location answers with the same object; anything that changes it gives a new answer', () => {
+  const { idx, clock } = clockIndex();
+  const t0 = clock.now;
+  const a = span({ ms: 10, agoMs: 0 });
+  idx.record(a, LOC, epoch);
+  idx.record(span({ ms: 30, agoMs: 0 }), LOC, epoch);
+  const q = (o = {}) => idx.query({ sinceMs: t0 - 5 * 60_000, keys: [KEY], detail: false, ...o }).locations[0];
+  const first = q();
+  assert.equal(q(), first, 'nothing changed: the same answer');
+  const detailed = q({ detail: true });
+  assert.notEqual(detailed, first, 'with detail: another answer');
+  assert.ok(Array.isArray(detailed.recent) && !('recent' in first));
+  assert.deepEqual(q(), first, 'and back: the same figures');
+  assert.notEqual(q({ sinceMs: t0 - 30 * 60_000 }), first, 'another window');
+  idx.record(span({ ms: 50, agoMs: 0 }), LOC, epoch);
+  const third = q();
+  assert.notEqual(third, first);
+  assert.equal(third.calls, 3);
+  idx.forget(a, LOC, epoch);
+  const afterForget = q();
+  assert.notEqual(afterForget, third);
+  assert.equal(afterForget.calls, 2);
+  idx.clear();
+  assert.equal(idx.query({ keys: [KEY] }).locations.length, 0);
+});
