@@ -298,9 +298,14 @@ function link(): SpanLink {
   };
 }
 
+// per nesting depth, the list being read (kvlists nest): stored spans then hold arrays of their exact size,
+// not a grown array's spare capacity
+const scratch: Attrs[] = [];
+
 /** [{key, value}, …] → [key, value, key, value, …] */
 function attributes(depth: number): Attrs {
-  const out: Attrs = [];
+  const out = (scratch[depth] ??= []);
+  out.length = 0;
   if (arrayStart()) do {
     let key = '';
     let value: AttrValue = null;
@@ -319,7 +324,9 @@ function attributes(depth: number): Attrs {
     } while (objectNext());
     out.push(key, value);
   } while (arrayNext());
-  return out;
+  const exact = out.length ? out.slice() : [];
+  out.length = 0; // (no references kept to what was read)
+  return exact;
 }
 
 function anyValue(depth: number): AttrValue {
