@@ -394,49 +394,34 @@ function skipWs(): void {
 }
 
 /** At a value that must be an object: consumes `{`; true when a member follows (read it with keyString). */
-function objectStart(): boolean {
+const objectStart = (): boolean => opens(LBRACE, RBRACE);
+/** After a member's value: true when another member follows, false at the closing `}`. */
+const objectNext = (): boolean => follows(RBRACE);
+/** At a value that must be an array: consumes `[`; true when an element follows. */
+const arrayStart = (): boolean => opens(LBRACKET, RBRACKET);
+/** After an element: true when another follows, false at the closing `]`. */
+const arrayNext = (): boolean => follows(RBRACKET);
+
+function opens(open: number, close: number): boolean {
   skipWs();
-  if (buf[pos] !== LBRACE) throw GIVE_UP;
+  if (buf[pos] !== open) throw GIVE_UP;
   pos++;
   skipWs();
-  if (buf[pos] === RBRACE) {
+  if (buf[pos] === close) {
     pos++;
     return false;
   }
   return true;
 }
 
-/** After a member's value: true when another member follows, false at the closing `}`. */
-function objectNext(): boolean {
+function follows(close: number): boolean {
   skipWs();
   const c = buf[pos++];
   if (c === COMMA) {
     skipWs();
     return true;
   }
-  if (c === RBRACE) return false;
-  throw GIVE_UP;
-}
-
-/** At a value that must be an array: consumes `[`; true when an element follows. */
-function arrayStart(): boolean {
-  skipWs();
-  if (buf[pos] !== LBRACKET) throw GIVE_UP;
-  pos++;
-  skipWs();
-  if (buf[pos] === RBRACKET) {
-    pos++;
-    return false;
-  }
-  return true;
-}
-
-/** After an element: true when another follows, false at the closing `]`. */
-function arrayNext(): boolean {
-  skipWs();
-  const c = buf[pos++];
-  if (c === COMMA) return true;
-  if (c === RBRACKET) return false;
+  if (c === close) return false;
   throw GIVE_UP;
 }
 
