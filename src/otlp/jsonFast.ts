@@ -14,7 +14,7 @@ import { KvList } from '../model/span';
 import type { EpochNs } from '../model/time';
 import { MAX_INTERNED_LENGTH, type RawBuffer, intern, internUtf8, releaseInternBuffer, smallBigInt } from './intern';
 import { KIND_NAMES, STATUS_NAMES, boolValue, bytesValue, doubleValue, enumValue, idProblem, intValue, normalizeId, time, uint } from './jsonValues';
-import { MAX_VALUE_DEPTH, addReason, spanProblem } from './protoDecode';
+import { MAX_VALUE_DEPTH, addReason, finishResource, newResource, spanProblem } from './protoDecode';
 
 /** thrown to give up; caught in decodeTracesFast (not an Error: no stack to capture) */
 const GIVE_UP = { giveUp: true };
@@ -73,7 +73,7 @@ export function decodeTracesFast(input: Uint8Array, epoch: EpochNs): SpanBatch |
 
 function resourceSpans(epoch: EpochNs, out: SpanBatch): void {
   // spans point at their resource, which may come after them in the object: it is filled in place
-  const res: Resource = { attrs: [], serviceName: 'unknown_service', droppedAttributesCount: 0, schemaUrl: '' };
+  const res = newResource();
   let seen = 0;
   if (objectStart()) do {
     const key = keyString();
@@ -95,13 +95,7 @@ function resource(res: Resource): void {
     if (bit === 1) res.attrs = attributes(0);
     else if (bit === 2) res.droppedAttributesCount = uint(scalar(), '');
   } while (objectNext());
-  const attrs = res.attrs;
-  for (let i = 0; i < attrs.length; i += 2) {
-    if (attrs[i] === 'service.name' && typeof attrs[i + 1] === 'string' && attrs[i + 1] !== '') {
-      res.serviceName = attrs[i + 1] as string;
-      break;
-    }
-  }
+  finishResource(res);
 }
 
 function scopeSpans(epoch: EpochNs, res: Resource, out: SpanBatch): void {

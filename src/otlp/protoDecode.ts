@@ -214,11 +214,13 @@ function keyValue(r: R, attrs: Attrs, depth: number): void {
   attrs.push(key, value);
 }
 
-function newResource(): Resource {
+/** a resource before its fields are read (the JSON fast path fills one in place too) */
+export function newResource(): Resource {
   return { attrs: [], serviceName: 'unknown_service', droppedAttributesCount: 0, schemaUrl: '' };
 }
 
-function finishResource(res: Resource): void {
+/** service.name from the attributes, once they are all read */
+export function finishResource(res: Resource): void {
   const a = res.attrs;
   for (let i = 0; i < a.length; i += 2) {
     if (a[i] === 'service.name' && typeof a[i + 1] === 'string' && a[i + 1] !== '') {
