@@ -101,8 +101,7 @@ async function runOnce(name) {
   // the longest task, scrolling and heap from a second, traced load
   const t = await openPanel(name, false);
   if (!t.rows) throw new Error('no rows rendered');
-  const traced = await openPanel(name, true);
-  process.env.BENCH_DEBUG && console.error('untraced', r1(t.firstRows), 'traced', r1(traced.firstRows), 'req', r1(t.requestStart), r1(traced.requestStart), 'recv', r1(t.received), r1(traced.received));
+  await openPanel(name, true);
   await page.waitForTimeout(300); // let the minimap draw (it is part of the longest-task figure)
   const frames = await page.evaluate(
     () =>

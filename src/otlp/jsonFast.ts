@@ -514,12 +514,10 @@ function intAttr(): AttrValue {
   if (buf[pos] === QUOTE) {
     const neg = buf[pos + 1] === 0x2d;
     const start = pos + (neg ? 2 : 1);
-    let i = start;
-    while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
-    const len = i - start;
-    if (buf[i] === QUOTE && len >= 1 && len <= 15) {
-      pos = i + 1;
-      const n = digits(start, i);
+    const close = quotedDigitsEnd(start, 15);
+    if (close >= 0) {
+      pos = close + 1;
+      const n = digits(start, close);
       return neg ? BigInt(-n) : smallBigInt(n);
     }
   }
@@ -534,16 +532,22 @@ function timeValue(epoch: EpochNs): number {
   skipWs();
   if (buf[pos] === QUOTE) {
     const start = pos + 1;
-    let i = start;
-    while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
-    const len = i - start;
-    if (buf[i] === QUOTE && len >= 1 && len <= 20) {
-      pos = i + 1;
-      if (len <= 9) return digits(start, i) - epoch.sec * 1e9;
-      return (digits(start, i - 9) - epoch.sec) * 1e9 + digits(i - 9, i);
+    const close = quotedDigitsEnd(start, 20);
+    if (close >= 0) {
+      pos = close + 1;
+      if (close - start <= 9) return digits(start, close) - epoch.sec * 1e9;
+      return (digits(start, close - 9) - epoch.sec) * 1e9 + digits(close - 9, close);
     }
   }
   return time(scalar(), epoch, '');
+}
+
+/** where the closing quote is when buf[start…] is 1 to `max` decimal digits and then a quote; else -1 */
+function quotedDigitsEnd(start: number, max: number): number {
+  let i = start;
+  while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+  const len = i - start;
+  return buf[i] === QUOTE && len >= 1 && len <= max ? i : -1;
 }
 
 /** the decimal number buf[from, to) (at most 15 digits here: exact) */
