@@ -174,6 +174,8 @@ test('keyboard: arrows move and fold, Enter opens details, e jumps to errors, n/
   assert.equal(await page.locator('[data-testid=details]').count(), 0);
   await page.keyboard.press('/');
   await page.keyboard.type('loop');
+  // the matches follow the query one render later (a deferred value): step once they are there
+  await page.waitForFunction(() => [...document.querySelectorAll('.row.match .name')].some((e) => e.textContent === 'loop a'));
   await page.keyboard.press('ArrowDown'); // back to the grid
   await page.keyboard.press('n');
   assert.equal(await selectedName(page), 'loop a');
