@@ -154,7 +154,7 @@ function layout(n: number, stringCount: number, strBlobBytes: number, attrPairs:
 const HEX16 = /^[0-9a-f]{16}$/;
 /** values up to this long are shared in the string table; longer ones are stored as they come */
 const SHARED_VALUE_CHARS = 48;
-const nibble = (c: number) => (c <= 57 ? c - 48 : c - 87); // '0'-'9', 'a'-'f' (ids are checked by HEX16)
+const nibble = (c: number) => (c <= 57 ? c - 48 : c - 87); // '0'-'9', 'a'-'f' (ids are checked first: tree.hexIds, HEX16)
 const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
 
 /** Packs one trace's spans (any arrival order). `spans` must all belong to one trace; may be empty. */
@@ -182,39 +182,70 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   const traceId = n ? spans[0].traceId : '';
   intern(traceId); // string 0
   intern(''); // string 1 (0 when the trace id is empty)
-  let idsInTable = false;
-  let traceStart = Infinity;
-  for (let i = 0; i < n; i++) {
-    if (spans[i].start < traceStart) traceStart = spans[i].start;
-    if (!idsInTable && !HEX16.test(spans[i].spanId)) idsInTable = true;
-  }
-  if (!n) traceStart = 0;
+  const idsInTable = !tree.hexIds;
+  const traceStart = tree.minStart;
 
-  // first pass: strings and attribute count, in row order
+  // One pass over the span objects, in row order, collecting everything: at 100k spans each pass over them
+  // costs a cache miss per span, and the fixed-size sections are copied into place afterwards (memcpy).
   const order = tree.order;
   const svc = new Uint32Array(n);
   const nm = new Uint32Array(n);
   const pid = new Uint32Array(n);
   const idIdx = idsInTable ? new Uint32Array(n) : null;
-  let attrPairs = 0;
-  for (let r = 0; r < n; r++) attrPairs += spans[order[r]].attrs.length >> 1;
-  const attrs = new Uint32Array(attrPairs * 2);
+  const idBytes = idsInTable ? null : new Uint8Array(8 * n);
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  const parent = new Int32Array(n);
+  const depth = new Int32Array(n);
+  const kind = new Uint8Array(n);
+  const status = new Uint8Array(n);
+  const treeFlags = new Uint8Array(n);
+  const bits = new Uint8Array(n);
+  const eventCount = new Uint32Array(n);
   const attrStart = new Uint32Array(n + 1);
+  let attrs = new Uint32Array(Math.max(16, n * 24));
+  const rowOfSpan = new Int32Array(n);
+  for (let r = 0; r < n; r++) rowOfSpan[order[r]] = r;
   let a = 0;
+  let maxEnd = 0;
   for (let r = 0; r < n; r++) {
-    const s = spans[order[r]];
+    const i = order[r];
+    const s = spans[i];
     svc[r] = intern(s.resource.serviceName);
     nm[r] = intern(s.name);
+    const p = tree.parent[i];
+    parent[r] = p === -1 ? -1 : rowOfSpan[p];
     // a parent id is only needed where it cannot be read from the parent row: roots (orphans, cut cycles)
-    pid[r] = tree.parent[order[r]] === -1 ? intern(s.parentSpanId) : 0;
-    if (idIdx) idIdx[r] = intern(s.spanId);
+    pid[r] = p === -1 ? intern(s.parentSpanId) : 0;
+    const id = s.spanId;
+    if (idIdx) idIdx[r] = intern(id);
+    else for (let k = 0; k < 8; k++) idBytes![8 * r + k] = (nibble(id.charCodeAt(2 * k)) << 4) | nibble(id.charCodeAt(2 * k + 1));
     attrStart[r] = a >> 1;
     const at = s.attrs;
+    if (a + at.length > attrs.length) {
+      const grown = new Uint32Array(Math.max(2 * attrs.length, a + at.length));
+      grown.set(attrs.subarray(0, a));
+      attrs = grown;
+    }
     for (let k = 0; k + 1 < at.length; k += 2) {
       attrs[a++] = intern(String(at[k]));
       const v = at[k + 1];
       attrs[a++] = value(typeof v === 'string' && v.length <= PACKED_VALUE_CHARS ? v : valueText(v as AttrValue, PACKED_VALUE_CHARS));
     }
+    start[r] = s.start - traceStart;
+    end[r] = s.end - traceStart;
+    if (end[r] > maxEnd) maxEnd = end[r];
+    if (start[r] > maxEnd) maxEnd = start[r];
+    depth[r] = tree.depth[i];
+    kind[r] = s.kind;
+    status[r] = s.statusCode;
+    treeFlags[r] = tree.flags[i];
+    let b = 0;
+    if (hasLocation(s)) b |= SpanBit.HasLocation;
+    if (s.events) for (const e of s.events) if (e.name === 'exception') b |= SpanBit.HasException;
+    if (s.links && s.links.length) b |= SpanBit.HasLinks;
+    bits[r] = b;
+    eventCount[r] = s.events ? s.events.length : 0;
   }
   attrStart[n] = a >> 1;
 
@@ -234,7 +265,7 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   dv.setUint32(20, attrStart[n], true);
   dv.setFloat64(24, epoch.sec, true);
   dv.setFloat64(32, traceStart, true);
-  let maxEnd = 0;
+  dv.setFloat64(40, maxEnd, true);
 
   const offs = new Uint32Array(buf, L.strOffsets, strings.length + 1);
   let c = 0;
@@ -244,51 +275,22 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   }
   offs[strings.length] = c;
   bytes.set(blob, L.strBlob);
-
-  const start = new Float64Array(buf, L.start, n);
-  const end = new Float64Array(buf, L.end, n);
-  const parent = new Int32Array(buf, L.parent, n);
-  const depth = new Int32Array(buf, L.depth, n);
-  const kind = new Uint8Array(buf, L.kind, n);
-  const status = new Uint8Array(buf, L.status, n);
-  const treeFlags = new Uint8Array(buf, L.tree, n);
-  const bits = new Uint8Array(buf, L.bits, n);
-  const eventCount = new Uint32Array(buf, L.eventCount, n);
+  new Float64Array(buf, L.start, n).set(start);
+  new Float64Array(buf, L.end, n).set(end);
+  new Int32Array(buf, L.parent, n).set(parent);
+  new Int32Array(buf, L.depth, n).set(depth);
   new Uint32Array(buf, L.service, n).set(svc);
   new Uint32Array(buf, L.name, n).set(nm);
-  new Uint32Array(buf, L.parentIds, n).set(pid);
-  new Uint32Array(buf, L.attrStart, n + 1).set(attrStart);
-  new Uint32Array(buf, L.attrs, attrs.length).set(attrs);
-  const rowOfSpan = new Int32Array(n);
-  for (let r = 0; r < n; r++) rowOfSpan[order[r]] = r;
-  for (let r = 0; r < n; r++) {
-    const i = order[r];
-    const s = spans[i];
-    start[r] = s.start - traceStart;
-    end[r] = s.end - traceStart;
-    if (end[r] > maxEnd) maxEnd = end[r];
-    if (start[r] > maxEnd) maxEnd = start[r];
-    parent[r] = tree.parent[i] === -1 ? -1 : rowOfSpan[tree.parent[i]];
-    depth[r] = tree.depth[i];
-    kind[r] = s.kind;
-    status[r] = s.statusCode;
-    treeFlags[r] = tree.flags[i];
-    let b = 0;
-    if (hasLocation(s)) b |= SpanBit.HasLocation;
-    if (s.events) for (const e of s.events) if (e.name === 'exception') b |= SpanBit.HasException;
-    if (s.links && s.links.length) b |= SpanBit.HasLinks;
-    bits[r] = b;
-    eventCount[r] = s.events ? s.events.length : 0;
-  }
-  dv.setFloat64(40, maxEnd, true);
   if (idIdx) new Uint32Array(buf, L.ids, n).set(idIdx);
-  else {
-    for (let r = 0; r < n; r++) {
-      const id = spans[order[r]].spanId;
-      const o = L.ids + 8 * r;
-      for (let k = 0; k < 8; k++) bytes[o + k] = (nibble(id.charCodeAt(2 * k)) << 4) | nibble(id.charCodeAt(2 * k + 1));
-    }
-  }
+  else bytes.set(idBytes!, L.ids);
+  bytes.set(kind, L.kind);
+  bytes.set(status, L.status);
+  bytes.set(treeFlags, L.tree);
+  bytes.set(bits, L.bits);
+  new Uint32Array(buf, L.eventCount, n).set(eventCount);
+  new Uint32Array(buf, L.attrStart, n + 1).set(attrStart);
+  new Uint32Array(buf, L.attrs, a).set(attrs.subarray(0, a));
+  new Uint32Array(buf, L.parentIds, n).set(pid);
   return bytes;
 }
 

@@ -31,23 +31,39 @@ export interface TraceTree {
   /** by span index: number of direct children */
   childCount: Int32Array;
   roots: number[];
+  /** the earliest start (0 for no spans) */
+  minStart: number;
+  /** every span id is 16 lowercase hex digits (what the decoders produce) */
+  hexIds: boolean;
 }
 
+// Spans of a big trace sit all over a heap that holds a million of them: every pass that reads a span object
+// is a cache miss per span. So the objects are read once, into typed arrays, and the rest works on those.
 export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
   const n = spans.length;
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
   const parent = new Int32Array(n).fill(-1);
   const flags = new Uint8Array(n);
-  const byId = hexIdIndex(spans, flags) ?? mapIdIndex(spans, flags);
+  let minStart = n ? Infinity : 0;
+  const ids = new HexIdTable(n);
   for (let i = 0; i < n; i++) {
     const s = spans[i];
-    if (!s.parentSpanId) continue;
-    if (s.parentSpanId === s.spanId) {
-      flags[i] |= TreeFlag.SelfParent;
-      continue;
+    start[i] = s.start;
+    end[i] = s.end;
+    if (s.start < minStart) minStart = s.start;
+    if (!ids.add(s.spanId, s.parentSpanId, i, flags)) break;
+  }
+  const hexIds = ids.ok;
+  if (hexIds) ids.resolve(parent, flags);
+  else {
+    for (let i = 0; i < n; i++) {
+      start[i] = spans[i].start;
+      end[i] = spans[i].end;
+      if (spans[i].start < minStart) minStart = spans[i].start;
     }
-    const p = byId(s.parentSpanId);
-    if (p === -1) flags[i] |= TreeFlag.Orphan;
-    else parent[i] = p;
+    flags.fill(0);
+    linkByMap(spans, parent, flags);
   }
 
   // Cycle detection: walk up from each unvisited node; a node met twice in the same walk closes a cycle.
@@ -69,7 +85,7 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
       for (let k = from; k < walk.length; k++) {
         const m = walk[k];
         flags[m] |= TreeFlag.Cycle;
-        if (spans[m].start < spans[cut].start) cut = m;
+        if (start[m] < start[cut]) cut = m;
       }
       parent[cut] = -1;
     }
@@ -83,8 +99,8 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
     if (p === -1) roots.push(i);
     else {
       childCount[p]++;
-      if (spans[i].start < spans[p].start) flags[i] |= TreeFlag.StartsBeforeParent;
-      if (spans[i].end > spans[p].end) flags[i] |= TreeFlag.EndsAfterParent;
+      if (start[i] < start[p]) flags[i] |= TreeFlag.StartsBeforeParent;
+      if (end[i] > end[p]) flags[i] |= TreeFlag.EndsAfterParent;
     }
   }
   // children lists in one flat array (CSR), sorted by start then name
@@ -93,8 +109,9 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
   const fill = firstChild.slice(0, n);
   const kids = new Int32Array(n);
   for (let i = 0; i < n; i++) if (parent[i] !== -1) kids[fill[parent[i]]++] = i;
+  // names are read only for spans that start at the same nanosecond
   const cmp = (a: number, b: number) =>
-    spans[a].start - spans[b].start || (spans[a].name < spans[b].name ? -1 : spans[a].name > spans[b].name ? 1 : a - b);
+    start[a] - start[b] || (spans[a].name < spans[b].name ? -1 : spans[a].name > spans[b].name ? 1 : a - b);
   for (let i = 0; i < n; i++) {
     const a = firstChild[i], b = firstChild[i + 1];
     if (b - a > 1) kids.subarray(a, b).sort(cmp);
@@ -113,21 +130,30 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
     depth[i] = p === -1 ? 0 : depth[p] + 1;
     for (let k = firstChild[i + 1] - 1; k >= firstChild[i]; k--) stack.push(kids[k]);
   }
-  return { order, depth, parent, flags, childCount, roots };
+  return { order, depth, parent, flags, childCount, roots, minStart, hexIds };
 }
 
-// ---- span id → index of the first span with that id (-1: none); duplicates are flagged on the way ----
+// ---- span id → index of the first span with that id; duplicates flagged, parents linked ----
 
-type IdIndex = (id: string) => number;
-
-function mapIdIndex(spans: ArrayLike<TreeSpan>, flags: Uint8Array): IdIndex {
+/** parents by a Map of id strings: for ids that are not all 16 lowercase hex digits (imports, tests) */
+function linkByMap(spans: ArrayLike<TreeSpan>, parent: Int32Array, flags: Uint8Array): void {
   const byId = new Map<string, number>();
   for (let i = 0; i < spans.length; i++) {
     const id = spans[i].spanId;
     if (byId.has(id)) flags[i] |= TreeFlag.Duplicate;
     else byId.set(id, i);
   }
-  return (id) => byId.get(id) ?? -1;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i];
+    if (!s.parentSpanId) continue;
+    if (s.parentSpanId === s.spanId) {
+      flags[i] |= TreeFlag.SelfParent;
+      continue;
+    }
+    const p = byId.get(s.parentSpanId);
+    if (p === undefined) flags[i] |= TreeFlag.Orphan;
+    else parent[i] = p;
+  }
 }
 
 const HEX_VALUE = new Int8Array(128).fill(-1);
@@ -146,61 +172,105 @@ function hexWord(s: string, at: number): number {
   return v;
 }
 
+// murmur3's finaliser over both halves: every input bit reaches the low bits the mask keeps (ids that
+// differ only in their high digits, as counters and some SDKs make them, must not share a slot)
+function mix(hi: number, lo: number): number {
+  let h = lo ^ Math.imul(hi, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
+const NO_PARENT = 0;
+const HEX_PARENT = 1;
+const SELF_PARENT = 2;
+const FOREIGN_PARENT = 3; // not 16 lowercase hex digits: names no span here
+
 /**
- * The same index over a flat open-addressing table of the ids' two 32-bit halves, when every span id is 16
- * lowercase hex digits (what the decoders produce): at 100k spans a Map of id strings was half of
- * assembling the tree. null when some id is not of that form (then the Map does it).
+ * Span ids as their two 32-bit halves in a flat open-addressing table, parent ids parsed the same way (in
+ * the one pass over the span objects), then parents linked from the numbers alone. At 100k spans a Map of id
+ * strings was half of assembling the tree. `ok` turns false at the first span id of another form (then the
+ * Map does it).
  */
-function hexIdIndex(spans: ArrayLike<TreeSpan>, flags: Uint8Array): IdIndex | null {
-  const n = spans.length;
-  if (n < 64) return null; // small traces: the Map is as quick
-  let size = 64;
-  while (size < n * 2) size *= 2;
-  const mask = size - 1;
-  const hiT = new Uint32Array(size);
-  const loT = new Uint32Array(size);
-  const at = new Int32Array(size).fill(-1);
-  // murmur3's finaliser over both halves: every input bit reaches the low bits the mask keeps (ids that
-  // differ only in their high digits, as counters and some SDKs make them, must not share a slot)
-  const slot = (hi: number, lo: number): number => {
-    let h = lo ^ Math.imul(hi, 0x9e3779b1);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h & mask;
-  };
-  for (let i = 0; i < n; i++) {
-    const id = spans[i].spanId;
-    if (id.length !== 16) return null;
-    const hi = hexWord(id, 0);
-    const lo = hexWord(id, 8);
-    if (hi < 0 || lo < 0) return null;
-    let j = slot(hi, lo);
-    for (;;) {
-      if (at[j] === -1) {
-        hiT[j] = hi;
-        loT[j] = lo;
-        at[j] = i;
+class HexIdTable {
+  ok = true;
+  private readonly mask: number;
+  /** per slot [hi, lo, span index + 1 (0: empty), unused]: one cache line holds a probe's every read */
+  private readonly slots: Int32Array;
+  private readonly pKind: Uint8Array;
+  private readonly pHi: Int32Array;
+  private readonly pLo: Int32Array;
+
+  constructor(private readonly n: number) {
+    let size = 64;
+    while (size < n * 2) size *= 2;
+    this.mask = size - 1;
+    this.slots = new Int32Array(4 * size);
+    this.pKind = new Uint8Array(n);
+    this.pHi = new Int32Array(n);
+    this.pLo = new Int32Array(n);
+  }
+
+  /** span i; false (and `ok` false) when its id is not 16 lowercase hex digits */
+  add(id: string, parentId: string, i: number, flags: Uint8Array): boolean {
+    const hi = id.length === 16 ? hexWord(id, 0) : -1;
+    const lo = hi < 0 ? -1 : hexWord(id, 8);
+    if (lo < 0) return (this.ok = false);
+    const { slots, mask } = this;
+    const h = hi | 0, l = lo | 0;
+    for (let j = mix(hi, lo) & mask; ; j = (j + 1) & mask) {
+      const o = 4 * j;
+      if (slots[o + 2] === 0) {
+        slots[o] = h;
+        slots[o + 1] = l;
+        slots[o + 2] = i + 1;
         break;
       }
-      if (hiT[j] === hi && loT[j] === lo) {
+      if (slots[o] === h && slots[o + 1] === l) {
         flags[i] |= TreeFlag.Duplicate;
         break;
       }
-      j = (j + 1) & mask;
+    }
+    if (!parentId) return true;
+    if (parentId === id) {
+      this.pKind[i] = SELF_PARENT;
+      return true;
+    }
+    const phi = parentId.length === 16 ? hexWord(parentId, 0) : -1;
+    const plo = phi < 0 ? -1 : hexWord(parentId, 8);
+    if (plo < 0) this.pKind[i] = FOREIGN_PARENT;
+    else {
+      this.pKind[i] = HEX_PARENT;
+      this.pHi[i] = phi;
+      this.pLo[i] = plo;
+    }
+    return true;
+  }
+
+  resolve(parent: Int32Array, flags: Uint8Array): void {
+    const { slots, mask, pKind, pHi, pLo } = this;
+    for (let i = 0; i < this.n; i++) {
+      const k = pKind[i];
+      if (k === NO_PARENT) continue;
+      if (k === SELF_PARENT) {
+        flags[i] |= TreeFlag.SelfParent;
+        continue;
+      }
+      let p = -1;
+      if (k === HEX_PARENT) {
+        const h = pHi[i], l = pLo[i];
+        for (let j = mix(h, l) & mask; slots[4 * j + 2] !== 0; j = (j + 1) & mask) {
+          if (slots[4 * j] === h && slots[4 * j + 1] === l) {
+            p = slots[4 * j + 2] - 1;
+            break;
+          }
+        }
+      }
+      if (p === -1) flags[i] |= TreeFlag.Orphan;
+      else parent[i] = p;
     }
   }
-  return (id) => {
-    // (an id of another form cannot name any span here: they are all 16 lowercase hex digits)
-    if (id.length !== 16) return -1;
-    const hi = hexWord(id, 0);
-    const lo = hexWord(id, 8);
-    if (hi < 0 || lo < 0) return -1;
-    for (let j = slot(hi, lo); ; j = (j + 1) & mask) {
-      if (at[j] === -1) return -1;
-      if (hiT[j] === hi && loT[j] === lo) return at[j];
-    }
-  };
 }

@@ -110,3 +110,13 @@ test('a custom location predicate is used', () => {
   const t = pack([span('a', null, 0, 10)], { hasLocation: () => true });
   assert.equal(t.bits[0] & SpanBit.HasLocation, SpanBit.HasLocation);
 });
+
+test('spans with many attributes keep them all, in order (the attribute section grows while packing)', () => {
+  const many = (k, m) => Array.from({ length: 2 * m }, (_, j) => (j % 2 ? `v${k}-${j >> 1}` : `key${j >> 1}`));
+  const spans = [span('a', null, 0, 100, { attrs: many(0, 200) }), span('b', 'a', 1, 2, { attrs: [] }), span('c', 'a', 3, 4, { attrs: many(2, 75) })];
+  const t = pack(spans);
+  const attrsOf = (r) => Array.from(t.attrs.subarray(2 * t.attrStart[r], 2 * t.attrStart[r + 1]), (i) => t.str(i));
+  assert.deepEqual(attrsOf(0), many(0, 200));
+  assert.deepEqual(attrsOf(1), []);
+  assert.deepEqual(attrsOf(2), many(2, 75));
+});
