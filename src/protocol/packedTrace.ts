@@ -154,6 +154,8 @@ function layout(n: number, stringCount: number, strBlobBytes: number, attrPairs:
 const HEX16 = /^[0-9a-f]{16}$/;
 /** values up to this long are shared in the string table; longer ones are stored as they come */
 const SHARED_VALUE_CHARS = 48;
+/** attribute places (key/value slots of a span) whose last string is remembered while packing */
+const SEEN_PLACES = 64;
 const nibble = (c: number) => (c <= 57 ? c - 48 : c - 87); // '0'-'9', 'a'-'f' (ids are checked first: tree.hexIds, HEX16)
 const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
 
@@ -195,8 +197,6 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   const idBytes = idsInTable ? null : new Uint8Array(8 * n);
   const start = new Float64Array(n);
   const end = new Float64Array(n);
-  const parent = new Int32Array(n);
-  const depth = new Int32Array(n);
   const kind = new Uint8Array(n);
   const status = new Uint8Array(n);
   const treeFlags = new Uint8Array(n);
@@ -204,8 +204,10 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   const eventCount = new Uint32Array(n);
   const attrStart = new Uint32Array(n + 1);
   let attrs = new Uint32Array(Math.max(16, n * 24));
-  const rowOfSpan = new Int32Array(n);
-  for (let r = 0; r < n; r++) rowOfSpan[order[r]] = r;
+  const seenKey: unknown[] = new Array(SEEN_PLACES).fill(undefined);
+  const seenKeyIdx = new Uint32Array(SEEN_PLACES);
+  const seenVal: unknown[] = new Array(SEEN_PLACES).fill(undefined);
+  const seenValIdx = new Uint32Array(SEEN_PLACES);
   let a = 0;
   let maxEnd = 0;
   for (let r = 0; r < n; r++) {
@@ -213,13 +215,21 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
     const s = spans[i];
     svc[r] = intern(s.resource.serviceName);
     nm[r] = intern(s.name);
-    const p = tree.parent[i];
-    parent[r] = p === -1 ? -1 : rowOfSpan[p];
     // a parent id is only needed where it cannot be read from the parent row: roots (orphans, cut cycles)
-    pid[r] = p === -1 ? intern(s.parentSpanId) : 0;
-    const id = s.spanId;
-    if (idIdx) idIdx[r] = intern(id);
-    else for (let k = 0; k < 8; k++) idBytes![8 * r + k] = (nibble(id.charCodeAt(2 * k)) << 4) | nibble(id.charCodeAt(2 * k + 1));
+    pid[r] = tree.rowParent[r] === -1 ? intern(s.parentSpanId) : 0;
+    if (idIdx) idIdx[r] = intern(s.spanId);
+    else {
+      // the id's bytes in order: its two halves as the tree parsed them, most significant byte first
+      const hi = tree.idHi[i], lo = tree.idLo[i], o = 8 * r;
+      idBytes![o] = hi >>> 24;
+      idBytes![o + 1] = hi >>> 16;
+      idBytes![o + 2] = hi >>> 8;
+      idBytes![o + 3] = hi;
+      idBytes![o + 4] = lo >>> 24;
+      idBytes![o + 5] = lo >>> 16;
+      idBytes![o + 6] = lo >>> 8;
+      idBytes![o + 7] = lo;
+    }
     attrStart[r] = a >> 1;
     const at = s.attrs;
     if (a + at.length > attrs.length) {
@@ -228,15 +238,33 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
       attrs = grown;
     }
     for (let k = 0; k + 1 < at.length; k += 2) {
-      attrs[a++] = intern(String(at[k]));
+      // spans of one kind carry the same keys (and often values) in the same places: the string seen at this
+      // place last time answers without a hash lookup (strings are compared by identity first)
+      const key = at[k] as string;
+      if (k < SEEN_PLACES && seenKey[k] === key) attrs[a++] = seenKeyIdx[k];
+      else {
+        const ki = intern(String(key));
+        attrs[a++] = ki;
+        if (k < SEEN_PLACES && typeof key === 'string') {
+          seenKey[k] = key;
+          seenKeyIdx[k] = ki;
+        }
+      }
       const v = at[k + 1];
-      attrs[a++] = value(typeof v === 'string' && v.length <= PACKED_VALUE_CHARS ? v : valueText(v as AttrValue, PACKED_VALUE_CHARS));
+      if (k < SEEN_PLACES && seenVal[k] === v && typeof v === 'string') attrs[a++] = seenValIdx[k];
+      else {
+        const vi = value(typeof v === 'string' && v.length <= PACKED_VALUE_CHARS ? v : valueText(v as AttrValue, PACKED_VALUE_CHARS));
+        attrs[a++] = vi;
+        if (k < SEEN_PLACES && typeof v === 'string' && v.length <= SHARED_VALUE_CHARS) {
+          seenVal[k] = v;
+          seenValIdx[k] = vi;
+        }
+      }
     }
     start[r] = s.start - traceStart;
     end[r] = s.end - traceStart;
     if (end[r] > maxEnd) maxEnd = end[r];
     if (start[r] > maxEnd) maxEnd = start[r];
-    depth[r] = tree.depth[i];
     kind[r] = s.kind;
     status[r] = s.statusCode;
     treeFlags[r] = tree.flags[i];
@@ -277,8 +305,8 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   bytes.set(blob, L.strBlob);
   new Float64Array(buf, L.start, n).set(start);
   new Float64Array(buf, L.end, n).set(end);
-  new Int32Array(buf, L.parent, n).set(parent);
-  new Int32Array(buf, L.depth, n).set(depth);
+  new Int32Array(buf, L.parent, n).set(tree.rowParent);
+  new Int32Array(buf, L.depth, n).set(tree.rowDepth);
   new Uint32Array(buf, L.service, n).set(svc);
   new Uint32Array(buf, L.name, n).set(nm);
   if (idIdx) new Uint32Array(buf, L.ids, n).set(idIdx);

@@ -35,6 +35,12 @@ export interface TraceTree {
   minStart: number;
   /** every span id is 16 lowercase hex digits (what the decoders produce) */
   hexIds: boolean;
+  /** by span index, when hexIds (else empty): the id's first and last 8 hex digits as numbers (int32 bits) */
+  idHi: Int32Array;
+  idLo: Int32Array;
+  /** by row (position in `order`): the parent's row (-1 for roots) and the depth */
+  rowParent: Int32Array;
+  rowDepth: Int32Array;
 }
 
 // Spans of a big trace sit all over a heap that holds a million of them: every pass that reads a span object
@@ -120,18 +126,28 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
 
   const order = new Int32Array(n);
   const depth = new Int32Array(n);
+  const rowOf = new Int32Array(n);
+  const rowParent = new Int32Array(n);
+  const rowDepth = new Int32Array(n);
   let o = 0;
   const stack: number[] = [];
   for (let r = roots.length - 1; r >= 0; r--) stack.push(roots[r]);
   while (stack.length) {
     const i = stack.pop()!;
-    order[o++] = i;
     const p = parent[i];
+    // a parent is always placed before its children
     depth[i] = p === -1 ? 0 : depth[p] + 1;
+    order[o] = i;
+    rowOf[i] = o;
+    rowParent[o] = p === -1 ? -1 : rowOf[p];
+    rowDepth[o] = depth[i];
+    o++;
     for (let k = firstChild[i + 1] - 1; k >= firstChild[i]; k--) stack.push(kids[k]);
   }
-  return { order, depth, parent, flags, childCount, roots, minStart, hexIds };
+  return { order, depth, parent, flags, childCount, roots, minStart, hexIds, idHi: hexIds ? ids.idHi : NONE, idLo: hexIds ? ids.idLo : NONE, rowParent, rowDepth };
 }
+
+const NONE = new Int32Array(0);
 
 // ---- span id → index of the first span with that id; duplicates flagged, parents linked ----
 
@@ -203,6 +219,8 @@ class HexIdTable {
   private readonly pKind: Uint8Array;
   private readonly pHi: Int32Array;
   private readonly pLo: Int32Array;
+  readonly idHi: Int32Array;
+  readonly idLo: Int32Array;
 
   constructor(private readonly n: number) {
     let size = 64;
@@ -212,6 +230,8 @@ class HexIdTable {
     this.pKind = new Uint8Array(n);
     this.pHi = new Int32Array(n);
     this.pLo = new Int32Array(n);
+    this.idHi = new Int32Array(n);
+    this.idLo = new Int32Array(n);
   }
 
   /** span i; false (and `ok` false) when its id is not 16 lowercase hex digits */
@@ -221,6 +241,8 @@ class HexIdTable {
     if (lo < 0) return (this.ok = false);
     const { slots, mask } = this;
     const h = hi | 0, l = lo | 0;
+    this.idHi[i] = h;
+    this.idLo[i] = l;
     for (let j = mix(hi, lo) & mask; ; j = (j + 1) & mask) {
       const o = 4 * j;
       if (slots[o + 2] === 0) {
