@@ -53,7 +53,9 @@ interface RowsProps {
 export function Rows(p: RowsProps) {
   const vp = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTopRaw] = useState(0);
-  const [height, setHeight] = useState(600);
+  // the window's height is an upper bound for the viewport's: the first render covers it whole without
+  // asking for a layout (the ResizeObserver gives the real height once the frame is painted)
+  const [height, setHeight] = useState(() => window.innerHeight || 600);
   // React re-renders only when the scroll position enters another block of rows: most scroll frames
   // change nothing but the compositor's offset
   const block = useRef(-1);
@@ -66,7 +68,6 @@ export function Rows(p: RowsProps) {
 
   useLayoutEffect(() => {
     const el = vp.current!;
-    setHeight(el.clientHeight);
     const ro = new ResizeObserver(() => {
       setHeight(el.clientHeight);
       // the time axis and the tick layer line up with the bar column: they need the scrollbar width
