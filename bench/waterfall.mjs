@@ -8,11 +8,12 @@
 //   firstRowsMs      page navigation start (the panel opening) → first rows painted: loads the bundle, says
 //                    `ready`, fetches and encodes the trace, transfers, decodes, renders. Every run loads a
 //                    fresh document in the same tab with the HTTP cache off; the renderer process stays, as
-//                    VS Code's webview process stays between panels
+//                    VS Code's webview process stays between panels. The timed loads run back to back, before
+//                    the traced ones (a traced load's aftermath slowed the load after it)
 //   coldFirstRowsMs  the same for the first load in a fresh renderer (one sample: the warm-up run)
 //   dataToRowsMs     the part of that from the request for the trace to the paint
 //   scrollFrameP95Ms p95 frame interval over 3 s of continuous scrolling (scrollTop += 3 rows per frame)
-//   longestTaskMs    longest main-thread task of the page's renderer over the whole run (trace events)
+//   longestTaskMs    longest main-thread task of the page's renderer over a traced load and 3 s of scrolling
 //   heapMB           JS heap + ArrayBuffer backing stores after a GC, at the end of the run
 //   also: encodeMs (server: buildTree + pack), transferMs, decodeRenderMs, packedMB, and calibrationMs (a fixed
 //   CPU workload timed in this process in the same run) with the load average, to read the others against
@@ -69,7 +70,7 @@ function calibrate() {
 }
 
 const srv = await startHarnessServer({ bundleDir });
-const browser = await launchChromium(['--enable-precise-memory-info']);
+const browser = await launchChromium([]); // VS Code's webviews run without extra flags
 // One tab for every run, each run a fresh document with the HTTP cache off (as cold as a new tab): a new tab
 // per run made this Chromium load its omnibox popup WebUI in another renderer now and then, a third of a
 // second of CPU on a 2-core machine in the middle of the measurement.
@@ -95,12 +96,25 @@ async function openPanel(name, traced) {
   }));
 }
 
-async function runOnce(name) {
+/** the timings of one untraced load (recording a trace slows the renderer and this process) */
+async function timedLoad(name) {
   errors = [];
-  // the timings from a load without tracing (recording a trace slows the renderer and this process);
-  // the longest task, scrolling and heap from a second, traced load
   const t = await openPanel(name, false);
   if (!t.rows) throw new Error('no rows rendered');
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  return {
+    firstRowsMs: t.firstRows,
+    dataToRowsMs: t.firstRows - t.requestStart,
+    encodeMs: t.encodeMs,
+    transferMs: t.received - t.requestStart - t.encodeMs,
+    decodeRenderMs: t.firstRows - t.received,
+    packedMB: t.bytes / 1048576,
+  };
+}
+
+/** the longest task, scrolling and heap, from a traced load */
+async function tracedLoad(name) {
+  errors = [];
   await openPanel(name, true);
   await page.waitForTimeout(300); // let the minimap draw (it is part of the longest-task figure)
   const frames = await page.evaluate(
@@ -133,12 +147,6 @@ async function runOnce(name) {
   for (const e of events) if (e.name === 'RunTask' && e.dur && mainTids.has(`${e.pid}:${e.tid}`)) longest = Math.max(longest, e.dur / 1000);
   const sorted = [...frames].sort((a, b) => a - b);
   return {
-    firstRowsMs: t.firstRows,
-    dataToRowsMs: t.firstRows - t.requestStart,
-    encodeMs: t.encodeMs,
-    transferMs: t.received - t.requestStart - t.encodeMs,
-    decodeRenderMs: t.firstRows - t.received,
-    packedMB: t.bytes / 1048576,
     scrollFrameP95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))],
     longestTaskMs: longest,
     heapMB: (heap.usedSize + (heap.backingStorageSize ?? 0)) / 1048576,
@@ -151,9 +159,14 @@ try {
     const name = `gen${n}`;
     await srv.addGeneratedTrace(name, n);
     const runs = Number(runsArg) || (n >= 100000 ? 3 : 5);
-    const cold = await runOnce(name); // warm-up (the renderer's first load of the bundle, JIT of the server's encoder)
+    // warm-up (the renderer's first load of the bundle, JIT of the server's encoder), then the timed loads
+    // back to back, then the traced ones: a traced run leaves this process a trace of many MB to parse and
+    // collect, which held up the harness server's answers in the load after it (~80 ms at 10k spans)
+    const cold = await timedLoad(name);
+    await tracedLoad(name);
     const res = [];
-    for (let i = 0; i < runs; i++) res.push(await runOnce(name));
+    for (let i = 0; i < runs; i++) res.push(await timedLoad(name));
+    for (let i = 0; i < runs; i++) Object.assign(res[i], await tracedLoad(name));
     const pick = (k) => r1(median(res.map((r) => r[k])));
     console.log(JSON.stringify({
       bench: 'waterfall', spans: n, firstRowsMs: pick('firstRowsMs'), scrollFrameP95Ms: pick('scrollFrameP95Ms'),
