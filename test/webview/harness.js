@@ -78,20 +78,38 @@
 
   async function sendTrace(name, update, focusSpanId) {
     window.__timing.requestStart = performance.now();
-    const res = await fetch(`/packed?trace=${encodeURIComponent(name)}`);
+    const res = await fetchPacked(`/packed?trace=${encodeURIComponent(name)}`);
     if (!res.ok) {
       notify({ type: 'notification', method: 'status', params: { traceId: name, state: shown ? 'removed' : 'missing' } });
       return;
     }
-    traceId = res.headers.get('x-trace-id') || name;
-    const buf = await res.arrayBuffer();
+    traceId = res.headers.traceId || name;
+    const buf = res.buf;
     window.__timing.received = performance.now();
     window.__timing.bytes = buf.byteLength;
-    window.__timing.encodeMs = Number(res.headers.get('x-encode-ms') || 0);
+    window.__timing.encodeMs = Number(res.headers.encodeMs || 0);
     notify({ type: 'notification', method: 'trace', params: { traceId, packed: buf, update: !!update, focusSpanId } }, [buf]);
     shown = true;
   }
   window.__sendTrace = sendTrace;
+
+  // packed traces come through a worker (harnessFetch.js): bytes reach this page in one transferred message
+  const fetcher = new Worker('/harnessFetch.js');
+  const fetches = new Map();
+  let fetchId = 0;
+  fetcher.onmessage = (e) => {
+    const done = fetches.get(e.data.id);
+    fetches.delete(e.data.id);
+    if (done) done(e.data);
+  };
+  function fetchPacked(url) {
+    return new Promise((resolve) => {
+      const id = ++fetchId;
+      fetches.set(id, resolve);
+      fetcher.postMessage({ id, url });
+    });
+  }
+
   window.__currentTrace = trace;
 
   notify({ type: 'notification', method: 'status', params: { traceId: trace, state: 'loading' } });

@@ -47,6 +47,7 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
     try {
       if (u.pathname === '/' || u.pathname === '/harness.html') return file(res, join(here, 'harness.html'));
       if (u.pathname === '/harness.js') return file(res, join(here, 'harness.js'));
+      if (u.pathname === '/harnessFetch.js') return file(res, join(here, 'harnessFetch.js'));
       if (u.pathname.startsWith('/dist/')) return file(res, join(bundleDir, u.pathname.slice(6)));
       if (u.pathname === '/packed' && generated.has(u.searchParams.get('trace'))) {
         void fromWorker({ type: 'encode', name: u.searchParams.get('trace') }).then((m) => {
