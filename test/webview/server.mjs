@@ -42,15 +42,25 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
     });
   };
   const store = new TraceStore({ maxSpans: 2_000_000, maxBytes: 4e9, epoch, eventIntervalMs: 1000 });
+  const prefetched = new Map(); // trace name → packing started by the page request
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
     try {
-      if (u.pathname === '/' || u.pathname === '/harness.html') return file(res, join(here, 'harness.html'));
+      if (u.pathname === '/' || u.pathname === '/harness.html') {
+        // WaterfallPanel asks the receiver for the packed trace when it creates the panel, while the webview
+        // loads: so packing starts with the page, and the page's own request picks up the result
+        const name = u.searchParams.get('trace');
+        if (generated.has(name)) prefetched.set(name, fromWorker({ type: 'encode', name }));
+        return file(res, join(here, 'harness.html'));
+      }
       if (u.pathname === '/harness.js') return file(res, join(here, 'harness.js'));
       if (u.pathname === '/harnessFetch.js') return file(res, join(here, 'harnessFetch.js'));
       if (u.pathname.startsWith('/dist/')) return file(res, join(bundleDir, u.pathname.slice(6)));
       if (u.pathname === '/packed' && generated.has(u.searchParams.get('trace'))) {
-        void fromWorker({ type: 'encode', name: u.searchParams.get('trace') }).then((m) => {
+        const name = u.searchParams.get('trace');
+        const pending = prefetched.get(name);
+        prefetched.delete(name);
+        void (pending ?? fromWorker({ type: 'encode', name })).then((m) => {
           if (m.error) return send(res, 404, 'text/plain', m.error);
           res.writeHead(200, packedHeaders(m.bytes.byteLength, m.traceId, m.encodeMs));
           res.end(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
