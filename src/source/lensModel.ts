@@ -438,7 +438,7 @@ class Lens implements LensEntry {
     return this.errorsTip;
   }
 
-  /** a plain object (for logs and tests that compare entries) */
+  /** JSON.stringify gives the plain entry (what its tooltips are made from points back at its Entry) */
   toJSON(): LensEntry {
     const o: LensEntry = { key: this.key, line: this.line, latencyTitle: this.latencyTitle, latencyTooltip: this.latencyTooltip, byName: this.byName, annotation: this.annotation, level: this.level };
     if (this.column !== undefined) o.column = this.column;

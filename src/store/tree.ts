@@ -22,8 +22,6 @@ export interface TreeSpan {
 export interface TraceTree {
   /** span indexes in depth-first order; children (and roots) by start time, then name */
   order: Int32Array;
-  /** by span index */
-  depth: Int32Array;
   /** by span index; -1 for roots (including orphans and cut cycles) */
   parent: Int32Array;
   /** by span index: TreeFlag bits */
@@ -58,17 +56,12 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
     start[i] = s.start;
     end[i] = s.end;
     if (s.start < minStart) minStart = s.start;
-    if (!ids.add(s.spanId, s.parentSpanId, i, flags)) break;
+    if (ids.ok) ids.add(s.spanId, s.parentSpanId, i, flags);
   }
   const hexIds = ids.ok;
   if (hexIds) ids.resolve(parent, flags);
   else {
-    for (let i = 0; i < n; i++) {
-      start[i] = spans[i].start;
-      end[i] = spans[i].end;
-      if (spans[i].start < minStart) minStart = spans[i].start;
-    }
-    flags.fill(0);
+    flags.fill(0); // (duplicates the table flagged before it gave up)
     linkByMap(spans, parent, flags);
   }
 
@@ -125,7 +118,6 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
   roots.sort(cmp);
 
   const order = new Int32Array(n);
-  const depth = new Int32Array(n);
   const rowOf = new Int32Array(n);
   const rowParent = new Int32Array(n);
   const rowDepth = new Int32Array(n);
@@ -136,15 +128,15 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
     const i = stack.pop()!;
     const p = parent[i];
     // a parent is always placed before its children
-    depth[i] = p === -1 ? 0 : depth[p] + 1;
+    const pr = p === -1 ? -1 : rowOf[p];
     order[o] = i;
     rowOf[i] = o;
-    rowParent[o] = p === -1 ? -1 : rowOf[p];
-    rowDepth[o] = depth[i];
+    rowParent[o] = pr;
+    rowDepth[o] = pr === -1 ? 0 : rowDepth[pr] + 1;
     o++;
     for (let k = firstChild[i + 1] - 1; k >= firstChild[i]; k--) stack.push(kids[k]);
   }
-  return { order, depth, parent, flags, childCount, roots, minStart, hexIds, idHi: hexIds ? ids.idHi : NONE, idLo: hexIds ? ids.idLo : NONE, rowParent, rowDepth };
+  return { order, parent, flags, childCount, roots, minStart, hexIds, idHi: hexIds ? ids.idHi : NONE, idLo: hexIds ? ids.idLo : NONE, rowParent, rowDepth };
 }
 
 const NONE = new Int32Array(0);
@@ -234,16 +226,19 @@ class HexIdTable {
     this.idLo = new Int32Array(n);
   }
 
-  /** span i; false (and `ok` false) when its id is not 16 lowercase hex digits */
-  add(id: string, parentId: string, i: number, flags: Uint8Array): boolean {
+  /** span i; `ok` turns false when its id is not 16 lowercase hex digits */
+  add(id: string, parentId: string, i: number, flags: Uint8Array): void {
     const hi = id.length === 16 ? hexWord(id, 0) : -1;
     const lo = hi < 0 ? -1 : hexWord(id, 8);
-    if (lo < 0) return (this.ok = false);
+    if (lo < 0) {
+      this.ok = false;
+      return;
+    }
     const { slots, mask } = this;
     const h = hi | 0, l = lo | 0;
     this.idHi[i] = h;
     this.idLo[i] = l;
-    for (let j = mix(hi, lo) & mask; ; j = (j + 1) & mask) {
+    for (let j = mix(h, l) & mask; ; j = (j + 1) & mask) {
       const o = 4 * j;
       if (slots[o + 2] === 0) {
         slots[o] = h;
@@ -256,10 +251,10 @@ class HexIdTable {
         break;
       }
     }
-    if (!parentId) return true;
+    if (!parentId) return;
     if (parentId === id) {
       this.pKind[i] = SELF_PARENT;
-      return true;
+      return;
     }
     const phi = parentId.length === 16 ? hexWord(parentId, 0) : -1;
     const plo = phi < 0 ? -1 : hexWord(parentId, 8);
@@ -269,7 +264,6 @@ class HexIdTable {
       this.pHi[i] = phi;
       this.pLo[i] = plo;
     }
-    return true;
   }
 
   resolve(parent: Int32Array, flags: Uint8Array): void {

@@ -265,8 +265,8 @@ test('buildTree: the hex-id table (16 lowercase hex digit ids) assembles exactly
     assert.deepEqual(Array.from(viaTable.idHi, (h, i) => (h >>> 0).toString(16).padStart(8, '0') + (viaTable.idLo[i] >>> 0).toString(16).padStart(8, '0')), spans.map((s) => s.spanId));
     const rowOf = new Map(Array.from(viaTable.order, (i, r) => [i, r]));
     viaTable.order.forEach((i, r) => {
-      assert.equal(viaTable.rowDepth[r], viaTable.depth[i]);
       assert.equal(viaTable.rowParent[r], viaTable.parent[i] === -1 ? -1 : rowOf.get(viaTable.parent[i]));
+      assert.equal(viaTable.rowDepth[r], viaTable.rowParent[r] === -1 ? 0 : viaTable.rowDepth[viaTable.rowParent[r]] + 1);
     });
     // one id of another form late in the trace: the table is given up half-way and the Map does it all
     const late = spans.map((s) => ({ ...s }));
