@@ -375,80 +375,29 @@ export class LocationModel {
 
   private lens(key: string, s: LocationStats, r: Resolved, entry: Entry): LensEntry {
     const byName = r.layer === 'name';
-    const e = new Lens(s, r, this.windowLabel, entry);
-    e.key = key;
-    e.line = r.line ?? 1;
-    e.latencyTitle = `⏱ p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · ${s.calls} ${s.calls === 1 ? 'call' : 'calls'}${byName ? ' · ≈ by name' : ''}`;
-    e.byName = byName;
-    e.annotation = `${formatMs(s.p95Ms)} p95 · ${s.calls}×${s.errors ? ` · ⚠ ${s.errors}` : ''}`;
-    e.level = s.p95Ms >= this.thresholds.slowMs ? 'slow' : s.p95Ms >= this.thresholds.warnMs ? 'warn' : 'normal';
+    const approx = s.exact ? '' : ' (±5%)';
+    const latencyTitle = `⏱ p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · ${s.calls} ${s.calls === 1 ? 'call' : 'calls'}${byName ? ' · ≈ by name' : ''}`;
+    const where = byName ? `Placed by function name ${lensText(s.function ?? '', 80)} (confidence ${r.confidence}). ` : '';
+    const slow = s.slowest ? `Click: open the slowest trace (${formatMs(s.slowest.durationMs)}).` : 'The slowest trace is no longer stored.';
+    const e: LensEntry = {
+      key,
+      line: r.line ?? 1,
+      latencyTitle,
+      latencyTooltip: `${where}${s.calls} ${s.calls === 1 ? 'call' : 'calls'} ${this.windowLabel}; max ${formatMs(s.maxMs)}${approx}. ${slow}`,
+      byName,
+      annotation: `${formatMs(s.p95Ms)} p95 · ${s.calls}×${s.errors ? ` · ⚠ ${s.errors}` : ''}`,
+      level: s.p95Ms >= this.thresholds.slowMs ? 'slow' : s.p95Ms >= this.thresholds.warnMs ? 'warn' : 'normal',
+    };
     if (r.column !== undefined) e.column = r.column;
     if (s.slowest) e.slowest = { traceId: s.slowest.traceId, spanId: s.slowest.spanId };
     if (s.errors > 0) {
       e.errorsTitle = `⚠ ${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`;
+      const errText = errorTextOf(entry); // resets errLensText when the last error changed
+      const text = (entry.errLensText ??= lensText(errText, 200));
+      e.errorsTooltip = s.latestError ? `Click: open the latest failing trace. ${text}` : `${text} (the failing trace is no longer stored)`;
       if (s.latestError) e.latestError = { traceId: s.latestError.traceId, spanId: s.latestError.spanId };
     }
     return e;
-  }
-}
-
-/**
- * A lens entry whose tooltips are written when first read: a live update rebuilds the lenses of every
- * location that changed, and VS Code asks for a tooltip only for a lens on screen (resolveCodeLens).
- */
-class Lens implements LensEntry {
-  key = '';
-  line = 1;
-  column?: number;
-  latencyTitle = '';
-  errorsTitle?: string;
-  slowest?: TraceRef;
-  latestError?: TraceRef;
-  byName = false;
-  annotation = '';
-  level: LensEntry['level'] = 'normal';
-  private latencyTip?: string;
-  private errorsTip?: string;
-
-  constructor(private readonly s: LocationStats, private readonly r: Resolved, private readonly windowLabel: string, private readonly entry: Entry) {}
-
-  get latencyTooltip(): string {
-    if (this.latencyTip === undefined) {
-      const { s, r } = this;
-      const approx = s.exact ? '' : ' (±5%)';
-      const where = this.byName ? `Placed by function name ${lensText(s.function ?? '', 80)} (confidence ${r.confidence}). ` : '';
-      const slow = s.slowest ? `Click: open the slowest trace (${formatMs(s.slowest.durationMs)}).` : 'The slowest trace is no longer stored.';
-      this.latencyTip = `${where}${s.calls} ${s.calls === 1 ? 'call' : 'calls'} ${this.windowLabel}; max ${formatMs(s.maxMs)}${approx}. ${slow}`;
-    }
-    return this.latencyTip;
-  }
-
-  get errorsTooltip(): string | undefined {
-    if (this.errorsTitle === undefined) return undefined;
-    if (this.errorsTip === undefined) {
-      const entry = this.entry;
-      // the entry may hold newer figures by now: this lens speaks of the error it was made for
-      let text: string;
-      if (entry.stats === this.s) {
-        const errText = errorTextOf(entry); // resets errLensText when the last error changed
-        text = entry.errLensText ??= lensText(errText, 200);
-      } else text = lensText(errorText(this.s), 200);
-      this.errorsTip = this.s.latestError ? `Click: open the latest failing trace. ${text}` : `${text} (the failing trace is no longer stored)`;
-    }
-    return this.errorsTip;
-  }
-
-  /** JSON.stringify gives the plain entry (what its tooltips are made from points back at its Entry) */
-  toJSON(): LensEntry {
-    const o: LensEntry = { key: this.key, line: this.line, latencyTitle: this.latencyTitle, latencyTooltip: this.latencyTooltip, byName: this.byName, annotation: this.annotation, level: this.level };
-    if (this.column !== undefined) o.column = this.column;
-    if (this.errorsTitle !== undefined) {
-      o.errorsTitle = this.errorsTitle;
-      o.errorsTooltip = this.errorsTooltip;
-    }
-    if (this.slowest) o.slowest = this.slowest;
-    if (this.latestError) o.latestError = this.latestError;
-    return o;
   }
 }
 

@@ -23,33 +23,20 @@ export class LatencyLensProvider implements vscode.CodeLensProvider, vscode.Disp
     this.emitter.fire();
   }
 
-  // Lenses come without their commands; VS Code resolves the ones on screen (resolveCodeLens), so a file
-  // with hundreds of instrumented functions builds tooltips only for the few dozen in view.
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.enabled() || doc.uri.scheme !== 'file') return [];
     const out: vscode.CodeLens[] = [];
     for (const l of this.state.model.lenses(doc.uri.fsPath)) {
       const range = lineRange(doc, l);
-      out.push(new StatsLens(range, l, false));
-      if (l.errorsTitle) out.push(new StatsLens(range, l, true));
+      out.push(new vscode.CodeLens(range, latencyCommand(l)));
+      if (l.errorsTitle) out.push(new vscode.CodeLens(range, errorsCommand(l)));
     }
     return out;
-  }
-
-  resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
-    if (lens instanceof StatsLens && !lens.command) lens.command = lens.errors ? errorsCommand(lens.entry) : latencyCommand(lens.entry);
-    return lens;
   }
 
   dispose(): void {
     this.sub.dispose();
     this.emitter.dispose();
-  }
-}
-
-class StatsLens extends vscode.CodeLens {
-  constructor(range: vscode.Range, readonly entry: LensEntry, readonly errors: boolean) {
-    super(range);
   }
 }
 
