@@ -54,6 +54,8 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
         return file(res, join(here, 'harness.html'));
       }
       if (u.pathname === '/harness.js') return file(res, join(here, 'harness.js'));
+      // the page reports its performance marks here (the benchmark waits for them without polling the page)
+      if (u.pathname === '/mark') return send(res, 204, 'text/plain', '');
       if (u.pathname === '/harnessFetch.js') return file(res, join(here, 'harnessFetch.js'));
       if (u.pathname.startsWith('/dist/')) return file(res, join(bundleDir, u.pathname.slice(6)));
       if (u.pathname === '/packed' && generated.has(u.searchParams.get('trace'))) {
