@@ -116,9 +116,13 @@ export class ApiClient {
   }
 
   /** Location statistics from the receiver's LocationIndex (shape: src/stats/locationIndex.ts). */
-  locations<T = unknown>(sinceMs?: number): Promise<T> {
-    const q = sinceMs === undefined ? '' : `?sinceMs=${encodeURIComponent(String(sinceMs))}`;
-    return this.json<T>('GET', `/api/locations${q}`);
+  /** `keys`: only these locations (the keys of a `locations` event); absent = all */
+  locations<T = unknown>(sinceMs?: number, keys?: readonly string[]): Promise<T> {
+    const q = new URLSearchParams();
+    if (sinceMs !== undefined) q.set('sinceMs', String(sinceMs));
+    for (const k of keys ?? []) q.append('key', k);
+    const qs = q.toString();
+    return this.json<T>('GET', `/api/locations${qs ? `?${qs}` : ''}`);
   }
 
   /**

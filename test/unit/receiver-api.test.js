@@ -78,6 +78,10 @@ test('import, traces, trace, span detail, packed, pin, delete, clear', async () 
   const locs2 = await rx.api.locations(Date.now() - 60_000);
   assert.ok(Array.isArray(locs2.locations));
   await assert.rejects(rx.api.locations(Number.NaN), (e) => e.status === 400);
+  // only the named keys (a live update), others and unknown keys left out
+  const key = locs.locations.find((l) => l.file === '/w/a.ts').key;
+  const some = await rx.api.locations(undefined, [key, 'no such key']);
+  assert.deepEqual(some.locations.map((l) => l.key), [key]);
   await rx.api.removeTrace(T);
   assert.equal(await rx.api.trace(T), undefined);
   await rx.api.importOtlp(body);

@@ -9,6 +9,7 @@ import { errorText } from '../log';
 import type { HostServices } from '../services';
 import type { LocationsResponse } from '../../protocol/api';
 import { LocationModel } from '../../source/lensModel';
+import { LocationFetchPlan } from '../../source/locationFetchPlan';
 import { SourceResolver } from '../../source/resolver';
 import type { EditorWorkspace } from './workspaceAdapter';
 
@@ -32,6 +33,8 @@ export class SourceState implements vscode.Disposable {
   private inFlight = false;
   private dirty = false;
   private lastFetch = 0;
+  /** which locations the next fetch asks for: the changed ones, or all */
+  private readonly plan = new LocationFetchPlan();
   private timer: NodeJS.Timeout | undefined;
   private slide: NodeJS.Timeout | undefined;
   private lastError = '';
@@ -47,7 +50,7 @@ export class SourceState implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       services.receiver.onDidReceiveEvent((e) => {
-        if (e.type === 'locations') this.schedule();
+        if (e.type === 'locations') this.scheduleChanged(e.keys);
         else if (e.type === 'cleared') this.fire(this.model.clear());
         else if (e.type === 'hello') this.schedule();
       }),
@@ -110,7 +113,19 @@ export class SourceState implements vscode.Disposable {
     return changed;
   }
 
+  /** a live update: only these locations changed */
+  private scheduleChanged(keys: readonly string[] | undefined): void {
+    this.plan.changed(keys);
+    this.queue();
+  }
+
+  /** everything is fetched again (a new connection, the window moved, a setting changed) */
   private schedule(): void {
+    this.plan.needAll();
+    this.queue();
+  }
+
+  private queue(): void {
     if (this.disposed) return;
     if (this.inFlight) {
       this.dirty = true;
@@ -127,16 +142,22 @@ export class SourceState implements vscode.Disposable {
   private async fetch(): Promise<void> {
     await this.ready;
     const api = this.services.receiver.api;
-    if (!api || this.disposed) return;
+    if (!api || this.disposed || !this.plan.pending) return;
     this.inFlight = true;
     this.dirty = false;
     this.lastFetch = Date.now();
     try {
       const win = this.window();
-      const resp = await api.locations<LocationsResponse>(win.sinceMs);
-      if (this.disposed) return;
-      if (!resp || !Array.isArray(resp.locations)) throw new Error('unexpected answer from /api/locations');
-      this.fire(this.model.apply(resp, true));
+      const what = this.plan.take();
+      try {
+        const resp = await api.locations<LocationsResponse>(win.sinceMs, what.full ? undefined : what.keys);
+        if (this.disposed) return;
+        if (!resp || !Array.isArray(resp.locations)) throw new Error('unexpected answer from /api/locations');
+        this.fire(what.full ? this.model.apply(resp, true) : this.model.apply(resp, false, what.keys));
+      } catch (e) {
+        this.plan.needAll(); // the keys this fetch was for are not known to be current any more
+        throw e;
+      }
       if (this.lastError) this.log.info('location statistics are back');
       this.lastError = '';
       this.lookUpSymbols();
@@ -146,7 +167,7 @@ export class SourceState implements vscode.Disposable {
       this.lastError = msg;
     } finally {
       this.inFlight = false;
-      if (this.dirty) this.schedule();
+      if (this.dirty) this.queue();
     }
   }
 
