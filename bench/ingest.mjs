@@ -10,7 +10,9 @@
 //     one baseline run after each ingest run; receiverProtobufPerCoreRatio = median of the protobuf ratios
 //   {"bench":"host-lag","rate":20000|50000,"p99Ms":…,"maxMs":…}
 //     event-loop delay of a separate process standing for the extension host: connected to the receiver's
-//     event stream (ApiClient.events), keeping a trace list from the events, while spans arrive at that rate;
+//     event stream (ApiClient.events), keeping a trace list from the events and the code lenses' location
+//     statistics (changed locations fetched at most every 300 ms, merged, lenses rebuilt; locationFetches,
+//     locations), while spans arrive at that rate;
 //     achievedRate = spans the receiver acknowledged within the measured seconds ÷ seconds (checks the rate
 //     was really offered and absorbed); hostEvents = events the host process received
 //   {"bench":"memory","bytesPerSpan":…}          retained heap per stored span after GC (--expose-gc child)
@@ -245,8 +247,48 @@ async function hostSim() {
   const traces = new Map(); // what the trace list keeps
   let events = 0;
   const h = monitorEventLoopDelay({ resolution: 1 });
+  // and what the code lenses keep (src/host/source/sourceState.ts): the changed locations fetched at most
+  // every 300 ms, merged into a LocationModel whose locations are placed in a workspace folder
+  const { LocationModel } = require(join(ROOT, 'out/src/source/lensModel.js'));
+  const { LocationFetchPlan } = require(join(ROOT, 'out/src/source/locationFetchPlan.js'));
+  const folder = { name: 'app', path: '/ws' };
+  const model = new LocationModel((loc) => ({ ok: true, path: `/ws${loc.file}`, folder, rel: loc.file.slice(1), line: loc.line, layer: loc.layer, via: 'suffix', confidence: 0.9 }));
+  const plan = new LocationFetchPlan();
+  let fetching = false;
+  let lastFetch = 0;
+  let timer;
+  let fetches = 0;
+  const fetchLocations = async () => {
+    timer = undefined;
+    if (fetching || !plan.pending) return;
+    fetching = true;
+    lastFetch = Date.now();
+    const what = plan.take();
+    try {
+      const resp = await api.locations(Date.now() - 15 * 60_000, what.full ? undefined : what.keys);
+      const files = what.full ? model.apply(resp, true) : model.apply(resp, false, what.keys);
+      for (const f of files) model.lenses(f); // the provider of a visible editor asks again
+      fetches++;
+    } catch (err) {
+      plan.needAll();
+      process.stderr.write(`host-sim: ${err.message}\n`);
+    } finally {
+      fetching = false;
+      if (plan.pending) queueFetch();
+    }
+  };
+  const queueFetch = () => {
+    if (!timer && !fetching) timer = setTimeout(fetchLocations, Math.max(0, lastFetch + 300 - Date.now()));
+  };
   const sub = api.events((e) => {
     events++;
+    if (e.type === 'locations') {
+      plan.changed(e.keys);
+      queueFetch();
+    } else if (e.type === 'hello') {
+      plan.needAll();
+      queueFetch();
+    }
     if (e.type === 'traces') {
       for (const s of e.upserted) traces.set(s.traceId, s);
       for (const id of e.removed) traces.delete(id);
@@ -261,7 +303,7 @@ async function hostSim() {
   h.disable();
   sub.close();
   api.dispose();
-  process.stdout.write(`${JSON.stringify({ p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6, events, traces: traces.size })}\n`);
+  process.stdout.write(`${JSON.stringify({ p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6, events, traces: traces.size, locationFetches: fetches, locations: model.size })}\n`);
   process.exit(0);
 }
 
@@ -388,7 +430,7 @@ async function main() {
     for (const rate of ONLY.has('host-lag') ? [0, 20_000, 50_000] : []) {
       const runs = [];
       for (let r = 0; r < Math.min(RUNS, 2); r++) runs.push(await hostLag(rx, templates, rate));
-      console.log(JSON.stringify({ bench: 'host-lag', rate, achievedRate: round(median(runs.map((x) => x.achievedRate))), p99Ms: +median(runs.map((x) => x.p99Ms)).toFixed(2), maxMs: +median(runs.map((x) => x.maxMs)).toFixed(2), hostEvents: median(runs.map((x) => x.events)), seconds: LAG_SECONDS, runs: runs.length }));
+      console.log(JSON.stringify({ bench: 'host-lag', rate, achievedRate: round(median(runs.map((x) => x.achievedRate))), p99Ms: +median(runs.map((x) => x.p99Ms)).toFixed(2), maxMs: +median(runs.map((x) => x.maxMs)).toFixed(2), hostEvents: median(runs.map((x) => x.events)), locationFetches: median(runs.map((x) => x.locationFetches)), locations: median(runs.map((x) => x.locations)), seconds: LAG_SECONDS, runs: runs.length }));
     }
   } finally {
     rx.child.kill('SIGTERM');
