@@ -115,8 +115,10 @@ export class ApiClient {
     return this.json<{ traceIds: string[] }>('POST', `/api/import?${q}`, body);
   }
 
-  /** Location statistics from the receiver's LocationIndex (shape: src/stats/locationIndex.ts). */
-  /** `keys`: only these locations (the keys of a `locations` event); absent = all */
+  /**
+   * Location statistics from the receiver's LocationIndex (shape: src/stats/locationIndex.ts); `keys`: only
+   * these locations (the keys of a `locations` event), absent = all.
+   */
   locations<T = unknown>(sinceMs?: number, keys?: readonly string[]): Promise<T> {
     const q = new URLSearchParams();
     if (sinceMs !== undefined) q.set('sinceMs', String(sinceMs));
