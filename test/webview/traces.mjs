@@ -98,11 +98,30 @@ export function generateTrace(n, seed = 42) {
       end[c] = Math.round(Math.min(end[p], cs + slot * (0.4 + rand() * 0.9)));
     }
   }
-  const spans = new Array(n);
+  // The random draws in the order they always had (one or two per span, then the arrival shuffle), so the
+  // trace's content does not change; the span objects are then allocated in arrival order, as the receiver's
+  // decoder allocates them when their requests arrive: in the store, a trace's spans array is in arrival
+  // order and so is their place in memory, which is what the packing code walks.
+  const draws = new Float64Array(n);
+  const failed = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
+    draws[i] = rand();
+    failed[i] = i > 0 && rand() < 0.01 ? 1 : 0;
+  }
+  // arrival order is not tree order
+  const arrival = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const x = arrival[i];
+    arrival[i] = arrival[j];
+    arrival[j] = x;
+  }
+  const spans = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = arrival[k];
     const d = depth[i];
     const svc = i === 0 ? 'gateway' : SERVICES[(parent[i] * 31 + d * 7 + (d > 2 ? i % 3 : 0)) % SERVICES.length];
-    const r = rand();
+    const r = draws[i];
     let kind = 1;
     let name;
     let attrs;
@@ -126,20 +145,13 @@ export function generateTrace(n, seed = 42) {
       name = OPS.internal[i % OPS.internal.length];
       attrs = ['code.function.name', name, 'code.file.path', `/app/src/${svc}/${name}.ts`, 'code.line.number', BigInt(10 + (i % 300))];
     }
-    const err = i > 0 && rand() < 0.01;
+    const err = failed[i] === 1;
     const events = err
       ? [{ time: start[i] + 1000, name: 'exception', droppedAttributesCount: 0, attrs: ['exception.type', 'TimeoutError', 'exception.message', `upstream timed out after 3000 ms (${svc})`, 'exception.stacktrace', `TimeoutError: upstream timed out\n    at fetchItem (/app/src/${svc}/client.ts:42:11)\n    at async handler (/app/src/${svc}/routes.ts:17:5)`] }]
       : null;
-    spans[i] = makeSpan(traceId, flat(hex(i + 1, 12) + 'a1b2'), i === 0 ? '' : flat(hex(parent[i] + 1, 12) + 'a1b2'), name, svc, start[i], end[i], {
+    spans[k] = makeSpan(traceId, flat(hex(i + 1, 12) + 'a1b2'), i === 0 ? '' : flat(hex(parent[i] + 1, 12) + 'a1b2'), name, svc, start[i], end[i], {
       kind, attrs, events, status: err ? 2 : 0, statusMessage: err ? 'upstream timed out' : '',
     });
-  }
-  // arrival order is not tree order
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const x = spans[i];
-    spans[i] = spans[j];
-    spans[j] = x;
   }
   return { traceId, spans };
 }
