@@ -36,6 +36,8 @@ export interface TraceTree {
   /** by span index, when hexIds (else empty): the id's first and last 8 hex digits as numbers (int32 bits) */
   idHi: Int32Array;
   idLo: Int32Array;
+  /** by span index: its row (position in `order`) */
+  rowOf: Int32Array;
   /** by row (position in `order`): the parent's row (-1 for roots) and the depth */
   rowParent: Int32Array;
   rowDepth: Int32Array;
@@ -136,7 +138,7 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
     o++;
     for (let k = firstChild[i + 1] - 1; k >= firstChild[i]; k--) stack.push(kids[k]);
   }
-  return { order, parent, flags, childCount, roots, minStart, hexIds, idHi: hexIds ? ids.idHi : NONE, idLo: hexIds ? ids.idLo : NONE, rowParent, rowDepth };
+  return { order, rowOf, parent, flags, childCount, roots, minStart, hexIds, idHi: hexIds ? ids.idHi : NONE, idLo: hexIds ? ids.idLo : NONE, rowParent, rowDepth };
 }
 
 const NONE = new Int32Array(0);
