@@ -189,8 +189,8 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
 
   // One pass over the span objects, in the order they are stored — arrival order, which is also their order
   // in memory — collecting everything into row-indexed arrays: at 100k spans every span object read out of
-  // order is a cache miss (row order visited them at random: 2x slower), and the fixed-size sections are
-  // copied into place afterwards (memcpy). Attributes are collected per span here and put in row order after.
+  // that order is a cache miss (row order visits them at random), and the fixed-size sections are copied into
+  // place afterwards (memcpy). Attributes are collected per span here and put in row order after.
   const { order, rowOf, rowParent } = tree;
   const svc = new Uint32Array(n);
   const nm = new Uint32Array(n);
