@@ -281,22 +281,12 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
     eventCount[r] = s.events ? s.events.length : 0;
   }
   stagedStart[n] = a;
-  // the attribute pairs in row order (typed arrays only from here on)
-  const attrStart = new Uint32Array(n + 1);
-  const attrs = new Uint32Array(a);
-  let w = 0;
-  for (let r = 0; r < n; r++) {
-    const i = order[r];
-    attrStart[r] = w >> 1;
-    const from = stagedStart[i], to = stagedStart[i + 1];
-    for (let k = from; k < to; k++) attrs[w++] = staged[k];
-  }
-  attrStart[n] = w >> 1;
+  const attrPairs = a >> 1;
 
   // strings: one UTF-8 blob, offsets in UTF-16 code units (the decoder slices the decoded string)
   const joined = strings.join('');
   const blob = new TextEncoder().encode(joined);
-  const L = layout(n, strings.length, blob.byteLength, attrStart[n], idsInTable);
+  const L = layout(n, strings.length, blob.byteLength, attrPairs, idsInTable);
   const buf = new ArrayBuffer(L.total);
   const bytes = new Uint8Array(buf);
   const dv = new DataView(buf);
@@ -306,7 +296,7 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   dv.setUint32(8, n, true);
   dv.setUint32(12, strings.length, true);
   dv.setUint32(16, blob.byteLength, true);
-  dv.setUint32(20, attrStart[n], true);
+  dv.setUint32(20, attrPairs, true);
   dv.setFloat64(24, epoch.sec, true);
   dv.setFloat64(32, traceStart, true);
   dv.setFloat64(40, maxEnd, true);
@@ -332,8 +322,16 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   bytes.set(treeFlags, L.tree);
   bytes.set(bits, L.bits);
   new Uint32Array(buf, L.eventCount, n).set(eventCount);
-  new Uint32Array(buf, L.attrStart, n + 1).set(attrStart);
-  new Uint32Array(buf, L.attrs, a).set(attrs);
+  // the attribute pairs, put in row order straight into their section (typed arrays only)
+  const attrStart = new Uint32Array(buf, L.attrStart, n + 1);
+  const attrs = new Uint32Array(buf, L.attrs, a);
+  let w = 0;
+  for (let r = 0; r < n; r++) {
+    const i = order[r];
+    attrStart[r] = w >> 1;
+    for (let k = stagedStart[i], to = stagedStart[i + 1]; k < to; k++) attrs[w++] = staged[k];
+  }
+  attrStart[n] = attrPairs;
   new Uint32Array(buf, L.parentIds, n).set(pid);
   return bytes;
 }

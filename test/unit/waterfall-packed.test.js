@@ -122,12 +122,13 @@ test('spans with many attributes keep them all, in order (the attribute section 
 });
 
 test('every row carries its own span\'s fields and attributes whatever the arrival order', () => {
-  // spans are read in arrival order and written to their rows: a shuffled trace with varied attribute counts
+  // spans are read in arrival order and written to their rows: a shuffled ternary tree (7 levels) with varied
+  // attribute counts
   const n = 400;
   const spans = [];
   for (let i = 0; i < n; i++) {
     const attrs = Array.from({ length: 2 * (i % 5) }, (_, j) => (j % 2 ? `v${i}-${j >> 1}` : `k${j >> 1}`));
-    spans.push(span(`s${i}`, i === 0 ? null : `s${(i * 7) % i}`, i * 10, i * 10 + 5 + (i % 3), { name: `op${i % 13}`, service: `svc${i % 4}`, kind: i % 5, status: i % 7 === 0 ? 2 : 0, attrs }));
+    spans.push(span(`s${i}`, i === 0 ? null : `s${Math.floor((i - 1) / 3)}`, i * 10, i * 10 + 5 + (i % 3), { name: `op${i % 13}`, service: `svc${i % 4}`, kind: i % 5, status: i % 7 === 0 ? 2 : 0, attrs }));
   }
   let seed = 7;
   for (let i = n - 1; i > 0; i--) {
@@ -137,6 +138,7 @@ test('every row carries its own span\'s fields and attributes whatever the arriv
   }
   const t = pack(spans);
   const byId = new Map(spans.map((s) => [s.spanId, s]));
+  assert.equal(Math.max(...t.depth), 6);
   for (let r = 0; r < n; r++) {
     const s = byId.get(t.spanId(r));
     assert.equal(t.str(t.name[r]), s.name);
@@ -146,6 +148,7 @@ test('every row carries its own span\'s fields and attributes whatever the arriv
     assert.equal(t.start[r] + t.startOffsetNs, s.start);
     assert.equal(t.end[r] + t.startOffsetNs, s.end);
     assert.deepEqual(Array.from(t.attrs.subarray(2 * t.attrStart[r], 2 * t.attrStart[r + 1]), (k) => t.str(k)), s.attrs);
-    if (r > 0 && t.parent[r] >= 0) assert.equal(t.spanId(t.parent[r]), s.parentSpanId);
+    if (s.parentSpanId) assert.equal(t.spanId(t.parent[r]), s.parentSpanId);
+    else assert.equal(t.parent[r], -1);
   }
 });
