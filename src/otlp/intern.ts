@@ -99,3 +99,51 @@ export function internUtf8(buf: RawBuffer, start: number, end: number): string {
   arenaUsed += len;
   return s;
 }
+
+// Ids as strings, shared while they repeat: the spans of one trace arrive together (one trace id for all
+// of them), and a parent's span id comes back as its children's parent id. Each shared id is one string
+// fewer per stored span for the garbage collector to copy and keep (27 bytes per span in the memory
+// bench), and the store's maps find an id whose hash is already computed. A direct-mapped cache keyed by
+// the id's last four bytes (random in every SDK's ids; the first ones can be a timestamp) answers a repeat
+// with a few integer compares instead of a new string.
+const ID_SLOTS = 1 << 12;
+/** per slot: the id's bytes as int32 words (up to 32 bytes: a trace id as JSON hex text) */
+const idWords = new Int32Array(ID_SLOTS * 8);
+/** per slot: the id's byte length, plus 64 when it was read as text (0: empty) */
+const idCode = new Uint8Array(ID_SLOTS);
+const idStr: string[] = new Array<string>(ID_SLOTS).fill('');
+
+function cachedId(buf: RawBuffer, start: number, len: number, code: number, text: boolean): string {
+  if (buf !== viewBuf) {
+    viewBuf = buf;
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  const v = view;
+  const words = len >> 2;
+  const slot = Math.imul(v.getInt32(start + len - 4, true) ^ code, 0x9e3779b1) >>> 20; // the top 12 bits
+  const o = slot << 3;
+  if (idCode[slot] === code) {
+    let i = 0;
+    while (i < words && idWords[o + i] === v.getInt32(start + (i << 2), true)) i++;
+    if (i === words) return idStr[slot];
+  }
+  const s = text ? buf.latin1Slice(start, start + len) : buf.hexSlice(start, start + len);
+  for (let i = 0; i < words; i++) idWords[o + i] = v.getInt32(start + (i << 2), true);
+  idCode[slot] = code;
+  idStr[slot] = s;
+  return s;
+}
+
+/** buf[start, end) (a binary id: 16 bytes for a trace, 8 for a span) as lowercase hex, shared when repeated */
+export function internHexId(buf: RawBuffer, start: number, end: number): string {
+  const len = end - start;
+  if (len !== 16 && len !== 8) return len === 0 ? '' : buf.hexSlice(start, end);
+  return cachedId(buf, start, len, len, false);
+}
+
+/** buf[start, end) (an id's text in JSON: ASCII, not checked here) as a string, shared when repeated */
+export function internIdText(buf: RawBuffer, start: number, end: number): string {
+  const len = end - start;
+  if (len !== 32 && len !== 16) return buf.latin1Slice(start, end);
+  return cachedId(buf, start, len, len | 64, true);
+}

@@ -12,7 +12,7 @@
 import type { AttrValue, Attrs, Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model/span';
 import { KvList } from '../model/span';
 import type { EpochNs } from '../model/time';
-import { MAX_INTERNED_LENGTH, type RawBuffer, intern, internUtf8, releaseInternBuffer, smallBigInt } from './intern';
+import { MAX_INTERNED_LENGTH, type RawBuffer, intern, internIdText, internUtf8, releaseInternBuffer, smallBigInt } from './intern';
 import { KIND_NAMES, STATUS_NAMES, boolValue, bytesValue, doubleValue, enumValue, idProblem, intValue, normalizeId, time, uint } from './jsonValues';
 import { MAX_VALUE_DEPTH, addReason, finishResource, newResource, spanProblem } from './protoDecode';
 
@@ -498,7 +498,7 @@ function idValue(): unknown {
     const c = buf[i];
     if (c === QUOTE) {
       pos = i + 1;
-      return buf.latin1Slice(start, i);
+      return internIdText(buf, start, i);
     }
     if (c === BACKSLASH || c < 0x20 || c >= 0x80) break;
   }

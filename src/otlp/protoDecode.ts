@@ -7,7 +7,7 @@ import { Reader } from 'protobufjs/minimal';
 import type { AttrValue, Attrs, LogBatch, LogRecord, Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model/span';
 import { KvList } from '../model/span';
 import type { EpochNs } from '../model/time';
-import { type RawBuffer, internUtf8, releaseInternBuffer, smallBigInt } from './intern';
+import { type RawBuffer, internHexId, internUtf8, releaseInternBuffer, smallBigInt } from './intern';
 
 export class OtlpDecodeError extends Error {
   constructor(message: string) {
@@ -90,7 +90,7 @@ function hexId(r: R): string {
   const end = subEnd(r);
   const start = r.pos;
   r.pos = end;
-  return end === start ? '' : r.buf.hexSlice(start, end);
+  return internHexId(r.buf, start, end);
 }
 
 function fixed64(r: R, epoch: EpochNs): number {
