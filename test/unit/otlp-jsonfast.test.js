@@ -211,3 +211,27 @@ test('fuzz: thousands of mutated bodies — the fast path either hands back or a
   // both outcomes are exercised (a mutation inside a string value keeps the body valid)
   assert.ok(answered > 100 && handedBack > 100, `answered ${answered}, handed back ${handedBack}`);
 });
+
+test('member keys are told apart by every byte: each key with one byte changed, added or removed', () => {
+  const valid = JSON.stringify(request([richSpan()]));
+  const keys = ['key', 'value', 'stringValue', 'intValue', 'boolValue', 'doubleValue', 'bytesValue', 'arrayValue', 'kvlistValue',
+    'traceId', 'spanId', 'parentSpanId', 'traceState', 'flags', 'name', 'kind', 'startTimeUnixNano', 'endTimeUnixNano',
+    'attributes', 'droppedAttributesCount', 'events', 'droppedEventsCount', 'links', 'droppedLinksCount', 'status',
+    'code', 'message', 'timeUnixNano', 'values'];
+  let variants = 0;
+  for (const k of keys) {
+    const at = valid.indexOf(`"${k}":`);
+    assert.ok(at >= 0, k);
+    const forms = [];
+    for (let i = 0; i < k.length; i++) {
+      forms.push(k.slice(0, i) + String.fromCharCode(k.charCodeAt(i) ^ 1) + k.slice(i + 1)); // one bit
+      forms.push(k.slice(0, i) + k.slice(i + 1)); // one removed
+    }
+    forms.push(`${k}s`, `x${k}`, k.toUpperCase());
+    for (const f of forms) {
+      fastAgrees(valid.slice(0, at + 1) + f + valid.slice(at + 1 + k.length), `${k} → ${f}`);
+      variants++;
+    }
+  }
+  assert.ok(variants > 500, `${variants}`);
+});
