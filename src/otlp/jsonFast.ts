@@ -370,11 +370,43 @@ function link(): SpanLink {
 // not a grown array's spare capacity
 const scratch: Attrs[] = [];
 
+// An attribute as SDKs write it, `{"key":"…","value":{"<type>Value":…}}` with no spaces, is read by
+// matching its fixed parts as bytes; anything else (spaces, other member orders, extra members, an empty
+// value) is read member by member from the same place.
+const ATTR_OPEN = new TextEncoder().encode('{"key":');
+const ATTR_VALUE = new TextEncoder().encode(',"value":{');
+
+/** buf at pos starts with these bytes */
+function at(lit: Uint8Array): boolean {
+  if (pos + lit.length > end) return false;
+  for (let i = 0; i < lit.length; i++) if (buf[pos + i] !== lit[i]) return false;
+  return true;
+}
+
 /** [{key, value}, …] → [key, value, key, value, …] */
 function attributes(depth: number): Attrs {
   const out = (scratch[depth] ??= []);
   out.length = 0;
   if (arrayStart()) do {
+    const from = pos;
+    if (at(ATTR_OPEN)) {
+      pos += ATTR_OPEN.length;
+      if (buf[pos] === QUOTE) {
+        const key = stringAt();
+        if (at(ATTR_VALUE)) {
+          pos += ATTR_VALUE.length;
+          if (buf[pos] === QUOTE && depth <= MAX_VALUE_DEPTH) {
+            const value = typedValue(keyCode(), depth);
+            if (buf[pos] === RBRACE && buf[pos + 1] === RBRACE) {
+              pos += 2;
+              out.push(key, value);
+              continue;
+            }
+          }
+        }
+      }
+      pos = from;
+    }
     let key = '';
     let value: AttrValue = null;
     let seen = 0;
@@ -400,21 +432,25 @@ function attributes(depth: number): Attrs {
 function anyValue(depth: number): AttrValue {
   if (depth > MAX_VALUE_DEPTH) throw GIVE_UP;
   if (!objectStart()) return null; // {}: an empty AnyValue
-  let value: AttrValue;
   // exactly one member, a known one: anything else (which of several wins, unknown keys) is left to the
   // general decoder
-  switch (keyCode()) {
-    case K_STRING: value = stringValue(); break;
-    case K_BOOL: value = boolValue(scalar(), ''); break;
-    case K_INT: value = intAttr(); break;
-    case K_DOUBLE: value = doubleValue(scalar(), ''); break;
-    case K_BYTES: value = bytesValue(scalar(), ''); break;
-    case K_ARRAY: value = listValue(depth, false) as AttrValue[]; break;
-    case K_KVLIST: value = listValue(depth, true) as KvList; break;
-    default: throw GIVE_UP;
-  }
+  const value = typedValue(keyCode(), depth);
   if (objectNext()) throw GIVE_UP;
   return value;
+}
+
+/** the value of an AnyValue's member, by its key's code */
+function typedValue(k: number, depth: number): AttrValue {
+  switch (k) {
+    case K_STRING: return stringValue();
+    case K_BOOL: return boolValue(scalar(), '');
+    case K_INT: return intAttr();
+    case K_DOUBLE: return doubleValue(scalar(), '');
+    case K_BYTES: return bytesValue(scalar(), '');
+    case K_ARRAY: return listValue(depth, false) as AttrValue[];
+    case K_KVLIST: return listValue(depth, true) as KvList;
+    default: throw GIVE_UP;
+  }
 }
 
 /** {values: [AnyValue…]} or, for a kvlist, {values: [{key, value}…]} */

@@ -235,3 +235,35 @@ test('member keys are told apart by every byte: each key with one byte changed, 
   }
   assert.ok(variants > 500, `${variants}`);
 });
+
+test('attributes in every shape: the byte-matched SDK form and anything near it read alike', () => {
+  const span = (attrs) => `{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"l"},"spans":[{"traceId":"${TID}","spanId":"${SID}","name":"n","kind":1,"startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[${attrs}]}]}]}]}`;
+  const forms = [
+    '{"key":"k","value":{"stringValue":"x"}}',
+    '{"value":{"stringValue":"x"},"key":"k"}', // value first
+    '{"key":"k","value":{"stringValue":"x"} }', // a space before the end
+    '{"key":"k","value":{"stringValue":"x"},"extra":1}', // another member
+    '{"key":"k","value":{}}', // empty value
+    '{"key":"k","value":{"stringValue":"x","intValue":"1"}}', // two values
+    '{"key":"k","value":{"intValue":"12"}}',
+    '{"key":"k","value":{"boolValue":true}}',
+    '{"key":"k","value":{"doubleValue":1.5}}',
+    '{"key":"k","value":{"bytesValue":"AQI="}}',
+    '{"key":"k","value":{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":2}]}}}',
+    '{"key":"k","value":{"kvlistValue":{"values":[{"key":"a","value":{"stringValue":"b"}}]}}}',
+    '{"key":"k","value":{"unknownValue":1}}', // not an AnyValue member
+    '{"key":"k\\"q","value":{"stringValue":"e\\u00e9"}}', // escapes
+    '{"key":"k","value":{"stringValue":"x"}',  // unterminated
+    '{"key":"k"}', // no value
+    '{"key":7,"value":{"stringValue":"x"}}', // a key that is not a string
+  ];
+  let answered = 0;
+  for (const f of forms) {
+    for (const body of [span(f), span(`${f},${f.replace('"k', '"k2')}`)]) if (fastAgrees(body, f)) answered++;
+  }
+  assert.ok(answered >= 20, `answered ${answered}`);
+  // nesting deeper than the general decoder takes is handed back at any depth, byte-matched or not
+  let deep = '{"stringValue":"x"}';
+  for (let i = 0; i < 40; i++) deep = `{"kvlistValue":{"values":[{"key":"d${i}","value":${deep}}]}}`;
+  assert.equal(decodeTracesFast(Buffer.from(span(`{"key":"k","value":${deep}}`)), epoch), null);
+});
