@@ -35,12 +35,16 @@ const NEEDS_CARE = /[\\\u0000-\u001f]/;
 
 // the body being decoded (one at a time: decoding is synchronous)
 let buf: RawBuffer;
+/** a view of it, for reading fixed parts four bytes at a time */
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+let dv: DataView = EMPTY_VIEW;
 let pos = 0;
 let end = 0;
 
 /** The spans of an OTLP JSON body, or null when this fast path does not handle it (see above). */
 export function decodeTracesFast(input: Uint8Array, epoch: EpochNs): SpanBatch | null {
   buf = (Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)) as RawBuffer;
+  dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   pos = 0;
   end = buf.length;
   try {
@@ -63,6 +67,7 @@ export function decodeTracesFast(input: Uint8Array, epoch: EpochNs): SpanBatch |
     return null;
   } finally {
     buf = undefined as unknown as RawBuffer;
+    dv = EMPTY_VIEW; // (no reference kept to the request body)
     releaseInternBuffer();
   }
 }
@@ -371,17 +376,22 @@ function link(): SpanLink {
 const scratch: Attrs[] = [];
 
 // An attribute as SDKs write it, `{"key":"…","value":{"<type>Value":…}}` with no spaces, is read by
-// matching its fixed parts as bytes; anything else (spaces, other member orders, extra members, an empty
-// value) is read member by member from the same place.
-const ATTR_OPEN = new TextEncoder().encode('{"key":');
-const ATTR_VALUE = new TextEncoder().encode(',"value":{');
-
-/** buf at pos starts with these bytes */
-function at(lit: Uint8Array): boolean {
-  if (pos + lit.length > end) return false;
-  for (let i = 0; i < lit.length; i++) if (buf[pos + i] !== lit[i]) return false;
-  return true;
-}
+// matching its fixed parts as bytes, four at a time; anything else (spaces, other member orders, extra
+// members, an empty value) is read member by member from the same place.
+const le32 = (t: string, i: number): number => t.charCodeAt(i) | (t.charCodeAt(i + 1) << 8) | (t.charCodeAt(i + 2) << 16) | (t.charCodeAt(i + 3) << 24);
+const le16 = (t: string, i: number): number => t.charCodeAt(i) | (t.charCodeAt(i + 1) << 8);
+// {"key":   (7 bytes)
+const OPEN_A = le32('{"ke', 0);
+const OPEN_B = le16('y"', 0);
+// ,"value":{   (10 bytes)
+const VALUE_A = le32(',"va', 0);
+const VALUE_B = le32('lue"', 0);
+const VALUE_C = le16(':{', 0);
+// "stringValue":   (14 bytes), the most common member
+const STRING_A = le32('"str', 0);
+const STRING_B = le32('ingV', 0);
+const STRING_C = le32('alue', 0);
+const STRING_D = le16('":', 0);
 
 /** [{key, value}, …] → [key, value, key, value, …] */
 function attributes(depth: number): Attrs {
@@ -389,19 +399,22 @@ function attributes(depth: number): Attrs {
   out.length = 0;
   if (arrayStart()) do {
     const from = pos;
-    if (at(ATTR_OPEN)) {
-      pos += ATTR_OPEN.length;
-      if (buf[pos] === QUOTE) {
-        const key = stringAt();
-        if (at(ATTR_VALUE)) {
-          pos += ATTR_VALUE.length;
-          if (buf[pos] === QUOTE && depth <= MAX_VALUE_DEPTH) {
-            const value = typedValue(keyCode(), depth);
-            if (buf[pos] === RBRACE && buf[pos + 1] === RBRACE) {
-              pos += 2;
-              out.push(key, value);
-              continue;
-            }
+    if (pos + 8 <= end && dv.getInt32(pos, true) === OPEN_A && dv.getInt16(pos + 4, true) === OPEN_B && buf[pos + 6] === COLON && buf[pos + 7] === QUOTE) {
+      pos += 7;
+      const key = stringAt();
+      if (pos + 11 <= end && dv.getInt32(pos, true) === VALUE_A && dv.getInt32(pos + 4, true) === VALUE_B && dv.getInt16(pos + 8, true) === VALUE_C) {
+        pos += 10;
+        if (buf[pos] === QUOTE && depth <= MAX_VALUE_DEPTH) {
+          let k: number;
+          if (pos + 14 <= end && dv.getInt32(pos, true) === STRING_A && dv.getInt32(pos + 4, true) === STRING_B && dv.getInt32(pos + 8, true) === STRING_C && dv.getInt16(pos + 12, true) === STRING_D) {
+            pos += 14;
+            k = K_STRING;
+          } else k = keyCode();
+          const value = typedValue(k, depth);
+          if (buf[pos] === RBRACE && buf[pos + 1] === RBRACE) {
+            pos += 2;
+            out.push(key, value);
+            continue;
           }
         }
       }

@@ -256,6 +256,11 @@ test('attributes in every shape: the byte-matched SDK form and anything near it 
     '{"key":"k","value":{"stringValue":"x"}',  // unterminated
     '{"key":"k"}', // no value
     '{"key":7,"value":{"stringValue":"x"}}', // a key that is not a string
+    '{"key";"k","value":{"stringValue":"x"}}', // one byte off in each fixed part
+    '{"key":"k","valuf":{"stringValue":"x"}}',
+    '{"key":"k","value":{"stringValue";"x"}}',
+    '{"key":"k","value":{"stringValuf":"x"}}',
+    '{"key":"k","value":["stringValue":"x"}}',
   ];
   let answered = 0;
   for (const f of forms) {
