@@ -111,10 +111,47 @@ for (let c = KEY_BYTES.length - 1; c >= 1; c--) {
 }
 /** the key keyCode() read, as a string, when its code is 0 */
 let otherKey = '';
+// Each key's text as it is written without spaces (the key, its closing quote and the colon), in int32
+// words, found by the four bytes after the opening quote: a key written so is matched without scanning
+// for its end first.
+const KEY_TEXT: Uint8Array[] = KEY_NAMES.map((k) => new TextEncoder().encode(`${k}":`));
+KEY_TEXT.unshift(new Uint8Array(0));
+const TEXT_WORDS_PER = 6; // the longest, droppedAttributesCount":, has 24 bytes
+const TEXT_WORDS = new Int32Array(KEY_TEXT.length * TEXT_WORDS_PER);
+const wordSlot = (w: number): number => Math.imul(w, 0x9e3779b1) >>> 24;
+const WORD_FIRST = new Uint8Array(256);
+const WORD_NEXT = new Uint8Array(KEY_TEXT.length);
+for (let c = KEY_TEXT.length - 1; c >= 1; c--) {
+  const t = KEY_TEXT[c];
+  const dw = new DataView(t.buffer, t.byteOffset, t.byteLength);
+  for (let i = 0; i + 4 <= t.length; i += 4) TEXT_WORDS[c * TEXT_WORDS_PER + (i >> 2)] = dw.getInt32(i, true);
+  const slot = wordSlot(dw.getInt32(0, true));
+  WORD_NEXT[c] = WORD_FIRST[slot];
+  WORD_FIRST[slot] = c;
+}
 
 /** A member's key as its code (see KEY_NAMES); other keys answer 0 and leave their text in otherKey. */
 function keyCode(): number {
   if (buf[pos] !== QUOTE) throw GIVE_UP;
+  if (pos + 5 <= end) {
+    const from = pos + 1;
+    for (let c = WORD_FIRST[wordSlot(dv.getInt32(from, true))]; c !== 0; c = WORD_NEXT[c]) {
+      const t = KEY_TEXT[c];
+      const n = t.length;
+      if (from + n > end) continue;
+      const o = c * TEXT_WORDS_PER;
+      const words = n >> 2;
+      let i = 0;
+      while (i < words && TEXT_WORDS[o + i] === dv.getInt32(from + (i << 2), true)) i++;
+      if (i < words) continue;
+      i <<= 2;
+      while (i < n && t[i] === buf[from + i]) i++;
+      if (i === n) {
+        pos = from + n;
+        return c;
+      }
+    }
+  }
   const start = ++pos;
   while (pos < end) {
     const c = buf[pos];
