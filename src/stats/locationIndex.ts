@@ -135,6 +135,8 @@ interface Accumulator {
   count: number;
   errors: number;
   slowest: Ref | null;
+  /** call(slowest), made on first use after slowest changed (an answer then need not reach the Ref) */
+  slowestCall: LocationCall | null;
   slowestValid: boolean;
   usedAt: number;
   /** the last answer, reused while the location's version and the window are unchanged */
@@ -147,11 +149,16 @@ class Location {
   readonly slices: Slice[] = [];
   /** slices[0..coarseEnd) are coarse */
   coarseEnd = 0;
-  readonly total: Accumulator = { ws: -Infinity, hist: new Uint32Array(BUCKETS), lo: BUCKETS, hi: -1, count: 0, errors: 0, slowest: null, slowestValid: true, usedAt: 0, cached: null, cachedVersion: -1, cachedDetail: false };
+  readonly total: Accumulator = { ws: -Infinity, hist: new Uint32Array(BUCKETS), lo: BUCKETS, hi: -1, count: 0, errors: 0, slowest: null, slowestCall: null, slowestValid: true, usedAt: 0, cached: null, cachedVersion: -1, cachedDetail: false };
   accs: Accumulator[] = [];
   readonly recent: (Ref | undefined)[] = new Array(RECENT);
   recentNext = 0;
   lastError: ErrorInfo | null = null;
+  // the last error's end time and its JSON pieces, kept here so that answering reaches the ErrorInfo and
+  // its Ref (cold memory by then) only when the last error changed
+  lastErrorEndMs = -Infinity;
+  lastErrorCall: LocationCall | null | undefined = undefined;
+  lastErrorJson: LocationError | undefined = undefined;
   lastSeenMs = 0;
   /** bumped by every change (record, forget, fold) so unchanged answers can be reused */
   version = 0;
@@ -239,7 +246,7 @@ export class LocationIndex {
     l.recent[l.recentNext] = ref;
     l.recentNext = (l.recentNext + 1) % RECENT;
     if (endMs > l.lastSeenMs) l.lastSeenMs = endMs;
-    if (error && (!l.lastError || l.lastError.ref.endMs <= endMs)) l.lastError = errorInfo(span, ref);
+    if (error && (!l.lastError || l.lastErrorEndMs <= endMs)) setLastError(l, errorInfo(span, ref));
     l.version++;
     const svc = span.resource.serviceName;
     if (l.services.length < MAX_SERVICES && !l.services.includes(svc)) l.services = [...l.services, svc];
@@ -270,7 +277,10 @@ export class LocationIndex {
     removeFromAcc(l.total, b, error, slowestGone);
     for (const a of l.accs) if (a.ws <= slice.start) removeFromAcc(a, b, error, slowestGone);
     for (const r of l.recent) if (isIt(r)) r!.gone = true;
-    if (l.lastError && isIt(l.lastError.ref)) l.lastError.ref.gone = true;
+    if (l.lastError && isIt(l.lastError.ref)) {
+      l.lastError.ref.gone = true;
+      setLastError(l, l.lastError); // its JSON says it is gone now
+    }
     l.version++;
     if (l.total.count <= 0) {
       this.byKey.delete(key);
@@ -398,7 +408,7 @@ export class LocationIndex {
     // Moving the nearest accumulator costs the slices between; building one costs every slice ≥ ws.
     // Keep a new one when there is room so alternating windows (session vs. last 5 min) stay cheap.
     if (!best || l.accs.length < MAX_ACCUMULATORS) {
-      const a: Accumulator = { ws, hist: new Uint32Array(BUCKETS), lo: BUCKETS, hi: -1, count: 0, errors: 0, slowest: null, slowestValid: true, usedAt: now, cached: null, cachedVersion: -1, cachedDetail: false };
+      const a: Accumulator = { ws, hist: new Uint32Array(BUCKETS), lo: BUCKETS, hi: -1, count: 0, errors: 0, slowest: null, slowestCall: null, slowestValid: true, usedAt: now, cached: null, cachedVersion: -1, cachedDetail: false };
       for (const s of l.slices) if (s.start >= ws) addSlice(a, s);
       if (l.accs.length >= MAX_ACCUMULATORS) {
         let lru = 0;
@@ -454,12 +464,13 @@ export class LocationIndex {
     } else {
       const q = this.qScratch;
       percentileBucketsInto(acc.hist, acc.count, PERCENTILES, acc.lo, acc.hi, q);
-      max = acc.slowest && !acc.slowest.gone ? acc.slowest.durNs / 1e6 : MID_MS[q[2]];
+      const sc = slowestCall(acc);
+      max = sc !== null ? sc.durationMs : MID_MS[q[2]];
       // never report a percentile above the slowest call actually seen
       p50 = Math.min(MID_MS[q[0]], max);
       p95 = Math.min(MID_MS[q[1]], max);
     }
-    const err = l.lastError && l.lastError.ref.endMs >= from ? l.lastError : null;
+    const err = l.lastError !== null && l.lastErrorEndMs >= from ? l.lastError : null;
     const loc = l.loc;
     const stats: LocationStats = {
       key: l.key,
@@ -471,8 +482,8 @@ export class LocationIndex {
       p95Ms: p95,
       maxMs: max,
       exact,
-      slowest: acc.slowest && !acc.slowest.gone ? call(acc.slowest) : null,
-      latestError: err && !err.ref.gone ? call(err.ref) : null,
+      slowest: slowestCall(acc),
+      latestError: err ? (l.lastErrorCall === undefined ? (l.lastErrorCall = err.ref.gone ? null : call(err.ref)) : l.lastErrorCall) : null,
       lastSeenMs: l.lastSeenMs,
     };
     if (loc.file !== undefined) stats.file = loc.file;
@@ -480,7 +491,7 @@ export class LocationIndex {
     if (loc.column !== undefined) stats.column = loc.column;
     if (loc.function !== undefined) stats.function = loc.function;
     if (loc.namespace !== undefined) stats.namespace = loc.namespace;
-    if (err) stats.lastError = errorJson(err, detail);
+    if (err) stats.lastError = detail ? errorJson(err, true) : (l.lastErrorJson ??= errorJson(err, false));
     if (detail) {
       // recent calls in the window, newest first
       const recent: LocationCall[] = [];
@@ -506,6 +517,20 @@ function remember(l: Location, stats: LocationStats, wsKey: number, detail: bool
   return stats;
 }
 
+function setLastError(l: Location, e: ErrorInfo): void {
+  l.lastError = e;
+  l.lastErrorEndMs = e.ref.endMs;
+  l.lastErrorCall = undefined;
+  l.lastErrorJson = undefined;
+}
+
+/** the accumulator's slowest call as JSON, null when none is stored */
+function slowestCall(a: Accumulator): LocationCall | null {
+  if (a.slowestCall !== null) return a.slowestCall;
+  const r = a.slowest;
+  return r !== null && !r.gone ? (a.slowestCall = call(r)) : null;
+}
+
 // ---- accumulator arithmetic -------------------------------------------------------------------------
 
 const LOOKUP_SLOTS = 256;
@@ -521,7 +546,10 @@ function addToAcc(a: Accumulator, b: number, ref: Ref): void {
   if (b > a.hi) a.hi = b;
   a.count++;
   if (ref.error) a.errors++;
-  if (a.slowestValid && (!a.slowest || a.slowest.durNs < ref.durNs)) a.slowest = ref;
+  if (a.slowestValid && (!a.slowest || a.slowest.durNs < ref.durNs)) {
+    a.slowest = ref;
+    a.slowestCall = null;
+  }
 }
 
 function removeFromAcc(a: Accumulator, b: number, error: boolean, slowestGone: boolean): void {
@@ -539,7 +567,10 @@ function addSlice(a: Accumulator, s: Slice): void {
   }
   a.count += s.count;
   a.errors += s.errors;
-  if (a.slowestValid && s.slowest && (!a.slowest || a.slowest.durNs < s.slowest.durNs)) a.slowest = s.slowest;
+  if (a.slowestValid && s.slowest && (!a.slowest || a.slowest.durNs < s.slowest.durNs)) {
+    a.slowest = s.slowest;
+    a.slowestCall = null;
+  }
 }
 
 function subSlice(a: Accumulator, s: Slice): void {
@@ -566,6 +597,7 @@ function recomputeSlowest(a: Accumulator, slices: Slice[]): void {
     if (!best || best.durNs < s.slowest.durNs) best = s.slowest;
   }
   a.slowest = best;
+  a.slowestCall = null;
   a.slowestValid = true;
 }
 
