@@ -169,3 +169,19 @@ test('the error tooltip follows the latest error, and a new error with the same 
   assert.match(m.lenses('/ws/a.js')[0].errorsTooltip, /Error: second$/);
   assert.equal(m.lenses('/ws/a.js')[0].latestError.spanId, '2'.repeat(16));
 });
+
+test('lens texts are made when first read, from the figures and window the entry was made with', () => {
+  const m = new LocationModel(resolve);
+  m.setWindowLabel('in the last 15 min');
+  m.apply(resp([stats()]), true);
+  const [old] = m.lenses('/ws/a.js'); // no text read yet (as for a lens out of view)
+  m.setWindowLabel('this session');
+  m.apply(resp([stats({ calls: 40, p50Ms: 7, p95Ms: 9, maxMs: 30, slowest: null })]), true);
+  const [now] = m.lenses('/ws/a.js');
+  assert.notStrictEqual(now, old);
+  assert.equal(old.latencyTitle, '⏱ p50 12 ms · p95 48 ms · 37 calls');
+  assert.equal(old.latencyTooltip, '37 calls in the last 15 min; max 120 ms (±5%). Click: open the slowest trace (120 ms).');
+  assert.equal(now.latencyTitle, '⏱ p50 7.0 ms · p95 9.0 ms · 40 calls');
+  assert.equal(now.latencyTooltip, '40 calls this session; max 30 ms (±5%). The slowest trace is no longer stored.');
+  assert.equal(now.latencyTitle, '⏱ p50 7.0 ms · p95 9.0 ms · 40 calls'); // the same on a second read
+});
