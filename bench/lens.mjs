@@ -2,11 +2,8 @@
 //  {"bench":"lens","storedSpans":1000000,"provideP95Ms":…}  lens data for one file with 500 functions while
 //     1M spans are recorded in the LocationIndex: index.query(keys of the file, last 15 min) → LocationModel
 //     .apply → .view — what the receiver answers and the editor's provider computes — with live traffic
-//     (200 new spans) recorded between calls, so every call sees changed figures; then the texts of the
-//     lenses in view (a 60-line editor at the top of the file: 5 of the 500), which VS Code asks for with
-//     resolveCodeLens. providerOnlyP95Ms: the .lenses part and those texts (what provideCodeLenses and
-//     resolveCodeLens cost after an update changed the file). allTextsP95Ms, apart from the rest: reading
-//     the texts of all 500 lenses, which is what providing them cost before the texts were made on demand.
+//     (200 new spans) recorded between calls, so every call sees changed figures. providerOnlyP95Ms: the
+//     .lenses part alone (what provideCodeLenses itself costs after an update changed the file).
 //  {"bench":"resolve","paths":10000,"workspaceFiles":100000,"ms":…}  10k distinct container paths resolved
 //     (suffix index) against a 100k-file workspace.
 // Each figure is the median over RUNS runs. `--quick` for a smaller smoke run while developing;
@@ -31,7 +28,6 @@ const SPANS = quick ? 200_000 : 1_000_000;
 const FUNCTIONS = 500;
 const OTHER_LOCATIONS = 1500; // the rest of the app: other files' locations share the index
 const ITER = quick ? 60 : 600;
-const VIEW_LINES = 60;
 const WARMUP = 30; // JIT and the GC after a million records settle first
 const WS_FILES = quick ? 20_000 : 100_000;
 const PATHS = quick ? 2_000 : 10_000;
@@ -111,8 +107,6 @@ async function lensRun() {
   await settle();
   const samples = [];
   const providerOnly = [];
-  const allTexts = [];
-  let textChars = 0;
   const wall = [];
   let lenses = 0;
   let cold = 0;
@@ -129,10 +123,6 @@ async function lensRun() {
     model.apply(resp, false, keys);
     const p = process.cpuUsage();
     const view = { lenses: model.lenses('/ws/src/big/handlers.ts') }; // what provideCodeLenses reads
-    for (const l of view.lenses) { // what resolveCodeLens reads, for the lenses in view
-      if (l.line > VIEW_LINES) break;
-      textChars += l.latencyTitle.length + l.latencyTooltip.length + (l.errorsTooltip?.length ?? 0);
-    }
     const c = cpuMs(a);
     const pc = cpuMs(p);
     if (it === -WARMUP) cold = c; // first call: builds every accumulator and lens
@@ -142,13 +132,9 @@ async function lensRun() {
       wall.push(performance.now() - w);
     }
     lenses = view.lenses.length;
-    const t = process.cpuUsage();
-    for (const l of view.lenses) textChars += l.latencyTitle.length + l.latencyTooltip.length + (l.errorsTooltip?.length ?? 0);
-    if (it >= 0) allTexts.push(cpuMs(t));
   }
   if (lenses !== FUNCTIONS) throw new Error(`expected ${FUNCTIONS} lenses, got ${lenses}`);
-  if (!(textChars > 0)) throw new Error('no lens text was read');
-  return { p95: p95(samples), median: median(samples), wallP95: p95(wall), providerP95: p95(providerOnly), allTextsP95: p95(allTexts), cold, recordPerSec: SPANS / (recordMs / 1000) };
+  return { p95: p95(samples), median: median(samples), wallP95: p95(wall), providerP95: p95(providerOnly), cold, recordPerSec: SPANS / (recordMs / 1000) };
 }
 
 async function resolveRun() {
@@ -195,7 +181,7 @@ if (only !== 'resolve') for (let r = 0; r < RUNS; r++) lens.push(await lensRun()
 const round = (x) => Math.round(x * 1000) / 1000;
 if (lens.length) console.log(JSON.stringify({
   bench: 'lens', storedSpans: SPANS, functions: FUNCTIONS, provideP95Ms: round(median(lens.map((x) => x.p95))),
-  provideMedianMs: round(median(lens.map((x) => x.median))), providerOnlyP95Ms: round(median(lens.map((x) => x.providerP95))), allTextsP95Ms: round(median(lens.map((x) => x.allTextsP95))), wallProvideP95Ms: round(median(lens.map((x) => x.wallP95))), coldMs: round(median(lens.map((x) => x.cold))),
+  provideMedianMs: round(median(lens.map((x) => x.median))), providerOnlyP95Ms: round(median(lens.map((x) => x.providerP95))), wallProvideP95Ms: round(median(lens.map((x) => x.wallP95))), coldMs: round(median(lens.map((x) => x.cold))),
   recordSpansPerSec: Math.round(median(lens.map((x) => x.recordPerSec))), runs: RUNS,
   loadAvg1m: Math.round(os.loadavg()[0] * 10) / 10, cpus: os.cpus().length, // wall-clock figures: say how busy the machine was
 }));

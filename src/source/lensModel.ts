@@ -20,9 +20,9 @@ export interface LensEntry {
   /** 1-based line of the location in the file */
   line: number;
   column?: number;
-  /** `⏱ p50 12 ms · p95 48 ms · 37 calls` (made on first read: only lenses in view are shown) */
-  readonly latencyTitle: string;
-  readonly latencyTooltip: string;
+  /** `⏱ p50 12 ms · p95 48 ms · 37 calls` */
+  latencyTitle: string;
+  latencyTooltip: string;
   /** `⚠ 2 errors`, absent when none */
   errorsTitle?: string;
   errorsTooltip?: string;
@@ -375,9 +375,19 @@ export class LocationModel {
 
   private lens(key: string, s: LocationStats, r: Resolved, entry: Entry): LensEntry {
     const byName = r.layer === 'name';
-    const e = new Lens(key, s, r, byName, this.windowLabel);
-    e.annotation = `${formatMs(s.p95Ms)} p95 · ${s.calls}×${s.errors ? ` · ⚠ ${s.errors}` : ''}`;
-    e.level = s.p95Ms >= this.thresholds.slowMs ? 'slow' : s.p95Ms >= this.thresholds.warnMs ? 'warn' : 'normal';
+    const approx = s.exact ? '' : ' (±5%)';
+    const latencyTitle = `⏱ p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · ${s.calls} ${s.calls === 1 ? 'call' : 'calls'}${byName ? ' · ≈ by name' : ''}`;
+    const where = byName ? `Placed by function name ${lensText(s.function ?? '', 80)} (confidence ${r.confidence}). ` : '';
+    const slow = s.slowest ? `Click: open the slowest trace (${formatMs(s.slowest.durationMs)}).` : 'The slowest trace is no longer stored.';
+    const e: LensEntry = {
+      key,
+      line: r.line ?? 1,
+      latencyTitle,
+      latencyTooltip: `${where}${s.calls} ${s.calls === 1 ? 'call' : 'calls'} ${this.windowLabel}; max ${formatMs(s.maxMs)}${approx}. ${slow}`,
+      byName,
+      annotation: `${formatMs(s.p95Ms)} p95 · ${s.calls}×${s.errors ? ` · ⚠ ${s.errors}` : ''}`,
+      level: s.p95Ms >= this.thresholds.slowMs ? 'slow' : s.p95Ms >= this.thresholds.warnMs ? 'warn' : 'normal',
+    };
     if (r.column !== undefined) e.column = r.column;
     if (s.slowest) e.slowest = { traceId: s.slowest.traceId, spanId: s.slowest.spanId };
     if (s.errors > 0) {
@@ -388,44 +398,6 @@ export class LocationModel {
       if (s.latestError) e.latestError = { traceId: s.latestError.traceId, spanId: s.latestError.spanId };
     }
     return e;
-  }
-}
-
-/**
- * A lens entry whose latency title and tooltip are made when first read. A live update rebuilds the
- * entries of every location that changed (hundreds in a big file) and the inline annotations need all of
- * them, but the editor asks for the text of the lenses in view only (resolveCodeLens); the four figures
- * these texts format were most of the update's own cost. The figures are this entry's, fixed when it was
- * made: a later update makes a new entry.
- */
-class Lens implements LensEntry {
-  line: number;
-  column?: number;
-  annotation = '';
-  level: LensEntry['level'] = 'normal';
-  errorsTitle?: string;
-  errorsTooltip?: string;
-  slowest?: TraceRef;
-  latestError?: TraceRef;
-  private title?: string;
-  private tooltip?: string;
-
-  constructor(readonly key: string, private readonly s: LocationStats, private readonly r: Resolved, readonly byName: boolean, private readonly windowLabel: string) {
-    this.line = r.line ?? 1;
-  }
-
-  get latencyTitle(): string {
-    const s = this.s;
-    return (this.title ??= `⏱ p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · ${s.calls} ${s.calls === 1 ? 'call' : 'calls'}${this.byName ? ' · ≈ by name' : ''}`);
-  }
-
-  get latencyTooltip(): string {
-    if (this.tooltip !== undefined) return this.tooltip;
-    const s = this.s;
-    const approx = s.exact ? '' : ' (±5%)';
-    const where = this.byName ? `Placed by function name ${lensText(s.function ?? '', 80)} (confidence ${this.r.confidence}). ` : '';
-    const slow = s.slowest ? `Click: open the slowest trace (${formatMs(s.slowest.durationMs)}).` : 'The slowest trace is no longer stored.';
-    return (this.tooltip = `${where}${s.calls} ${s.calls === 1 ? 'call' : 'calls'} ${this.windowLabel}; max ${formatMs(s.maxMs)}${approx}. ${slow}`);
   }
 }
 

@@ -170,11 +170,11 @@ test('the error tooltip follows the latest error, and a new error with the same 
   assert.equal(m.lenses('/ws/a.js')[0].latestError.spanId, '2'.repeat(16));
 });
 
-test('lens texts are made when first read, from the figures and window the entry was made with', () => {
+test('a lens entry keeps the figures and window it was made with after a later update', () => {
   const m = new LocationModel(resolve);
   m.setWindowLabel('in the last 15 min');
   m.apply(resp([stats()]), true);
-  const [old] = m.lenses('/ws/a.js'); // no text read yet (as for a lens out of view)
+  const [old] = m.lenses('/ws/a.js'); // (its texts not read until after the update below)
   m.setWindowLabel('this session');
   m.apply(resp([stats({ calls: 40, p50Ms: 7, p95Ms: 9, maxMs: 30, slowest: null })]), true);
   const [now] = m.lenses('/ws/a.js');

@@ -23,34 +23,20 @@ export class LatencyLensProvider implements vscode.CodeLensProvider, vscode.Disp
     this.emitter.fire();
   }
 
-  // Lenses come without their commands, which VS Code asks for (resolveCodeLens) for the lenses in view
-  // only: a file with hundreds of instrumented functions then formats the texts of a screenful.
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.enabled() || doc.uri.scheme !== 'file') return [];
     const out: vscode.CodeLens[] = [];
     for (const l of this.state.model.lenses(doc.uri.fsPath)) {
       const range = lineRange(doc, l);
-      out.push(new EntryLens(range, l, false));
-      if (l.errorsTitle) out.push(new EntryLens(range, l, true));
+      out.push(new vscode.CodeLens(range, latencyCommand(l)));
+      if (l.errorsTitle) out.push(new vscode.CodeLens(range, errorsCommand(l)));
     }
     return out;
-  }
-
-  resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
-    if (lens instanceof EntryLens) lens.command = lens.errors ? errorsCommand(lens.entry) : latencyCommand(lens.entry);
-    return lens;
   }
 
   dispose(): void {
     this.sub.dispose();
     this.emitter.dispose();
-  }
-}
-
-/** a lens and the entry it shows (the figures of the update that provided it) */
-class EntryLens extends vscode.CodeLens {
-  constructor(range: vscode.Range, readonly entry: LensEntry, readonly errors: boolean) {
-    super(range);
   }
 }
 
