@@ -75,7 +75,7 @@ export function decodeTracesFast(input: Uint8Array, epoch: EpochNs): SpanBatch |
 // The keys of the hot objects (spans, events, attributes, AnyValues) are told apart by their bytes, never
 // made into strings: reading them through the intern cache and comparing strings was a fifth of the
 // decoder's time (three structural keys per attribute). A key written as SDKs write it is found by its
-// first four bytes (keyCode's first loop); any other by a small table by length and first and last byte.
+// first four bytes; any other (a space before the colon, an unknown key) is read as a string and looked up.
 const KEY_NAMES = [
   'key', 'value', 'stringValue', 'intValue', 'boolValue', 'doubleValue', 'bytesValue', 'arrayValue', 'kvlistValue',
   'traceId', 'spanId', 'parentSpanId', 'traceState', 'flags', 'name', 'kind', 'startTimeUnixNano', 'endTimeUnixNano',
@@ -99,17 +99,8 @@ const K_TIME = code('timeUnixNano');
 const K_NAME = code('name');
 const K_ATTRIBUTES = code('attributes');
 const K_DROPPED_ATTRS = code('droppedAttributesCount');
-const KEY_BYTES: Uint8Array[] = [new Uint8Array(0), ...KEY_NAMES.map((k) => new TextEncoder().encode(k))];
-const keySlot = (len: number, first: number, last: number): number => (len * 7 + first * 3 + last * 5) & 255;
-/** slot → first code in it; KEY_NEXT chains codes that share a slot */
-const KEY_FIRST = new Uint8Array(256);
-const KEY_NEXT = new Uint8Array(KEY_BYTES.length);
-for (let c = KEY_BYTES.length - 1; c >= 1; c--) {
-  const b = KEY_BYTES[c];
-  const slot = keySlot(b.length, b[0], b[b.length - 1]);
-  KEY_NEXT[c] = KEY_FIRST[slot];
-  KEY_FIRST[slot] = c;
-}
+/** key text → code, for keys not written as SDKs write them */
+const KEY_CODES = new Map<string, number>(KEY_NAMES.map((k, i) => [k, i + 1]));
 /** the key keyCode() read, as a string, when its code is 0 */
 let otherKey = '';
 // Each key's text as it is written without spaces (the key, its closing quote and the colon), in int32
@@ -153,29 +144,10 @@ function keyCode(): number {
       }
     }
   }
-  const start = ++pos;
-  while (pos < end) {
-    const c = buf[pos];
-    if (c === QUOTE) break;
-    if (c === BACKSLASH || c < 0x20) throw GIVE_UP;
-    pos++;
-  }
-  if (pos >= end) throw GIVE_UP;
-  const stop = pos++;
-  skipWs();
-  if (buf[pos] !== COLON) throw GIVE_UP;
-  pos++;
-  const len = stop - start;
-  if (len > 0) {
-    for (let c = KEY_FIRST[keySlot(len, buf[start], buf[stop - 1])]; c !== 0; c = KEY_NEXT[c]) {
-      const kb = KEY_BYTES[c];
-      if (kb.length !== len) continue;
-      let i = 0;
-      while (i < len && kb[i] === buf[start + i]) i++;
-      if (i === len) return c;
-    }
-  }
-  otherKey = internUtf8(buf, start, stop);
+  const key = keyString();
+  const c = KEY_CODES.get(key);
+  if (c !== undefined) return c;
+  otherKey = key;
   return 0;
 }
 
