@@ -243,6 +243,9 @@ function span(epoch: EpochNs, res: Resource, sc: Scope, out: SpanBatch): void {
   let traceId: unknown;
   let spanId: unknown;
   let parentSpanId: unknown;
+  let traceHex = false;
+  let spanHex = false;
+  let parentHex = false;
   let traceState = '';
   let flags: unknown;
   let name = '';
@@ -263,9 +266,9 @@ function span(epoch: EpochNs, res: Resource, sc: Scope, out: SpanBatch): void {
     const bit = SPAN_BITS[k];
     seen = bit === 0 ? once(seen, 0, keyText(k)) : once(seen, bit, '');
     switch (bit) {
-      case S_TRACE: traceId = idValue(); break;
-      case S_SPAN: spanId = idValue(); break;
-      case S_PARENT: parentSpanId = idValue(); break;
+      case S_TRACE: traceId = idValue(); traceHex = idIsLowerHex; break;
+      case S_SPAN: spanId = idValue(); spanHex = idIsLowerHex; break;
+      case S_PARENT: parentSpanId = idValue(); parentHex = idIsLowerHex; break;
       case S_STATE: traceState = stringValue(); break;
       case S_FLAGS: flags = scalar(); break;
       case S_NAME: name = stringValue(); break;
@@ -304,9 +307,9 @@ function span(epoch: EpochNs, res: Resource, sc: Scope, out: SpanBatch): void {
   // built as the general decoder's span() builds it (same checks, same property order); a check that
   // fails throws, and then that decoder runs and reports it
   const s: Span = {
-    traceId: normalizeId(traceId, 16, ''),
-    spanId: normalizeId(spanId, 8, ''),
-    parentSpanId: normalizeId(parentSpanId, 8, ''),
+    traceId: idOf(traceId, traceHex, 16),
+    spanId: idOf(spanId, spanHex, 8),
+    parentSpanId: idOf(parentSpanId, parentHex, 8),
     traceState,
     flags: uint(flags, ''),
     name,
@@ -621,21 +624,36 @@ function escapedString(start: number): string {
   return intern(s);
 }
 
-/** an id string as sent, not interned (ids are unique); anything else as scalar() reads it */
+// Bytes that are lowercase hex digits (what every SDK sends): an id made only of them needs no other check.
+const LOWER_HEX = new Uint8Array(256);
+for (const c of '0123456789abcdef') LOWER_HEX[c.charCodeAt(0)] = 1;
+/** set by idValue(): the id just read was a string of lowercase hex digits only */
+let idIsLowerHex = false;
+
+/** an id string as sent (shared while it repeats, see internIdText); anything else as scalar() reads it */
 function idValue(): unknown {
   skipWs();
+  idIsLowerHex = false;
   if (buf[pos] !== QUOTE) return scalar();
   const start = pos + 1;
   const limit = Math.min(end, start + 64);
+  let hex = 1;
   for (let i = start; i < limit; i++) {
     const c = buf[i];
     if (c === QUOTE) {
       pos = i + 1;
+      idIsLowerHex = hex === 1;
       return internIdText(buf, start, i);
     }
     if (c === BACKSLASH || c < 0x20 || c >= 0x80) break;
+    hex &= LOWER_HEX[c];
   }
   return scalar(); // long, escaped or not ASCII: normalizeId will say what it is
+}
+
+/** normalizeId for an id read by idValue(): one already known to be lowercase hex only needs its length checked */
+function idOf(v: unknown, lowerHex: boolean, bytes: number): string {
+  return lowerHex && (v as string).length === bytes * 2 ? (v as string) : normalizeId(v, bytes, '');
 }
 
 /**

@@ -149,6 +149,14 @@ test('ids in any case, base64 ids, bad ids and times: the same acceptance and re
     richSpan({ startTimeUnixNano: '123456789012345678901' }),
     richSpan({ kind: 'SPAN_KIND_SERVER', status: { code: 'STATUS_CODE_ERROR' } }),
     richSpan({ kind: 9, flags: '12' }),
+    // lowercase hex of the wrong length, one capital or non-hex letter at either end, hex letters that are
+    // also unpadded base64 (22 characters: 16 bytes), and escapes: each must meet the general decoder's checks
+    richSpan({ traceId: TID.slice(1), spanId: `${SID}0` }),
+    richSpan({ traceId: `${TID}0`, spanId: SID.slice(1) }),
+    richSpan({ traceId: `A${TID.slice(1)}`, spanId: `${SID.slice(0, -1)}F` }),
+    richSpan({ traceId: `${TID.slice(0, -1)}g`, parentSpanId: `g${SID.slice(1)}` }),
+    richSpan({ traceId: 'abcdef0123456789abcdef', spanId: 'abcdef012345' }),
+    richSpan({ parentSpanId: SID.slice(0, 15) }),
   ];
   for (const [i, sp] of cases.entries()) fastAgrees(request([sp, richSpan({ spanId: `${i}`.padStart(16, 'a') })]), `case ${i}`);
   const r = fastAgrees(request([richSpan({ traceId: 'not-an-id' })]));
