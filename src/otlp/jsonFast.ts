@@ -587,7 +587,18 @@ function stringAt(): string {
   const start = ++pos;
   // short strings (keys, names, most values): scanned here and interned from their bytes
   const shortEnd = Math.min(end, start + MAX_INTERNED_LENGTH + 1);
-  for (let i = start; i < shortEnd; i++) {
+  // four bytes at a time past those that need no look (not a quote, a backslash or a control character);
+  // the tests are exact for any bytes (Anderson's "bit twiddling hacks": haszero, hasless)
+  let i = start;
+  const end4 = shortEnd - 3;
+  while (i < end4) {
+    const w = dv.getInt32(i, true);
+    const q = w ^ 0x22222222;
+    const b = w ^ 0x5c5c5c5c;
+    if ((((q - 0x01010101) & ~q) | ((b - 0x01010101) & ~b) | ((w - 0x20202020) & ~w)) & 0x80808080) break;
+    i += 4;
+  }
+  for (; i < shortEnd; i++) {
     const c = buf[i];
     if (c === QUOTE) {
       pos = i + 1;

@@ -244,6 +244,27 @@ test('member keys are told apart by every byte: each key with one byte changed, 
   assert.ok(variants > 500, `${variants}`);
 });
 
+test('strings scanned four bytes at a time: a quote, backslash, control or other byte at every offset', () => {
+  const body = (text) => `{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"l"},"spans":[{"traceId":"${TID}","spanId":"${SID}","name":"${text}","kind":1,"startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"k","value":{"stringValue":"${text}"}}]}]}]}]}`;
+  // as JSON text: escapes, raw control characters (not JSON: the general decoder refuses them), the bytes
+  // next to those the scan looks for, and multi-byte UTF-8
+  const valid = ['\\"', '\\\\', '\\n', '\\u0041', ' ', '!', '#', '[', ']', '\x7f', 'é', '\u00a0', '😀', '\u0100'];
+  const invalid = ['\x01', '\x1f', '\n'];
+  let answered = 0;
+  let validCases = 0;
+  for (const len of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 93, 94, 95, 96, 97, 98, 100]) {
+    for (let at = 0; at <= len; at++) {
+      const around = (x) => 'a'.repeat(at) + x + 'b'.repeat(len - at);
+      for (const x of valid) {
+        validCases++;
+        if (fastAgrees(body(around(x)), `${len}/${at}/${JSON.stringify(x)}`)) answered++;
+      }
+      for (const x of invalid) assert.equal(fastAgrees(body(around(x))), null, `${len}/${at}/${JSON.stringify(x)}`);
+    }
+  }
+  assert.equal(answered, validCases);
+});
+
 test('attributes in every shape: the byte-matched SDK form and anything near it read alike', () => {
   const span = (attrs) => `{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"l"},"spans":[{"traceId":"${TID}","spanId":"${SID}","name":"n","kind":1,"startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[${attrs}]}]}]}]}`;
   const forms = [
