@@ -738,13 +738,32 @@ function scalar(): string | number | boolean {
 
 function numberAt(): number {
   const start = pos;
-  // the common case, a small non-negative integer (kinds, codes, counts): read from its digits
-  let i = pos;
+  // the common cases, read from their digits: an integer (kinds, codes, counts) or a plain decimal
+  // (ratios, seconds) of at most 15 digits. Such a decimal is m / 10^k with m and 10^k both exact doubles,
+  // and one IEEE division rounds correctly, so the result is the one Number() gives (Clinger's fast path).
+  const neg = buf[pos] === 0x2d;
+  const first = neg ? pos + 1 : pos;
+  let i = first;
   while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
-  const c = buf[i];
-  if (i > start && i - start <= 15 && (i - start === 1 || buf[start] !== 0x30) && c !== 0x2e && c !== 0x65 && c !== 0x45) {
-    pos = i;
-    return digits(start, i);
+  const intDigits = i - first;
+  if (intDigits > 0 && intDigits <= 15 && (intDigits === 1 || buf[first] !== 0x30)) {
+    let c = buf[i];
+    if (c !== 0x2e && c !== 0x65 && c !== 0x45) {
+      pos = i;
+      const n = digits(first, i);
+      return neg ? -n : n;
+    }
+    if (c === 0x2e) {
+      const dot = i++;
+      while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+      const fracDigits = i - dot - 1;
+      c = buf[i];
+      if (fracDigits > 0 && intDigits + fracDigits <= 15 && c !== 0x65 && c !== 0x45) {
+        pos = i;
+        const n = (digits(first, dot) * POW10[fracDigits] + digits(dot + 1, i)) / POW10[fracDigits];
+        return neg ? -n : n;
+      }
+    }
   }
   while (pos < end) {
     const c = buf[pos];
@@ -756,6 +775,8 @@ function numberAt(): number {
   if (!NUMBER_RE.test(token)) throw GIVE_UP;
   return Number(token);
 }
+
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 /** Skips any JSON value (an unknown member's); a null gives up: what a null means is the general decoder's call. */
 function skipValue(depth: number): void {

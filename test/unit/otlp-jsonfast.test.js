@@ -265,6 +265,31 @@ test('strings scanned four bytes at a time: a quote, backslash, control or other
   assert.equal(answered, validCases);
 });
 
+test('numbers read from their digits are the numbers JSON.parse gives', () => {
+  const body = (num) => `{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"l"},"spans":[{"traceId":"${TID}","spanId":"${SID}","name":"n","kind":1,"startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"d","value":{"doubleValue":${num}}}]}]}]}]}`;
+  const nums = ['0', '-0', '0.0', '-0.0', '0.1', '0.25', '-0.5', '0.05', '1.000', '7', '-7', '123456789012345', '-123456789012345',
+    '12345678.1234567', '0.30000000000000004', '123456789012345.6', '9007199254740993', '1234567890123456', '1e5', '-1.5E-3',
+    '2.5e+2', '0.000001', '99999999999999.9', '4.35', '1.005', '8.675309'];
+  // random decimals of 1-17 digits around the 15-digit limit of the fast path
+  let seed = 7;
+  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  for (let k = 0; k < 400; k++) {
+    const intPart = String(rnd(10) === 0 ? 0 : rnd(1e9)).slice(0, 1 + rnd(9));
+    const frac = Array.from({ length: 1 + rnd(10) }, () => rnd(10)).join('');
+    nums.push(`${rnd(2) ? '-' : ''}${intPart}.${frac}`);
+  }
+  let answered = 0;
+  for (const n of nums) {
+    const r = fastAgrees(body(n), n);
+    if (r) {
+      answered++;
+      assert.ok(Object.is(r.spans[0].attrs[1], JSON.parse(n)), n);
+    }
+  }
+  assert.equal(answered, nums.length);
+  for (const bad of ['01.5', '1.', '-', '.5', '-.5', '1.5.2', '--1', '1e', '00']) assert.equal(fastAgrees(body(bad), bad), null, bad);
+});
+
 test('attributes in every shape: the byte-matched SDK form and anything near it read alike', () => {
   const span = (attrs) => `{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"l"},"spans":[{"traceId":"${TID}","spanId":"${SID}","name":"n","kind":1,"startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[${attrs}]}]}]}]}`;
   const forms = [
