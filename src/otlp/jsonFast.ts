@@ -694,6 +694,25 @@ function timeValue(epoch: EpochNs): number {
   skipWs();
   if (buf[pos] === QUOTE) {
     const start = pos + 1;
+    // the usual form, 19 digits (a time since 2001 in ns), read four digits at a time
+    if (start + 19 < end && buf[start + 19] === QUOTE) {
+      const a = dv.getInt32(start, true) - 0x30303030;
+      const b = dv.getInt32(start + 4, true) - 0x30303030;
+      const c = dv.getInt32(start + 8, true) - 0x30303030;
+      const d = dv.getInt32(start + 12, true) - 0x30303030;
+      const e = buf[start + 16] - 0x30;
+      const f = buf[start + 17] - 0x30;
+      const g = buf[start + 18] - 0x30;
+      // every byte a digit: none below '0' (a borrow sets the top bit) and none above '9' (adding 0x76 does);
+      // the last three as unsigned numbers, so that one below '0' is large
+      const words = a | (a + 0x76767676) | b | (b + 0x76767676) | c | (c + 0x76767676) | d | (d + 0x76767676);
+      if ((words & 0x80808080) === 0 && e >>> 0 <= 9 && f >>> 0 <= 9 && g >>> 0 <= 9) {
+        pos = start + 20;
+        const sec = four(a) * 1e6 + four(b) * 100 + (c & 0xff) * 10 + ((c >>> 8) & 0xff);
+        const ns = ((c >>> 16) & 0xff) * 1e8 + (c >>> 24) * 1e7 + four(d) * 1000 + e * 100 + f * 10 + g;
+        return (sec - epoch.sec) * 1e9 + ns;
+      }
+    }
     const close = quotedDigitsEnd(start, 20);
     if (close >= 0) {
       pos = close + 1;
@@ -702,6 +721,11 @@ function timeValue(epoch: EpochNs): number {
     }
   }
   return time(scalar(), epoch, '');
+}
+
+/** the number of four digit bytes less '0' each, read as a little-endian word (the first digit lowest) */
+function four(v: number): number {
+  return (v & 0xff) * 1000 + ((v >>> 8) & 0xff) * 100 + ((v >>> 16) & 0xff) * 10 + (v >>> 24);
 }
 
 /** where the closing quote is when buf[start…] is 1 to `max` decimal digits and then a quote; else -1 */

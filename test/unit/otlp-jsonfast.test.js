@@ -290,6 +290,25 @@ test('numbers read from their digits are the numbers JSON.parse gives', () => {
   for (const bad of ['01.5', '1.', '-', '.5', '-.5', '1.5.2', '--1', '1e', '00']) assert.equal(fastAgrees(body(bad), bad), null, bad);
 });
 
+test('19-digit times read four digits at a time: every digit position, and a non-digit at each', () => {
+  const body = (start) => `{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"l"},"spans":[{"traceId":"${TID}","spanId":"${SID}","name":"n","kind":1,"startTimeUnixNano":"${start}","endTimeUnixNano":"1800000000000000000"}]}]}]}`;
+  const times = ['1700000000123456789', '1799999999999999999', '0000000000000000001', '1000000000000000000', '1700000000000000000'];
+  for (let at = 0; at < 19; at++) for (const d of '0123456789') times.push(`${'1700000000123456789'.slice(0, at)}${d}${'1700000000123456789'.slice(at + 1)}`);
+  for (const t of times) {
+    const r = fastAgrees(body(t), t);
+    assert.ok(r, t);
+    assert.equal(r.spans[0].start, (Number(t.slice(0, 10)) - epoch.sec) * 1e9 + Number(t.slice(10)), t);
+  }
+  // each position holding a byte next to the digits ('/', ':'), a letter, a space, a sign or a point
+  for (let at = 0; at < 19; at++) {
+    for (const x of '/:a -.') {
+      const t = `${'1700000000123456789'.slice(0, at)}${x}${'1700000000123456789'.slice(at + 1)}`;
+      const r = fastAgrees(body(t), t);
+      if (r) assert.fail(`${t} was read as a time`);
+    }
+  }
+});
+
 test('attributes in every shape: the byte-matched SDK form and anything near it read alike', () => {
   const span = (attrs) => `{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"l"},"spans":[{"traceId":"${TID}","spanId":"${SID}","name":"n","kind":1,"startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[${attrs}]}]}]}]}`;
   const forms = [
