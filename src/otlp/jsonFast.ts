@@ -723,7 +723,7 @@ function timeValue(epoch: EpochNs): number {
   return time(scalar(), epoch, '');
 }
 
-/** the number of four digit bytes less '0' each, read as a little-endian word (the first digit lowest) */
+/** the value of four digits, given as one little-endian word of their bytes less '0' (the first digit lowest) */
 function four(v: number): number {
   return (v & 0xff) * 1000 + ((v >>> 8) & 0xff) * 100 + ((v >>> 16) & 0xff) * 10 + (v >>> 24);
 }

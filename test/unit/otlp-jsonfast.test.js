@@ -303,8 +303,7 @@ test('19-digit times read four digits at a time: every digit position, and a non
   for (let at = 0; at < 19; at++) {
     for (const x of '/:a -.') {
       const t = `${'1700000000123456789'.slice(0, at)}${x}${'1700000000123456789'.slice(at + 1)}`;
-      const r = fastAgrees(body(t), t);
-      if (r) assert.fail(`${t} was read as a time`);
+      assert.equal(fastAgrees(body(t), t), null, `${t} was read as a time`);
     }
   }
 });
