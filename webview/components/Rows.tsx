@@ -139,7 +139,9 @@ export function Rows(p: RowsProps) {
   }
 
   const onFirstRows = p.onFirstRows;
-  useEffect(() => {
+  // a layout effect runs after the commit and before the browser paints it: a frame callback asked for here
+  // comes in the frame that shows the first rows (a passive effect runs after that paint, one frame late)
+  useLayoutEffect(() => {
     if (onFirstRows && n > 0) onFirstRows();
   }, [onFirstRows, n]);
 
