@@ -43,6 +43,9 @@ export interface TraceTree {
   rowDepth: Int32Array;
 }
 
+/** children lists up to this long are sorted by insertion */
+const SORT_IN_PLACE = 32;
+
 // Spans of a big trace sit all over a heap that holds a million of them: every pass that reads a span object
 // is a cache miss per span. So the objects are read once, into typed arrays, and the rest works on those.
 export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
@@ -69,28 +72,30 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
 
   // Cycle detection: walk up from each unvisited node; a node met twice in the same walk closes a cycle.
   const state = new Uint8Array(n); // 0 new, 1 on current walk, 2 done
-  const walk: number[] = [];
+  // (a typed array with its own length: emptying a JS array per node was a runtime call each time)
+  const walk = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     if (state[i]) continue;
-    walk.length = 0;
+    let w = 0;
     let j = i;
     while (j !== -1 && state[j] === 0) {
       state[j] = 1;
-      walk.push(j);
+      walk[w++] = j;
       j = parent[j];
     }
     if (j !== -1 && state[j] === 1) {
       // j .. end of walk is a cycle: mark it and cut it at its earliest-starting span
-      const from = walk.indexOf(j);
+      let from = 0;
+      while (walk[from] !== j) from++;
       let cut = j;
-      for (let k = from; k < walk.length; k++) {
+      for (let k = from; k < w; k++) {
         const m = walk[k];
         flags[m] |= TreeFlag.Cycle;
         if (start[m] < start[cut]) cut = m;
       }
       parent[cut] = -1;
     }
-    for (const k of walk) state[k] = 2;
+    for (let k = 0; k < w; k++) state[walk[k]] = 2;
   }
 
   const childCount = new Int32Array(n);
@@ -115,7 +120,20 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
     start[a] - start[b] || (spans[a].name < spans[b].name ? -1 : spans[a].name > spans[b].name ? 1 : a - b);
   for (let i = 0; i < n; i++) {
     const a = firstChild[i], b = firstChild[i + 1];
-    if (b - a > 1) kids.subarray(a, b).sort(cmp);
+    if (b - a > SORT_IN_PLACE) kids.subarray(a, b).sort(cmp);
+    else {
+      // short lists (nearly all of them, and often already in order) by insertion, without a call into the
+      // runtime's sort and back into cmp per comparison
+      for (let k = a + 1; k < b; k++) {
+        const x = kids[k];
+        let m = k - 1;
+        while (m >= a && cmp(kids[m], x) > 0) {
+          kids[m + 1] = kids[m];
+          m--;
+        }
+        kids[m + 1] = x;
+      }
+    }
   }
   roots.sort(cmp);
 
