@@ -46,3 +46,20 @@ export function markdownLines(s: unknown, maxLines = 12, maxChars = 4000): strin
 export function noticeText(s: unknown, max = 300): string {
   return lensText(s, max).replace(/\]\(/g, ']\u200b(');
 }
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+
+/**
+ * A markdown link that runs `command` with [traceId, spanId], for hovers whose MarkdownString trusts only
+ * that command. The link is built here from ids checked to be lowercase hex (what the store holds), never
+ * from span text, so nothing a span carries can become a link target; `label` is escaped. Anything else
+ * answers the label alone, as plain text.
+ */
+export function commandLink(label: string, command: string, traceId: string, spanId: string, tooltip = ''): string {
+  const text = markdownEscape(label, 200);
+  if (!TRACE_ID.test(traceId) || !(spanId === '' || SPAN_ID.test(spanId)) || !/^[A-Za-z][\w.]*$/.test(command)) return text;
+  const args = encodeURIComponent(JSON.stringify(spanId ? [traceId, spanId] : [traceId]));
+  const title = tooltip ? ` "${tooltip.replace(/["\\\n\r]/g, '')}"` : '';
+  return `[${text}](command:${command}?${args}${title})`;
+}

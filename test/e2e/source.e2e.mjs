@@ -130,6 +130,38 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
     assert.match(problem, /\d+× in the last 15 min/);
     assert.match(problem, new RegExp(`\\[Ln ${throwLine}, Col \\d+\\]`));
     await wb.screenshot('problems');
+
+    // the hover on the createOrder line lists the recent calls, each a link that opens its trace at the span
+    await quickOpen(page, HANDLERS);
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(createLine));
+    await page.keyboard.press('Enter');
+    await waitFor('the cursor on the createOrder line', async () => ((await cursorLine(page)) === createLine ? true : false), { timeout: 20_000 });
+    await runCommand(page, 'Show or Focus Hover');
+    const hover = page.locator('.monaco-hover', { hasText: 'Trace Explorer' }).first();
+    await hover.waitFor({ timeout: 20_000 });
+    const link = hover.locator('a[data-href*="traceExplorer.openTrace"], a[href*="traceExplorer.openTrace"]').first();
+    await link.waitFor({ timeout: 10_000 });
+    const target = (await link.getAttribute('data-href')) ?? (await link.getAttribute('href'));
+    const [traceId, spanId] = JSON.parse(decodeURIComponent(target.split('?')[1]));
+    assert.match(traceId, /^[0-9a-f]{32}$/);
+    await wb.screenshot('hover');
+    await link.click();
+    // the trace opens (or its open panel comes forward) with that span selected
+    const selected = await waitFor('the hover link’s trace with its span selected', async () => {
+      const n = await page.locator('iframe.webview.ready').count();
+      for (let i = 0; i < n; i++) {
+        const row = webviewFrame(page, { index: i }).locator('[role="row"][aria-selected="true"]').first();
+        if (await row.isVisible().catch(() => false)) {
+          const text = await row.innerText();
+          if (text.includes('orders.createOrder')) return text;
+        }
+      }
+      return false;
+    }, { timeout: 30_000 });
+    assert.match(selected, /orders\.createOrder/);
+    assert.ok((await allSpans()).some((sp) => sp.traceId === traceId && sp.spanId === spanId), 'the link names a stored span');
+    await wb.screenshot('hover-opens-trace');
   } finally {
     await app?.stop();
     await wb.close();

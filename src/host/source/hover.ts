@@ -1,12 +1,14 @@
-// Hover on a line spans resolve to (or where an exception was thrown): recent calls, a small latency
-// distribution, the last error's message and its top user frames. The markdown is NOT trusted, renders no
-// theme icons and no HTML, and every piece of span data in it is escaped — it carries no command links.
-// Opening one of the recent traces is the "Recent Calls at This Line…" command (editor context menu).
+// Hover on a line spans resolve to (or where an exception was thrown): recent calls, each a link to its
+// trace, a small latency distribution, the last error's message and its top user frames. The markdown
+// trusts one command only (openTrace: its links are built from ids checked to be hex, see commandLink),
+// renders no theme icons and no HTML, and every piece of span data in it is escaped, so a span cannot
+// make a link of its own.
 import * as vscode from 'vscode';
 import type { LocationStats } from '../../protocol/api';
 import { formatMs, sparkline } from '../../source/lensModel';
 import type { Resolution } from '../../source/resolver';
-import { markdownEscape as md } from '../../source/untrustedText';
+import { commandLink, markdownEscape as md } from '../../source/untrustedText';
+import { Commands } from '../commandIds';
 import type { SourceState } from './sourceState';
 
 const VIA: Record<string, string> = { path: 'exact path', mapping: 'your path mapping', suffix: 'path suffix match', symbol: 'function name (symbol match)' };
@@ -20,7 +22,7 @@ export class SourceHoverProvider implements vscode.HoverProvider {
     if (here.length === 0) return undefined;
     const label = this.state.window().label;
     const m = new vscode.MarkdownString('', false);
-    m.isTrusted = false;
+    m.isTrusted = { enabledCommands: [Commands.openTrace] };
     m.supportHtml = false;
     m.supportThemeIcons = false;
     here.slice(0, 3).forEach((h, i) => {
@@ -43,14 +45,16 @@ function section(s: LocationStats, res: Resolution, throwSiteOnly: boolean, labe
     const rows = ['| duration | status | when | trace |', '|---:|---|---|---|'];
     const now = Date.now();
     for (const c of s.recent.slice(0, 8)) {
-      rows.push(`| ${md(formatMs(c.durationMs))} | ${c.error ? '⚠ error' : 'ok'} | ${md(ago(now - c.startMs))} | ${md(c.traceId.slice(0, 12))}… |`);
+      const open = commandLink(`${c.traceId.slice(0, 12)}…`, Commands.openTrace, c.traceId, c.spanId, 'Open this trace at the span');
+      rows.push(`| ${md(formatMs(c.durationMs))} | ${c.error ? '⚠ error' : 'ok'} | ${md(ago(now - c.startMs))} | ${open} |`);
     }
     out.push(rows.join('\n'));
   }
   const e = s.lastError;
   if (e) {
     const head = [e.type, e.message].filter(Boolean).join(': ') || 'error without a message';
-    out.push(`**Last error** ${md(ago(Date.now() - e.timeMs))}: ${md(head, 600)}`);
+    const failing = s.latestError ? ` · ${commandLink('open the failing trace', Commands.openTrace, s.latestError.traceId, s.latestError.spanId)}` : '';
+    out.push(`**Last error** ${md(ago(Date.now() - e.timeMs))}: ${md(head, 600)}${failing}`);
     const frames = (e.userFrames ?? (e.throwFrame ? [e.throwFrame] : [])).slice(0, 5);
     if (frames.length) {
       out.push(
@@ -67,7 +71,7 @@ function section(s: LocationStats, res: Resolution, throwSiteOnly: boolean, labe
   if (res.ok) {
     out.push(`_Placed by ${md(VIA[res.via] ?? res.via)} from the span's ${md(res.layer === 'attributes' ? 'code.* attributes' : res.layer === 'stacktrace' ? 'exception stack trace' : res.layer === 'log' ? 'log records' : 'name')}, confidence ${res.confidence}${res.note ? ` — ${md(res.note, 300)}` : ''}._`);
   }
-  if (s.recent && s.recent.length) out.push('_Open one of these traces: right-click → Recent Calls at This Line…_');
+  if (s.recent && s.recent.length) out.push('_Click a trace to open it there; right-click → Recent Calls at This Line… lists them too._');
   return out.join('\n\n');
 }
 
