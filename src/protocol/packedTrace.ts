@@ -476,7 +476,8 @@ export function decodePackedTrace(input: ArrayBuffer | ArrayBufferView): PackedT
 
 const LOCATION_KEYS = new Set(['code.filepath', 'code.file.path', 'code.function', 'code.function.name', 'code.lineno', 'code.line.number', 'code.stacktrace']);
 
-function defaultHasLocation(s: Span): boolean {
+/** code.* attributes or an exception stack trace on the span itself (the packed form's HasLocation bit) */
+export function defaultHasLocation(s: Span): boolean {
   const at: Attrs = s.attrs;
   for (let k = 0; k < at.length; k += 2) if (LOCATION_KEYS.has(at[k] as string)) return true;
   if (s.events)

@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { HealthInfo, ReceiverEvent } from '../protocol/api';
 import type { TraceStore } from '../store/traceStore';
-import { encodePackedTrace } from '../protocol/packedTrace';
+import { defaultHasLocation, encodePackedTrace } from '../protocol/packedTrace';
 import { OtlpDecodeError } from '../otlp/protoDecode';
 import { decodeTracesJson } from '../otlp/jsonDecode';
 import { BodyError, parseContentEncoding, readBody } from './body';
@@ -193,7 +193,9 @@ export function createApiServer(o: ApiOptions): ApiServer {
         allow('GET');
         const spans = o.store.spans(tid);
         if (!spans) throw new HttpError(404, `trace ${tid} is not held (never received, evicted or removed)`);
-        const bytes = encodePackedTrace(spans, o.store.epoch);
+        // a span whose own data names no place can still be placed by a linked log record
+        const byLogs = o.store.spansPlacedByLogs(tid);
+        const bytes = encodePackedTrace(spans, o.store.epoch, byLogs ? { hasLocation: (s) => defaultHasLocation(s) || byLogs.has(s.spanId) } : {});
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
         res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         return;

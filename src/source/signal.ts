@@ -150,6 +150,13 @@ function exceptionStacks(span: Span): string[] {
   return out;
 }
 
+/** Whether a log record linked to a span can place that span: an exception stack trace or code.* with a file. */
+export function logLocates(log: LogRecord): boolean {
+  const stack = logStack(log);
+  if (stack && fromFrameText(stack, 'stacktrace')) return true;
+  return !!readCodeAttrs(log.attrs)?.file;
+}
+
 function logStack(log: LogRecord): string | undefined {
   const a = log.attrs;
   for (let j = 0; j < a.length; j += 2) {

@@ -15,7 +15,7 @@ import { KvList } from '../model/span';
 import { EpochNs } from '../model/time';
 import type { OtlpTracesData } from '../model/otlpJson';
 import type { ReceiverEvent, SpanDetail, TraceSummary } from '../protocol/api';
-import { locationSignal, type RawLocation } from '../source/signal';
+import { locationSignal, logLocates, type RawLocation } from '../source/signal';
 import type { LocationIndex } from '../stats/locationIndex';
 import { logToOtlp, resourceToOtlp, scopeToOtlp, spanToOtlp, spansToOtlp } from '../otlp/toOtlpJson';
 import { TreeFlag, buildTree } from './tree';
@@ -348,6 +348,15 @@ export class TraceStore {
 
   services(): string[] {
     return [...this.byService.keys()].sort();
+  }
+
+  /** Span ids of a trace that linked log records can place in the code (Python's logging handler), or null. */
+  spansPlacedByLogs(traceId: string): Set<string> | null {
+    const e = this.traces.get(traceId);
+    if (!e || !e.logs) return null;
+    let out: Set<string> | null = null;
+    for (const l of e.logs) if (l.spanId && logLocates(l)) (out ??= new Set()).add(l.spanId);
+    return out;
   }
 
   logsForSpan(traceId: string, spanId: string): LogRecord[] {

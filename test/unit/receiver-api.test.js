@@ -135,3 +135,30 @@ test('event stream with a wrong token reports an error', async () => {
   assert.equal(err.status, 401);
   bad.dispose();
 });
+
+test('packed: a span placed only by a linked log record (code.* or a stack trace) carries the location bit', async () => {
+  const { SpanBit } = require('../../out/src/protocol/packedTrace.js');
+  const T2 = 'abcdefabcdefabcdefabcdefabcdef01';
+  const spans = otlp(T2, [
+    ['1111111111111111', '', 'root', NOW, NOW + 5_000_000n, {}],
+    ['2222222222222222', '1111111111111111', 'by code log', NOW + 1000n, NOW + 2000n, {}],
+    ['3333333333333333', '1111111111111111', 'by stack log', NOW + 3000n, NOW + 4000n, {}],
+    ['4444444444444444', '1111111111111111', 'plain log only', NOW + 5000n, NOW + 6000n, {}],
+  ]);
+  const log = (spanId, attributes) => ({ timeUnixNano: String(NOW + 1500n), severityText: 'INFO', body: { stringValue: 'm' }, traceId: T2, spanId, attributes });
+  const logs = { resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api-test' } }] }, scopeLogs: [{ scope: { name: 'py' }, logRecords: [
+    log('2222222222222222', [{ key: 'code.file.path', value: { stringValue: '/app/svc/orders.py' } }, { key: 'code.line.number', value: { intValue: '12' } }]),
+    log('3333333333333333', [{ key: 'exception.stacktrace', value: { stringValue: 'Traceback (most recent call last):\n  File "/app/svc/pay.py", line 40, in charge\n    raise ValueError("x")\nValueError: x' } }]),
+    log('4444444444444444', [{ key: 'user.id', value: { stringValue: 'u1' } }]),
+  ] }] }] };
+  const JSONH = { 'content-type': 'application/json' };
+  assert.equal((await post(rx.httpPort, '/v1/traces', Buffer.from(JSON.stringify(spans)), JSONH)).status, 200);
+  assert.equal((await post(rx.httpPort, '/v1/logs', Buffer.from(JSON.stringify(logs)), JSONH)).status, 200);
+  const p = decodePackedTrace(await rx.api.packedTrace(T2));
+  const bit = (id) => (p.bits[p.rowOf(id)] & SpanBit.HasLocation) !== 0;
+  assert.equal(bit('1111111111111111'), false, 'root: no signal');
+  assert.equal(bit('2222222222222222'), true, 'a linked log with code.file.path');
+  assert.equal(bit('3333333333333333'), true, 'a linked log with a stack trace');
+  assert.equal(bit('4444444444444444'), false, 'a linked log without a location');
+  await rx.api.removeTrace(T2);
+});

@@ -190,6 +190,21 @@ test('keyboard: arrows move and fold, Enter opens details, e jumps to errors, n/
   await page.close();
 });
 
+test('a span with no location signal still offers Go to source, by name, and the host is asked for it', async () => {
+  const page = await open('sample');
+  await rowByName(page, 'render page').dblclick();
+  const d = page.locator('[data-testid=details]');
+  await d.waitFor();
+  // no source button on its row (no code.* attributes or stack trace), one in the details pane
+  assert.equal(await rowByName(page, 'render page').locator('button.src-btn').count(), 0);
+  const btn = d.locator('button', { hasText: 'Go to source (by name)' });
+  assert.match(await btn.getAttribute('title'), /name is looked up among the workspace's symbols/);
+  await btn.click();
+  const cmds = (await hostLog(page)).filter((m) => m.type === 'command' && m.method === 'goToSource');
+  assert.deepEqual(cmds.map((m) => m.params), [{ spanId: '0000000000000006' }]);
+  await page.close();
+});
+
 test('details pane: status, attributes by group with filter, events with offsets, stack frames, links, logs, copy, go to source', async () => {
   const page = await open('sample', 'dark', { width: 1500, height: 1100 });
   await rowByName(page, 'POST /api/orders').dblclick();

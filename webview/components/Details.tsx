@@ -98,9 +98,19 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
           </ul>
         )}
         <div className="details-actions">
-          {(t.bits[row] & SpanBit.HasLocation) !== 0 && (
+          {/* on every span: one with no code.* attributes, stack trace or placing log can still be found by its
+              name among the workspace's symbols, and otherwise the host says why it cannot be placed */}
+          {(t.bits[row] & SpanBit.HasLocation) !== 0 ? (
             <button className="btn" onClick={() => actions.goToSource(row)}>
               Go to source
+            </button>
+          ) : (
+            <button
+              className="btn secondary"
+              title="This span carries no code.* attributes or stack trace: its name is looked up among the workspace's symbols"
+              onClick={() => actions.goToSource(row)}
+            >
+              Go to source (by name)
             </button>
           )}
           {t.childCount[row] > 0 && (
