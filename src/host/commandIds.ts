@@ -20,6 +20,7 @@ export const Commands = {
   openTrace: 'traceExplorer.openTrace',
   // span → source (src/host/source): args (traceId, spanId)
   goToSource: 'traceExplorer.goToSource',
+  goToTraceSource: 'traceExplorer.goToTraceSource',
   openStackFrame: 'traceExplorer.openStackFrame',
   toggleAnnotations: 'traceExplorer.toggleAnnotations',
   chooseStatsWindow: 'traceExplorer.chooseStatsWindow',

@@ -13,6 +13,7 @@ import { computeView, GROUP_BY, SORT_BY, TraceListState, type GroupBy, type Sort
 import { formatDuration, plural, rowDescription, rowLabel } from '../tracelist/format';
 import { AttributeSearch } from './traceSearch';
 import { chooseSort, editFilter, targets } from './traceListCommands';
+import { decodePackedTrace, firstRowWithLocation } from '../protocol/packedTrace';
 
 export const VIEW_ID = 'traceExplorer.traces';
 const REFRESH_MS = 250; // coalesce bursts of events into one redraw
@@ -457,6 +458,23 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
         if (ids.length === 0) return;
         await vscode.env.clipboard.writeText(ids.join('\n'));
         vscode.window.setStatusBarMessage(`Copied ${ids.length === 1 ? `trace id ${ids[0]}` : plural(ids.length, 'trace id')}`, 3000);
+      }),
+      // the code of the outermost span that names a place (an auto-instrumented HTTP root rarely does; the
+      // handler below it does); with none, the root span, for which Go to Source tries the name and explains
+      vscode.commands.registerCommand(Commands.goToTraceSource, (arg: unknown, selected: unknown) => {
+        const [id] = targets(provider, arg, selected);
+        if (!id) return;
+        return withApi('go to the trace\'s source', async (api) => {
+          const bytes = await api.packedTrace(id);
+          if (!bytes) {
+            void vscode.window.showWarningMessage(`Trace ${id.slice(0, 12)}… is no longer stored (removed or evicted).`);
+            return;
+          }
+          const t = decodePackedTrace(bytes);
+          const row = firstRowWithLocation(t);
+          const spanId = row >= 0 ? t.spanId(row) : (provider.summary(id)?.rootSpanId ?? (t.spanCount ? t.spanId(0) : ''));
+          if (spanId) await vscode.commands.executeCommand(Commands.goToSource, id, spanId);
+        });
       }),
       vscode.commands.registerCommand(Commands.filterTraces, () => editFilter(provider)),
       vscode.commands.registerCommand(Commands.clearFilter, () => provider.setFilter('')),

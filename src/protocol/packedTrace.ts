@@ -474,6 +474,12 @@ export function decodePackedTrace(input: ArrayBuffer | ArrayBufferView): PackedT
   };
 }
 
+/** The first row in depth-first order (the outermost span) that carries a location signal, or -1. */
+export function firstRowWithLocation(t: Pick<PackedTrace, 'spanCount' | 'bits'>): number {
+  for (let r = 0; r < t.spanCount; r++) if (t.bits[r] & SpanBit.HasLocation) return r;
+  return -1;
+}
+
 const LOCATION_KEYS = new Set(['code.filepath', 'code.file.path', 'code.function', 'code.function.name', 'code.lineno', 'code.line.number', 'code.stacktrace']);
 
 /** code.* attributes or an exception stack trace on the span itself (the packed form's HasLocation bit) */

@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand, pickQuickItem, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame,
+  clearTraces, waitFor, runCommand, pickQuickItem, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame, cursorLine,
 } from './lib.mjs';
 
 // Alone, this file runs a private code-server whose receiver takes free ports (4318 may belong to someone
@@ -80,6 +80,26 @@ test('trace list: empty state, live rows from the sample app, filter, sort, relo
     await webviewFrame(page).locator('[role="row"]').first().waitFor({ timeout: 30_000 });
     assert.ok(await webviewFrame(page).locator('[role="row"]').count() > 1, 'the waterfall shows the trace\'s spans');
     await wb.screenshot('opened-from-list');
+    await runCommand(page, 'View: Close All Editors');
+
+    // Go to Source from the list (context menu): the editor opens the code of a span of that trace
+    await errorRow.click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Go to Source of the Trace' }).first().click();
+    const opened = await waitFor('a source file opened from the trace list', async () => {
+      const label = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label').catch(() => null);
+      const line = await cursorLine(page).catch(() => undefined);
+      return label && /\.js\b/.test(label) && line ? { file: label.split(',')[0].trim(), line } : false;
+    }, { timeout: 30_000 });
+    const placed = [];
+    for (const t of await receiverApi(cs, '/api/traces')) {
+      const otlp = await receiverApi(cs, `/api/traces/${t.traceId}`);
+      for (const rs of otlp.resourceSpans) for (const ss of rs.scopeSpans) for (const sp of ss.spans) {
+        const a = Object.fromEntries((sp.attributes || []).map((x) => [x.key, x.value.stringValue ?? x.value.intValue]));
+        if (a['code.file.path']) placed.push(`${String(a['code.file.path']).split('/').pop()}:${a['code.line.number']}`);
+      }
+    }
+    assert.ok(placed.includes(`${opened.file}:${opened.line}`), `${opened.file}:${opened.line} is where one of the spans says it ran (${[...new Set(placed)].join(', ')})`);
+    await wb.screenshot('source-from-list');
     await runCommand(page, 'View: Close All Editors');
 
     // filter: errors only

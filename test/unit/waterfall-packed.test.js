@@ -111,6 +111,17 @@ test('a custom location predicate is used', () => {
   assert.equal(t.bits[0] & SpanBit.HasLocation, SpanBit.HasLocation);
 });
 
+test('firstRowWithLocation: the outermost span with a location, in depth-first order; -1 when none has one', () => {
+  const { firstRowWithLocation } = require('../../out/src/protocol/packedTrace.js');
+  const code = { attrs: ['code.file.path', '/app/h.ts', 'code.line.number', 3n] };
+  // root (HTTP, no location) → a (none) → a1 (located, deeper); b (located, later sibling of a)
+  const spans = [span('a1', 'a', 2, 3, code), span('root', null, 0, 10), span('b', 'root', 5, 6, code), span('a', 'root', 1, 4)];
+  const t = pack(spans);
+  assert.equal(t.spanId(firstRowWithLocation(t)), hex('a1'), 'a1 comes first depth-first (a starts before b)');
+  assert.equal(firstRowWithLocation(pack([span('x', null, 0, 1), span('y', 'x', 0, 1)])), -1);
+  assert.equal(firstRowWithLocation(pack([])), -1);
+});
+
 test('spans with many attributes keep them all, in order (the attribute section grows while packing)', () => {
   const many = (k, m) => Array.from({ length: 2 * m }, (_, j) => (j % 2 ? `v${k}-${j >> 1}` : `key${j >> 1}`));
   const spans = [span('a', null, 0, 100, { attrs: many(0, 200) }), span('b', 'a', 1, 2, { attrs: [] }), span('c', 'a', 3, 4, { attrs: many(2, 75) })];
