@@ -158,8 +158,27 @@ export class SourceResolver {
   /** Full resolution, including symbol lookup for name-only locations. */
   async resolve(loc: RawLocation | null | undefined): Promise<Resolution> {
     const r = this.resolveSync(loc);
+    if (r.ok && r.layer === 'name' && loc?.function && this.ws.findSymbolsInFile) return this.refineInFile(r, loc.function);
     if (r.ok || r.reason !== 'no-symbol' || !loc?.function) return r;
     return this.resolveBySymbols(loc);
+  }
+
+  /**
+   * A namespace named the file and a text scan placed the function in it: the document symbol provider
+   * (the language's own parser) knows better where the definition is, when it finds exactly one.
+   */
+  private async refineInFile(r: Resolved, name: string): Promise<Resolution> {
+    let defs: { line: number; column?: number }[];
+    try {
+      defs = await this.ws.findSymbolsInFile!(r.path, name);
+    } catch {
+      return r;
+    }
+    if (defs.length !== 1) return r;
+    const out: Resolved = { ...r, line: defs[0].line, confidence: 0.5, note: `placed by function name ${name} — found by the document symbol provider in the file the namespace names` };
+    if (defs[0].column !== undefined) out.column = defs[0].column;
+    else delete out.column;
+    return out;
   }
 
   /** Resolve a bare path (e.g. a stack-frame link) and line. */
@@ -418,6 +437,7 @@ export class SourceResolver {
   private async resolveBySymbols(loc: RawLocation): Promise<Resolution> {
     const name = loc.function!;
     let matches: SymbolMatch[];
+    let scanned = !this.ws.findSymbols;
     if (this.ws.findSymbols) {
       try {
         matches = await this.ws.findSymbols(name);
@@ -428,7 +448,13 @@ export class SourceResolver {
       matches = this.scanDefinitions(name);
     }
     // only exact names in the workspace, never in dependencies
-    matches = matches.filter((s) => s.name === name && !/[\\/]node_modules[\\/]/.test(s.path) && this.containedReal(toNormalLocal(s.path)) !== null);
+    const usable = (ms: SymbolMatch[]) => ms.filter((s) => s.name === name && !/[\\/]node_modules[\\/]/.test(s.path) && this.containedReal(toNormalLocal(s.path)) !== null);
+    matches = usable(matches);
+    // no symbol provider for the language (a Python or Go workspace without its extension): scan the text
+    if (matches.length === 0 && !scanned) {
+      scanned = true;
+      matches = usable(this.scanDefinitions(name));
+    }
     if (loc.namespace && matches.length > 1) {
       const last = loc.namespace.split(/\.|::|\//).pop()!;
       const narrowed = matches.filter((s) => s.container === loc.namespace || s.container === last || toNormalLocal(s.path).includes(`/${last}.`));
@@ -455,7 +481,7 @@ export class SourceResolver {
     const res: Resolved = {
       ok: true, path: s.path, folder: this.folders[folder].info, rel: c.rel, line: s.line, layer: 'name', via: 'symbol',
       confidence: loc.namespace ? 0.5 : 0.4,
-      note: `placed by function name ${describeName(loc)} — a symbol match, not a recorded location`,
+      note: `placed by function name ${describeName(loc)} — a ${scanned ? 'text match of its definition' : 'symbol match'}, not a recorded location`,
     };
     if (s.column !== undefined) res.column = s.column;
     return res;

@@ -29,8 +29,10 @@ export interface WorkspaceAdapter {
   realpath(abs: string): string | null;
   /** a file's text, or null when it cannot be read */
   readText(abs: string): string | null;
-  /** symbols named exactly `name` (document/workspace symbol providers in the editor) */
+  /** symbols named exactly `name` (the workspace symbol provider in the editor) */
   findSymbols?(name: string): Promise<SymbolMatch[]>;
+  /** definitions named exactly `name` in one file, 1-based (the document symbol provider in the editor) */
+  findSymbolsInFile?(abs: string, name: string): Promise<{ line: number; column?: number }[]>;
 }
 
 /** Folders never worth indexing: dependencies, VCS, caches. Build output (dist/, out/) stays: source maps. */
@@ -51,7 +53,7 @@ export function readTextFile(abs: string): string | null {
 }
 
 /** A WorkspaceAdapter over the local file system (CLI, tests). Symbols come from a text scan. */
-export function nodeWorkspace(dirs: readonly string[], options: { findSymbols?: WorkspaceAdapter['findSymbols'] } = {}): WorkspaceAdapter {
+export function nodeWorkspace(dirs: readonly string[], options: Pick<WorkspaceAdapter, 'findSymbols' | 'findSymbolsInFile'> = {}): WorkspaceAdapter {
   const folders = dirs.map((d) => {
     const abs = path.resolve(d);
     return { name: path.basename(abs), path: abs };
@@ -76,6 +78,7 @@ export function nodeWorkspace(dirs: readonly string[], options: { findSymbols?: 
     readText: readTextFile,
   };
   if (options.findSymbols) adapter.findSymbols = options.findSymbols;
+  if (options.findSymbolsInFile) adapter.findSymbolsInFile = options.findSymbolsInFile;
   return adapter;
 }
 

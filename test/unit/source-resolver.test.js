@@ -217,7 +217,7 @@ test('names: namespace suggests the file (JVM), text scan for a bare function, a
   assert.equal(res.rel, 'src/invoice.ts');
   assert.equal(res.line, 1);
   assert.equal(res.confidence, 0.4);
-  assert.match(res.note, /symbol match/);
+  assert.match(res.note, /text match of its definition/); // (no symbol provider here: a text scan)
   res = await r.resolve({ function: 'totals', layer: 'name' });
   assert.equal(res.line, 2);
   res = await r.resolve({ function: 'doesNotExist', layer: 'name' });
@@ -235,6 +235,31 @@ test('names: namespace suggests the file (JVM), text scan for a bare function, a
   assert.equal(res.reason, 'ambiguous');
   assert.equal(res.candidates.length, 2);
   assert.deepEqual(res.candidates.map((c) => `${c.rel}:${c.line}`), ['src/index.js:1', 'src/orders/util.js:9']);
+});
+
+test('names: the document symbol provider places the function in the namespace’s file; no workspace symbol → text scan', async () => {
+  const jvm = { function: 'create', namespace: 'com.acme.shop.OrderService', layer: 'name' };
+  const asked = [];
+  const one = nodeWorkspace([shop, billing], { findSymbolsInFile: async (abs, name) => (asked.push([path.basename(abs), name]), [{ line: 7, column: 5 }]) });
+  let res = await new SourceResolver(one).resolve(jvm);
+  assert.equal(res.rel, 'src/main/java/com/acme/shop/OrderService.java');
+  assert.deepEqual([res.line, res.column, res.confidence], [7, 5, 0.5]);
+  assert.match(res.note, /document symbol provider/);
+  assert.deepEqual(asked, [['OrderService.java', 'create']]);
+  // two definitions (overloads), none, or a provider that fails: the text scan's answer stands
+  for (const findSymbolsInFile of [async () => [{ line: 7 }, { line: 9 }], async () => [], async () => { throw new Error('no provider'); }]) {
+    res = await new SourceResolver(nodeWorkspace([shop, billing], { findSymbolsInFile })).resolve(jvm);
+    assert.equal(res.line, 3);
+    assert.doesNotMatch(res.note, /document symbol provider/);
+  }
+  // a workspace symbol provider that knows nothing of the language: the definitions are found in the text
+  res = await new SourceResolver(nodeWorkspace([shop, billing], { findSymbols: async () => [] })).resolve({ function: 'computeInvoice', layer: 'name' });
+  assert.equal(res.ok, true);
+  assert.equal(res.rel, 'src/invoice.ts');
+  assert.equal(res.line, 1);
+  assert.match(res.note, /text match of its definition/);
+  res = await new SourceResolver(nodeWorkspace([shop, billing], { findSymbols: async () => [] })).resolve({ function: 'doesNotExist', layer: 'name' });
+  assert.equal(res.reason, 'no-symbol');
 });
 
 test('no signal', () => {

@@ -74,6 +74,22 @@ export class EditorWorkspace implements WorkspaceAdapter, vscode.Disposable {
     return out;
   }
 
+  async findSymbolsInFile(abs: string, name: string): Promise<{ line: number; column?: number }[]> {
+    const found = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>('vscode.executeDocumentSymbolProvider', vscode.Uri.file(abs));
+    const out: { line: number; column: number }[] = [];
+    const visit = (list: readonly (vscode.DocumentSymbol | vscode.SymbolInformation)[], depth: number) => {
+      for (const s of list) {
+        if ((s.name === name || s.name.startsWith(`${name}(`)) && FUNCTION_KINDS.has(s.kind)) {
+          const at = 'selectionRange' in s ? s.selectionRange.start : s.location.range.start;
+          out.push({ line: at.line + 1, column: at.character + 1 });
+        }
+        if ('children' in s && s.children.length && depth < 8) visit(s.children, depth + 1);
+      }
+    };
+    visit(found ?? [], 0);
+    return out;
+  }
+
   private onFile(uri: vscode.Uri, created: boolean): void {
     if (uri.scheme !== 'file') return;
     const p = uri.fsPath;
