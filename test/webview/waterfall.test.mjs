@@ -190,6 +190,34 @@ test('keyboard: arrows move and fold, Enter opens details, e jumps to errors, n/
   await page.close();
 });
 
+test('details: every fact and the whole span can be copied', async () => {
+  const page = await open('sample');
+  await rowByName(page, 'POST /api/orders').dblclick();
+  const d = page.locator('[data-testid=details]');
+  await page.waitForSelector('[data-testid=exception]'); // the full detail has arrived
+  // (the buttons show when the pointer is over their fact, as for attributes)
+  const press = async (label) => {
+    const sel = `button[aria-label="${label}"]`;
+    await d.locator('dd', { has: page.locator(sel) }).hover();
+    await d.locator(sel).click();
+  };
+  for (const what of ['service', 'kind', 'status', 'start time (Unix ns)', 'duration (ns)', 'span id', 'parent id']) await press(`Copy ${what} value`);
+  await press('Copy status as JSON');
+  await d.locator('button[aria-label="Copy span as JSON"]').click();
+  const copies = (await hostLog(page)).filter((m) => m.type === 'command' && m.method === 'copy').map((m) => m.params.text);
+  assert.equal(copies.length, 9);
+  assert.deepEqual(copies.slice(0, 2), ['orders', 'SERVER']);
+  assert.match(copies[2], /^Error: payment declined <img/);
+  assert.match(copies[3], /^\d{19}$/, 'start as Unix ns');
+  assert.equal(copies[4], String(95e6));
+  assert.deepEqual(copies.slice(5, 7), ['0000000000000002', '0000000000000001']);
+  assert.equal(JSON.parse(copies[7]).code, 2);
+  const span = JSON.parse(copies[8]);
+  assert.equal(span.name, 'POST /api/orders');
+  assert.equal(span.spanId, '0000000000000002');
+  await page.close();
+});
+
 test('a span with no location signal still offers Go to source, by name, and the host is asked for it', async () => {
   const page = await open('sample');
   await rowByName(page, 'render page').dblclick();

@@ -46,6 +46,7 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
         <span className="swatch" style={{ background: serviceColor(view, row) }} aria-hidden="true" />
         <h2 className="details-title" title={name}>{name}</h2>
         <CopyButtons value={name} what="span name" copy={actions.copy} />
+        {d && <CopyButtons json={d.span} what="span" copy={actions.copy} />}
         <button className="icon-btn" title="Close details (Escape)" aria-label="Close details" onClick={actions.close}>
           ✕
         </button>
@@ -53,9 +54,13 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
       <div className="details-body">
         <dl className="facts">
           <dt>Service</dt>
-          <dd>{t.str(t.service[row])}</dd>
+          <dd>
+            {t.str(t.service[row])} <CopyButtons value={t.str(t.service[row])} what="service" copy={actions.copy} />
+          </dd>
           <dt>Kind</dt>
-          <dd>{SpanKindName[t.kind[row]] ?? String(t.kind[row])}</dd>
+          <dd>
+            {SpanKindName[t.kind[row]] ?? String(t.kind[row])} <CopyButtons value={SpanKindName[t.kind[row]] ?? String(t.kind[row])} what="kind" copy={actions.copy} />
+          </dd>
           <dt>Status</dt>
           <dd className={status === 2 ? 'status-error' : ''}>
             {STATUS[status] ?? String(status)}
@@ -64,12 +69,17 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
                 {': '}
                 <Folded text={statusMessage} />
               </>
-            )}
+            )}{' '}
+            <CopyButtons value={statusMessage ? `${STATUS[status] ?? status}: ${statusMessage}` : (STATUS[status] ?? String(status))} json={d?.span.status ?? { code: status }} what="status" copy={actions.copy} />
           </dd>
           <dt>Start</dt>
-          <dd>{`+${formatDuration(t.start[row])}`}</dd>
+          <dd>
+            {`+${formatDuration(t.start[row])}`} <CopyButtons value={d?.span.startTimeUnixNano ?? `+${formatDuration(t.start[row])}`} what="start time (Unix ns)" copy={actions.copy} />
+          </dd>
           <dt>Duration</dt>
-          <dd>{formatDuration(t.end[row] - t.start[row])}</dd>
+          <dd>
+            {formatDuration(t.end[row] - t.start[row])} <CopyButtons value={String(t.end[row] - t.start[row])} what="duration (ns)" copy={actions.copy} />
+          </dd>
           <dt>Span ID</dt>
           <dd className="mono">
             {spanId} <CopyButtons value={spanId} what="span id" copy={actions.copy} />
@@ -77,7 +87,9 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
           {t.parentId(row) !== '' && (
             <>
               <dt>Parent ID</dt>
-              <dd className="mono">{t.parentId(row)}</dd>
+              <dd className="mono">
+                {t.parentId(row)} <CopyButtons value={t.parentId(row)} what="parent id" copy={actions.copy} />
+              </dd>
             </>
           )}
           {onCritical && (

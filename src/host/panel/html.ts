@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 
 export const WATERFALL_VIEW_TYPE = 'traceExplorer.waterfall';
 
-/** webview options: scripts on, local resources limited to the built assets and media/ */
+/** webview options: scripts on, local resources limited to the built assets (the panel's icon is the workbench's to load) */
 export function waterfallWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
     enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
   };
 }
 
