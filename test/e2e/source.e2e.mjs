@@ -162,6 +162,49 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
     assert.match(selected, /orders\.createOrder/);
     assert.ok((await allSpans()).some((sp) => sp.traceId === traceId && sp.spanId === spanId), 'the link names a stored span');
     await wb.screenshot('hover-opens-trace');
+
+    // the errors lens opens the latest failing trace at the failing span
+    // (the handler file's tab, clicked: the waterfall has the keyboard focus)
+    const handlersTab = page.locator('.tabs-container .tab', { hasText: 'handlers.js' }).first();
+    await handlersTab.click();
+    await activeEditorTab(page, 'handlers.js').waitFor({ timeout: 20_000 });
+    const errorsLens = page.locator('.monaco-editor .codelens-decoration a', { hasText: /\d+ errors?/ }).first();
+    await errorsLens.waitFor({ timeout: 30_000 });
+    await errorsLens.click();
+    const failing = await waitFor('the failing trace with an error span selected', async () => {
+      const n = await page.locator('iframe.webview.ready').count();
+      for (let i = 0; i < n; i++) {
+        const row = webviewFrame(page, { index: i }).locator('[role="row"][aria-selected="true"]').first();
+        if ((await row.isVisible().catch(() => false)) && /\berror\b/.test((await row.getAttribute('class')) ?? '')) return row.innerText();
+      }
+      return false;
+    }, { timeout: 30_000 });
+    assert.ok(failing.length > 0);
+    await wb.screenshot('errors-lens-opens-trace');
+
+    // the toggle hides lenses and annotations, and brings them back
+    await handlersTab.click();
+    await activeEditorTab(page, 'handlers.js').waitFor({ timeout: 20_000 });
+    await runCommand(page, 'Trace Explorer: Toggle Latency Code Lenses and Annotations');
+    await waitFor('no latency lens while toggled off', async () => !(await codeLensTexts(page)).some((t) => t.includes('⏱ p50')), { timeout: 20_000 });
+    assert.equal(await readAnnotation(), false, 'no inline annotation while toggled off');
+    await runCommand(page, 'Trace Explorer: Toggle Latency Code Lenses and Annotations');
+    await waitFor('the latency lens back', async () => (await codeLensTexts(page)).some((t) => t.includes('⏱ p50')), { timeout: 20_000 });
+
+    // clearing the traces clears the Problems entries that came from them
+    await runCommand(page, 'Trace Explorer: Clear All Traces');
+    await runCommand(page, 'View: Focus Problems');
+    await waitFor('no Trace Explorer problem after Clear All Traces', async () => {
+      const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+      return !rows.some((r) => /Trace Explorer/.test(r));
+    }, { timeout: 30_000 });
+    // and the lenses: no figures are left for them
+    await waitFor('no latency lens after Clear All Traces', async () => !(await codeLensTexts(page)).some((t) => t.includes('⏱ p50')), { timeout: 20_000 })
+      .catch(async (e) => {
+        await wb.screenshot('lens-after-clear');
+        throw new Error(`${e.message}: ${JSON.stringify(await codeLensTexts(page))}`);
+      });
+    await wb.screenshot('cleared');
   } finally {
     await app?.stop();
     await wb.close();

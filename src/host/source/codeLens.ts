@@ -10,11 +10,21 @@ export class LatencyLensProvider implements vscode.CodeLensProvider, vscode.Disp
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
   private readonly sub: vscode.Disposable;
+  private readonly clearSub: vscode.Disposable;
+  private again: NodeJS.Timeout | undefined;
 
   constructor(private readonly state: SourceState, private readonly enabled: () => boolean) {
     // redraw only when a file that is open in an editor changed (VS Code asks visible editors again)
     this.sub = state.onDidChangeFiles((files) => {
       if (vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'file' && files.has(e.document.uri.fsPath))) this.emitter.fire();
+    });
+    // After Clear All Traces every editor is asked again, now and once more a moment later: in the e2e, VS Code
+    // did not ask for an editor's lenses again on the change event fired at once (the traces' lenses stood
+    // until the file was edited), and did on one fired a second later.
+    this.clearSub = state.onDidClear(() => {
+      this.emitter.fire();
+      clearTimeout(this.again);
+      this.again = setTimeout(() => this.emitter.fire(), 1000);
     });
   }
 
@@ -36,6 +46,8 @@ export class LatencyLensProvider implements vscode.CodeLensProvider, vscode.Disp
 
   dispose(): void {
     this.sub.dispose();
+    this.clearSub.dispose();
+    clearTimeout(this.again);
     this.emitter.dispose();
   }
 }

@@ -28,6 +28,9 @@ export class SourceState implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ReadonlySet<string>>();
   /** files whose lenses/annotations/problems changed */
   readonly onDidChangeFiles = this.changed.event;
+  private readonly clearedEmitter = new vscode.EventEmitter<void>();
+  /** every trace was cleared: nothing is left to show anywhere */
+  readonly onDidClear = this.clearedEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly sessionStartMs = Date.now();
   private inFlight = false;
@@ -49,9 +52,13 @@ export class SourceState implements vscode.Disposable {
     this.applyWindowAndThresholds();
     this.disposables.push(
       this.changed,
+      this.clearedEmitter,
       services.receiver.onDidReceiveEvent((e) => {
         if (e.type === 'locations') this.scheduleChanged(e.keys);
-        else if (e.type === 'cleared') this.fire(this.model.clear());
+        else if (e.type === 'cleared') {
+          this.fire(this.model.clear());
+          this.clearedEmitter.fire();
+        }
         else if (e.type === 'hello') this.schedule();
       }),
       services.receiver.onDidChangeStatus((s) => {
