@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ROOT, codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening,
-  receiverApi, clearTraces, waitFor, runCommand, quickOpen, activeEditorTab, cursorLine, codeLensTexts, webviewFrame,
+  receiverApi, clearTraces, waitFor, runCommand, quickOpen, activeEditorTab, cursorLine, codeLensTexts, webviewFrame, pickQuickItem, waitForNotification,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -118,6 +118,23 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
     await waitFor('the annotations on the re-shown editor', readAnnotation, { timeout: 20_000 });
     await wb.screenshot('go-to-source');
 
+    // a span that names no place (the auto-instrumented HTTP root): the details still offer Go to source, by
+    // name, and the editor says why it cannot place it
+    await page.locator('.tabs-container .tab', { hasText: 'Trace:' }).first().click();
+    const root = frame.locator('[role="row"]').first();
+    await root.dblclick();
+    const byName = frame.locator('[data-testid=details] button', { hasText: 'Go to source (by name)' });
+    await byName.waitFor({ timeout: 20_000 });
+    await byName.click();
+    const why = await waitForNotification(page, /Cannot place the span/, { timeout: 20_000 }).catch(async (e) => {
+      await wb.screenshot('cannot-place-missing');
+      throw e;
+    });
+    assert.match(why.text, /no code location/);
+    assert.ok(why.buttons.includes('Search Workspace Symbols'), why.buttons.join(', '));
+    await wb.screenshot('cannot-place');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+
     // a failing request: inventory throws; the Problems panel lists it at the throwing line
     const throwLine = lineOf(INVENTORY, 'throw new Error(`no stock record');
     await app.get('/fail');
@@ -130,9 +147,24 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
     assert.match(problem, /\d+× in the last 15 min/);
     assert.match(problem, new RegExp(`\\[Ln ${throwLine}, Col \\d+\\]`));
     await wb.screenshot('problems');
+    // another window for the figures: the Problems entries say which
+    await runCommand(page, 'Trace Explorer: Choose the Time Window for Latency and Errors…');
+    await pickQuickItem(page, 'This session');
+    await waitFor('the Problems entry counted over this session', async () => {
+      const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+      return rows.some((r) => /no stock record/.test(r) && /\d+× this session/.test(r));
+    }, { timeout: 30_000 });
+    await runCommand(page, 'Trace Explorer: Choose the Time Window for Latency and Errors…');
+    // (typed: the row of the current window is focused and the list scrolled to it)
+    await page.locator('.quick-input-widget input').first().fill('Last 15 minutes');
+    await page.keyboard.press('Enter');
+    await waitFor('back to the last 15 min', async () => (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).some((r) => /\d+× in the last 15 min/.test(r)), { timeout: 30_000 });
 
     // the hover on the createOrder line lists the recent calls, each a link that opens its trace at the span
-    await quickOpen(page, HANDLERS);
+    // (the handler file's tab, clicked: it is open since Go to source)
+    const handlersTab = page.locator('.tabs-container .tab', { hasText: 'handlers.js' }).first();
+    await handlersTab.click();
+    await activeEditorTab(page, 'handlers.js').waitFor({ timeout: 20_000 });
     await page.keyboard.press('Control+G');
     await page.keyboard.type(String(createLine));
     await page.keyboard.press('Enter');
@@ -164,8 +196,7 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
     await wb.screenshot('hover-opens-trace');
 
     // the errors lens opens the latest failing trace at the failing span
-    // (the handler file's tab, clicked: the waterfall has the keyboard focus)
-    const handlersTab = page.locator('.tabs-container .tab', { hasText: 'handlers.js' }).first();
+    // (the tab again: the waterfall has the keyboard focus)
     await handlersTab.click();
     await activeEditorTab(page, 'handlers.js').waitFor({ timeout: 20_000 });
     const errorsLens = page.locator('.monaco-editor .codelens-decoration a', { hasText: /\d+ errors?/ }).first();
