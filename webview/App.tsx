@@ -7,6 +7,7 @@ import {
   Copy,
   FocusSpan,
   GetSpanDetail,
+  ResolveFrames,
   GoToSource,
   OpenLinkedTrace,
   OpenStackFrame,
@@ -232,6 +233,8 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       openFrame: (r: number, f: StackFrame) =>
         t && ipc.command(OpenStackFrame, { file: f.file, line: f.line, column: f.column, function: f.function, spanId: t.spanId(r) }),
       openLink: (traceId: string, spanId: string) => ipc.command(OpenLinkedTrace, { traceId, spanId }),
+      resolveFrames: (frames: StackFrame[]) =>
+        ipc.request(ResolveFrames, { frames: frames.map((f) => (f.column === undefined ? { file: f.file, line: f.line } : { file: f.file, line: f.line, column: f.column })) }),
       toggleSubtree: (r: number, c: boolean) => t && setCollapsed((x) => setSubtree(t, x, r, c)),
       close: () => {
         setDetailsOpen(false);

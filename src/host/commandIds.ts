@@ -21,6 +21,8 @@ export const Commands = {
   // span → source (src/host/source): args (traceId, spanId)
   goToSource: 'traceExplorer.goToSource',
   goToTraceSource: 'traceExplorer.goToTraceSource',
+  /** internal (the waterfall's stack frames): which {file, line} resolve to a workspace file */
+  resolveFrames: 'traceExplorer.resolveFrames',
   openStackFrame: 'traceExplorer.openStackFrame',
   toggleAnnotations: 'traceExplorer.toggleAnnotations',
   chooseStatsWindow: 'traceExplorer.chooseStatsWindow',

@@ -123,9 +123,20 @@ export const Copy = command<CopyParams>('copy', (p): p is CopyParams => isObj(p)
 export const ReportError = command<{ message: string }>('reportError', (p): p is { message: string } => isObj(p) && isText(p.message, 2000));
 
 export const GetSpanDetail = request<SpanRef, SpanDetail>('spanDetail', (p): p is SpanRef => isObj(p) && isSpanId(p.spanId));
+/** stack frames shown in the details: which of them resolve to a workspace file (those become links) */
+export interface FramesParams {
+  frames: { file: string; line: number; column?: number }[];
+}
+export const MAX_FRAMES = 200;
+export const ResolveFrames = request<FramesParams, boolean[]>(
+  'resolveFrames',
+  (p): p is FramesParams =>
+    isObj(p) && Array.isArray(p.frames) && p.frames.length <= MAX_FRAMES
+    && p.frames.every((f: unknown) => isObj(f) && isText(f.file, 4096) && f.file.length > 0 && isLine(f.line) && (f.column === undefined || isLine(f.column))),
+);
 
 export const webviewCommands = [Ready, GoToSource, OpenStackFrame, OpenLinkedTrace, Copy, ReportError] as const;
-export const webviewRequests = [GetSpanDetail] as const;
+export const webviewRequests = [GetSpanDetail, ResolveFrames] as const;
 
 // ---------------------------------------------------------------- host → webview
 export interface TraceParams {

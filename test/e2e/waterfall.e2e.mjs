@@ -76,7 +76,9 @@ test('waterfall: open a trace by id, rows in the webview, the error span shows i
     await details.locator('[data-testid="exception"]').first().waitFor({ timeout: 15_000 });
     const exc = details.locator('[data-testid="exception"]').first();
     assert.match(await exc.innerText(), /no stock record for item "unobtainium"/);
-    assert.ok(await exc.locator('.frame-link').count() > 0, 'stack frames are links');
+    // frames become links once the host says their files are in the workspace
+    await exc.locator('.frame-link').first().waitFor({ timeout: 20_000 });
+    assert.ok(await exc.locator('.frame-link').count() > 0, 'stack frames of workspace files are links');
     assert.match(await details.locator('.facts').innerText(), /Error/);
     assert.match(await details.innerText(), /stock lookup failed for "unobtainium"/, 'the span\'s logs are shown');
     await wb.screenshot('waterfall-error-details');

@@ -87,6 +87,9 @@ suite('Trace Explorer receiver (extension host)', function () {
       'traceExplorer.clearTraces', 'traceExplorer.showLog', 'traceExplorer.choosePort', 'traceExplorer.showCollectorHelp',
       'traceExplorer.pinTrace', 'traceExplorer.unpinTrace', 'traceExplorer.removeTrace', 'traceExplorer.copyTraceId',
       'traceExplorer.filterTraces', 'traceExplorer.clearFilter', 'traceExplorer.sortTraces',
+      // span → source
+      'traceExplorer.goToSource', 'traceExplorer.goToTraceSource', 'traceExplorer.openStackFrame', 'traceExplorer.addPathMapping',
+      'traceExplorer.toggleAnnotations', 'traceExplorer.chooseStatsWindow', 'traceExplorer.showRecentCalls', 'traceExplorer.resolveFrames',
     ]) assert.ok(all.has(id), `${id} registered`);
   });
 

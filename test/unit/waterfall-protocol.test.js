@@ -18,6 +18,20 @@ test('the host accepts the webview messages the protocol describes', () => {
   ok({ type: 'command', method: 'reportError', params: { message: 'boom' } });
   ok({ type: 'request', id: 7, method: 'spanDetail', params: { spanId: SPAN } });
   assert.equal(p.GetSpanDetail.is(p.parseWebviewMessage({ type: 'request', id: 7, method: 'spanDetail', params: { spanId: SPAN } }).message), true);
+  ok({ type: 'request', id: 8, method: 'resolveFrames', params: { frames: [{ file: '/app/x.ts', line: 3 }, { file: 'C:\\w\\y.cs', line: 9, column: 2 }] } });
+  ok({ type: 'request', id: 9, method: 'resolveFrames', params: { frames: [] } });
+});
+
+test('resolveFrames: a bounded list of frames with a file and whole line numbers, nothing else', () => {
+  const bad = (params) => assert.equal(p.parseWebviewMessage({ type: 'request', id: 1, method: 'resolveFrames', params }).ok, false, JSON.stringify(params).slice(0, 80));
+  bad({});
+  bad({ frames: 'x' });
+  bad({ frames: [{ file: '', line: 1 }] });
+  bad({ frames: [{ file: 'a', line: 1.5 }] });
+  bad({ frames: [{ file: 'a', line: 1, column: -2 }] });
+  bad({ frames: [{ file: 'a'.repeat(4097), line: 1 }] });
+  bad({ frames: [null] });
+  bad({ frames: Array.from({ length: p.MAX_FRAMES + 1 }, () => ({ file: 'a', line: 1 })) });
 });
 
 test('the host refuses anything else, with a reason, and answers malformed requests by id', () => {

@@ -122,6 +122,10 @@
       queue = [];
       for (const [m, transfer] of q) send(m, transfer);
       if (shown && !loading && !q.some(([m]) => m.method === 'trace')) await sendTrace(window.__currentTrace, false);
+    } else if (msg.type === 'request' && msg.method === 'resolveFrames') {
+      // the stand-in workspace holds the payments service only (the host asks its resolver)
+      window.__frameQueries = (window.__frameQueries || 0) + 1;
+      send({ type: 'response', id: msg.id, result: msg.params.frames.map((f) => f.file.startsWith('/app/src/payments/')) });
     } else if (msg.type === 'request' && msg.method === 'spanDetail') {
       const res = await fetch(`/detail?trace=${encodeURIComponent(window.__currentTrace)}&span=${encodeURIComponent(msg.params.spanId)}`);
       const body = await res.json();

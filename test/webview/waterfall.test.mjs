@@ -250,7 +250,14 @@ test('details pane: status, attributes by group with filter, events with offsets
   assert.ok(events[1].includes('+95 ms') && events[1].includes('exception'), events[1]);
   assert.equal(await d.locator('.exc-type').textContent(), 'PaymentDeclinedError');
   const frames = d.locator('.frame-link');
-  assert.equal(await frames.count(), 2, 'node:internal and the hostile line are not links');
+  // only frames whose file the host finds in the workspace are links: charge.ts (payments) yes, create.ts
+  // (not in this workspace), node:internal and the hostile line no
+  await frames.first().waitFor();
+  assert.equal(await frames.count(), 1);
+  assert.match(await frames.first().textContent(), /charge \(\/app\/src\/payments\/charge\.ts:88:13\)/);
+  const plain = d.locator('.stack-lines .frame', { hasText: 'create.ts' });
+  assert.equal(await plain.locator('button').count(), 0);
+  assert.match(await plain.getAttribute('title'), /is not a file of this workspace/);
   await frames.first().click();
   await d.locator('.link-item .link').click();
   await d.locator('button:has-text("Go to source")').click();

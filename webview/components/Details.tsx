@@ -1,10 +1,10 @@
 // The span details pane: what the packed trace knows right away (name, service, timing, tree flags), then
 // the full SpanDetail fetched from the host: attributes by span/resource/scope with a filter, events
 // (exception stack traces with frames as links), links to other traces, and the span's logs.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { SpanDetail } from '../../src/protocol/api';
 import type { OtlpEvent, OtlpLogRecord, OtlpLink } from '../../src/protocol/waterfall';
-import { SpanKindName } from '../../src/protocol/waterfall';
+import { MAX_FRAMES, SpanKindName } from '../../src/protocol/waterfall';
 import { SpanBit } from '../../src/protocol/packedTrace';
 import { TreeFlag } from '../../src/protocol/packedTrace';
 import { formatDuration } from '../model/timeScale';
@@ -19,6 +19,8 @@ export interface DetailActions {
   copy(text: string, what: string): void;
   goToSource(row: number): void;
   openFrame(row: number, f: StackFrame): void;
+  /** which frames resolve to a file of the workspace (only those are links) */
+  resolveFrames(frames: StackFrame[]): Promise<boolean[]>;
   openLink(traceId: string, spanId: string): void;
   toggleSubtree(row: number, collapse: boolean): void;
   close(): void;
@@ -211,27 +213,50 @@ function Exception({ e, row, actions }: { e: OtlpEvent; row: number; actions: De
             <span className="muted">Stack trace</span>
             <CopyButtons value={stack} what="stack trace" copy={actions.copy} />
           </div>
-          <pre className="stack-lines">
-            {parseStackTrace(stack).map((l, i) =>
-              l.frame ? (
-                <div key={i} className="frame">
-                  <button
-                    className="link frame-link"
-                    title={`Open ${l.frame.file}:${l.frame.line}`}
-                    onClick={() => actions.openFrame(row, l.frame!)}
-                  >
-                    {l.text}
-                  </button>
-                </div>
-              ) : (
-                <div key={i}>{l.text}</div>
-              ),
-            )}
-          </pre>
+          <StackLines stack={stack} row={row} actions={actions} />
         </div>
       )}
       {rest.length > 0 && <KeyValues kvs={rest} filter="" copy={actions.copy} />}
     </div>
+  );
+}
+
+/** A stack trace's lines; a frame is a link once the host says its file is in the workspace. */
+function StackLines({ stack, row, actions }: { stack: string; row: number; actions: DetailActions }) {
+  const lines = useMemo(() => parseStackTrace(stack), [stack]);
+  const frames = useMemo(() => lines.flatMap((l) => (l.frame ? [l.frame] : [])).slice(0, MAX_FRAMES), [lines]);
+  // by frame (in order): undefined while the host has not answered
+  const [placed, setPlaced] = useState<boolean[] | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    setPlaced(undefined);
+    if (frames.length) actions.resolveFrames(frames).then((ok) => live && setPlaced(ok), () => live && setPlaced([]));
+    return () => {
+      live = false;
+    };
+  }, [frames, actions]);
+  let k = 0;
+  return (
+    <pre className="stack-lines">
+      {lines.map((l, i) => {
+        if (!l.frame) return <div key={i}>{l.text}</div>;
+        const at = k++;
+        if (placed?.[at] !== true) {
+          return (
+            <div key={i} className="frame" title={placed ? `${l.frame.file} is not a file of this workspace` : undefined}>
+              {l.text}
+            </div>
+          );
+        }
+        return (
+          <div key={i} className="frame">
+            <button className="link frame-link" title={`Open ${l.frame.file}:${l.frame.line}`} onClick={() => actions.openFrame(row, l.frame!)}>
+              {l.text}
+            </button>
+          </div>
+        );
+      })}
+    </pre>
   );
 }
 

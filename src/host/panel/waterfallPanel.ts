@@ -12,6 +12,8 @@ import {
   Copy,
   FocusSpan,
   GetSpanDetail,
+  ResolveFrames,
+  type FramesParams,
   GoToSource,
   OpenLinkedTrace,
   OpenStackFrame,
@@ -255,6 +257,13 @@ export class WaterfallPanel implements vscode.Disposable {
         reply = d
           ? { type: 'response', id: m.id, result: d }
           : { type: 'response', id: m.id, error: `span ${spanId} is no longer held by the receiver (evicted, removed or cleared)` };
+      } catch (e) {
+        reply = { type: 'response', id: m.id, error: errorText(e) };
+      }
+    } else if (ResolveFrames.is(m)) {
+      try {
+        const ok = await vscode.commands.executeCommand<boolean[]>(Commands.resolveFrames, (m.params as FramesParams).frames);
+        reply = { type: 'response', id: m.id, result: Array.isArray(ok) ? ok : [] };
       } catch (e) {
         reply = { type: 'response', id: m.id, error: errorText(e) };
       }

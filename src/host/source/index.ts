@@ -50,6 +50,12 @@ export function activateSource(services: HostServices): vscode.Disposable {
     vscode.commands.registerCommand(Commands.goToSource, (a?: unknown, b?: unknown) => jumps.goToSource(a, b)),
     vscode.commands.registerCommand(Commands.openStackFrame, (a?: unknown, b?: unknown, c?: unknown) => jumps.openStackFrame(a, b, c)),
     vscode.commands.registerCommand(Commands.addPathMapping, (from?: unknown) => jumps.addPathMapping(from)),
+    vscode.commands.registerCommand(Commands.resolveFrames, async (frames?: unknown) => {
+      if (!Array.isArray(frames)) return [];
+      await ready;
+      return frames.map((f: { file?: unknown; line?: unknown; column?: unknown }) =>
+        typeof f?.file === 'string' && typeof f.line === 'number' ? state.resolver.resolvePath(f.file, f.line, typeof f.column === 'number' ? f.column : undefined).ok : false);
+    }),
     vscode.commands.registerCommand(Commands.toggleAnnotations, async () => {
       hidden = !hidden;
       await services.context.globalState.update(HIDDEN_KEY, hidden);
