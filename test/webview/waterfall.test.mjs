@@ -344,6 +344,31 @@ test('a trace that grows updates in place: selection, collapse and scroll positi
   await page.close();
 });
 
+test('a trace that grows while scrolled keeps the span at the top of the viewport where it was', async () => {
+  const { spans } = generateTrace(3000);
+  srv.addTrace('growing-big', { spans: spans.slice(0, 2000), logs: [] }, { details: false });
+  const page = await open('growing-big');
+  await page.evaluate(() => (window.__currentTrace = 'growing-big'));
+  // the row under the viewport's top edge: its text (name, service, duration: unique here) and its offset
+  const top = () => page.evaluate(() => {
+    const vp = document.querySelector('[role=treegrid]').getBoundingClientRect();
+    const el = document.elementFromPoint(vp.left + 60, vp.top + 3)?.closest('[role=row]');
+    return el ? { text: el.innerText.replace(/\s+/g, ' '), dy: Math.round(el.getBoundingClientRect().top - vp.top) } : null;
+  });
+  await page.locator('[role=treegrid]').evaluate((e) => { e.scrollTop = 12_345; });
+  await page.waitForFunction(() => document.querySelector('[role=treegrid]').scrollTop > 12_000);
+  await page.waitForTimeout(200); // the rows of that block are rendered
+  const before = await top();
+  assert.ok(before, 'a row at the top');
+  srv.addTrace('growing-big', { spans, logs: [] }, { details: false });
+  await page.evaluate(() => window.__sendTrace('growing-big', true));
+  await page.waitForFunction(() => document.querySelector('[role=treegrid]')?.getAttribute('aria-rowcount') === '3000');
+  await page.waitForTimeout(200);
+  const after = await top();
+  assert.deepEqual(after, before, 'same span, same offset from the top');
+  await page.close();
+});
+
 test('a large trace scrolls virtualized: only visible rows are in the DOM', async () => {
   const page = await open('gen');
   const count = await page.locator('[role=row]').count();
