@@ -233,8 +233,14 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       openFrame: (r: number, f: StackFrame) =>
         t && ipc.command(OpenStackFrame, { file: f.file, line: f.line, column: f.column, function: f.function, spanId: t.spanId(r) }),
       openLink: (traceId: string, spanId: string) => ipc.command(OpenLinkedTrace, { traceId, spanId }),
-      resolveFrames: (frames: StackFrame[]) =>
-        ipc.request(ResolveFrames, { frames: frames.map((f) => (f.column === undefined ? { file: f.file, line: f.line } : { file: f.file, line: f.line, column: f.column })) }),
+      resolveFrames: async (frames: StackFrame[]) => {
+        // only frames the host would accept are asked about (one odd frame must not refuse the others)
+        const asked = frames.flatMap((f, i) => (f.file.length > 0 && f.file.length <= 4096 && isFrameLine(f.line) && (f.column === undefined || isFrameLine(f.column)) ? [i] : []));
+        const ok = asked.length ? await ipc.request(ResolveFrames, { frames: asked.map((i) => (frames[i].column === undefined ? { file: frames[i].file, line: frames[i].line } : { file: frames[i].file, line: frames[i].line, column: frames[i].column })) }) : [];
+        const out = frames.map(() => false);
+        asked.forEach((i, k) => (out[i] = ok[k] === true));
+        return out;
+      },
       toggleSubtree: (r: number, c: boolean) => t && setCollapsed((x) => setSubtree(t, x, r, c)),
       close: () => {
         setDetailsOpen(false);
@@ -474,3 +480,5 @@ function StatusBanner({ status }: { status: TraceStatusParams }) {
     </div>
   );
 }
+
+const isFrameLine = (n: number): boolean => Number.isInteger(n) && n >= 0 && n < 1e8;
