@@ -8,6 +8,7 @@ import {
   FocusSpan,
   GetSpanDetail,
   ResolveFrames,
+  isFrameRef,
   GoToSource,
   OpenLinkedTrace,
   OpenStackFrame,
@@ -235,8 +236,9 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       openLink: (traceId: string, spanId: string) => ipc.command(OpenLinkedTrace, { traceId, spanId }),
       resolveFrames: async (frames: StackFrame[]) => {
         // only frames the host would accept are asked about (one odd frame must not refuse the others)
-        const asked = frames.flatMap((f, i) => (f.file.length > 0 && f.file.length <= 4096 && isFrameLine(f.line) && (f.column === undefined || isFrameLine(f.column)) ? [i] : []));
-        const ok = asked.length ? await ipc.request(ResolveFrames, { frames: asked.map((i) => (frames[i].column === undefined ? { file: frames[i].file, line: frames[i].line } : { file: frames[i].file, line: frames[i].line, column: frames[i].column })) }) : [];
+        const refs = frames.map((f) => (f.column === undefined ? { file: f.file, line: f.line } : { file: f.file, line: f.line, column: f.column }));
+        const asked = refs.flatMap((f, i) => (isFrameRef(f) ? [i] : []));
+        const ok = asked.length ? await ipc.request(ResolveFrames, { frames: asked.map((i) => refs[i]) }) : [];
         const out = frames.map(() => false);
         asked.forEach((i, k) => (out[i] = ok[k] === true));
         return out;
@@ -480,5 +482,3 @@ function StatusBanner({ status }: { status: TraceStatusParams }) {
     </div>
   );
 }
-
-const isFrameLine = (n: number): boolean => Number.isInteger(n) && n >= 0 && n < 1e8;

@@ -460,7 +460,8 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
         vscode.window.setStatusBarMessage(`Copied ${ids.length === 1 ? `trace id ${ids[0]}` : plural(ids.length, 'trace id')}`, 3000);
       }),
       // the code of the outermost span that names a place (an auto-instrumented HTTP root rarely does; the
-      // handler below it does); with none, the root span, for which Go to Source tries the name and explains
+      // handler below it does); with none, the root span (row 0), for which Go to Source tries the name and
+      // explains
       vscode.commands.registerCommand(Commands.goToTraceSource, (arg: unknown, selected: unknown) => {
         const [id] = targets(provider, arg, selected);
         if (!id) return;
@@ -471,9 +472,8 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
             return;
           }
           const t = decodePackedTrace(bytes);
-          const row = firstRowWithLocation(t);
-          const spanId = row >= 0 ? t.spanId(row) : (provider.summary(id)?.rootSpanId ?? (t.spanCount ? t.spanId(0) : ''));
-          if (spanId) await vscode.commands.executeCommand(Commands.goToSource, id, spanId);
+          if (t.spanCount === 0) return;
+          await vscode.commands.executeCommand(Commands.goToSource, id, t.spanId(Math.max(0, firstRowWithLocation(t))));
         });
       }),
       vscode.commands.registerCommand(Commands.filterTraces, () => editFilter(provider)),

@@ -6,8 +6,6 @@ export interface TraceSummary {
   traceId: string;
   rootName: string;
   rootService: string;
-  /** span id of the root row (the earliest root when there are several: orphans, cut cycles) */
-  rootSpanId: string;
   services: string[];
   spanCount: number;
   errorCount: number;

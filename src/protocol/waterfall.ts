@@ -128,11 +128,12 @@ export interface FramesParams {
   frames: { file: string; line: number; column?: number }[];
 }
 export const MAX_FRAMES = 200;
+/** a frame the host is asked about: a non-empty file of at most 4096 characters, whole line numbers */
+export const isFrameRef = (f: unknown): f is FramesParams['frames'][number] =>
+  isObj(f) && isText(f.file, 4096) && f.file.length > 0 && isLine(f.line) && (f.column === undefined || isLine(f.column));
 export const ResolveFrames = request<FramesParams, boolean[]>(
   'resolveFrames',
-  (p): p is FramesParams =>
-    isObj(p) && Array.isArray(p.frames) && p.frames.length <= MAX_FRAMES
-    && p.frames.every((f: unknown) => isObj(f) && isText(f.file, 4096) && f.file.length > 0 && isLine(f.line) && (f.column === undefined || isLine(f.column))),
+  (p): p is FramesParams => isObj(p) && Array.isArray(p.frames) && p.frames.length <= MAX_FRAMES && p.frames.every(isFrameRef),
 );
 
 export const webviewCommands = [Ready, GoToSource, OpenStackFrame, OpenLinkedTrace, Copy, ReportError] as const;

@@ -150,11 +150,15 @@ function exceptionStacks(span: Span): string[] {
   return out;
 }
 
-/** Whether a log record linked to a span can place that span: an exception stack trace or code.* with a file. */
-export function logLocates(log: LogRecord): boolean {
+/** Where a log record's exception stack trace places its span (layer 2), or null. */
+function fromLogStack(log: LogRecord): RawLocation | null {
   const stack = logStack(log);
-  if (stack && fromFrameText(stack, 'stacktrace')) return true;
-  return !!readCodeAttrs(log.attrs)?.file;
+  return stack ? fromFrameText(stack, 'stacktrace') : null;
+}
+
+/** Whether a log record linked to a span places that span, as locationSignal reads it (layers 2 and 3). */
+export function logLocates(log: LogRecord): boolean {
+  return fromLogStack(log) !== null || !!readCodeAttrs(log.attrs)?.file;
 }
 
 function logStack(log: LogRecord): string | undefined {
@@ -204,9 +208,7 @@ export function locationSignal(span: Span, logs?: LogRecord[]): RawLocation | nu
   let logNs: string | undefined;
   if (logs && logs.length > 0) {
     for (const log of logs) {
-      const stack = logStack(log);
-      if (!stack) continue;
-      const loc = fromFrameText(stack, 'stacktrace');
+      const loc = fromLogStack(log);
       if (loc) return loc;
     }
     // 3: code.* on linked log records (the first one with a file)

@@ -517,7 +517,6 @@ export class TraceStore {
       traceId: e.traceId,
       rootName: root.name,
       rootService: root.resource.serviceName,
-      rootSpanId: root.spanId,
       services: [...e.services],
       spanCount: e.spans.length,
       errorCount: e.errorCount,

@@ -35,12 +35,10 @@ test('children before parents, one trace over many batches and services', () => 
   store.addSpans([span(1, 2, 1, 200, 500)]);
   let s = store.summary(tid(1));
   assert.equal(s.brokenParents, 1, 'span 2 waits for its parent');
-  assert.equal(s.rootSpanId, store.spans(tid(1)).find((x) => x.start === 200).spanId, 'until the parent arrives, the earliest root');
   store.addSpans([span(1, 1, 0, 100, 900, { name: 'GET /' })]);
   s = store.summary(tid(1));
   assert.equal(s.spanCount, 3);
   assert.equal(s.rootName, 'GET /');
-  assert.equal(s.rootSpanId, store.spans(tid(1)).find((x) => x.name === 'GET /').spanId);
   assert.equal(s.rootService, 'api');
   assert.deepEqual(s.services.sort(), ['api', 'db']);
   assert.equal(s.brokenParents, 0);

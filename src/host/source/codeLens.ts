@@ -18,11 +18,10 @@ export class LatencyLensProvider implements vscode.CodeLensProvider, vscode.Disp
     this.sub = state.onDidChangeFiles((files) => {
       if (vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'file' && files.has(e.document.uri.fsPath))) this.emitter.fire();
     });
-    // After Clear All Traces every editor is asked again, now and once more a moment later: in the e2e, VS Code
-    // did not ask for an editor's lenses again on the change event fired at once (the traces' lenses stood
-    // until the file was edited), and did on one fired a second later.
+    // After Clear All Traces the change above is signalled once more a moment later: in the e2e, VS Code did
+    // not ask for an editor's lenses again on the event fired at once (the traces' lenses stood until the
+    // file was edited), and did on one fired a second later.
     this.clearSub = state.onDidClear(() => {
-      this.emitter.fire();
       clearTimeout(this.again);
       this.again = setTimeout(() => this.emitter.fire(), 1000);
     });
