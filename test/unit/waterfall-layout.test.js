@@ -116,3 +116,21 @@ test('stack trace frames from several runtimes become links; other lines stay te
   assert.equal(lines[1].frame.function, 'handler');
   assert.equal(lines[1].frame.column, 7);
 });
+
+test('a log record\'s code site: new names over old, ints as strings or numbers, nothing without file and line', () => {
+  const { codeSite, hasException } = require('../../out/webview/model/codeSite.js');
+  const s = (v) => ({ stringValue: v });
+  const i = (v) => ({ intValue: v });
+  assert.deepEqual(codeSite([{ key: 'code.filepath', value: s('/old.py') }, { key: 'code.lineno', value: i('7') }, { key: 'code.function', value: s('f') }]), { file: '/old.py', line: 7, function: 'f' });
+  assert.deepEqual(
+    codeSite([{ key: 'code.filepath', value: s('/old.py') }, { key: 'code.file.path', value: s('/new.ts') }, { key: 'code.lineno', value: i('7') }, { key: 'code.line.number', value: i(12) }, { key: 'code.column.number', value: i('3') }]),
+    { file: '/new.ts', line: 12, column: 3 },
+  );
+  assert.equal(codeSite([{ key: 'code.file.path', value: s('/a.ts') }]), null, 'no line');
+  assert.equal(codeSite([{ key: 'code.line.number', value: i('4') }]), null, 'no file');
+  assert.equal(codeSite([{ key: 'code.file.path', value: s('/a.ts') }, { key: 'code.line.number', value: i('-4') }]), null, 'a line that is no line');
+  assert.equal(codeSite([{ key: 'http.route', value: s('/a') }]), null);
+  assert.equal(codeSite(undefined), null);
+  assert.equal(hasException([{ key: 'exception.message', value: s('x') }]), true);
+  assert.equal(hasException([{ key: 'exceptional', value: s('x') }]), false);
+});

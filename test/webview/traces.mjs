@@ -190,8 +190,13 @@ export function sampleTrace() {
     makeSpan(t, S(10), S(2), 'cache lookup', 'orders', base + 4 * ms, base + 6 * ms, { kind: 3, attrs: ['db.system', 'redis'] }), // starts before its parent
   ];
   const logs = [
-    { spanId: S(2), severityText: 'ERROR', severityNumber: 17, body: `payment failed for order 123 ${HOSTILE}`, time: base + 94 * ms },
-    { spanId: S(2), severityText: 'INFO', severityNumber: 9, body: 'order validated', time: base + 61 * ms },
+    // a Python-style exception log (logging.exception) and a log with the deprecated code.* names its site
+    {
+      spanId: S(2), severityText: 'ERROR', severityNumber: 17, body: `payment failed for order 123 ${HOSTILE}`, time: base + 94 * ms,
+      attrs: ['exception.type', 'CardDeclined', 'exception.message', `declined ${HOSTILE}`,
+        'exception.stacktrace', `Traceback (most recent call last):\n  File "/app/src/payments/gateway.py", line 31, in submit\n    raise CardDeclined(code)\n  File "/app/src/orders/retry.py", line 9, in wrapper\nCardDeclined: declined`],
+    },
+    { spanId: S(2), severityText: 'INFO', severityNumber: 9, body: 'order validated', time: base + 61 * ms, attrs: ['code.filepath', '/app/src/payments/validate.py', 'code.lineno', 7n, 'code.function', 'validate'] },
   ];
   return { traceId: t, spans, logs };
 }

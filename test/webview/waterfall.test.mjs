@@ -88,6 +88,7 @@ test('hostile strings are text: names, services, attributes, status, exception a
   assert.ok(text.includes(`payment declined ${HOSTILE}`));
   assert.ok(text.includes(`card declined ${HOSTILE}`));
   assert.ok(text.includes(`payment failed for order 123 ${HOSTILE}`));
+  assert.ok(text.includes(`declined ${HOSTILE}`), 'a log record\'s exception message');
   assert.equal(await page.locator('img').count(), 0, 'no element was created from span text');
   assert.equal(await page.evaluate(() => window.__alerted ?? false), false);
   await page.close();
@@ -248,8 +249,8 @@ test('details pane: status, attributes by group with filter, events with offsets
   const events = await d.locator('.event .event-head').allTextContents();
   assert.ok(events[0].includes('+60 ms') && events[0].includes('+55 ms in span') && events[0].includes('order.validated'), events[0]);
   assert.ok(events[1].includes('+95 ms') && events[1].includes('exception'), events[1]);
-  assert.equal(await d.locator('.exc-type').textContent(), 'PaymentDeclinedError');
-  const frames = d.locator('.frame-link');
+  assert.equal(await d.locator('.event .exc-type').textContent(), 'PaymentDeclinedError');
+  const frames = d.locator('.event .frame-link');
   // only frames whose file the host finds in the workspace are links: charge.ts (payments) yes, create.ts
   // (not in this workspace), node:internal and the hostile line no
   await frames.first().waitFor();
@@ -266,9 +267,25 @@ test('details pane: status, attributes by group with filter, events with offsets
   const logs = await d.locator('.log').allTextContents();
   assert.equal(logs.length, 2);
   assert.ok(logs.some((l) => l.includes('ERROR') && l.includes('+94 ms')), logs.join(' | '));
+  // a log record's exception reads like an event's, its frames links by the same rule; a log's code.* (the
+  // deprecated names here) says where it was written, a link when the file is in the workspace
+  const errLog = d.locator('.log', { hasText: 'payment failed' });
+  assert.equal(await errLog.locator('.exc-type').textContent(), 'CardDeclined');
+  const logFrames = errLog.locator('.frame-link');
+  await logFrames.first().waitFor();
+  assert.equal(await logFrames.count(), 1, 'gateway.py (payments) is a link, retry.py is not');
+  assert.match(await logFrames.first().textContent(), /gateway\.py", line 31/);
+  assert.equal(await errLog.locator('.kv-item dt', { hasText: 'exception.stacktrace' }).count(), 0, 'the stack is not repeated as an attribute');
+  const site = d.locator('.log', { hasText: 'order validated' }).locator('.log-site');
+  await site.locator('.frame-link').waitFor();
+  assert.equal(await site.textContent(), 'Logged at validate (/app/src/payments/validate.py:7)');
+  await logFrames.first().click();
+  await site.locator('.frame-link').click();
   const log = await hostLog(page);
   const cmds = log.filter((m) => m.type === 'command' && m.method !== 'ready');
-  assert.deepEqual(cmds.map((m) => m.method), ['openStackFrame', 'openLinkedTrace', 'goToSource', 'copy']);
+  assert.deepEqual(cmds.map((m) => m.method), ['openStackFrame', 'openLinkedTrace', 'goToSource', 'copy', 'openStackFrame', 'openStackFrame']);
+  assert.deepEqual([cmds[4].params.file, cmds[4].params.line, cmds[4].params.spanId], ['/app/src/payments/gateway.py', 31, '0000000000000002']);
+  assert.deepEqual(cmds[5].params, { file: '/app/src/payments/validate.py', line: 7, function: 'validate', spanId: '0000000000000002' });
   assert.deepEqual(cmds[0].params, { file: '/app/src/payments/charge.ts', line: 88, column: 13, function: 'charge', spanId: '0000000000000002' });
   assert.deepEqual(cmds[1].params, { traceId: 'aaaabbbbccccddddeeeeffff00001111', spanId: '000000000000004d' });
   assert.deepEqual(cmds[2].params, { spanId: '0000000000000002' });

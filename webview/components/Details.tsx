@@ -3,7 +3,7 @@
 // (exception stack traces with frames as links), links to other traces, and the span's logs.
 import { useEffect, useMemo, useState } from 'react';
 import type { SpanDetail } from '../../src/protocol/api';
-import type { OtlpEvent, OtlpLogRecord, OtlpLink } from '../../src/protocol/waterfall';
+import type { KeyValue, OtlpEvent, OtlpLogRecord, OtlpLink } from '../../src/protocol/waterfall';
 import { MAX_FRAMES, SpanKindName } from '../../src/protocol/waterfall';
 import { SpanBit } from '../../src/protocol/packedTrace';
 import { TreeFlag } from '../../src/protocol/packedTrace';
@@ -11,6 +11,7 @@ import { formatDuration } from '../model/timeScale';
 import { anyValueText, attrsJson, findAttr, offsetFromTraceStart } from '../model/anyValue';
 import { parseStackTrace } from '../model/stackFrames';
 import type { StackFrame } from '../model/stackFrames';
+import { codeSite, hasException } from '../model/codeSite';
 import type { TraceView } from '../traceView';
 import { serviceColor } from '../traceView';
 import { CopyButtons, Folded, KeyValues } from './Values';
@@ -161,7 +162,7 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
             </section>
             <Events events={d.span.events ?? []} offset={offset} spanStart={t.start[row]} row={row} actions={actions} />
             <Links links={d.span.links ?? []} actions={actions} />
-            <Logs logs={d.logs ?? []} offset={offset} actions={actions} />
+            <Logs logs={d.logs ?? []} offset={offset} row={row} actions={actions} />
           </>
         )}
       </div>
@@ -185,7 +186,7 @@ function Events({ events, offset, spanStart, row, actions }: { events: OtlpEvent
               <span className="muted">{`+${formatDuration(at - spanStart)} in span`}</span>
               <CopyButtons json={{ name: e.name, timeUnixNano: e.timeUnixNano, attributes: attrsJson(e.attributes ?? []) }} what="event" copy={actions.copy} />
             </div>
-            {exc ? <Exception e={e} row={row} actions={actions} /> : <KeyValues kvs={e.attributes ?? []} filter="" copy={actions.copy} empty="No attributes" />}
+            {exc ? <Exception attributes={e.attributes ?? []} row={row} actions={actions} /> : <KeyValues kvs={e.attributes ?? []} filter="" copy={actions.copy} empty="No attributes" />}
           </div>
         );
       })}
@@ -193,11 +194,12 @@ function Events({ events, offset, spanStart, row, actions }: { events: OtlpEvent
   );
 }
 
-function Exception({ e, row, actions }: { e: OtlpEvent; row: number; actions: DetailActions }) {
-  const type = findAttr(e.attributes, 'exception.type');
-  const message = findAttr(e.attributes, 'exception.message');
-  const stack = findAttr(e.attributes, 'exception.stacktrace');
-  const rest = (e.attributes ?? []).filter((a) => !['exception.type', 'exception.message', 'exception.stacktrace'].includes(a.key));
+/** exception.* attributes (of an exception event, or of a log record that reports one) */
+function Exception({ attributes, row, actions }: { attributes: KeyValue[]; row: number; actions: DetailActions }) {
+  const type = findAttr(attributes, 'exception.type');
+  const message = findAttr(attributes, 'exception.message');
+  const stack = findAttr(attributes, 'exception.stacktrace');
+  const rest = attributes.filter((a) => !['exception.type', 'exception.message', 'exception.stacktrace'].includes(a.key));
   return (
     <div className="exception-body" data-testid="exception">
       {(type || message) && (
@@ -225,16 +227,7 @@ function Exception({ e, row, actions }: { e: OtlpEvent; row: number; actions: De
 function StackLines({ stack, row, actions }: { stack: string; row: number; actions: DetailActions }) {
   const lines = useMemo(() => parseStackTrace(stack), [stack]);
   const frames = useMemo(() => lines.flatMap((l) => (l.frame ? [l.frame] : [])).slice(0, MAX_FRAMES), [lines]);
-  // by frame (in order): undefined while the host has not answered
-  const [placed, setPlaced] = useState<boolean[] | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    setPlaced(undefined);
-    if (frames.length) actions.resolveFrames(frames).then((ok) => live && setPlaced(ok), () => live && setPlaced([]));
-    return () => {
-      live = false;
-    };
-  }, [frames, actions]);
+  const placed = usePlaced(frames, actions);
   let k = 0;
   return (
     <pre className="stack-lines">
@@ -260,6 +253,42 @@ function StackLines({ stack, row, actions }: { stack: string; row: number; actio
   );
 }
 
+/** by frame (in order): whether the host places its file in the workspace; undefined until it answers */
+function usePlaced(frames: StackFrame[], actions: DetailActions): boolean[] | undefined {
+  const [placed, setPlaced] = useState<boolean[] | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    setPlaced(undefined);
+    if (frames.length) actions.resolveFrames(frames).then((ok) => live && setPlaced(ok), () => live && setPlaced([]));
+    return () => {
+      live = false;
+    };
+  }, [frames, actions]);
+  return placed;
+}
+
+/** where a log record was written (its code.* attributes): a link once the host places the file */
+function LogSite({ site, row, actions }: { site: StackFrame; row: number; actions: DetailActions }) {
+  const { file, line, column } = site;
+  const frames = useMemo(() => [site], [file, line, column]); // eslint-disable-line react-hooks/exhaustive-deps
+  const placed = usePlaced(frames, actions)?.[0];
+  const where = `${site.function ? `${site.function} (` : ''}${file}:${line}${column ? `:${column}` : ''}${site.function ? ')' : ''}`;
+  return (
+    <div className="log-site">
+      <span className="muted">Logged at </span>
+      {placed === true ? (
+        <button className="link frame-link" title={`Open ${file}:${line}`} onClick={() => actions.openFrame(row, site)}>
+          {where}
+        </button>
+      ) : (
+        <span className="mono" title={placed === false ? `${file} is not a file of this workspace` : undefined}>
+          {where}
+        </span>
+      )}
+    </div>
+  );
+}
+
 function Links({ links, actions }: { links: OtlpLink[]; actions: DetailActions }) {
   return (
     <section className="section">
@@ -280,7 +309,7 @@ function Links({ links, actions }: { links: OtlpLink[]; actions: DetailActions }
   );
 }
 
-function Logs({ logs, offset, actions }: { logs: OtlpLogRecord[]; offset(ns: string): number; actions: DetailActions }) {
+function Logs({ logs, offset, row, actions }: { logs: OtlpLogRecord[]; offset(ns: string): number; row: number; actions: DetailActions }) {
   return (
     <section className="section">
       <h3>{`Logs (${logs.length})`}</h3>
@@ -289,6 +318,7 @@ function Logs({ logs, offset, actions }: { logs: OtlpLogRecord[]; offset(ns: str
         const ts = l.timeUnixNano && l.timeUnixNano !== '0' ? l.timeUnixNano : l.observedTimeUnixNano ?? '';
         const body = anyValueText(l.body);
         const sev = l.severityText || (l.severityNumber ? `SEV${l.severityNumber}` : '');
+        const site = codeSite(l.attributes);
         return (
           <div key={i} className={`log${(l.severityNumber ?? 0) >= 17 ? ' log-error' : ''}`}>
             <div className="event-head">
@@ -297,7 +327,12 @@ function Logs({ logs, offset, actions }: { logs: OtlpLogRecord[]; offset(ns: str
               <CopyButtons value={body} json={l} what="log record" copy={actions.copy} />
             </div>
             <Folded text={body} />
-            {(l.attributes?.length ?? 0) > 0 && <KeyValues kvs={l.attributes} filter="" copy={actions.copy} />}
+            {site && <LogSite site={site} row={row} actions={actions} />}
+            {hasException(l.attributes) ? (
+              <Exception attributes={l.attributes ?? []} row={row} actions={actions} />
+            ) : (
+              (l.attributes?.length ?? 0) > 0 && <KeyValues kvs={l.attributes ?? []} filter="" copy={actions.copy} />
+            )}
           </div>
         );
       })}
