@@ -187,7 +187,7 @@ export function sampleTrace() {
     makeSpan(t, S(7), S(99), 'late webhook', 'notifications', base + 50 * ms, base + 70 * ms, { kind: 5 }), // orphan
     makeSpan(t, S(8), S(9), 'loop a', 'legacy', base + 20 * ms, base + 25 * ms), // cycle
     makeSpan(t, S(9), S(8), 'loop b', 'legacy', base + 21 * ms, base + 24 * ms),
-    makeSpan(t, S(10), S(2), 'cache lookup', 'orders', base + 4 * ms, base + 6 * ms, { kind: 3, attrs: ['db.system', 'redis'] }), // starts before its parent
+    makeSpan(t, S(10), S(2), 'cache lookup', 'orders', base + 4 * ms, base + 6 * ms, { kind: 3, attrs: ['db.system', 'redis', 'code.stacktrace', 'Error\n    at getCached (/app/src/payments/cache.ts:14:9)\n    at lookup (/app/src/orders/cache.ts:3:1)'] }), // starts before its parent
   ];
   const logs = [
     // a Python-style exception log (logging.exception) and a log with the deprecated code.* names its site

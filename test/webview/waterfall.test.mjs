@@ -290,6 +290,14 @@ test('details pane: status, attributes by group with filter, events with offsets
   assert.deepEqual(cmds[1].params, { traceId: 'aaaabbbbccccddddeeeeffff00001111', spanId: '000000000000004d' });
   assert.deepEqual(cmds[2].params, { spanId: '0000000000000002' });
   assert.deepEqual(JSON.parse(cmds[3].params.text), { 'code.function.name': 'createOrder' });
+  // code.stacktrace reads as a stack, its frames links by the same rule (payments is in the workspace)
+  await rowByName(page, 'cache lookup').click();
+  const codeStack = d.locator('section.section', { hasText: 'Stack at the span' });
+  await codeStack.locator('.frame-link').waitFor();
+  assert.equal(await codeStack.locator('.frame-link').count(), 1);
+  await codeStack.locator('.frame-link').click();
+  const opened = (await hostLog(page)).filter((m) => m.type === 'command' && m.method === 'openStackFrame').pop();
+  assert.deepEqual(opened.params, { file: '/app/src/payments/cache.ts', line: 14, column: 9, function: 'getCached', spanId: '000000000000000a' });
   // a long value is folded and expands on demand
   await rowByName(page, 'SELECT orders').click();
   await page.waitForSelector('[data-testid=details] .kv-item');

@@ -160,6 +160,7 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
               <h4>{`Scope ${d.scope.name}${d.scope.version ? ` ${d.scope.version}` : ''}`}</h4>
               <KeyValues kvs={d.scope.attributes ?? []} filter={f} copy={actions.copy} empty="No scope attributes" />
             </section>
+            <CodeStack stack={findAttr(d.span.attributes, 'code.stacktrace')} row={row} actions={actions} />
             <Events events={d.span.events ?? []} offset={offset} spanStart={t.start[row]} row={row} actions={actions} />
             <Links links={d.span.links ?? []} actions={actions} />
             <Logs logs={d.logs ?? []} offset={offset} row={row} actions={actions} />
@@ -220,6 +221,23 @@ function Exception({ attributes, row, actions }: { attributes: KeyValue[]; row: 
       )}
       {rest.length > 0 && <KeyValues kvs={rest} filter="" copy={actions.copy} />}
     </div>
+  );
+}
+
+/** code.stacktrace: where the span was made, frames as links like an exception's */
+function CodeStack({ stack, row, actions }: { stack: string | undefined; row: number; actions: DetailActions }) {
+  if (!stack) return null;
+  return (
+    <section className="section">
+      <h3>Stack at the span</h3>
+      <div className="stack">
+        <div className="stack-head">
+          <span className="muted">code.stacktrace</span>
+          <CopyButtons value={stack} what="stack trace" copy={actions.copy} />
+        </div>
+        <StackLines stack={stack} row={row} actions={actions} />
+      </div>
+    </section>
   );
 }
 
