@@ -5,6 +5,8 @@ import type { OtlpLogRecord, OtlpResource, OtlpScope, OtlpSpan } from '../model/
 export interface TraceSummary {
   traceId: string;
   rootName: string;
+  /** when the root span is named by its HTTP method alone ("GET"): its http.route, else its path */
+  rootTarget?: string;
   rootService: string;
   services: string[];
   spanCount: number;

@@ -200,6 +200,12 @@ export function createApiServer(o: ApiOptions): ApiServer {
         res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         return;
       }
+      if (parts.length === 4 && sub === 'summary') {
+        allow('GET');
+        const summary = o.store.summary(tid);
+        if (!summary) throw new HttpError(404, `trace ${tid} is not held (never received, evicted or removed)`);
+        return json(res, 200, summary);
+      }
       if (parts.length === 4 && sub === 'pin') {
         allow('POST');
         const body = await readBody(req, 'identity', 64 * 1024, 10_000);

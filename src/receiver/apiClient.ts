@@ -77,6 +77,11 @@ export class ApiClient {
     return this.jsonOrUndefined<OtlpTracesData>('GET', `/api/traces/${enc(traceId)}`);
   }
 
+  /** One trace's summary (as in traces()), or undefined when the receiver does not hold it. */
+  summary(traceId: string): Promise<TraceSummary | undefined> {
+    return this.jsonOrUndefined<TraceSummary>('GET', `/api/traces/${enc(traceId)}/summary`);
+  }
+
   /** The packed waterfall form of a trace (src/protocol/packedTrace.ts), or undefined when not held. */
   async packedTrace(traceId: string): Promise<Uint8Array | undefined> {
     const r = await this.request('GET', `/api/traces/${enc(traceId)}/packed`);

@@ -20,6 +20,7 @@ import type { LocationIndex } from '../stats/locationIndex';
 import { logToOtlp, resourceToOtlp, scopeToOtlp, spanToOtlp, spansToOtlp } from '../otlp/toOtlpJson';
 import { TreeFlag, buildTree } from './tree';
 import { estimateLogBytes, estimateSpanBytes } from './sizeEstimate';
+import { rootTarget } from './rootTarget';
 
 export const DEFAULT_MAX_SPANS = 1_000_000;
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
@@ -529,6 +530,8 @@ export class TraceStore {
       brokenParents: broken,
     };
     if (e.sourceName !== undefined) s.sourceName = e.sourceName;
+    const target = rootTarget(root.name, root.attrs);
+    if (target !== undefined) s.rootTarget = target;
     e.summary = s;
     return s;
   }

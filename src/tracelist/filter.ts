@@ -13,6 +13,7 @@
 // Terms combine with AND. Parsing never throws: unusable terms are reported in `errors` so the filter box
 // can say what it did not understand while the rest of the filter still applies.
 import type { TraceSummary } from '../protocol/api';
+import { rootLabel } from './format';
 
 export interface AttributeTerm {
   key: string;
@@ -149,7 +150,7 @@ export function parseFilter(text: string): TraceFilter {
 function termMatches(t: Term, s: TraceSummary): boolean {
   switch (t.kind) {
     case 'text': {
-      const hit = s.rootName.toLowerCase().includes(t.value)
+      const hit = rootLabel(s).toLowerCase().includes(t.value)
         || s.services.some((x) => x.toLowerCase().includes(t.value))
         || s.rootService.toLowerCase().includes(t.value)
         || s.traceId.startsWith(t.value);
@@ -160,7 +161,7 @@ function termMatches(t: Term, s: TraceSummary): boolean {
       return hit !== t.negate;
     }
     case 'name':
-      return s.rootName.toLowerCase().includes(t.value) !== t.negate;
+      return rootLabel(s).toLowerCase().includes(t.value) !== t.negate;
     case 'error':
       return s.errorCount > 0 !== t.negate;
     case 'pinned':

@@ -36,9 +36,15 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
-/** The root span's name, or a note when the root has not arrived (yet). */
+/** The root span's name (with its route or path when the name is a bare HTTP method), or a note when the
+ *  root has not arrived (yet). */
 export function rowLabel(s: TraceSummary): string {
-  return s.rootName || '(root span not received)';
+  return rootLabel(s) || '(root span not received)';
+}
+
+/** "GET /checkout" for a root named "GET" with that route; else the root span's name ('' when none) */
+export function rootLabel(s: Pick<TraceSummary, 'rootName' | 'rootTarget'>): string {
+  return s.rootTarget && s.rootName ? `${s.rootName} ${s.rootTarget}` : s.rootName;
 }
 
 /** "checkout · 123 ms · 2 errors · 45 spans · 5 s ago" (the service is left out when grouped by service) */

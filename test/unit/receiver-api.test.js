@@ -66,6 +66,9 @@ test('import, traces, trace, span detail, packed, pin, delete, clear', async () 
   assert.equal(d.span.name, 'child');
   assert.equal(d.serviceName, 'api-test');
   assert.equal(await rx.api.spanDetail(T, '3333333333333333'), undefined);
+  const one = await rx.api.summary(T);
+  assert.deepEqual(one, (await rx.api.traces()).find((x) => x.traceId === T), 'one trace\'s summary, as the list has it');
+  assert.equal(await rx.api.summary('ff'.repeat(16)), undefined);
   const packed = await rx.api.packedTrace(T);
   const p = decodePackedTrace(packed);
   assert.equal(p.traceId, T);
@@ -94,6 +97,8 @@ test('bad routes and bad bodies get clear 4xx answers', async () => {
   assert.equal((await request(rx.r.apiPort, 'GET', '/api/nope', auth)).status, 404);
   assert.equal((await request(rx.r.apiPort, 'GET', '/api/traces/not-hex!', auth)).status, 400);
   assert.equal((await request(rx.r.apiPort, 'PUT', '/api/traces', auth)).status, 405);
+  assert.equal((await request(rx.r.apiPort, 'POST', `/api/traces/${T}/summary`, auth)).status, 405);
+  assert.equal((await request(rx.r.apiPort, 'GET', `/api/traces/${T}/summary`, {})).status, 401);
   const imp = await request(rx.r.apiPort, 'POST', '/api/import', { ...auth, 'content-type': 'application/json' }, '{"resourceSpans":5}');
   assert.equal(imp.status, 400);
   assert.match(JSON.parse(imp.body).error, /resourceSpans/);

@@ -277,3 +277,24 @@ test('buildTree: the hex-id table (16 lowercase hex digit ids) assembles exactly
     assert.deepEqual(lateTree, buildTree(lateOther), `round ${round} (late)`);
   }
 });
+
+test('a root named by its HTTP method alone gets its route or path as rootTarget; other names none', () => {
+  const { rootTarget } = require('../../out/src/store/rootTarget.js');
+  const store = new TraceStore({ epoch: EPOCH });
+  store.addSpans([span(1, 1, 0, 100, 900, { name: 'GET', kind: 2, attrs: ['http.method', 'GET', 'http.target', '/checkout?card=4111&x=1'] })]);
+  assert.equal(store.summary(tid(1)).rootName, 'GET', 'the name stays as received');
+  assert.equal(store.summary(tid(1)).rootTarget, '/checkout', 'the query (which may hold secrets) is left out');
+  store.addSpans([span(2, 1, 0, 100, 900, { name: 'GET /orders', attrs: ['http.route', '/orders'] })]);
+  assert.equal('rootTarget' in store.summary(tid(2)), false, 'a name that says more already');
+  // the route wins over the path; new names before old; a full URL gives its path
+  assert.equal(rootTarget('POST', ['url.path', '/orders/12', 'http.route', '/orders/:id']), '/orders/:id');
+  assert.equal(rootTarget('POST', ['http.target', '/old', 'url.path', '/new']), '/new');
+  assert.equal(rootTarget('GET', ['url.full', 'https://shop.test:8443/cart/items?token=secret']), '/cart/items');
+  assert.equal(rootTarget('GET', ['http.url', 'http://h']), '/');
+  assert.equal(rootTarget('_OTHER', ['http.route', '/x']), '/x');
+  assert.equal(rootTarget('get', ['http.route', '/x']), undefined, 'method names are upper case');
+  assert.equal(rootTarget('GET', []), undefined);
+  assert.equal(rootTarget('GET', ['http.route', '  \n ']), undefined);
+  assert.equal(rootTarget('GET', ['http.route', 'a\nb']), 'a b', 'one line');
+  assert.equal(rootTarget('GET', ['http.route', `/${'x'.repeat(500)}`]).length, 200);
+});

@@ -75,3 +75,12 @@ test('an empty or blank filter is empty and matches everything', () => {
   assert.deepEqual(names(''), ['POST /cart', 'GET /health', 'checkout']);
   assert.ok(!isEmptyFilter(parseFilter('a=b')));
 });
+
+test('name and free text match a bare-method root by its route too ("GET /checkout")', () => {
+  const bare = summary({ rootName: 'GET', rootTarget: '/checkout', rootService: 'frontend', services: ['frontend'] });
+  const match = (text) => matchesSummary(parseFilter(text), bare);
+  assert.equal(match('checkout'), true);
+  assert.equal(match('name:"GET /checkout"'), true);
+  assert.equal(match('name:/cart'), false);
+  assert.equal(match('-checkout'), false);
+});

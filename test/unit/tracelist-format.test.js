@@ -37,6 +37,8 @@ test('row text: name, service, duration, spans, errors, age', () => {
   assert.equal(rowDescription(s, 1_005_000), 'frontend · 123 ms · 2 errors · 45 spans · 5 s ago');
   assert.equal(rowDescription({ ...s, errorCount: 0, spanCount: 1 }, 1_005_000, false), '123 ms · 1 span · 5 s ago');
   assert.equal(rowLabel({ ...s, rootName: '' }), '(root span not received)');
+  assert.equal(rowLabel({ ...s, rootName: 'GET', rootTarget: '/checkout' }), 'GET /checkout');
+  assert.equal(rowLabel({ ...s, rootName: '', rootTarget: '/checkout' }), '(root span not received)');
 });
 
 test('OTLP environment variables for HTTP and gRPC, with the per-signal traces endpoint', () => {

@@ -1,6 +1,6 @@
 // Where a log record was written, from its code.* attributes (old and new names, read by the same rule the
 // receiver uses to place spans by their logs), as a frame the host can open. Pure.
-import { readCodeAttrs } from '../../src/source/signal';
+import { readCodeAttrs } from '../../src/protocol/codeAttrs';
 import type { AnyValue, KeyValue } from '../../src/protocol/waterfall';
 import type { StackFrame } from './stackFrames';
 

@@ -8,6 +8,9 @@ import type { HostServices } from '../services';
 import type { ComponentLog } from '../log';
 import { errorText } from '../log';
 import { decodePackedTrace } from '../../protocol/packedTrace';
+import type { ApiClient } from '../../receiver/apiClient';
+import { isBareMethod } from '../../store/rootTarget';
+import { rootLabel } from '../../tracelist/format';
 import {
   Copy,
   FocusSpan,
@@ -51,6 +54,8 @@ export class WaterfallPanel implements vscode.Disposable {
   private shown = false; // the webview has been sent this trace at least once
   private pendingFocus: string | undefined;
   private disposed = false;
+  /** the root span name the panel's title was made for */
+  private titleRoot: string | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -151,7 +156,7 @@ export class WaterfallPanel implements vscode.Disposable {
       }
       // own, aligned ArrayBuffer: it is transferred to the webview, not copied into JSON
       const packed = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-      this.updateTitle(packed);
+      this.updateTitle(packed, api);
       const focusSpanId = this.pendingFocus;
       this.pendingFocus = undefined;
       this.notify(ShowTrace, { traceId: this.traceId, packed, update, focusSpanId }, true);
@@ -165,15 +170,30 @@ export class WaterfallPanel implements vscode.Disposable {
     }
   }
 
-  private updateTitle(packed: ArrayBuffer): void {
+  private updateTitle(packed: ArrayBuffer, api: ApiClient): void {
+    let root: string;
     try {
       const t = decodePackedTrace(packed);
-      const root = t.spanCount ? t.str(t.name[0]) : 'empty trace';
-      const title = root.length > TITLE_MAX ? `${root.slice(0, TITLE_MAX - 1)}…` : root;
-      this.panel.title = `Trace: ${title}`;
+      root = t.spanCount ? t.str(t.name[0]) : 'empty trace';
     } catch (e) {
       this.log.warn(`trace ${this.traceId}: the receiver sent an unreadable packed trace: ${errorText(e)}`);
+      return;
     }
+    if (root === this.titleRoot) return; // a live update with the same root: the title stands
+    this.titleRoot = root;
+    this.setTitle(root);
+    // a root named by its HTTP method alone ("GET"): the summary adds its route or path, as the list does
+    if (!isBareMethod(root)) return;
+    api.summary(this.traceId).then(
+      (s) => {
+        if (s && !this.disposed && this.titleRoot === root) this.setTitle(rootLabel(s) || root);
+      },
+      (e) => this.log.debug(`trace ${this.traceId}: no summary for the title: ${errorText(e)}`),
+    );
+  }
+
+  private setTitle(label: string): void {
+    this.panel.title = `Trace: ${label.length > TITLE_MAX ? `${label.slice(0, TITLE_MAX - 1)}…` : label}`;
   }
 
   private status(p: Omit<TraceStatusParams, 'traceId'>): void {
