@@ -17,8 +17,6 @@ import { firstUserFrame } from './stackFrames';
 import { readCodeAttrs } from '../protocol/codeAttrs';
 import type { CodeAttrs } from '../protocol/codeAttrs';
 
-export { readCodeAttrs };
-
 export type LocationLayer = 'attributes' | 'stacktrace' | 'log' | 'name';
 
 export interface RawLocation {
