@@ -3,6 +3,7 @@
 // shows "GET /checkout". The span's own name is left as received everywhere else.
 import type { Attrs } from '../model/span';
 import { getStringAttr } from '../model/attrs';
+import { oneLine } from '../source/untrustedText';
 
 const METHOD_ONLY = /^(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|TRACE|CONNECT|QUERY|_OTHER)$/;
 const MAX_CHARS = 200;
@@ -14,7 +15,7 @@ export function isBareMethod(name: string): boolean {
 
 /** the route or path of a span named by its HTTP method alone; undefined for any other name */
 export function rootTarget(name: string, attrs: Attrs): string | undefined {
-  if (!METHOD_ONLY.test(name)) return undefined;
+  if (!isBareMethod(name)) return undefined;
   const route = getStringAttr(attrs, 'http.route');
   if (route) return clip(route);
   const path = getStringAttr(attrs, 'url.path') ?? withoutQuery(getStringAttr(attrs, 'http.target'));
@@ -36,7 +37,5 @@ function pathOf(url: string): string {
 }
 
 function clip(s: string): string | undefined {
-  const one = s.replace(/[\r\n\t]+/g, ' ').trim();
-  if (!one) return undefined;
-  return one.length > MAX_CHARS ? `${one.slice(0, MAX_CHARS - 1)}…` : one;
+  return oneLine(s, MAX_CHARS) || undefined;
 }

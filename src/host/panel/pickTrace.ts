@@ -5,6 +5,7 @@ import type { TraceSummary } from '../../protocol/api';
 import { errorText } from '../log';
 import { normalizeTraceId } from './traceArgs';
 import { rootLabel } from '../../tracelist/format';
+import { lensText } from '../../source/untrustedText';
 
 interface Item extends vscode.QuickPickItem {
   traceId?: string;
@@ -18,7 +19,7 @@ function describe(s: TraceSummary): Item {
   const ago = age < 60 ? `${age}s ago` : age < 3600 ? `${Math.floor(age / 60)}m ago` : `${Math.floor(age / 3600)}h ago`;
   return {
     // span text is untrusted: quick picks render $(icon) syntax in labels, so keep it out of the label
-    label: `${s.errorCount ? '$(error) ' : ''}${rootLabel(s).replace(/\$\(/g, '$\u200b(')}`,
+    label: `${s.errorCount ? '$(error) ' : ''}${lensText(rootLabel(s), 200)}`,
     description: `${s.rootService} · ${dur} · ${s.spanCount} span${s.spanCount === 1 ? '' : 's'} · ${ago}`,
     detail: s.traceId,
     traceId: s.traceId,
