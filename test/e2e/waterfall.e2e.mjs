@@ -60,6 +60,9 @@ test('waterfall: open a trace by id, rows in the webview, the error span shows i
     assert.equal(rowCount, failing.spanCount, 'one row per span');
     const names = await frame.locator('[role="row"] .name').allInnerTexts();
     assert.equal(names[0], failing.rootName, 'the root comes first');
+    // the sample app's server spans are named by their method alone ("GET"): the row adds the path
+    assert.ok(failing.rootTarget, `the failing trace's root is a bare-method span with a path: ${JSON.stringify(failing)}`);
+    assert.equal(await frame.locator('[role="row"]').first().locator('.target').innerText(), failing.rootTarget);
     assert.ok(names.includes('inventory.getStock'), names.join(' | '));
     assert.ok(await frame.locator('[role="row"].error').count() >= 1, 'error spans are marked');
     await wb.screenshot('waterfall-open');

@@ -134,3 +134,17 @@ test('a log record\'s code site: new names over old, ints as strings or numbers,
   assert.equal(hasException([{ key: 'exception.message', value: s('x') }]), true);
   assert.equal(hasException([{ key: 'exceptional', value: s('x') }]), false);
 });
+
+test('stats count bare-method spans per route or path ("GET /a", "GET /b"), not all as "GET"', () => {
+  const { rowTarget } = require('../../out/webview/model/rowTarget.js');
+  const t = pack([
+    span('r', null, 0, 100, { name: 'GET', service: 'web', attrs: ['http.route', '/a'] }),
+    span('x', 'r', 10, 20, { name: 'GET', service: 'web', attrs: ['url.path', '/b'] }),
+    span('y', 'r', 20, 50, { name: 'GET', service: 'web', attrs: ['url.path', '/b'] }),
+    span('z', 'r', 50, 60, { name: 'GET', service: 'web' }),
+  ]);
+  const ops = Object.fromEntries(traceStats(t, (r) => rowTarget(t, r)).operations.map((o) => [o.operation, o.count]));
+  assert.deepEqual(ops, { GET: 1, 'GET /a': 1, 'GET /b': 2 });
+  assert.equal(new Set(traceStats(t, (r) => rowTarget(t, r)).operations.map((o) => o.key)).size, 3, 'keys are distinct (React rows)');
+  assert.deepEqual(traceStats(t).operations.map((o) => [o.operation, o.count]), [['GET', 4]]);
+});

@@ -97,3 +97,32 @@ test('orphans and cut cycles become roots of their own, each shown once', () => 
   assert.equal(t.parent[3], -1, 'the cycle is cut at its earliest span');
   assert.equal(t.parent[4], 3);
 });
+
+// spans named by their HTTP method alone ("GET", Node's HTTP instrumentation without a framework's route)
+function bareMethods() {
+  return pack([
+    span('root', null, 0, 100, { name: 'GET', service: 'web', attrs: ['http.request.method', 'GET', 'http.route', '/checkout'] }),
+    span('c1', 'root', 10, 40, { name: 'GET', service: 'web', attrs: ['url.full', 'http://stock:8080/api/stock/7?token=secret'] }),
+    span('c2', 'root', 40, 60, { name: 'POST', service: 'web', attrs: ['http.target', '/api/pay?card=4111'] }),
+    span('c3', 'root', 60, 70, { name: 'GET', service: 'web', attrs: ['server.address', 'db'] }),
+    span('c4', 'root', 70, 80, { name: 'GET /named', service: 'web', attrs: ['http.route', '/other'] }),
+    span('c5', 'root', 80, 90, { name: 'GET', service: 'web', attrs: ['url.path', '/stock/8', 'http.route', '/stock/:id'] }),
+  ]);
+}
+
+test('rowTarget: the route, else the path without the query, only for bare-method names', () => {
+  const { rowTarget } = require('../../out/webview/model/rowTarget.js');
+  const t = bareMethods();
+  const targets = [...Array(t.spanCount).keys()].map((r) => rowTarget(t, r));
+  assert.deepEqual(targets, ['/checkout', '/api/stock/7', '/api/pay', undefined, undefined, '/stock/:id']);
+});
+
+test('find matches the label a bare-method row shows ("GET /api/stock"), and still each part', () => {
+  const t = bareMethods();
+  const found = (q) => [...listRows(findMatches(t, q))];
+  assert.deepEqual(found('get /api/stock'), [1]);
+  assert.deepEqual(found('POST /api'), [2]);
+  assert.deepEqual(found('GET /checkout'), [0]);
+  assert.deepEqual(found('secret'), [1], 'the query string is still found in the attribute value');
+  assert.deepEqual(found('GET /other'), [], 'a span with its own name is not relabelled');
+});

@@ -348,6 +348,35 @@ test('critical path, statistics, minimap zoom and reset', async () => {
   await page.close();
 });
 
+test('a span named by its HTTP method alone shows its route or path: rows, statistics, find', async () => {
+  const tid = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0';
+  const ms = 1e6;
+  srv.addTrace('bare', {
+    spans: [
+      makeSpan(tid, 'b000000000000001', '', 'GET', 'frontend', 0, 50 * ms, { kind: 2, attrs: ['http.request.method', 'GET', 'url.path', '/checkout', 'http.target', '/checkout?user=42'] }),
+      makeSpan(tid, 'b000000000000002', 'b000000000000001', 'GET', 'frontend', 5 * ms, 20 * ms, { kind: 3, attrs: ['url.full', `http://stock:8080/api/stock/${HOSTILE}?token=secret`] }),
+      makeSpan(tid, 'b000000000000003', 'b000000000000001', 'GET', 'frontend', 20 * ms, 30 * ms, { kind: 3, attrs: ['url.full', 'http://stock:8080/api/stock/7?token=secret'] }),
+      makeSpan(tid, 'b000000000000004', 'b000000000000001', 'GET', 'frontend', 30 * ms, 40 * ms, { kind: 3, attrs: ['server.address', 'cache'] }),
+    ],
+    logs: [],
+  }, { details: false });
+  const page = await open('bare');
+  const labels = await page.$$eval('[role=row] .name-cell', (els) => els.map((e) => [e.querySelector('.name').textContent, e.querySelector('.target')?.textContent ?? null]));
+  assert.deepEqual(labels, [['GET', '/checkout'], ['GET', `/api/stock/${HOSTILE}`], ['GET', '/api/stock/7'], ['GET', null]], 'the query is left out');
+  assert.equal(await page.locator('img').count(), 0, 'a path is text, never HTML');
+  assert.equal(await page.locator('[role=row] .name').first().getAttribute('title'), 'GET /checkout — frontend');
+  await page.click('[role=tab]:has-text("Statistics")');
+  const ops = await page.locator('[data-testid=stats] td.op').allTextContents();
+  assert.deepEqual([...ops].sort(), ['GET', 'GET /api/stock/7', `GET /api/stock/${HOSTILE}`, 'GET /checkout'].sort());
+  await page.locator('[data-testid=stats] td.op', { hasText: 'GET /api/stock/7' }).click();
+  assert.equal(await page.inputValue('[data-testid=find]'), 'GET /api/stock/7');
+  await page.waitForFunction(() => document.querySelector('[data-testid=find-count]')?.textContent?.includes('of 1'));
+  assert.deepEqual(await page.$$eval('.row.match .target', (els) => els.map((e) => e.textContent)), ['/api/stock/7']);
+  await page.screenshot({ path: join(shots, 'bare-method-dark.png') });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a trace that grows updates in place: selection, collapse and scroll position stay', async () => {
   const base = sampleTrace();
   srv.addTrace('growing', { spans: base.spans.slice(0, 6), logs: [] }, { details: false });

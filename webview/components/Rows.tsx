@@ -9,6 +9,7 @@ import type { TimeWindow } from '../model/timeScale';
 import type { TraceView } from '../traceView';
 import { serviceColor } from '../traceView';
 import { nameColumn } from './layout';
+import { rowTarget } from '../model/rowTarget';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 6;
@@ -187,6 +188,7 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
   const flags = t.tree[r];
   const color = serviceColor(v, r);
   const name = t.str(t.name[r]);
+  const target = rowTarget(t, r);
   const service = t.str(t.service[r]);
   const dur = t.end[r] - t.start[r];
   const geom = barGeometry(t.start[r], t.end[r], { start: ws, end: we });
@@ -249,7 +251,8 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
             !
           </span>
         )}
-        <span className="name" title={`${name} — ${service}`}>{name}</span>
+        <span className={target ? 'name has-target' : 'name'} title={`${target ? `${name} ${target}` : name} — ${service}`}>{name}</span>
+        {target && <span className="target">{target}</span>}
         <span className="svc">{service}</span>
         {collapsed && kids && <span className="hidden-count" title="spans in the collapsed subtree">{`+${t.subtreeEnd[r] - r - 1}`}</span>}
         {flags !== 0 && <FlagBadges v={v} r={r} flags={flags} />}

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { StatRow } from '../model/stats';
 import { traceStats } from '../model/stats';
+import { rowTarget } from '../model/rowTarget';
 import { formatCount, formatDuration } from '../model/timeScale';
 import type { TraceView } from '../traceView';
 import { SERVICE_COLORS } from '../model/serviceColors';
@@ -16,7 +17,7 @@ const COLS: [Col, string][] = [
 ];
 
 export function Stats({ view, onFind }: { view: TraceView; onFind(q: string): void }) {
-  const stats = useMemo(() => traceStats(view.t), [view]);
+  const stats = useMemo(() => traceStats(view.t, (r) => rowTarget(view.t, r)), [view]);
   const colorOf = useMemo(() => {
     const m = new Map<string, string>();
     for (const s of view.t.services) m.set(view.t.str(s), SERVICE_COLORS[Math.max(0, view.slots[s])]);

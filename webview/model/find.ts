@@ -1,7 +1,9 @@
 // Find in trace: a query matches span names, service names, attribute keys and attribute values
 // (case-insensitive substring); `key=value` matches spans whose attribute `key` contains `value`
 // (`key=` alone: the attribute is present). Each distinct string is tested once per query, so 100k
-// spans with their attributes are searched in a few milliseconds.
+// spans with their attributes are searched in a few milliseconds. A span named by its HTTP method alone
+// also matches by the label its row shows ("GET /checkout", see rowTarget).
+import { rowTarget } from './rowTarget';
 
 export interface FindInput {
   spanCount: number;
@@ -39,6 +41,9 @@ export function findMatches(t: FindInput, query: string): Uint8Array | null {
   };
   const out = new Uint8Array(t.spanCount);
   if (q.kind === 'text') {
+    // the name and its target are each a name or an attribute value: only a query with a space can match
+    // the label and neither part
+    const byLabel = q.text.includes(' ');
     for (let r = 0; r < t.spanCount; r++) {
       if (contains(t.name[r], q.text) || contains(t.service[r], q.text)) {
         out[r] = 1;
@@ -49,6 +54,10 @@ export function findMatches(t: FindInput, query: string): Uint8Array | null {
           out[r] = 1;
           break;
         }
+      }
+      if (byLabel && !out[r]) {
+        const target = rowTarget(t, r);
+        if (target !== undefined && `${t.str(t.name[r])} ${target}`.toLowerCase().includes(q.text)) out[r] = 1;
       }
     }
     return out;

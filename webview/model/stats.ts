@@ -50,10 +50,15 @@ export function selfTimes(t: TraceShape): Float64Array {
   return self;
 }
 
-export function traceStats(t: StatsInput): { services: StatRow[]; operations: StatRow[] } {
+/**
+ * `target` gives the route or path of a row named by its HTTP method alone (rowTarget): such spans are
+ * counted per "GET /checkout", not all together as "GET".
+ */
+export function traceStats(t: StatsInput, target?: (row: number) => string | undefined): { services: StatRow[]; operations: StatRow[] } {
   const self = selfTimes(t);
   const svc = new Map<number, StatRow>();
   const ops = new Map<number, StatRow>(); // key: service index * string count + name index (no string per span)
+  const targeted = new Map<string, StatRow>();
   const add = (row: StatRow, r: number) => {
     const d = Math.max(0, t.end[r] - t.start[r]);
     row.count++;
@@ -68,10 +73,17 @@ export function traceStats(t: StatsInput): { services: StatRow[]; operations: St
     if (!s) svc.set(si, (s = { key: `s${si}`, service: t.str(si), operation: '', count: 0, totalNs: 0, selfNs: 0, maxNs: 0, errors: 0 }));
     add(s, r);
     const k = si * t.stringCount + t.name[r];
-    let o = ops.get(k);
-    if (!o) ops.set(k, (o = { key: `o${k}`, service: t.str(si), operation: t.str(t.name[r]), count: 0, totalNs: 0, selfNs: 0, maxNs: 0, errors: 0 }));
+    const tg = target?.(r);
+    const tk = tg === undefined ? '' : `${k} ${tg}`;
+    let o = tg === undefined ? ops.get(k) : targeted.get(tk);
+    if (!o) {
+      const operation = tg === undefined ? t.str(t.name[r]) : `${t.str(t.name[r])} ${tg}`;
+      o = { key: `o${tg === undefined ? k : tk}`, service: t.str(si), operation, count: 0, totalNs: 0, selfNs: 0, maxNs: 0, errors: 0 };
+      if (tg === undefined) ops.set(k, o);
+      else targeted.set(tk, o);
+    }
     add(o, r);
   }
   const bySelf = (a: StatRow, b: StatRow) => b.selfNs - a.selfNs || b.totalNs - a.totalNs;
-  return { services: [...svc.values()].sort(bySelf), operations: [...ops.values()].sort(bySelf) };
+  return { services: [...svc.values()].sort(bySelf), operations: [...ops.values(), ...targeted.values()].sort(bySelf) };
 }

@@ -9,7 +9,7 @@ import type { ComponentLog } from '../log';
 import { errorText } from '../log';
 import { decodePackedTrace } from '../../protocol/packedTrace';
 import type { ApiClient } from '../../receiver/apiClient';
-import { isBareMethod } from '../../store/rootTarget';
+import { isBareMethod } from '../../protocol/httpTarget';
 import { rootLabel } from '../../tracelist/format';
 import {
   Copy,
