@@ -23,7 +23,7 @@ import { collapseAll, expandToLevel, indexOfRow, keepWithAncestors, revealRow, s
 import { findMatches, listRows, stepTo } from './model/find';
 import { criticalPath } from './model/criticalPath';
 import type { TimeWindow } from './model/timeScale';
-import type { StackFrame } from './model/stackFrames';
+import type { FrameRef } from '../src/protocol/stackFrames';
 import { makeTraceView } from './traceView';
 import type { TraceView } from './traceView';
 import { Rows } from './components/Rows';
@@ -231,10 +231,10 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
     () => ({
       copy,
       goToSource,
-      openFrame: (r: number, f: StackFrame) =>
+      openFrame: (r: number, f: FrameRef) =>
         t && ipc.command(OpenStackFrame, { file: f.file, line: f.line, column: f.column, function: f.function, spanId: t.spanId(r) }),
       openLink: (traceId: string, spanId: string) => ipc.command(OpenLinkedTrace, { traceId, spanId }),
-      resolveFrames: async (frames: StackFrame[]) => {
+      resolveFrames: async (frames: FrameRef[]) => {
         // only frames the host would accept are asked about (one odd frame must not refuse the others)
         const refs = frames.map((f) => (f.column === undefined ? { file: f.file, line: f.line } : { file: f.file, line: f.line, column: f.column }));
         const asked = refs.flatMap((f, i) => (isFrameRef(f) ? [i] : []));

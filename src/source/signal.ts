@@ -13,7 +13,7 @@
 //                  function (identifier-ish, from a tracer that is not an instrumentation library). The
 //                  window side matches it against workspace symbols, with lower confidence.
 import { LogRecord, Span } from '../model/span';
-import { firstUserFrame } from './stackFrames';
+import { firstUserFrame } from '../protocol/stackFrames';
 import { readCodeAttrs } from '../protocol/codeAttrs';
 import type { CodeAttrs } from '../protocol/codeAttrs';
 

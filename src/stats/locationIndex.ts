@@ -32,7 +32,7 @@ import type { Span } from '../model/span';
 import type { EpochNs } from '../model/time';
 import type { LocationCall, LocationError, LocationFrame, LocationStats, LocationsResponse } from '../protocol/api';
 import { locationKey, type RawLocation } from '../source/signal';
-import { firstUserFrame, userFrames } from '../source/stackFrames';
+import { firstUserFrame, userFrames } from '../protocol/stackFrames';
 import { BUCKETS, BUCKET_MID_MS, bucketOf, percentileBucketsInto, percentileSorted } from './histogram';
 
 // a local binding: esbuild's CommonJS output would otherwise read it through an export getter per use

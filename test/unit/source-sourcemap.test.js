@@ -8,7 +8,7 @@ const path = require('node:path');
 const esbuild = require('esbuild');
 const { SourceResolver } = require('../../out/src/source/resolver.js');
 const { nodeWorkspace } = require('../../out/src/source/workspace.js');
-const { firstUserFrame } = require('../../out/src/source/stackFrames.js');
+const { firstUserFrame } = require('../../out/src/protocol/stackFrames.js');
 
 let tmp;
 let ws;

@@ -1,7 +1,7 @@
 // Stack traces as each runtime prints them → frames, and the first frame that is the user's own code.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { parseStack, firstUserFrame, userFrames, detectRuntime, isUserPath } = require('../../out/src/source/stackFrames.js');
+const { parseStack, firstUserFrame, userFrames, detectRuntime, isUserPath } = require('../../out/src/protocol/stackFrames.js');
 
 test('Node/V8: real Error.stack from this process', () => {
   function throwsHere() {

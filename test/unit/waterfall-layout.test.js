@@ -4,7 +4,7 @@ const { span, pack } = require('./waterfall-helpers.js');
 const { criticalPath } = require('../../out/webview/model/criticalPath.js');
 const { traceStats, selfTimes } = require('../../out/webview/model/stats.js');
 const ts = require('../../out/webview/model/timeScale.js');
-const { parseStackTrace } = require('../../out/webview/model/stackFrames.js');
+const { stackLines } = require('../../out/src/protocol/stackFrames.js');
 
 const rowByName = (t, n) => [...Array(t.spanCount).keys()].find((r) => t.str(t.name[r]) === n);
 const onPath = (t) => [...Array(t.spanCount).keys()].filter((r) => criticalPath(t).onPath[r]).map((r) => t.str(t.name[r])).sort();
@@ -97,24 +97,57 @@ test('durations for people, fractions and bar geometry clamped to the window, zo
   assert.equal(ts.zoomTo(w, 0.5, 0.5001), null);
 });
 
-test('stack trace frames from several runtimes become links; other lines stay text', () => {
-  const lines = parseStackTrace([
-    'Error: boom',
-    '    at handler (/app/src/server.js:42:7)',
-    '    at /app/src/util.js:3:1',
-    '    at node:internal/process/task_queues:95:5',
-    '  File "/srv/app/views.py", line 17, in index',
-    '\tat com.acme.Shop.checkout(Shop.java:88)',
-    '   at Acme.Api.Get() in /src/Api.cs:line 12',
-    '\t/go/src/app/main.go:31 +0x1d',
-    '<img src=x onerror=alert(1)>',
-  ].join('\n'));
-  assert.deepEqual(lines.map((l) => l.frame && [l.frame.file, l.frame.line]), [
-    null, ['/app/src/server.js', 42], ['/app/src/util.js', 3], null, ['/srv/app/views.py', 17], ['Shop.java', 88],
-    ['/src/Api.cs', 12], ['/go/src/app/main.go', 31], null,
-  ]);
-  assert.equal(lines[1].frame.function, 'handler');
-  assert.equal(lines[1].frame.column, 7);
+test('stack lines: each runtime\'s frames carry their place, other lines stay text', () => {
+  const places = (text) => stackLines(text).map((l) => l.frame && [l.frame.file, l.frame.line]);
+  assert.deepEqual(places([
+    'Error: boom', '    at handler (/app/src/server.js:42:7)', '    at /app/src/util.js:3:1',
+    '    at node:internal/process/task_queues:95:5', '<img src=x onerror=alert(1)>',
+  ].join('\n')), [null, ['/app/src/server.js', 42], ['/app/src/util.js', 3], null, null]);
+  const v8 = stackLines('Error: x\n    at async Foo.bar [as baz] (/app/a.js:1:2)');
+  assert.deepEqual(v8[1].frame, { file: '/app/a.js', line: 1, column: 2, function: 'Foo.bar' });
+  assert.equal(v8[1].text, '    at async Foo.bar [as baz] (/app/a.js:1:2)', 'the line is shown as printed');
+  // Python: every Traceback block's frames (the cause's too), not only the raised one's
+  assert.deepEqual(places([
+    'Traceback (most recent call last):', '  File "/srv/app/db.py", line 9, in get', 'KeyError: 1', '',
+    'During handling of the above exception, another exception occurred:', '',
+    'Traceback (most recent call last):', '  File "/srv/app/views.py", line 17, in index', 'ValueError: no',
+  ].join('\n')), [null, ['/srv/app/db.py', 9], null, null, null, null, null, ['/srv/app/views.py', 17], null]);
+  // JVM: the file in its package's directory (two Orders.java in a workspace are told apart), causes too
+  assert.deepEqual(places([
+    'java.lang.IllegalStateException: boom', '\tat com.acme.shop.Orders.create(Orders.java:88)',
+    '\tat app//com.acme.shop.Api$1.run(Api.java:12)', '\tat java.base/java.lang.Thread.run(Native Method)',
+    'Caused by: java.io.IOException: disk', '\tat com.acme.store.Disk.write(Disk.kt:3)', '\t... 4 more',
+  ].join('\n')), [null, ['com/acme/shop/Orders.java', 88], ['com/acme/shop/Api.java', 12], null, null, ['com/acme/store/Disk.kt', 3], null]);
+  // .NET with an inner exception; Go's location lines; Ruby with "from"; PHP
+  assert.deepEqual(places([
+    'System.Exception: outer ---> System.IO.IOException: inner', '   at Acme.Disk.Write() in /src/Disk.cs:line 5',
+    '   --- End of inner exception stack trace ---', '   at Acme.Api.Get() in /src/Api.cs:line 12', '   at System.Threading.Run()',
+  ].join('\n')), [null, ['/src/Disk.cs', 5], null, ['/src/Api.cs', 12], null]);
+  assert.deepEqual(places('goroutine 1 [running]:\nmain.handle(0x1)\n\t/go/src/app/main.go:31 +0x1d'), [null, null, ['/go/src/app/main.go', 31]]);
+  assert.deepEqual(places("/app/models/order.rb:42:in 'Order#create'\n\tfrom /app/app.rb:7:in `<main>'"), [['/app/models/order.rb', 42], ['/app/app.rb', 7]]);
+  assert.deepEqual(places('#0 /var/www/src/Orders.php(42): App\\Orders->create(Object(App\\Order))\n#1 [internal function]: x()\n#2 {main}'),
+    [['/var/www/src/Orders.php', 42], null, null]);
+  assert.equal(stackLines('#0 /var/www/src/Orders.php(42): App\\Orders->create()')[0].frame.function, 'create');
+  // unknown text: every line, no frames; a frame line too long to be one stays text
+  assert.deepEqual(places('just a message\nand another'), [null, null]);
+  const long = `Error: x\n    at f (/app/${'a'.repeat(3000)}.js:1:1)\n    at g (/app/g.js:2:2)`;
+  assert.deepEqual(places(long), [null, null, ['/app/g.js', 2]]);
+  assert.deepEqual(stackLines(''), []);
+});
+
+test('stack parsing stays fast on hostile lines (the patterns backtrack on long ones)', () => {
+  const { parseStack } = require('../../out/src/protocol/stackFrames.js');
+  // ~64 KiB of text shaped to make the V8 and Python patterns backtrack: such a line took ~1 s before long
+  // lines were skipped. Not a timing assertion: a quadratic parse would make this test take minutes.
+  const hostile = [
+    'Error: x\n    at f (/app/a.js:1:1)\n    at ' + 'a (b:1:'.repeat(9000),
+    'Traceback (most recent call last):\n  File "/app/a.py", line 1, in f\n  File "' + '", line 1'.repeat(7000) + 'x',
+    'x\n'.repeat(30000),
+  ];
+  for (const text of hostile) {
+    assert.equal(Array.isArray(stackLines(text)), true);
+    parseStack(text);
+  }
 });
 
 test('a log record\'s code site: new names over old, ints as strings or numbers, nothing without file and line', () => {

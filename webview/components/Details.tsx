@@ -9,8 +9,8 @@ import { SpanBit } from '../../src/protocol/packedTrace';
 import { TreeFlag } from '../../src/protocol/packedTrace';
 import { formatDuration } from '../model/timeScale';
 import { anyValueText, attrsJson, findAttr, offsetFromTraceStart } from '../model/anyValue';
-import { parseStackTrace } from '../model/stackFrames';
-import type { StackFrame } from '../model/stackFrames';
+import { stackLines } from '../../src/protocol/stackFrames';
+import type { FrameRef } from '../../src/protocol/stackFrames';
 import { codeSite, hasException } from '../model/codeSite';
 import type { TraceView } from '../traceView';
 import { serviceColor } from '../traceView';
@@ -19,9 +19,9 @@ import { CopyButtons, Folded, KeyValues } from './Values';
 export interface DetailActions {
   copy(text: string, what: string): void;
   goToSource(row: number): void;
-  openFrame(row: number, f: StackFrame): void;
+  openFrame(row: number, f: FrameRef): void;
   /** which frames resolve to a file of the workspace (only those are links) */
-  resolveFrames(frames: StackFrame[]): Promise<boolean[]>;
+  resolveFrames(frames: FrameRef[]): Promise<boolean[]>;
   openLink(traceId: string, spanId: string): void;
   toggleSubtree(row: number, collapse: boolean): void;
   close(): void;
@@ -243,7 +243,7 @@ function CodeStack({ stack, row, actions }: { stack: string | undefined; row: nu
 
 /** A stack trace's lines; a frame is a link once the host says its file is in the workspace. */
 function StackLines({ stack, row, actions }: { stack: string; row: number; actions: DetailActions }) {
-  const lines = useMemo(() => parseStackTrace(stack), [stack]);
+  const lines = useMemo(() => stackLines(stack), [stack]);
   const frames = useMemo(() => lines.flatMap((l) => (l.frame ? [l.frame] : [])).slice(0, MAX_FRAMES), [lines]);
   const placed = usePlaced(frames, actions);
   let k = 0;
@@ -272,7 +272,7 @@ function StackLines({ stack, row, actions }: { stack: string; row: number; actio
 }
 
 /** by frame (in order): whether the host places its file in the workspace; undefined until it answers */
-function usePlaced(frames: StackFrame[], actions: DetailActions): boolean[] | undefined {
+function usePlaced(frames: FrameRef[], actions: DetailActions): boolean[] | undefined {
   const [placed, setPlaced] = useState<boolean[] | undefined>(undefined);
   useEffect(() => {
     let live = true;
@@ -286,7 +286,7 @@ function usePlaced(frames: StackFrame[], actions: DetailActions): boolean[] | un
 }
 
 /** where a log record was written (its code.* attributes): a link once the host places the file */
-function LogSite({ site, row, actions }: { site: StackFrame; row: number; actions: DetailActions }) {
+function LogSite({ site, row, actions }: { site: FrameRef; row: number; actions: DetailActions }) {
   const { file, line, column } = site;
   const frames = useMemo(() => [site], [file, line, column]); // eslint-disable-line react-hooks/exhaustive-deps
   const placed = usePlaced(frames, actions)?.[0];

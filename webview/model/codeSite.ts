@@ -2,15 +2,15 @@
 // receiver uses to place spans by their logs), as a frame the host can open. Pure.
 import { readCodeAttrs } from '../../src/protocol/codeAttrs';
 import type { AnyValue, KeyValue } from '../../src/protocol/waterfall';
-import type { StackFrame } from './stackFrames';
+import type { FrameRef } from '../../src/protocol/stackFrames';
 
-export function codeSite(kvs: KeyValue[] | undefined): StackFrame | null {
+export function codeSite(kvs: KeyValue[] | undefined): FrameRef | null {
   if (!kvs?.length) return null;
   const flat: unknown[] = [];
   for (const kv of kvs) if (kv.key.startsWith('code.')) flat.push(kv.key, scalar(kv.value));
   const c = flat.length ? readCodeAttrs(flat) : null;
   if (!c?.file || !c.line) return null;
-  const f: StackFrame = { file: c.file, line: c.line };
+  const f: FrameRef = { file: c.file, line: c.line };
   if (c.column !== undefined) f.column = c.column;
   if (c.function !== undefined) f.function = c.function;
   return f;

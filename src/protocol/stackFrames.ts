@@ -1,12 +1,13 @@
 // Stack-trace parsing for the runtimes whose SDKs put `exception.stacktrace` on spans and log records:
-// Node/V8, Python, Java/Kotlin (JVM), .NET, Go and Ruby. Each parser reads the text exactly as the runtime
+// Node/V8, Python, Java/Kotlin (JVM), .NET, Go, Ruby and PHP. Each parser reads the text exactly as the runtime
 // prints it and returns frames innermost (the throwing frame) first, so "the first user frame" is the first
 // frame that is not a dependency, the runtime itself or the OpenTelemetry SDK.
 //
-// Runs in the receiver at ingest (for spans with exceptions only), so it is regex-per-line and never
-// throws on garbage: unknown text yields no frames.
+// One parser for both sides: the receiver reads the throw site at ingest (parseStack, firstUserFrame; for
+// spans with exceptions only, so it is regex-per-line and never throws on garbage: unknown text yields no
+// frames), and the waterfall's details show every line with its frame as a link (stackLines). Browser-safe.
 
-export type StackRuntime = 'v8' | 'python' | 'jvm' | 'dotnet' | 'go' | 'ruby';
+export type StackRuntime = 'v8' | 'python' | 'jvm' | 'dotnet' | 'go' | 'ruby' | 'php';
 
 export interface StackFrame {
   /** path as printed (JVM: package path + file name, e.g. `com/example/Orders.java`) */
@@ -25,9 +26,19 @@ export interface ParsedStack {
   frames: StackFrame[];
 }
 
+/** A place a stack line names, as the details pane sends it to the host (which decides whether it is a workspace file). */
+export interface FrameRef {
+  file: string;
+  line: number;
+  column?: number;
+  function?: string;
+}
+
 /** Stack traces are untrusted and can be huge; past this we stop reading. */
 const MAX_CHARS = 64 * 1024;
 const MAX_FRAMES = 200;
+/** Longer lines are no frame: a frame line is short, and the patterns backtrack on long ones (quadratic). */
+const MAX_LINE = 2000;
 
 // ---- what is not the user's code ------------------------------------------------------------------
 
@@ -52,6 +63,7 @@ const LIBRARY_PATH = new RegExp(
     String.raw`go\.opentelemetry\.io[\\/]`,
     String.raw`[\\/]@opentelemetry[\\/]`,
     String.raw`[\\/]opentelemetry[\\/](?:sdk|instrumentation|util|trace|context)[\\/]`,
+    String.raw`[\\/]vendor[\\/]`,
   ].join('|'),
 );
 
@@ -65,15 +77,23 @@ export function isUserPath(file: string): boolean {
 }
 
 // ---- per-runtime parsers --------------------------------------------------------------------------
+// Each returns its frames innermost first, with the index of the line each came from. `all` also reads the
+// blocks of causes and inner exceptions, which the throw site leaves out but a reader wants as links.
+
+interface Located {
+  at: number;
+  frame: StackFrame;
+}
 
 // V8:   "    at fn (file:line:col)", "    at async fn (file:line:col)", "    at file:line:col",
 //       "    at new Foo (file:///x.mjs:1:2)", "    at eval (eval at <anonymous> (file:1:2), <anonymous>:1:1)"
 const V8_FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?\s*$/;
 const V8_EVAL = /^\s*at .*\(eval at /;
 
-function parseV8(lines: string[]): StackFrame[] {
-  const frames: StackFrame[] = [];
-  for (const line of lines) {
+function parseV8(lines: string[]): Located[] {
+  const frames: Located[] = [];
+  for (let at = 0; at < lines.length; at++) {
+    const line = lines[at];
     if (!/^\s*at /.test(line)) continue;
     if (V8_EVAL.test(line)) continue; // eval'd code has no file of its own
     const m = V8_FRAME.exec(line);
@@ -81,7 +101,7 @@ function parseV8(lines: string[]): StackFrame[] {
     let fn = m[1];
     const file = m[2];
     if (fn) fn = fn.replace(/^async /, '').replace(/ \[as [^\]]+\]$/, '');
-    frames.push(frame(file, +m[3], +m[4], fn || undefined, undefined, isUserPath(file)));
+    frames.push(frame(at, file, +m[3], +m[4], fn || undefined, undefined, isUserPath(file)));
   }
   return frames;
 }
@@ -92,15 +112,15 @@ function parseV8(lines: string[]): StackFrame[] {
 //     File "/app/orders.py", line 42, in create_order
 const PY_FRAME = /^\s*File "(.+)", line (\d+)(?:, in (.+))?$/;
 
-function parsePython(lines: string[]): StackFrame[] {
+function parsePython(lines: string[], all: boolean): Located[] {
   let start = 0;
-  for (let i = 0; i < lines.length; i++) if (/^Traceback \(most recent call last\):/.test(lines[i].trim())) start = i;
-  const frames: StackFrame[] = [];
+  if (!all) for (let i = 0; i < lines.length; i++) if (/^Traceback \(most recent call last\):/.test(lines[i].trim())) start = i;
+  const frames: Located[] = [];
   for (let i = start; i < lines.length; i++) {
     const m = PY_FRAME.exec(lines[i]);
     if (!m) continue;
     const fn = m[3]?.trim();
-    frames.push(frame(m[1], +m[2], undefined, fn && fn !== '<module>' ? fn : undefined, undefined, isUserPath(m[1])));
+    frames.push(frame(i, m[1], +m[2], undefined, fn && fn !== '<module>' ? fn : undefined, undefined, isUserPath(m[1])));
   }
   return frames.reverse();
 }
@@ -110,12 +130,13 @@ function parsePython(lines: string[]): StackFrame[] {
 // Only the outer exception's frames count ("Caused by:" blocks are its causes).
 const JVM_FRAME = /^\s*at (?:[\w.$-]+(?:@[\w.-]+)?\/+)?([\w$.<>-]+)\.([\w$<>-]+)\(([^():]+?)(?::(\d+))?\)\s*$/;
 
-function parseJvm(lines: string[]): StackFrame[] {
-  const frames: StackFrame[] = [];
+function parseJvm(lines: string[], all: boolean): Located[] {
+  const frames: Located[] = [];
   let seenFrame = false;
-  for (const line of lines) {
+  for (let at = 0; at < lines.length; at++) {
+    const line = lines[at];
     if (/^\s*Caused by:/.test(line) || /^\s*Suppressed:/.test(line)) {
-      if (seenFrame) break;
+      if (seenFrame && !all) break;
       continue;
     }
     const m = JVM_FRAME.exec(line);
@@ -128,7 +149,7 @@ function parseJvm(lines: string[]): StackFrame[] {
     const outer = cls.split('$')[0];
     const dot = outer.lastIndexOf('.');
     const pkgPath = dot > 0 ? outer.slice(0, dot).replace(/\./g, '/') + '/' : '';
-    frames.push(frame(pkgPath + fileName, +m[4], undefined, m[2], cls, !JVM_LIBRARY.test(cls + '.')));
+    frames.push(frame(at, pkgPath + fileName, +m[4], undefined, m[2], cls, !JVM_LIBRARY.test(cls + '.')));
   }
   return frames;
 }
@@ -137,10 +158,14 @@ function parseJvm(lines: string[]): StackFrame[] {
 //        frames without " in <file>:line N" (no pdb) carry no location.
 const DOTNET_FRAME = /^\s*at (.+?)\((.*?)\)(?: in (.+):line (\d+))?\s*$/;
 
-function parseDotnet(lines: string[]): StackFrame[] {
-  const frames: StackFrame[] = [];
-  for (const line of lines) {
-    if (/^\s*---> /.test(line)) break; // inner exception: a cause, not the throw site of this one
+function parseDotnet(lines: string[], all: boolean): Located[] {
+  const frames: Located[] = [];
+  for (let at = 0; at < lines.length; at++) {
+    const line = lines[at];
+    if (/^\s*---> /.test(line)) {
+      if (all) continue;
+      break; // inner exception: a cause, not the throw site of this one
+    }
     const m = DOTNET_FRAME.exec(line);
     if (!m || !m[3]) continue;
     const qualified = m[1].replace(/\[[^\]]*\]/g, '');
@@ -148,7 +173,7 @@ function parseDotnet(lines: string[]): StackFrame[] {
     const fn = dot >= 0 ? qualified.slice(dot + 1) : qualified;
     const ns = dot >= 0 ? qualified.slice(0, dot) : undefined;
     const user = !DOTNET_LIBRARY.test(qualified) && isUserPath(m[3]);
-    frames.push(frame(m[3], +m[4], undefined, fn, ns, user));
+    frames.push(frame(at, m[3], +m[4], undefined, fn, ns, user));
   }
   return frames;
 }
@@ -159,8 +184,8 @@ function parseDotnet(lines: string[]): StackFrame[] {
 //   	/app/cmd/server/main.go:42 +0x1d
 const GO_LOCATION = /^\t(.+\.go):(\d+)(?: \+0x[0-9a-f]+)?\s*$/;
 
-function parseGo(lines: string[]): StackFrame[] {
-  const frames: StackFrame[] = [];
+function parseGo(lines: string[]): Located[] {
+  const frames: Located[] = [];
   for (let i = 1; i < lines.length; i++) {
     const m = GO_LOCATION.exec(lines[i]);
     if (!m) continue;
@@ -173,7 +198,7 @@ function parseGo(lines: string[]): StackFrame[] {
     const user =
       isUserPath(m[1]) &&
       !(pkg && /^(?:runtime|net\/http|net|reflect|testing|sync|syscall|internal\/.*|go\.opentelemetry\.io\/.*|google\.golang\.org\/.*)$/.test(pkg));
-    frames.push(frame(m[1], +m[2], undefined, fn, pkg, user));
+    frames.push(frame(i, m[1], +m[2], undefined, fn, pkg, user));
   }
   return frames;
 }
@@ -182,10 +207,10 @@ function parseGo(lines: string[]): StackFrame[] {
 //       full_message's first line adds ": message (Class)"; later lines may start with "from ".
 const RUBY_FRAME = /^\s*(?:from )?(.+?):(\d+):in [`']([^']*)'/;
 
-function parseRuby(lines: string[]): StackFrame[] {
-  const frames: StackFrame[] = [];
-  for (const line of lines) {
-    const m = RUBY_FRAME.exec(line);
+function parseRuby(lines: string[]): Located[] {
+  const frames: Located[] = [];
+  for (let at = 0; at < lines.length; at++) {
+    const m = RUBY_FRAME.exec(lines[at]);
     if (!m) continue;
     let fn: string | undefined = m[3].replace(/^(?:block (?:\(\d+ levels\) )?in |rescue in |ensure in )/, '');
     let ns: string | undefined;
@@ -195,17 +220,36 @@ function parseRuby(lines: string[]): StackFrame[] {
       fn = fn.slice(sep + 1);
     }
     if (fn.startsWith('<')) fn = undefined; // <main>, <top (required)>, <class:Foo>
-    frames.push(frame(m[1], +m[2], undefined, fn, ns, isUserPath(m[1])));
+    frames.push(frame(at, m[1], +m[2], undefined, fn, ns, isUserPath(m[1])));
   }
   return frames;
 }
 
-function frame(file: string, line: number, column: number | undefined, fn: string | undefined, ns: string | undefined, user: boolean): StackFrame {
+// PHP (Throwable::getTraceAsString): "#0 /var/www/src/Orders.php(42): App\Orders->create(Object(Order))",
+// "#1 [internal function]: …", "#2 {main}".
+const PHP_FRAME = /^#\d+ (.+?)\((\d+)\): (.+)$/;
+
+function parsePhp(lines: string[]): Located[] {
+  const frames: Located[] = [];
+  for (let at = 0; at < lines.length; at++) {
+    const m = PHP_FRAME.exec(lines[at]);
+    if (!m) continue;
+    // "App\Orders->create(…)" / "App\Orders::create(…)" / "handle(…)": the namespace and class, the method
+    const call = m[3].replace(/\(.*$/, '');
+    const sep = Math.max(call.lastIndexOf('->'), call.lastIndexOf('::'));
+    const fn = sep >= 0 ? call.slice(sep + 2) : call;
+    const ns = sep >= 0 ? call.slice(0, sep) : undefined;
+    frames.push(frame(at, m[1], +m[2], undefined, fn || undefined, ns, isUserPath(m[1])));
+  }
+  return frames;
+}
+
+function frame(at: number, file: string, line: number, column: number | undefined, fn: string | undefined, ns: string | undefined, user: boolean): Located {
   const f: StackFrame = { file, line, user };
   if (column !== undefined && column > 0) f.column = column;
   if (fn) f.function = fn;
   if (ns) f.namespace = ns;
-  return f;
+  return { at, frame: f };
 }
 
 // ---- detection ------------------------------------------------------------------------------------
@@ -218,27 +262,72 @@ export function detectRuntime(text: string): StackRuntime | null {
   if (/^\s*at .+:\d+:\d+\)?\s*$/m.test(text)) return 'v8';
   if (/^\t.+\.go:\d+(?: \+0x[0-9a-f]+)?\s*$/m.test(text)) return 'go';
   if (/:\d+:in [`']/.test(text)) return 'ruby';
+  if (/^#\d+ .+\(\d+\): /m.test(text)) return 'php';
   return null;
+}
+
+/** the lines of a stack trace, with the over-long ones blanked (their indexes kept) */
+function frameLines(text: string): string[] {
+  return text.split(/\r?\n/).map((l) => (l.length > MAX_LINE ? '' : l));
+}
+
+function locate(rt: StackRuntime, lines: string[], all: boolean): Located[] {
+  switch (rt) {
+    case 'v8': return parseV8(lines);
+    case 'python': return parsePython(lines, all);
+    case 'jvm': return parseJvm(lines, all);
+    case 'dotnet': return parseDotnet(lines, all);
+    case 'go': return parseGo(lines);
+    case 'ruby': return parseRuby(lines);
+    case 'php': return parsePhp(lines);
+  }
 }
 
 /** Parse a stack trace as its runtime prints it. Frames innermost first; empty for unknown text. */
 export function parseStack(text: string, runtime?: StackRuntime | null): ParsedStack | null {
   if (typeof text !== 'string' || text.length === 0) return null;
   if (text.length > MAX_CHARS) text = text.slice(0, MAX_CHARS);
-  const rt = runtime ?? detectRuntime(text);
+  const lines = frameLines(text);
+  const rt = runtime ?? detectRuntime(lines.join('\n'));
   if (!rt) return null;
-  const lines = text.split(/\r?\n/);
-  let frames: StackFrame[];
-  switch (rt) {
-    case 'v8': frames = parseV8(lines); break;
-    case 'python': frames = parsePython(lines); break;
-    case 'jvm': frames = parseJvm(lines); break;
-    case 'dotnet': frames = parseDotnet(lines); break;
-    case 'go': frames = parseGo(lines); break;
-    case 'ruby': frames = parseRuby(lines); break;
-  }
+  const frames = locate(rt, lines, false).map((l) => l.frame);
   if (frames.length > MAX_FRAMES) frames.length = MAX_FRAMES;
   return { runtime: rt, frames };
+}
+
+export interface StackLine {
+  text: string;
+  /** the place the line names, or null (a message, a "Caused by:", a frame without a file or line) */
+  frame: FrameRef | null;
+}
+
+/**
+ * Every line of a stack trace as printed, each with the place it names — the causes' and inner exceptions'
+ * frames too. At most MAX_FRAMES lines carry a frame (the first ones printed); lines past MAX_CHARS none.
+ */
+export function stackLines(text: string): StackLine[] {
+  if (typeof text !== 'string' || text.length === 0) return [];
+  const shown = text.split(/\r?\n/);
+  if (shown.length && shown[shown.length - 1] === '') shown.pop();
+  const out: StackLine[] = shown.map((l) => ({ text: l, frame: null }));
+  // frames are read from the lines within the first MAX_CHARS, as parseStack reads them
+  let parsed = 0;
+  for (let chars = 0; parsed < shown.length && chars + shown[parsed].length <= MAX_CHARS; parsed++) chars += shown[parsed].length + 1;
+  const lines = shown.slice(0, parsed).map((l) => (l.length > MAX_LINE ? '' : l));
+  const rt = detectRuntime(lines.join('\n'));
+  if (!rt) return out;
+  let n = 0;
+  for (const { at, frame: f } of locate(rt, lines, true).sort((a, b) => a.at - b.at)) {
+    if (n >= MAX_FRAMES) break;
+    // the runtime's own code is never a workspace file: not worth asking the host about
+    if (/^(?:node:|native$|<anonymous>$|internal[\\/]|<frozen )/.test(f.file)) continue;
+    const ref: FrameRef = { file: f.file, line: f.line };
+    if (f.column !== undefined) ref.column = f.column;
+    if (f.function !== undefined) ref.function = f.function;
+    out[at].frame = ref;
+    n++;
+  }
+  return out;
 }
 
 /** The innermost frame that is the user's own code, or null. */
