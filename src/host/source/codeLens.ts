@@ -18,9 +18,11 @@ export class LatencyLensProvider implements vscode.CodeLensProvider, vscode.Disp
     this.sub = state.onDidChangeFiles((files) => {
       if (vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'file' && files.has(e.document.uri.fsPath))) this.emitter.fire();
     });
-    // After Clear All Traces the change above is signalled once more a moment later: in the e2e, VS Code did
-    // not ask for an editor's lenses again on the event fired at once (the traces' lenses stood until the
-    // file was edited), and did on one fired a second later.
+    // After Clear All Traces the change above is signalled once more a moment later. VS Code's code lens
+    // controller answers the event with a debounced request and cancels that request when the editor loses
+    // focus (onDidBlurEditorText → cancel; focus schedules it again): a clear is run from the palette, the
+    // trace list or the status bar menu, and focus moving about right after it dropped the request (the e2e
+    // saw the traces' lenses stand). No more changes follow a clear to heal it, so it is signalled again.
     this.clearSub = state.onDidClear(() => {
       clearTimeout(this.again);
       this.again = setTimeout(() => this.emitter.fire(), 1000);
