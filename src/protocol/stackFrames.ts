@@ -267,8 +267,16 @@ export function detectRuntime(text: string): StackRuntime | null {
 }
 
 /** the lines of a stack trace, with the over-long ones blanked (their indexes kept) */
-function frameLines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => (l.length > MAX_LINE ? '' : l));
+function frameLines(text: string): { lines: string[]; blanked: boolean } {
+  const lines = text.split(/\r?\n/);
+  let blanked = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].length > MAX_LINE) {
+      lines[i] = '';
+      blanked = true;
+    }
+  }
+  return { lines, blanked };
 }
 
 function locate(rt: StackRuntime, lines: string[], all: boolean): Located[] {
@@ -287,8 +295,8 @@ function locate(rt: StackRuntime, lines: string[], all: boolean): Located[] {
 export function parseStack(text: string, runtime?: StackRuntime | null): ParsedStack | null {
   if (typeof text !== 'string' || text.length === 0) return null;
   if (text.length > MAX_CHARS) text = text.slice(0, MAX_CHARS);
-  const lines = frameLines(text);
-  const rt = runtime ?? detectRuntime(lines.join('\n'));
+  const { lines, blanked } = frameLines(text);
+  const rt = runtime ?? detectRuntime(blanked ? lines.join('\n') : text);
   if (!rt) return null;
   const frames = locate(rt, lines, false).map((l) => l.frame);
   if (frames.length > MAX_FRAMES) frames.length = MAX_FRAMES;
