@@ -174,3 +174,26 @@ test('isUserPath', () => {
   }
   for (const p of ['/app/src/x.ts', 'C:\\shop\\Program.cs', 'com/acme/A.java', '/home/me/go/src/shop/main.go']) assert.equal(isUserPath(p), true, p);
 });
+
+test('PHP: frames from getTraceAsString; vendor/ is a dependency, so the first user frame is past it', () => {
+  const text = [
+    '#0 /var/www/vendor/laravel/framework/src/Router.php(701): Illuminate\\Routing\\Router->runRoute(Object(Request))',
+    '#1 /var/www/app/Http/Controllers/OrderController.php(42): App\\Orders->create(Object(App\\Order))',
+    '#2 [internal function]: App\\Http\\Controllers\\OrderController->store()',
+    '#3 {main}',
+  ].join('\n');
+  assert.equal(detectRuntime(text), 'php');
+  const p = parseStack(text);
+  assert.deepEqual(p.frames.map((f) => [f.file, f.line, f.user]), [
+    ['/var/www/vendor/laravel/framework/src/Router.php', 701, false],
+    ['/var/www/app/Http/Controllers/OrderController.php', 42, true],
+  ]);
+  assert.deepEqual(firstUserFrame(text), { file: '/var/www/app/Http/Controllers/OrderController.php', line: 42, function: 'create', namespace: 'App\\Orders', user: true });
+});
+
+test('the throw site ignores causes (JVM Caused by, .NET inner exceptions); a line too long to be a frame is none', () => {
+  const jvm = 'java.lang.IllegalStateException: x\n\tat com.acme.Api.get(Api.java:5)\nCaused by: java.io.IOException: y\n\tat com.acme.Disk.write(Disk.java:3)';
+  assert.deepEqual(parseStack(jvm).frames.map((f) => f.file), ['com/acme/Api.java']);
+  const long = `Error: x\n    at f (/app/${'a'.repeat(3000)}.js:1:1)\n    at g (/app/g.js:2:2)`;
+  assert.deepEqual(parseStack(long).frames.map((f) => f.file), ['/app/g.js']);
+});
