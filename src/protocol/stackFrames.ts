@@ -42,17 +42,24 @@ const MAX_LINE = 2000;
 
 // ---- what is not the user's code ------------------------------------------------------------------
 
+// the runtime's own code: never a file of the workspace
+const RUNTIME_PARTS = [
+  String.raw`^node:`,
+  String.raw`^internal[\\/]`,
+  String.raw`^<anonymous>$`,
+  String.raw`^native$`,
+  String.raw`^<frozen `,
+  String.raw`^<(?:string|stdin|internal:[^>]*)>`,
+];
+const RUNTIME_PATH = new RegExp(RUNTIME_PARTS.join('|'));
+
+// the runtime's code and dependencies: not the user's code
 const LIBRARY_PATH = new RegExp(
   [
+    ...RUNTIME_PARTS,
     String.raw`[\\/]node_modules[\\/]`,
-    String.raw`^node:`,
-    String.raw`^internal[\\/]`,
-    String.raw`^<anonymous>$`,
-    String.raw`^native$`,
     String.raw`[\\/](?:site|dist)-packages[\\/]`,
     String.raw`[\\/]lib[\\/]python\d+(?:\.\d+)?[\\/]`,
-    String.raw`^<frozen `,
-    String.raw`^<(?:string|stdin|internal:[^>]*)>`,
     String.raw`[\\/]gems[\\/]`,
     String.raw`[\\/]lib[\\/]ruby[\\/]`,
     String.raw`[\\/]rubygems[\\/]`,
@@ -327,8 +334,7 @@ export function stackLines(text: string): StackLine[] {
   let n = 0;
   for (const { at, frame: f } of locate(rt, lines, true).sort((a, b) => a.at - b.at)) {
     if (n >= MAX_FRAMES) break;
-    // the runtime's own code is never a workspace file: not worth asking the host about
-    if (/^(?:node:|native$|<anonymous>$|internal[\\/]|<frozen )/.test(f.file)) continue;
+    if (RUNTIME_PATH.test(f.file)) continue; // never a workspace file: not worth asking the host about
     const ref: FrameRef = { file: f.file, line: f.line };
     if (f.column !== undefined) ref.column = f.column;
     if (f.function !== undefined) ref.function = f.function;

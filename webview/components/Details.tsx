@@ -11,7 +11,7 @@ import { formatDuration } from '../model/timeScale';
 import { anyValueText, attrsJson, findAttr, offsetFromTraceStart } from '../model/anyValue';
 import { stackLines } from '../../src/protocol/stackFrames';
 import type { FrameRef } from '../../src/protocol/stackFrames';
-import { codeSite, hasException } from '../model/codeSite';
+import { EXCEPTION_KEYS, codeSite, hasException } from '../model/codeSite';
 import type { TraceView } from '../traceView';
 import { serviceColor } from '../traceView';
 import { CopyButtons, Folded, KeyValues } from './Values';
@@ -200,7 +200,7 @@ function Exception({ attributes, row, actions }: { attributes: KeyValue[]; row: 
   const type = findAttr(attributes, 'exception.type');
   const message = findAttr(attributes, 'exception.message');
   const stack = findAttr(attributes, 'exception.stacktrace');
-  const rest = attributes.filter((a) => !['exception.type', 'exception.message', 'exception.stacktrace'].includes(a.key));
+  const rest = attributes.filter((a) => !EXCEPTION_KEYS.includes(a.key));
   return (
     <div className="exception-body" data-testid="exception">
       {(type || message) && (

@@ -24,7 +24,10 @@ function scalar(v: AnyValue | undefined): unknown {
   return undefined;
 }
 
+/** the attributes that describe an exception (the rest of an exception's attributes are shown as they are) */
+export const EXCEPTION_KEYS: readonly string[] = ['exception.type', 'exception.message', 'exception.stacktrace'];
+
 /** whether the attributes describe an exception (exception.type, .message or .stacktrace) */
 export function hasException(kvs: KeyValue[] | undefined): boolean {
-  return !!kvs?.some((a) => a.key === 'exception.type' || a.key === 'exception.message' || a.key === 'exception.stacktrace');
+  return !!kvs?.some((a) => EXCEPTION_KEYS.includes(a.key));
 }
