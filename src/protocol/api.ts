@@ -2,6 +2,13 @@
 // Plain JSON only (no bigint, no Map): 64-bit values are decimal strings. Importable from the webview too.
 import type { OtlpLogRecord, OtlpResource, OtlpScope, OtlpSpan } from '../model/otlpJson';
 
+/**
+ * `GET /api/traces/{id}/packed?head=N` answers frames of this type: each frame a u32 little-endian byte
+ * length, then a packed trace (src/protocol/packedTrace.ts). When the trace has more than N rows the first
+ * frame is its head (the first N rows, flagged partial); the last frame is always the whole trace.
+ */
+export const PACKED_FRAMES_TYPE = 'application/vnd.trace-explorer.packed-frames';
+
 export interface TraceSummary {
   traceId: string;
   rootName: string;

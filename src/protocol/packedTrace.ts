@@ -10,7 +10,8 @@
 // Layout, every section 8-byte aligned:
 //   header (64 bytes): 0 magic u32 · 4 version u16 · 6 flags u16 · 8 span count u32 · 12 string count u32 ·
 //     16 string blob bytes u32 · 20 attribute pairs u32 · 24 store epoch (Unix s) f64 · 32 trace start
-//     (ns from the epoch) f64 · 40 trace end (ns from the trace start) f64
+//     (ns from the epoch) f64 · 40 trace end (ns from the trace start) f64 · 48 the whole trace's span count
+//     u32 (above the span count in a head: flag Partial)
 //   string table: Uint32 UTF-16 offsets [stringCount+1] + one UTF-8 blob of all strings joined
 //     (string 0 is the trace id, string 1 is '')
 //   per span, in depth-first order (buildTree's order):
@@ -25,7 +26,7 @@
 //                       values cut to PACKED_VALUE_CHARS
 //   parentIds           Uint32 string index of the received parentSpanId for rows without a parent row
 //                       (roots: '' or the id of a missing parent); 0 elsewhere (read it from the parent row)
-import { buildTree } from '../store/tree';
+import { buildTree, type TraceTree } from '../store/tree';
 
 // the tree flag bits travel in the packed form: the webview reads them from here
 export { TreeFlag } from '../store/tree';
@@ -37,6 +38,8 @@ export const PACKED_VERSION = 1;
 const HEADER_BYTES = 64;
 const enum HeaderFlag {
   IdsInTable = 1,
+  /** a head: the first rows only (TracePacker.encode) */
+  Partial = 2,
 }
 
 /** Per-span bits beyond the tree flags. */
@@ -58,7 +61,12 @@ export interface EncodeOptions {
 
 export interface PackedTrace {
   traceId: string;
+  /** rows held here */
   spanCount: number;
+  /** a head: only the first rows in depth-first order (the whole trace follows) */
+  partial: boolean;
+  /** the whole trace's span count (spanCount unless partial) */
+  totalSpanCount: number;
   /** the store epoch (whole Unix seconds) and the trace start as an exact ns offset from it */
   epochSec: number;
   startOffsetNs: number;
@@ -159,11 +167,35 @@ const SEEN_PLACES = 64;
 const nibble = (c: number) => (c <= 57 ? c - 48 : c - 87); // '0'-'9', 'a'-'f' (ids are checked first: tree.hexIds, HEX16)
 const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
 
-/** Packs one trace's spans (any arrival order). `spans` must all belong to one trace; may be empty. */
-export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: EncodeOptions = {}): Uint8Array {
-  const n = spans.length;
+/** rows the panel gets ahead of the whole trace on a first load: more than a tall panel shows */
+export const PANEL_HEAD_ROWS = 200;
+
+/** A trace ordered into rows once (buildTree), ready to pack whole or as a head of its first rows. */
+export interface TracePacker {
+  readonly spanCount: number;
+  /**
+   * The packed trace; with `rows` below the span count, only the first `rows` rows in depth-first order (the
+   * rows an all-expanded waterfall shows first), flagged partial: the panel paints those while the whole
+   * trace is still on its way. A head keeps the whole trace's span count and time range.
+   */
+  encode(rows?: number): Uint8Array;
+}
+
+export function packTrace(spans: Span[], epoch: EpochNs, options: EncodeOptions = {}): TracePacker {
   const hasLocation = options.hasLocation ?? defaultHasLocation;
   const tree = buildTree(spans);
+  const n = spans.length;
+  return { spanCount: n, encode: (rows = n) => encodeRows(spans, epoch, tree, hasLocation, Math.max(0, Math.min(n, Math.floor(rows)))) };
+}
+
+/** Packs one trace's spans (any arrival order). `spans` must all belong to one trace; may be empty. */
+export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: EncodeOptions = {}): Uint8Array {
+  return packTrace(spans, epoch, options).encode();
+}
+
+/** rows 0..h-1 of the trace (all of it when h is the span count) */
+function encodeRows(spans: Span[], epoch: EpochNs, tree: TraceTree, hasLocation: (span: Span) => boolean, h: number): Uint8Array {
+  const total = tree.order.length; // (the store may add spans to the array after the tree was built)
   const strings: string[] = [];
   const index = new Map<string, number>();
   const intern = (s: string): number => {
@@ -181,16 +213,13 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
     strings.push(s);
     return strings.length - 1;
   };
-  const traceId = n ? spans[0].traceId : '';
+  const traceId = total ? spans[0].traceId : '';
   intern(traceId); // string 0
   intern(''); // string 1 (0 when the trace id is empty)
   const idsInTable = !tree.hexIds;
   const traceStart = tree.minStart;
+  const n = h;
 
-  // One pass over the span objects, in the order they are stored — arrival order, which is also their order
-  // in memory — collecting everything into row-indexed arrays: at 100k spans every span object read out of
-  // that order is a cache miss (row order visits them at random), and the fixed-size sections are copied into
-  // place afterwards (memcpy). Attributes are collected per span here and put in row order after.
   const { order, rowOf, rowParent } = tree;
   const svc = new Uint32Array(n);
   const nm = new Uint32Array(n);
@@ -204,17 +233,18 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   const treeFlags = new Uint8Array(n);
   const bits = new Uint8Array(n);
   const eventCount = new Uint32Array(n);
-  /** by span index: where its attribute pairs start in `staged` */
-  const stagedStart = new Uint32Array(n + 1);
+  /** by span index: where its attribute pairs start and end in `staged` */
+  const stagedStart = new Uint32Array(total);
+  const stagedEnd = new Uint32Array(total);
   let staged = new Uint32Array(Math.max(16, n * 24));
   const seenKey: unknown[] = new Array(SEEN_PLACES).fill(undefined);
   const seenKeyIdx = new Uint32Array(SEEN_PLACES);
   const seenVal: unknown[] = new Array(SEEN_PLACES).fill(undefined);
   const seenValIdx = new Uint32Array(SEEN_PLACES);
   let a = 0;
-  let maxEnd = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < total; i++) {
     const r = rowOf[i];
+    if (r >= n) continue; // past the head
     const s = spans[i];
     svc[r] = intern(s.resource.serviceName);
     nm[r] = intern(s.name);
@@ -264,12 +294,8 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
         }
       }
     }
-    const st = s.start - traceStart;
-    const en = s.end - traceStart;
-    start[r] = st;
-    end[r] = en;
-    if (en > maxEnd) maxEnd = en;
-    if (st > maxEnd) maxEnd = st;
+    start[r] = s.start - traceStart;
+    end[r] = s.end - traceStart;
     kind[r] = s.kind;
     status[r] = s.statusCode;
     treeFlags[r] = tree.flags[i];
@@ -279,9 +305,10 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
     if (s.links && s.links.length) b |= SpanBit.HasLinks;
     bits[r] = b;
     eventCount[r] = s.events ? s.events.length : 0;
+    stagedEnd[i] = a;
   }
-  stagedStart[n] = a;
   const attrPairs = a >> 1;
+  const maxEnd = Math.max(0, tree.maxTime - traceStart);
 
   // strings: one UTF-8 blob, offsets in UTF-16 code units (the decoder slices the decoded string)
   const joined = strings.join('');
@@ -292,7 +319,7 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   const dv = new DataView(buf);
   dv.setUint32(0, PACKED_MAGIC, true);
   dv.setUint16(4, PACKED_VERSION, true);
-  dv.setUint16(6, idsInTable ? HeaderFlag.IdsInTable : 0, true);
+  dv.setUint16(6, (idsInTable ? HeaderFlag.IdsInTable : 0) | (n < total ? HeaderFlag.Partial : 0), true);
   dv.setUint32(8, n, true);
   dv.setUint32(12, strings.length, true);
   dv.setUint32(16, blob.byteLength, true);
@@ -300,6 +327,7 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   dv.setFloat64(24, epoch.sec, true);
   dv.setFloat64(32, traceStart, true);
   dv.setFloat64(40, maxEnd, true);
+  dv.setUint32(48, total, true);
 
   const offs = new Uint32Array(buf, L.strOffsets, strings.length + 1);
   let c = 0;
@@ -311,8 +339,8 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   bytes.set(blob, L.strBlob);
   new Float64Array(buf, L.start, n).set(start);
   new Float64Array(buf, L.end, n).set(end);
-  new Int32Array(buf, L.parent, n).set(tree.rowParent);
-  new Int32Array(buf, L.depth, n).set(tree.rowDepth);
+  new Int32Array(buf, L.parent, n).set(tree.rowParent.subarray(0, n));
+  new Int32Array(buf, L.depth, n).set(tree.rowDepth.subarray(0, n));
   new Uint32Array(buf, L.service, n).set(svc);
   new Uint32Array(buf, L.name, n).set(nm);
   if (idIdx) new Uint32Array(buf, L.ids, n).set(idIdx);
@@ -329,11 +357,18 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   for (let r = 0; r < n; r++) {
     const i = order[r];
     attrStart[r] = w >> 1;
-    for (let k = stagedStart[i], to = stagedStart[i + 1]; k < to; k++) attrs[w++] = staged[k];
+    for (let k = stagedStart[i], to = stagedEnd[i]; k < to; k++) attrs[w++] = staged[k];
   }
   attrStart[n] = attrPairs;
   new Uint32Array(buf, L.parentIds, n).set(pid);
   return bytes;
+}
+
+/** Whether these bytes are a head (TracePacker.encode with fewer rows than the trace has); reads the header only. */
+export function isPackedHead(bytes: Uint8Array): boolean {
+  if (bytes.byteLength < HEADER_BYTES) return false;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
+  return dv.getUint32(0, true) === PACKED_MAGIC && (dv.getUint16(6, true) & HeaderFlag.Partial) !== 0;
 }
 
 /** Reads a packed trace. Throws an Error with a clear message for anything that is not one. */
@@ -360,8 +395,13 @@ export function decodePackedTrace(input: ArrayBuffer | ArrayBufferView): PackedT
   if (dv.getUint32(0, true) !== PACKED_MAGIC) throw new Error('packed trace: bad magic (not a packed trace)');
   const version = dv.getUint16(4, true);
   if (version !== PACKED_VERSION) throw new Error(`packed trace: version ${version} is not supported (expected ${PACKED_VERSION})`);
-  const idsInTable = (dv.getUint16(6, true) & HeaderFlag.IdsInTable) !== 0;
+  const flags = dv.getUint16(6, true);
+  const idsInTable = (flags & HeaderFlag.IdsInTable) !== 0;
+  const partial = (flags & HeaderFlag.Partial) !== 0;
   const n = dv.getUint32(8, true);
+  // (packed traces from before the head existed leave the field 0)
+  const totalSpanCount = partial ? dv.getUint32(48, true) : n;
+  if (totalSpanCount < n) throw new Error(`packed trace: a head of ${n} rows claims a trace of ${totalSpanCount} spans (corrupt)`);
   const stringCount = dv.getUint32(12, true);
   const blobBytes = dv.getUint32(16, true);
   const attrPairs = dv.getUint32(20, true);
@@ -446,6 +486,8 @@ export function decodePackedTrace(input: ArrayBuffer | ArrayBufferView): PackedT
   return {
     traceId: str(0),
     spanCount: n,
+    partial,
+    totalSpanCount,
     epochSec: dv.getFloat64(24, true),
     startOffsetNs: dv.getFloat64(32, true),
     durationNs: dv.getFloat64(40, true),

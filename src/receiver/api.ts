@@ -4,9 +4,9 @@
 // header), and the Host header must name a loopback address, so DNS rebinding cannot reach it either.
 import * as http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { HealthInfo, ReceiverEvent } from '../protocol/api';
+import { PACKED_FRAMES_TYPE, type HealthInfo, type ReceiverEvent } from '../protocol/api';
 import type { TraceStore } from '../store/traceStore';
-import { defaultHasLocation, encodePackedTrace } from '../protocol/packedTrace';
+import { defaultHasLocation, packTrace } from '../protocol/packedTrace';
 import { OtlpDecodeError } from '../otlp/protoDecode';
 import { decodeTracesJson } from '../otlp/jsonDecode';
 import { BodyError, parseContentEncoding, readBody } from './body';
@@ -44,6 +44,14 @@ function json(res: http.ServerResponse, status: number, value: unknown): void {
   const body = Buffer.from(JSON.stringify(value));
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' });
   res.end(body);
+}
+
+/** one frame of a PACKED_FRAMES_TYPE answer: the byte length (u32 LE), then the packed trace */
+function writeFrame(res: http.ServerResponse, bytes: Uint8Array): void {
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(bytes.byteLength, 0);
+  res.write(len);
+  res.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
 function noContent(res: http.ServerResponse): void {
@@ -191,13 +199,29 @@ export function createApiServer(o: ApiOptions): ApiServer {
       }
       if (parts.length === 4 && sub === 'packed') {
         allow('GET');
+        const headText = url.searchParams.get('head');
+        const headRows = headText === null ? 0 : Number(headText);
+        if (!(Number.isInteger(headRows) && headRows >= 0)) throw new HttpError(400, `head must be a whole number of rows, got ${JSON.stringify(headText)}`);
         const spans = o.store.spans(tid);
         if (!spans) throw new HttpError(404, `trace ${tid} is not held (never received, evicted or removed)`);
         // a span whose own data names no place can still be placed by a linked log record
         const byLogs = o.store.spansPlacedByLogs(tid);
-        const bytes = encodePackedTrace(spans, o.store.epoch, byLogs ? { hasLocation: (s) => defaultHasLocation(s) || byLogs.has(s.spanId) } : {});
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
-        res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        const packer = packTrace(spans, o.store.epoch, byLogs ? { hasLocation: (s) => defaultHasLocation(s) || byLogs.has(s.spanId) } : {});
+        if (headText === null) {
+          const bytes = packer.encode();
+          res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
+          res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          return;
+        }
+        // the head goes out before the whole trace is packed: the panel paints its first rows meanwhile
+        res.writeHead(200, { 'content-type': PACKED_FRAMES_TYPE, 'cache-control': 'no-store' });
+        if (headRows > 0 && headRows < packer.spanCount) {
+          writeFrame(res, packer.encode(headRows));
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (res.destroyed) return;
+        }
+        writeFrame(res, packer.encode());
+        res.end();
         return;
       }
       if (parts.length === 4 && sub === 'summary') {

@@ -1,7 +1,8 @@
 // Client for the receiver's query API (routes: docs/ARCHITECTURE.md, shapes: src/protocol/api.ts).
 // Plain Node (node:http only): the extension host, the CLI, tests and benchmarks all use it.
 import * as http from 'node:http';
-import type { HealthInfo, ReceiverEvent, SpanDetail, TraceSummary } from '../protocol/api';
+import { PACKED_FRAMES_TYPE, type HealthInfo, type ReceiverEvent, type SpanDetail, type TraceSummary } from '../protocol/api';
+import { isPackedHead } from '../protocol/packedTrace';
 import type { OtlpTracesData } from '../model/otlpJson';
 
 export interface ApiClientOptions {
@@ -37,6 +38,47 @@ interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+}
+
+/** Splits a PACKED_FRAMES_TYPE body (src/protocol/api.ts) into its frames as the chunks arrive. */
+class FrameReader {
+  private parts: Buffer[] = [];
+  private have = 0;
+  private need = -1; // bytes of the frame being read, its length prefix included; -1 before the prefix
+
+  constructor(private readonly onFrame: (frame: Uint8Array) => void) {}
+
+  /** bytes held that are not a whole frame yet */
+  get pending(): number {
+    return this.have;
+  }
+
+  push(c: Buffer): void {
+    this.parts.push(c);
+    this.have += c.length;
+    for (;;) {
+      if (this.need < 0) {
+        if (this.have < 4) return;
+        const first = this.parts[0].length >= 4 ? this.parts[0] : this.flatten();
+        this.need = 4 + first.readUInt32LE(0);
+      }
+      // (joined only once the frame is whole: a 10 MB trace arrives in many chunks)
+      if (this.have < this.need) return;
+      const all = this.flatten();
+      const frame = all.subarray(4, this.need);
+      const rest = all.subarray(this.need);
+      this.parts = rest.length ? [rest] : [];
+      this.have = rest.length;
+      this.need = -1;
+      this.onFrame(frame);
+    }
+  }
+
+  private flatten(): Buffer {
+    const b = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.have);
+    this.parts = [b];
+    return b;
+  }
 }
 
 export class ApiClient {
@@ -88,6 +130,36 @@ export class ApiClient {
     if (r.status === 404) return undefined;
     this.check(r);
     return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+  }
+
+  /**
+   * The packed trace with its head first: `onHead` gets the first `headRows` rows (only when the trace has
+   * more) as soon as the receiver has packed them; the promise answers the whole trace, or undefined when
+   * it is not held.
+   */
+  async packedTraceWithHead(traceId: string, headRows: number, onHead: (head: Uint8Array) => void): Promise<Uint8Array | undefined> {
+    const frames: Uint8Array[] = [];
+    let headError: unknown;
+    const reader = new FrameReader((f) => {
+      frames.push(f);
+      if (frames.length === 1 && isPackedHead(f)) {
+        try {
+          onHead(f);
+        } catch (e) {
+          headError ??= e;
+        }
+      }
+    });
+    const path = `/api/traces/${enc(traceId)}/packed?head=${Math.max(0, Math.floor(headRows))}`;
+    const r = await this.request('GET', path, undefined, { type: PACKED_FRAMES_TYPE, onChunk: (c) => reader.push(c) });
+    if (r.status === 404) return undefined;
+    this.check(r);
+    if (headError) throw headError;
+    // a receiver that predates heads answers the whole trace alone
+    if (r.headers['content-type'] !== PACKED_FRAMES_TYPE) return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+    const whole = frames[frames.length - 1];
+    if (!whole || reader.pending || isPackedHead(whole)) throw new ApiError(`GET ${path}: the answer ended inside a frame or without the whole trace`, r.status);
+    return whole;
   }
 
   /** One span with its resource, scope and linked logs, or undefined when not held. */
@@ -222,7 +294,9 @@ export class ApiClient {
     throw new ApiError(`HTTP ${r.status}: ${msg.slice(0, 500)}`, r.status);
   }
 
-  private request(method: string, path: string, body?: string | Uint8Array): Promise<RawResponse> {
+  /** `stream`: a 200 answer of that content type has its body passed to `onChunk` as it arrives (the body
+   *  returned is then empty) */
+  private request(method: string, path: string, body?: string | Uint8Array, stream?: { type: string; onChunk: (c: Buffer) => void }): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${this.token}` };
       if (body !== undefined) {
@@ -233,7 +307,8 @@ export class ApiClient {
         { host: this.host, port: this.port, method, path, headers, agent: this.agent, timeout: this.timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          const onChunk = stream && res.statusCode === 200 && res.headers['content-type'] === stream.type ? stream.onChunk : undefined;
+          res.on('data', (c: Buffer) => (onChunk ? onChunk(c) : chunks.push(c)));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
           res.on('error', (e) => reject(new ApiError(`${method} ${path}: ${e.message}`, 0)));
         },

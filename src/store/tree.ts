@@ -31,6 +31,8 @@ export interface TraceTree {
   roots: number[];
   /** the earliest start (0 for no spans) */
   minStart: number;
+  /** the latest start or end (0 for no spans): a head of the rows still spans the whole trace's time */
+  maxTime: number;
   /** every span id is 16 lowercase hex digits (what the decoders produce) */
   hexIds: boolean;
   /** by span index, when hexIds (else empty): the id's first and last 8 hex digits as numbers (int32 bits) */
@@ -55,12 +57,15 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
   const parent = new Int32Array(n).fill(-1);
   const flags = new Uint8Array(n);
   let minStart = n ? Infinity : 0;
+  let maxTime = n ? -Infinity : 0;
   const ids = new HexIdTable(n);
   for (let i = 0; i < n; i++) {
     const s = spans[i];
     start[i] = s.start;
     end[i] = s.end;
     if (s.start < minStart) minStart = s.start;
+    if (s.end > maxTime) maxTime = s.end;
+    if (s.start > maxTime) maxTime = s.start;
     if (ids.ok) ids.add(s.spanId, s.parentSpanId, i, flags);
   }
   const hexIds = ids.ok;
@@ -156,7 +161,7 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
     o++;
     for (let k = firstChild[i + 1] - 1; k >= firstChild[i]; k--) stack.push(kids[k]);
   }
-  return { order, rowOf, parent, flags, childCount, roots, minStart, hexIds, idHi: hexIds ? ids.idHi : NONE, idLo: hexIds ? ids.idLo : NONE, rowParent, rowDepth };
+  return { order, rowOf, parent, flags, childCount, roots, minStart, maxTime, hexIds, idHi: hexIds ? ids.idHi : NONE, idLo: hexIds ? ids.idLo : NONE, rowParent, rowDepth };
 }
 
 const NONE = new Int32Array(0);

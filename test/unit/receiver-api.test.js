@@ -167,3 +167,33 @@ test('packed: a span placed only by a linked log record (code.* or a stack trace
   assert.equal(bit('4444444444444444'), false, 'a linked log without a location');
   await rx.api.removeTrace(T2);
 });
+
+test('packed ?head=N: the head frame first (only when the trace has more rows), then the whole trace', async () => {
+  const { isPackedHead } = require('../../out/src/protocol/packedTrace.js');
+  const T3 = 'abcdefabcdefabcdefabcdefabcdef03';
+  const spans = [['1000000000000000', '', 'root', NOW, NOW + 9_000_000n, {}]];
+  for (let k = 1; k <= 300; k++) spans.push([(0x1000000000000000n + BigInt(k)).toString(16), '1000000000000000', `child ${k}`, NOW + BigInt(k) * 1000n, NOW + BigInt(k) * 1000n + 500n, {}]);
+  assert.equal((await post(rx.httpPort, '/v1/traces', Buffer.from(JSON.stringify(otlp(T3, spans))), { 'content-type': 'application/json' })).status, 200);
+  const heads = [];
+  const whole = decodePackedTrace(await rx.api.packedTraceWithHead(T3, 50, (h) => heads.push(h)));
+  assert.equal(heads.length, 1);
+  const head = decodePackedTrace(heads[0]);
+  assert.equal(head.partial, true);
+  assert.equal(head.spanCount, 50);
+  assert.equal(head.totalSpanCount, 301);
+  assert.equal(whole.partial, false);
+  assert.equal(whole.spanCount, 301);
+  assert.deepEqual([0, 1, 49].map((r) => head.str(head.name[r])), [0, 1, 49].map((r) => whole.str(whole.name[r])));
+  // a trace no longer than the head: the whole trace alone
+  const small = [];
+  const w2 = await rx.api.packedTraceWithHead(T3, 301, (h) => small.push(h));
+  assert.equal(small.length, 0);
+  assert.equal(isPackedHead(w2), false);
+  assert.equal(decodePackedTrace(w2).spanCount, 301);
+  // a trace not held; a head that is not a row count
+  assert.equal(await rx.api.packedTraceWithHead('ffffffffffffffffffffffffffffff99', 50, () => assert.fail('no head for a missing trace')), undefined);
+  const bad = await request(rx.r.apiPort, 'GET', `/api/traces/${T3}/packed?head=-1`, { authorization: `Bearer ${rx.r.token}` });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.toString(), /head must be a whole number of rows/);
+  await rx.api.removeTrace(T3);
+});

@@ -163,3 +163,50 @@ test('every row carries its own span\'s fields and attributes whatever the arriv
     else assert.equal(t.parent[r], -1);
   }
 });
+
+test('a head holds the first rows of the whole trace, flagged partial, with the whole count and time range', () => {
+  const { packTrace, isPackedHead } = require('../../out/src/protocol/packedTrace.js');
+  // arrival order is not row order: children before parents, a late sibling with a long tail
+  const spans = [
+    span('d', 'b', 40, 45, { name: 'leaf', attrs: ['http.route', '/x', 'n', 3n] }),
+    span('b', 'a', 10, 50, { name: 'mid', service: 'db' }),
+    span('a', null, 0, 100, { name: 'root' }),
+    span('c', 'a', 60, 900, { name: 'tail', status: 2 }),
+    span('e', 'b', 20, 30, { name: 'first-leaf', attrs: ['k', 'v'] }),
+  ];
+  const packer = packTrace(spans, epoch);
+  assert.equal(packer.spanCount, 5);
+  const whole = decodePackedTrace(packer.encode());
+  const headBytes = packer.encode(3);
+  assert.equal(isPackedHead(headBytes), true);
+  assert.equal(isPackedHead(packer.encode()), false);
+  assert.equal(isPackedHead(packer.encode(99)), false, 'a head as long as the trace is the whole trace');
+  const head = decodePackedTrace(headBytes);
+  assert.equal(whole.partial, false);
+  assert.equal(whole.totalSpanCount, 5);
+  assert.equal(head.partial, true);
+  assert.equal(head.spanCount, 3);
+  assert.equal(head.totalSpanCount, 5);
+  // the time axis does not move when the whole trace replaces its head: the tail span is not in the head
+  assert.equal(head.durationNs, whole.durationNs);
+  assert.equal(head.durationNs, 900);
+  assert.equal(head.startOffsetNs, whole.startOffsetNs);
+  const rowsOf = (t, n) => Array.from({ length: n }, (_, r) => ({
+    id: t.spanId(r), name: t.str(t.name[r]), service: t.str(t.service[r]), parent: t.parent[r], depth: t.depth[r],
+    start: t.start[r], end: t.end[r], status: t.status[r], tree: t.tree[r], parentId: t.parentId(r),
+    attrs: Array.from(t.attrs.subarray(2 * t.attrStart[r], 2 * t.attrStart[r + 1]), (i) => t.str(i)),
+  }));
+  assert.deepEqual(rowsOf(head, 3), rowsOf(whole, 3));
+  assert.deepEqual(rowsOf(head, 3).map((x) => x.name), ['root', 'mid', 'first-leaf']);
+  assert.equal(head.rowOf(hex('c')), -1, 'a span past the head is not in it');
+  assert.equal(head.rowOf(hex('e')), 2);
+  assert.equal(decodePackedTrace(packer.encode(0)).spanCount, 0);
+});
+
+test('a head that claims fewer spans in the trace than it holds is refused', () => {
+  const { packTrace } = require('../../out/src/protocol/packedTrace.js');
+  const spans = [span('a', null, 0, 10), span('b', 'a', 1, 2), span('c', 'a', 3, 4)];
+  const bytes = packTrace(spans, epoch).encode(2);
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(48, 1, true);
+  assert.throws(() => decodePackedTrace(bytes), /a head of 2 rows claims a trace of 1 spans/);
+});

@@ -7,7 +7,7 @@ import { Commands } from '../commandIds';
 import type { HostServices } from '../services';
 import type { ComponentLog } from '../log';
 import { errorText } from '../log';
-import { decodePackedTrace } from '../../protocol/packedTrace';
+import { decodePackedTrace, PANEL_HEAD_ROWS } from '../../protocol/packedTrace';
 import type { ApiClient } from '../../receiver/apiClient';
 import { isBareMethod } from '../../protocol/httpTarget';
 import { rootLabel } from '../../tracelist/format';
@@ -141,9 +141,17 @@ export class WaterfallPanel implements vscode.Disposable {
         this.status({ state: 'error', message: `the Trace Explorer receiver is not running (${errorText(e)}). Restart it from the status bar menu.` });
         return;
       }
+      // A first load paints the trace's first rows while the rest is packed and sent (a big trace's whole
+      // form is megabytes); a live update replaces what is shown in one step.
+      let headShown = false;
+      const onHead = (head: Uint8Array) => {
+        if (gen !== this.generation || this.disposed) return;
+        this.show(head, false, undefined, api);
+        headShown = true;
+      };
       let bytes: Uint8Array | undefined;
       try {
-        bytes = await api.packedTrace(this.traceId);
+        bytes = update ? await api.packedTrace(this.traceId) : await api.packedTraceWithHead(this.traceId, PANEL_HEAD_ROWS, onHead);
       } catch (e) {
         this.log.warn(`loading trace ${this.traceId} failed: ${errorText(e)}`);
         this.status({ state: 'error', message: errorText(e) });
@@ -154,13 +162,9 @@ export class WaterfallPanel implements vscode.Disposable {
         this.status({ state: this.shown ? 'removed' : 'missing' });
         return;
       }
-      // own, aligned ArrayBuffer: it is transferred to the webview, not copied into JSON
-      const packed = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-      this.updateTitle(packed, api);
       const focusSpanId = this.pendingFocus;
       this.pendingFocus = undefined;
-      this.notify(ShowTrace, { traceId: this.traceId, packed, update, focusSpanId }, true);
-      this.shown = true;
+      this.show(bytes, update || headShown, focusSpanId, api);
     } finally {
       if (gen === this.generation) {
         this.loading = false;
@@ -168,6 +172,14 @@ export class WaterfallPanel implements vscode.Disposable {
         if (this.dirty) this.scheduleRefresh();
       }
     }
+  }
+
+  private show(bytes: Uint8Array, update: boolean, focusSpanId: string | undefined, api: ApiClient): void {
+    // own, aligned ArrayBuffer: it is transferred to the webview, not copied into JSON
+    const packed = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    this.updateTitle(packed, api);
+    this.notify(ShowTrace, { traceId: this.traceId, packed, update, focusSpanId }, true);
+    this.shown = true;
   }
 
   private updateTitle(packed: ArrayBuffer, api: ApiClient): void {
