@@ -22,7 +22,7 @@ import type { WebviewIpc } from './ipc';
 import { collapseAll, expandToLevel, indexOfRow, keepWithAncestors, revealRow, setSubtree, visibleRows } from './model/rows';
 import { findMatches, listRows, stepTo } from './model/find';
 import { criticalPath } from './model/criticalPath';
-import type { TimeWindow } from './model/timeScale';
+import { formatCount, type TimeWindow } from './model/timeScale';
 import type { FrameRef } from '../src/protocol/stackFrames';
 import { makeTraceView } from './traceView';
 import type { TraceView } from './traceView';
@@ -37,6 +37,9 @@ import type { DetailActions, DetailState } from './components/Details';
 import { Stats } from './components/Stats';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
+
+/** how long a whole trace waits for its head's first paint at most */
+const HEAD_WAIT_MS = 100;
 
 export function App({ ipc }: { ipc: WebviewIpc }) {
   const [view, setView] = useState<TraceView | null>(null);
@@ -57,6 +60,12 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const findInput = useRef<HTMLInputElement>(null);
   const pendingAnchor = useRef<{ spanId: string; offset: number } | null>(null);
   const firstRowsMarked = useRef(false);
+  /** a whole trace held until its head is painted (see ShowTrace) */
+  const waitingWhole = useRef<{ p: TraceParams; next: PackedTrace; timer: ReturnType<typeof setTimeout> } | null>(null);
+  const applyWaitingRef = useRef<(() => void) | null>(null);
+  /** the trace whose head is shown (set as it is handed to React, before it renders), and whether painted */
+  const headShown = useRef<string | null>(null);
+  const headPainted = useRef(false);
   const latest = useRef({ view, collapsed, selected, rows: new Int32Array(0) as Int32Array, detailsOpen });
 
   const t = view?.t ?? null;
@@ -83,12 +92,25 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         ipc.command(ReportError, { message });
         return;
       }
+      if (!next.partial && headShown.current === next.traceId && !headPainted.current) {
+        // the whole trace came before its head was painted: the head first (that is what it is for), then
+        // this; at the latest after HEAD_WAIT_MS, should no frame come (a hidden frame paints none)
+        const timer = setTimeout(() => applyWaiting(), HEAD_WAIT_MS);
+        waitingWhole.current = { p, next, timer };
+        return;
+      }
+      showTrace(p, next);
+    });
+    const showTrace = (p: TraceParams, next: PackedTrace) => {
+      headShown.current = next.partial ? next.traceId : null;
       const prev = latest.current;
       const nv = makeTraceView(next);
       let nextCollapsed: Uint8Array = new Uint8Array(next.spanCount);
       let nextSelected = -1;
       // an update only means something to a webview that shows the trace (a recreated one starts afresh)
       const isUpdate = p.update && prev.view !== null && prev.view.t.traceId === next.traceId;
+      // the whole trace after its head (the first rows, painted while the rest was on its way)
+      const completing = isUpdate && prev.view!.t.partial;
       if (isUpdate && prev.view) {
         // the trace grew: carry collapse, selection and the scroll anchor over by span id
         const old = prev.view.t;
@@ -103,12 +125,13 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         if (a && a.index < prev.rows.length) pendingAnchor.current = { spanId: old.spanId(prev.rows[a.index]), offset: a.offset };
       } else {
         firstRowsMarked.current = false;
+        headPainted.current = false;
         setZoom(null);
         setDetail(null);
         setDetailsOpen(false);
       }
       // a webview VS Code recreated (hidden, then shown; or restored after a reload) keeps its selection
-      const remembered = !isUpdate && !p.focusSpanId ? ipc.state : undefined;
+      const remembered = (!isUpdate || (completing && prev.selected < 0)) && !p.focusSpanId ? ipc.state : undefined;
       if (remembered?.traceId === p.traceId && remembered.selectedSpanId) {
         const rr = next.rowOf(remembered.selectedSpanId);
         if (rr >= 0) {
@@ -131,7 +154,15 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       setCollapsed(nextCollapsed);
       setSelected(nextSelected);
       ipc.state = { traceId: p.traceId, selectedSpanId: nextSelected >= 0 ? next.spanId(nextSelected) : undefined };
-    });
+    };
+    const applyWaiting = () => {
+      const w = waitingWhole.current;
+      if (!w) return;
+      waitingWhole.current = null;
+      clearTimeout(w.timer);
+      showTrace(w.p, w.next);
+    };
+    applyWaitingRef.current = applyWaiting;
     const offStatus = ipc.on(TraceStatus, (p: TraceStatusParams) => setStatus(p));
     const offFocus = ipc.on(FocusSpan, ({ spanId }) => {
       const cur = latest.current.view;
@@ -149,6 +180,9 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
     performance.mark('traceExplorer.ready'); // for the workbench bench (bench/waterfall-workbench.mjs)
     ipc.command(Ready, {});
     return () => {
+      if (waitingWhole.current) clearTimeout(waitingWhole.current.timer);
+      waitingWhole.current = null;
+      applyWaitingRef.current = null;
       offTrace();
       offStatus();
       offFocus();
@@ -390,9 +424,21 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
     // keyboard navigation works at once (this does not take focus away from the editor: only the focused
     // element inside this frame changes)
     if (document.activeElement === document.body || !document.activeElement) rowsHandle.current?.focus();
-    // after the browser has painted this frame
-    requestAnimationFrame(() => setTimeout(() => performance.mark('traceExplorer.firstRows'), 0));
+    // after the browser has painted this frame; a whole trace held for its head's paint follows
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        performance.mark('traceExplorer.firstRows');
+        headPainted.current = true;
+        applyWaitingRef.current?.();
+      }, 0),
+    );
   }, []);
+
+  // once per document, for the benchmarks: the whole trace (not just its head) is painted
+  useEffect(() => {
+    if (!t || t.partial || performance.getEntriesByName('traceExplorer.wholeTrace').length) return;
+    requestAnimationFrame(() => setTimeout(() => performance.mark('traceExplorer.wholeTrace'), 0));
+  }, [t]);
 
   const onFind = useCallback((q: string) => {
     setQuery(q);
@@ -433,7 +479,11 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       />
       <Legend view={view} onFind={onFind} onFlagged={stepFlagged} />
       {tab === 'stats' ? (
-        <Stats view={view} onFind={onFind} />
+        t.partial ? (
+          <div className="no-rows">{`Loading all ${formatCount(t.totalSpanCount)} spans…`}</div>
+        ) : (
+          <Stats view={view} onFind={onFind} />
+        )
       ) : (
         <>
           <Minimap view={view} window={timeWindow} zoomed={zoom !== null} onZoom={setZoom} />

@@ -126,6 +126,29 @@ test('waterfall: open a trace by id, rows in the webview, the error span shows i
     await runCommand(page, 'View: Close Editor', { exact: true }); // the live trace's panel is the active editor
     await page.locator('.tabs-container .tab', { hasText: 'Trace: live root' }).waitFor({ state: 'detached', timeout: 15_000 });
 
+    // a trace longer than the head the panel gets first (PANEL_HEAD_ROWS): its first rows, then all of it
+    const bigTrace = '5e1f0000000000000000000000000002';
+    const bigSpans = [{ ...span('2000000000000000', '', 'big root', 0, 900), traceId: bigTrace }];
+    for (let k = 1; k < 1500; k++) {
+      bigSpans.push({ ...span((0x2000000000000000n + BigInt(k)).toString(16), '2000000000000000', `step ${k}`, 1, 2), traceId: bigTrace });
+      bigSpans[k].startTimeUnixNano = String(now + BigInt(k) * 500_000n);
+      bigSpans[k].endTimeUnixNano = String(now + BigInt(k) * 500_000n + 400_000n);
+    }
+    await send(bigSpans);
+    await waitFor('the big trace in the receiver', async () => (await receiverApi(cs, '/api/traces')).some((t) => t.traceId === bigTrace && t.spanCount === 1500), { timeout: 15_000 });
+    await runCommand(page, 'Trace Explorer: Open Trace by ID');
+    await page.locator(QUICK_INPUT).fill(bigTrace);
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'Trace: big root' }).first().waitFor({ timeout: 30_000 });
+    const big = webviewFrame(page);
+    await big.locator('[role="row"]').first().waitFor({ timeout: 30_000 });
+    await waitFor('every row of the big trace', async () => (await big.locator('[role="treegrid"]').getAttribute('aria-rowcount')) === '1500', { timeout: 20_000 });
+    assert.equal(await big.locator('[data-testid="partial"]').count(), 0, 'the head was replaced by the whole trace');
+    assert.match(await big.locator('[data-testid="legend"]').innerText(), /1,500 spans/);
+    assert.deepEqual((await big.locator('[role="row"] .name').allInnerTexts()).slice(0, 3), ['big root', 'step 1', 'step 2']);
+    await runCommand(page, 'View: Close Editor', { exact: true });
+    await page.locator('.tabs-container .tab', { hasText: 'Trace: big root' }).waitFor({ state: 'detached', timeout: 15_000 });
+
     // a window reload restores the panel (WebviewPanelSerializer) with the same trace
     await app.stop();
     app = undefined;

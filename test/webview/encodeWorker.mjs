@@ -1,14 +1,17 @@
 // The packing side of the harness on its own thread, for the benchmark: in VS Code the receiver (another
 // process) packs a trace while the webview's files load from VS Code itself, so packing must not hold up
 // the harness server's answers for the page and its bundle. Traces are generated here (generateTrace) so
-// that the spans never cross threads.
+// that the spans never cross threads. An `encode` with `head` answers twice, as the receiver's
+// /packed?head=N does: the head (part 'head', only when the trace has more rows), then the whole trace.
 import { parentPort } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { epoch, generateTrace } from './traces.mjs';
 
 const require = createRequire(import.meta.url);
-const { encodePackedTrace } = require('../../out/src/protocol/packedTrace.js');
+const { packTrace } = require('../../out/src/protocol/packedTrace.js');
 const traces = new Map();
+
+const own = (bytes) => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
 
 parentPort.on('message', (m) => {
   if (m.type === 'generate') {
@@ -18,10 +21,14 @@ parentPort.on('message', (m) => {
     return;
   }
   const spans = traces.get(m.name);
-  if (!spans) return parentPort.postMessage({ id: m.id, error: 'no such trace' });
+  if (!spans) return parentPort.postMessage({ id: m.id, part: 'whole', error: 'no such trace' });
+  const traceId = spans[0]?.traceId ?? '';
   const t0 = performance.now();
-  const bytes = encodePackedTrace(spans, epoch);
-  const encodeMs = performance.now() - t0;
-  const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-  parentPort.postMessage({ id: m.id, bytes: copy, encodeMs, traceId: spans[0]?.traceId ?? '' }, [copy.buffer]);
+  const packer = packTrace(spans, epoch);
+  if (m.head > 0 && m.head < packer.spanCount) {
+    const head = own(packer.encode(m.head));
+    parentPort.postMessage({ id: m.id, part: 'head', bytes: head, encodeMs: performance.now() - t0, traceId }, [head.buffer]);
+  }
+  const bytes = own(packer.encode());
+  parentPort.postMessage({ id: m.id, part: 'whole', bytes, encodeMs: performance.now() - t0, traceId }, [bytes.buffer]);
 });

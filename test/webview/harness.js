@@ -71,41 +71,69 @@
   let queue = [];
   let shown = false;
   let loading = null;
+  // (a newer trace replaces a queued one, as WaterfallPanel.notify does: the whole trace its queued head)
   const notify = (msg, transfer) => {
     if (ready) send(msg, transfer);
-    else queue.push([msg, transfer]);
+    else {
+      if (msg.method === 'trace') queue = queue.filter(([m]) => m.method !== 'trace');
+      queue.push([msg, transfer]);
+    }
   };
+  // a head (the first rows only) is flagged partial in the packed header (src/protocol/packedTrace.ts)
+  const isHead = (buf) => buf.byteLength >= 64 && (new DataView(buf).getUint16(6, true) & 2) !== 0;
+  // ?head=N: rows in the head (default: the panel's, PANEL_HEAD_ROWS, chosen by the server)
+  const headParam = params.get('head') || '';
 
+  // A first load asks for the head first (frames, as WaterfallPanel asks the receiver): the head is shown
+  // as soon as it is here, then the whole trace replaces it in place. A live update sends the whole trace.
   async function sendTrace(name, update, focusSpanId) {
     window.__timing.requestStart = performance.now();
-    const res = await fetchPacked(`/packed?trace=${encodeURIComponent(name)}`);
+    window.__timing.received = undefined;
+    let headShown = false;
+    let whole = null;
+    const res = await fetchPacked(`/packed?trace=${encodeURIComponent(name)}${update ? '' : `&head=${headParam}`}`, (buf, headers) => {
+      traceId = headers.traceId || name;
+      window.__timing.received ??= performance.now();
+      if (isHead(buf)) {
+        window.__timing.headBytes = buf.byteLength;
+        notify({ type: 'notification', method: 'trace', params: { traceId, packed: buf, update: false } }, [buf]);
+        headShown = true;
+        shown = true;
+      } else whole = buf;
+    });
     if (!res.ok) {
       notify({ type: 'notification', method: 'status', params: { traceId: name, state: shown ? 'removed' : 'missing' } });
       return;
     }
     traceId = res.headers.traceId || name;
-    const buf = res.buf;
-    window.__timing.received = performance.now();
-    window.__timing.bytes = buf.byteLength;
+    whole ??= res.buf;
+    // ?hold=1 (tests): the whole trace waits for window.__releaseWhole(), so the head can be looked at
+    if (headShown && params.get('hold')) await new Promise((resolve) => (window.__releaseWhole = resolve));
+    window.__timing.received ??= performance.now();
+    window.__timing.wholeReceived = performance.now();
+    window.__timing.bytes = whole.byteLength;
     window.__timing.encodeMs = Number(res.headers.encodeMs || 0);
-    notify({ type: 'notification', method: 'trace', params: { traceId, packed: buf, update: !!update, focusSpanId } }, [buf]);
+    notify({ type: 'notification', method: 'trace', params: { traceId, packed: whole, update: !!update || headShown, focusSpanId } }, [whole]);
     shown = true;
   }
   window.__sendTrace = sendTrace;
 
-  // packed traces come through a worker (harnessFetch.js): bytes reach this page in one transferred message
+  // packed traces come through a worker (harnessFetch.js): each frame reaches this page in a transferred
+  // message; onFrame(buf, headers) gets the frames of a frames answer, the result the end (or a plain body)
   const fetcher = new Worker('/harnessFetch.js');
   const fetches = new Map();
   let fetchId = 0;
   fetcher.onmessage = (e) => {
-    const done = fetches.get(e.data.id);
+    const f = fetches.get(e.data.id);
+    if (!f) return;
+    if (!e.data.last) return f.onFrame(e.data.buf, e.data.headers);
     fetches.delete(e.data.id);
-    if (done) done(e.data);
+    f.resolve(e.data);
   };
-  function fetchPacked(url) {
+  function fetchPacked(url, onFrame) {
     return new Promise((resolve) => {
       const id = ++fetchId;
-      fetches.set(id, resolve);
+      fetches.set(id, { resolve, onFrame });
       fetcher.postMessage({ id, url });
     });
   }

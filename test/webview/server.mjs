@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { epoch } from './traces.mjs';
 
 const require = createRequire(import.meta.url);
-const { encodePackedTrace } = require('../../out/src/protocol/packedTrace.js');
+const { packTrace, PANEL_HEAD_ROWS: HEAD_ROWS } = require('../../out/src/protocol/packedTrace.js');
+const { PACKED_FRAMES_TYPE } = require('../../out/src/protocol/api.js');
 const { TraceStore } = require('../../out/src/store/traceStore.js');
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,20 +27,32 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
   const generated = new Set(); // names of traces held (and packed) by the worker
   let worker = null;
   let nextId = 0;
-  const waiting = new Map();
-  const fromWorker = (msg) => {
+  const waiting = new Map(); // id → { onHead, resolve }
+  /** `encode` answers { head?, whole }: onHead(message) as soon as the head is packed, the promise the whole */
+  const fromWorker = (msg, onHead) => {
     if (!worker) {
       worker = new Worker(new URL('./encodeWorker.mjs', import.meta.url));
       worker.on('message', (m) => {
-        waiting.get(m.id)?.(m);
+        const w = waiting.get(m.id);
+        if (m.part === 'head') return w?.onHead?.(m);
         waiting.delete(m.id);
+        w?.resolve(m);
       });
     }
     const id = ++nextId;
     return new Promise((resolve) => {
-      waiting.set(id, resolve);
+      waiting.set(id, { onHead, resolve });
       worker.postMessage({ ...msg, id });
     });
+  };
+  /** packing started for a page: its head (when there is one) and its whole trace, each as it comes */
+  const startPacking = (name, head = HEAD_ROWS) => {
+    const p = { head: null, headWaiters: [], whole: null };
+    p.whole = fromWorker({ type: 'encode', name, head }, (m) => {
+      p.head = m;
+      for (const f of p.headWaiters) f(m);
+    });
+    return p;
   };
   const store = new TraceStore({ maxSpans: 2_000_000, maxBytes: 4e9, epoch, eventIntervalMs: 1000 });
   const prefetched = new Map(); // trace name → packing started by the page request
@@ -50,7 +63,7 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
         // WaterfallPanel asks the receiver for the packed trace when it creates the panel, while the webview
         // loads: so packing starts with the page, and the page's own request picks up the result
         const name = u.searchParams.get('trace');
-        if (generated.has(name)) prefetched.set(name, fromWorker({ type: 'encode', name }));
+        if (generated.has(name)) prefetched.set(name, startPacking(name));
         return file(res, join(here, 'harness.html'));
       }
       if (u.pathname === '/harness.js') return file(res, join(here, 'harness.js'));
@@ -58,14 +71,39 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
       if (u.pathname === '/mark') return send(res, 204, 'text/plain', '');
       if (u.pathname === '/harnessFetch.js') return file(res, join(here, 'harnessFetch.js'));
       if (u.pathname.startsWith('/dist/')) return file(res, join(bundleDir, u.pathname.slice(6)));
+      // ?head=N: frames as the receiver's /api/traces/{id}/packed?head=N answers them (src/protocol/api.ts)
+      const wantHead = u.searchParams.has('head');
       if (u.pathname === '/packed' && generated.has(u.searchParams.get('trace'))) {
         const name = u.searchParams.get('trace');
-        const pending = prefetched.get(name);
+        // (the page's own head size, ?head=N, is not the one packing started with)
+        const p = (wantHead && !u.searchParams.get('head') && prefetched.get(name)) || null;
         prefetched.delete(name);
-        void (pending ?? fromWorker({ type: 'encode', name })).then((m) => {
+        if (!wantHead) {
+          void fromWorker({ type: 'encode', name, head: 0 }).then((m) => {
+            if (m.error) return send(res, 404, 'text/plain', m.error);
+            res.writeHead(200, packedHeaders(m.bytes.byteLength, m.traceId, m.encodeMs));
+            res.end(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+          });
+          return;
+        }
+        const packing = p ?? startPacking(name, u.searchParams.get('head') ? Number(u.searchParams.get('head')) : HEAD_ROWS);
+        let headersSent = false;
+        const begin = (m) => {
+          if (headersSent) return;
+          headersSent = true;
+          res.writeHead(200, framesHeaders(m.traceId));
+        };
+        const onHead = (m) => {
+          begin(m);
+          writeFrame(res, m.bytes);
+        };
+        if (packing.head) onHead(packing.head);
+        else packing.headWaiters.push(onHead);
+        void packing.whole.then((m) => {
           if (m.error) return send(res, 404, 'text/plain', m.error);
-          res.writeHead(200, packedHeaders(m.bytes.byteLength, m.traceId, m.encodeMs));
-          res.end(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+          begin(m);
+          writeFrame(res, m.bytes);
+          res.end();
         });
         return;
       }
@@ -73,7 +111,15 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
         const t = traces.get(u.searchParams.get('trace'));
         if (!t) return send(res, 404, 'text/plain', 'no such trace');
         const t0 = performance.now();
-        const bytes = encodePackedTrace(t.spans, epoch);
+        const packer = packTrace(t.spans, epoch);
+        if (wantHead) {
+          res.writeHead(200, framesHeaders(t.traceId));
+          const head = u.searchParams.get('head') ? Number(u.searchParams.get('head')) : HEAD_ROWS;
+          if (head > 0 && head < packer.spanCount) writeFrame(res, packer.encode(head));
+          writeFrame(res, packer.encode());
+          return res.end();
+        }
+        const bytes = packer.encode();
         const encodeMs = performance.now() - t0;
         res.writeHead(200, packedHeaders(bytes.byteLength, t.traceId, encodeMs));
         return res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -115,6 +161,17 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
       await new Promise((r) => { server.closeAllConnections?.(); server.close(r); });
     },
   };
+}
+
+function framesHeaders(traceId) {
+  return { 'content-type': PACKED_FRAMES_TYPE, 'x-trace-id': traceId, 'access-control-expose-headers': 'x-trace-id' };
+}
+
+function writeFrame(res, bytes) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(bytes.byteLength, 0);
+  res.write(len);
+  res.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
 function packedHeaders(length, traceId, encodeMs) {

@@ -423,6 +423,44 @@ test('a trace that grows while scrolled keeps the span at the top of the viewpor
   await page.close();
 });
 
+test('a first load paints the head first; the whole trace then replaces it in place, keeping the selection', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${srv.url}/harness.html?trace=gen&head=20&hold=1`);
+  await page.waitForSelector('[role=treegrid] [role=row]');
+  assert.equal(await page.getAttribute('[role=treegrid]', 'aria-rowcount'), '20', 'the head: its first 20 rows');
+  const legend = await page.textContent('[data-testid=legend]');
+  assert.ok(legend.includes('3,000 spans'), `the legend counts the whole trace: ${legend}`);
+  assert.equal(await page.textContent('[data-testid=partial]'), 'showing the first 20, loading the rest…');
+  assert.ok(!/error/.test(legend), 'no error count from the head alone');
+  await page.click('[role=tab]:has-text("Statistics")');
+  assert.equal(await page.textContent('.no-rows'), 'Loading all 3,000 spans…', 'no statistics from the head alone');
+  await page.click('[role=tab]:has-text("Waterfall")');
+  // fold a subtree inside the head (not the root): it stays folded in the whole trace
+  const folder = page.locator('[role=row][aria-level="2"][aria-expanded=true]').first();
+  const folderId = await folder.getAttribute('id');
+  await folder.locator('.twisty').click();
+  assert.equal(await page.getAttribute(`#${folderId}`, 'aria-expanded'), 'false');
+  const third = page.locator('[role=row]').last();
+  const name = await third.locator('.name').textContent();
+  await third.click();
+  assert.equal(await selectedName(page), name);
+  await page.evaluate(() => window.__releaseWhole());
+  await page.waitForFunction(() => document.querySelector('[role=treegrid]').getAttribute('aria-rowcount') !== '20');
+  assert.equal(await page.locator('[data-testid=partial]').count(), 0);
+  assert.equal(await page.getAttribute(`#${folderId}`, 'aria-expanded'), 'false', 'the fold made in the head stays');
+  const hidden = Number((await page.textContent(`#${folderId} .hidden-count`)).slice(1));
+  assert.equal(Number(await page.getAttribute('[role=treegrid]', 'aria-rowcount')), 3000 - hidden, 'every row of the whole trace but the folded ones');
+  assert.equal(await selectedName(page), name, 'the selection made in the head stays');
+  await page.click('[role=tab]:has-text("Statistics")');
+  await page.waitForSelector('[data-testid=stats]');
+  const traces = (await hostLog(page)).filter((m) => m.method === 'reportError');
+  assert.deepEqual(traces, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a large trace scrolls virtualized: only visible rows are in the DOM', async () => {
   const page = await open('gen');
   const count = await page.locator('[role=row]').count();

@@ -10,10 +10,16 @@ export const Legend = memo(function Legend({ view, onFind, onFlagged }: { view: 
     <div className="legend" data-testid="legend">
       <span className="summary">
         <span className="mono" title="Trace id">{t.traceId}</span>
-        <span>{`${formatCount(t.spanCount)} spans`}</span>
+        <span>{`${formatCount(t.totalSpanCount)} spans`}</span>
         <span>{formatDuration(t.durationNs)}</span>
-        {view.errors.length > 0 && <span className="status-error">{`${view.errors.length} error${view.errors.length > 1 ? 's' : ''}`}</span>}
-        {view.flagged.length > 0 && (
+        {/* a head's error and flag counts would be those of its first rows only */}
+        {t.partial && (
+          <span className="muted" role="status" data-testid="partial">
+            {`showing the first ${formatCount(t.spanCount)}, loading the rest…`}
+          </span>
+        )}
+        {!t.partial && view.errors.length > 0 && <span className="status-error">{`${view.errors.length} error${view.errors.length > 1 ? 's' : ''}`}</span>}
+        {!t.partial && view.flagged.length > 0 && (
           <button className="link warn-text" onClick={onFlagged} title="Spans with a missing parent, a parent cycle, a duplicate id or clock skew">
             {`${view.flagged.length} flagged`}
           </button>
