@@ -90,12 +90,17 @@ async function openPanel(name, traced) {
   // the page reports the mark with a request (harness.js): polling the page with waitForFunction evaluated the
   // driver's script on the page's thread between the first rows' paint and the mark (~14 ms at every size)
   const marked = page.waitForRequest((r) => r.url().includes('/mark?name=traceExplorer.firstRows'), { timeout: 60_000 });
+  const whole = page.waitForRequest((r) => r.url().includes('/mark?name=traceExplorer.wholeTrace'), { timeout: 60_000 });
   await page.goto(`${srv.url}/harness.html?trace=${name}&theme=dark`);
   await marked;
+  await whole;
   return page.evaluate(() => ({
     firstRows: performance.getEntriesByName('traceExplorer.firstRows')[0].startTime,
+    wholeTrace: performance.getEntriesByName('traceExplorer.wholeTrace')[0].startTime,
+    ready: performance.getEntriesByName('traceExplorer.ready')[0]?.startTime,
     requestStart: window.__timing.requestStart,
     received: window.__timing.received,
+    wholeReceived: window.__timing.wholeReceived,
     encodeMs: window.__timing.encodeMs,
     bytes: window.__timing.bytes,
     rows: document.querySelectorAll('[role=row]').length,
@@ -114,6 +119,10 @@ async function timedLoad(name) {
     encodeMs: t.encodeMs,
     dataWaitMs: t.received - t.requestStart,
     decodeRenderMs: t.firstRows - t.received,
+    readyMs: t.ready,
+    headAtMs: t.received,
+    wholeTraceMs: t.wholeTrace,
+    wholeWaitMs: t.wholeReceived - t.requestStart,
     packedMB: t.bytes / 1048576,
   };
 }
@@ -181,7 +190,7 @@ try {
     console.log(JSON.stringify({
       bench: 'waterfall', spans: n, firstRowsMs: pick('firstRowsMs'), scrollFrameP95Ms: pick('scrollFrameP95Ms'),
       longestTaskMs: pick('longestTaskMs'), heapMB: pick('heapMB'), dataToRowsMs: pick('dataToRowsMs'),
-      encodeMs: pick('encodeMs'), dataWaitMs: pick('dataWaitMs'), decodeRenderMs: pick('decodeRenderMs'), packedMB: pick('packedMB'),
+      encodeMs: pick('encodeMs'), dataWaitMs: pick('dataWaitMs'), decodeRenderMs: pick('decodeRenderMs'), readyMs: pick('readyMs'), headAtMs: pick('headAtMs'), wholeTraceMs: pick('wholeTraceMs'), wholeWaitMs: pick('wholeWaitMs'), packedMB: pick('packedMB'),
       firstRowsRuns: res.map((r) => r1(r.firstRowsMs)), coldFirstRowsMs: r1(cold.firstRowsMs), runs, bundle: dev ? 'development' : 'production', calibrationMs: r1(calibrate()), loadavg: os.loadavg()[0],
     }));
   }
