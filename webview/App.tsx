@@ -12,6 +12,7 @@ import {
   GoToSource,
   OpenLinkedTrace,
   OpenStackFrame,
+  HeadShown,
   Ready,
   ReportError,
   ShowTrace,
@@ -38,9 +39,6 @@ import { Stats } from './components/Stats';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 
-/** how long a whole trace waits for its head's first paint at most */
-const HEAD_WAIT_MS = 100;
-
 export function App({ ipc }: { ipc: WebviewIpc }) {
   const [view, setView] = useState<TraceView | null>(null);
   const [status, setStatus] = useState<TraceStatusParams | null>(null);
@@ -60,12 +58,6 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const findInput = useRef<HTMLInputElement>(null);
   const pendingAnchor = useRef<{ spanId: string; offset: number } | null>(null);
   const firstRowsMarked = useRef(false);
-  /** a whole trace held until its head is painted (see ShowTrace) */
-  const waitingWhole = useRef<{ p: TraceParams; next: PackedTrace; timer: ReturnType<typeof setTimeout> } | null>(null);
-  const applyWaitingRef = useRef<(() => void) | null>(null);
-  /** the trace whose head is shown (set as it is handed to React, before it renders), and whether painted */
-  const headShown = useRef<string | null>(null);
-  const headPainted = useRef(false);
   const latest = useRef({ view, collapsed, selected, rows: new Int32Array(0) as Int32Array, detailsOpen });
 
   const t = view?.t ?? null;
@@ -92,17 +84,6 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         ipc.command(ReportError, { message });
         return;
       }
-      if (!next.partial && headShown.current === next.traceId && !headPainted.current) {
-        // the whole trace came before its head was painted: the head first (that is what it is for), then
-        // this; at the latest after HEAD_WAIT_MS, should no frame come (a hidden frame paints none)
-        const timer = setTimeout(() => applyWaiting(), HEAD_WAIT_MS);
-        waitingWhole.current = { p, next, timer };
-        return;
-      }
-      showTrace(p, next);
-    });
-    const showTrace = (p: TraceParams, next: PackedTrace) => {
-      headShown.current = next.partial ? next.traceId : null;
       const prev = latest.current;
       const nv = makeTraceView(next);
       let nextCollapsed: Uint8Array = new Uint8Array(next.spanCount);
@@ -125,7 +106,6 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         if (a && a.index < prev.rows.length) pendingAnchor.current = { spanId: old.spanId(prev.rows[a.index]), offset: a.offset };
       } else {
         firstRowsMarked.current = false;
-        headPainted.current = false;
         setZoom(null);
         setDetail(null);
         setDetailsOpen(false);
@@ -154,15 +134,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       setCollapsed(nextCollapsed);
       setSelected(nextSelected);
       ipc.state = { traceId: p.traceId, selectedSpanId: nextSelected >= 0 ? next.spanId(nextSelected) : undefined };
-    };
-    const applyWaiting = () => {
-      const w = waitingWhole.current;
-      if (!w) return;
-      waitingWhole.current = null;
-      clearTimeout(w.timer);
-      showTrace(w.p, w.next);
-    };
-    applyWaitingRef.current = applyWaiting;
+    });
     const offStatus = ipc.on(TraceStatus, (p: TraceStatusParams) => setStatus(p));
     const offFocus = ipc.on(FocusSpan, ({ spanId }) => {
       const cur = latest.current.view;
@@ -180,9 +152,6 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
     performance.mark('traceExplorer.ready'); // for the workbench bench (bench/waterfall-workbench.mjs)
     ipc.command(Ready, {});
     return () => {
-      if (waitingWhole.current) clearTimeout(waitingWhole.current.timer);
-      waitingWhole.current = null;
-      applyWaitingRef.current = null;
       offTrace();
       offStatus();
       offFocus();
@@ -424,15 +393,15 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
     // keyboard navigation works at once (this does not take focus away from the editor: only the focused
     // element inside this frame changes)
     if (document.activeElement === document.body || !document.activeElement) rowsHandle.current?.focus();
-    // after the browser has painted this frame; a whole trace held for its head's paint follows
+    // after the browser has painted this frame; for a head, the host waits for this to send the rest
     requestAnimationFrame(() =>
       setTimeout(() => {
         performance.mark('traceExplorer.firstRows');
-        headPainted.current = true;
-        applyWaitingRef.current?.();
+        const shown = latest.current.view?.t;
+        if (shown?.partial) ipc.command(HeadShown, { traceId: shown.traceId });
       }, 0),
     );
-  }, []);
+  }, [ipc]);
 
   // once per document, for the benchmarks: the whole trace (not just its head) is painted
   useEffect(() => {

@@ -119,6 +119,12 @@ export const OpenLinkedTrace = command<LinkRef>(
   (p): p is LinkRef => isObj(p) && isHex(p.traceId, 32) && (p.spanId === '' || isHex(p.spanId, 16)),
 );
 export const Copy = command<CopyParams>('copy', (p): p is CopyParams => isObj(p) && isText(p.text) && isText(p.what, 100));
+/**
+ * the head of a trace (its first rows, sent ahead of the whole trace) is painted: the host sends the whole
+ * trace now — before, its transfer would hold up the head's paint where the webview shares the workbench's
+ * thread (code-server)
+ */
+export const HeadShown = command<{ traceId: string }>('headShown', (p): p is { traceId: string } => isObj(p) && isTraceId(p.traceId));
 /** the webview could not use something it was sent (shown to the user and logged by the host) */
 export const ReportError = command<{ message: string }>('reportError', (p): p is { message: string } => isObj(p) && isText(p.message, 2000));
 
@@ -136,7 +142,7 @@ export const ResolveFrames = request<FramesParams, boolean[]>(
   (p): p is FramesParams => isObj(p) && Array.isArray(p.frames) && p.frames.length <= MAX_FRAMES && p.frames.every(isFrameRef),
 );
 
-export const webviewCommands = [Ready, GoToSource, OpenStackFrame, OpenLinkedTrace, Copy, ReportError] as const;
+export const webviewCommands = [Ready, HeadShown, GoToSource, OpenStackFrame, OpenLinkedTrace, Copy, ReportError] as const;
 export const webviewRequests = [GetSpanDetail, ResolveFrames] as const;
 
 // ---------------------------------------------------------------- host → webview

@@ -85,7 +85,10 @@
   const headParam = params.get('head') || '';
 
   // A first load asks for the head first (frames, as WaterfallPanel asks the receiver): the head is shown
-  // as soon as it is here, then the whole trace replaces it in place. A live update sends the whole trace.
+  // as soon as it is here, then the whole trace replaces it in place once the webview says `headShown` (at
+  // most HEAD_WAIT_MS after the head was posted). A live update sends the whole trace.
+  const HEAD_WAIT_MS = 300;
+  let headAck = null;
   async function sendTrace(name, update, focusSpanId) {
     window.__timing.requestStart = performance.now();
     window.__timing.received = undefined;
@@ -96,6 +99,7 @@
       window.__timing.received ??= performance.now();
       if (isHead(buf)) {
         window.__timing.headBytes = buf.byteLength;
+        headAck = { painted: false };
         notify({ type: 'notification', method: 'trace', params: { traceId, packed: buf, update: false } }, [buf]);
         headShown = true;
         shown = true;
@@ -107,10 +111,25 @@
     }
     traceId = res.headers.traceId || name;
     whole ??= res.buf;
-    // ?hold=1 (tests): the whole trace waits for window.__releaseWhole(), so the head can be looked at
-    if (headShown && params.get('hold')) await new Promise((resolve) => (window.__releaseWhole = resolve));
     window.__timing.received ??= performance.now();
     window.__timing.wholeReceived = performance.now();
+    // ?hold=1 (tests): the whole trace waits for window.__releaseWhole(), so the head can be looked at
+    if (headShown && params.get('hold')) await new Promise((resolve) => (window.__releaseWhole = resolve));
+    const ack = headAck;
+    if (headShown && ack && !ack.painted) {
+      await new Promise((resolve) => {
+        let timer;
+        const arm = () => (timer = setTimeout(resolve, HEAD_WAIT_MS));
+        ack.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (ready) arm();
+        else ack.posted = arm;
+      });
+    }
+    window.__timing.headAcked = ack ? ack.painted : null;
+    headAck = null;
     window.__timing.bytes = whole.byteLength;
     window.__timing.encodeMs = Number(res.headers.encodeMs || 0);
     notify({ type: 'notification', method: 'trace', params: { traceId, packed: whole, update: !!update || headShown, focusSpanId } }, [whole]);
@@ -149,7 +168,13 @@
       const q = queue;
       queue = [];
       for (const [m, transfer] of q) send(m, transfer);
+      if (q.some(([m]) => m.method === 'trace') && headAck && headAck.posted) headAck.posted();
       if (shown && !loading && !q.some(([m]) => m.method === 'trace')) await sendTrace(window.__currentTrace, false);
+    } else if (msg.type === 'command' && msg.method === 'headShown') {
+      if (headAck) {
+        headAck.painted = true;
+        if (headAck.wake) headAck.wake();
+      }
     } else if (msg.type === 'request' && msg.method === 'resolveFrames') {
       // the stand-in workspace holds the payments service only (the host asks its resolver)
       window.__frameQueries = (window.__frameQueries || 0) + 1;

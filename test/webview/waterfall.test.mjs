@@ -13,11 +13,13 @@ const shots = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'artifac
 mkdirSync(shots, { recursive: true });
 let srv;
 let browser;
+let gen;
 
 before(async () => {
   srv = await startHarnessServer();
   srv.addTrace('sample', sampleTrace());
-  srv.addTrace('gen', generateTrace(3000));
+  gen = generateTrace(3000);
+  srv.addTrace('gen', gen);
   browser = await launchChromium();
 });
 after(async () => {
@@ -453,6 +455,8 @@ test('a first load paints the head first; the whole trace then replaces it in pl
   const hidden = Number((await page.textContent(`#${folderId} .hidden-count`)).slice(1));
   assert.equal(Number(await page.getAttribute('[role=treegrid]', 'aria-rowcount')), 3000 - hidden, 'every row of the whole trace but the folded ones');
   assert.equal(await selectedName(page), name, 'the selection made in the head stays');
+  assert.deepEqual((await hostLog(page)).filter((m) => m.method === 'headShown').map((m) => m.params), [{ traceId: gen.traceId }],
+    'the webview said once that the head was painted (the host sends the rest then)');
   await page.click('[role=tab]:has-text("Statistics")');
   await page.waitForSelector('[data-testid=stats]');
   const traces = (await hostLog(page)).filter((m) => m.method === 'reportError');

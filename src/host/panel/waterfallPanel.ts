@@ -18,6 +18,7 @@ import {
   ResolveFrames,
   type FramesParams,
   GoToSource,
+  HeadShown,
   OpenLinkedTrace,
   OpenStackFrame,
   Ready,
@@ -41,9 +42,14 @@ import { waterfallHtml, waterfallWebviewOptions } from './html';
 /** refreshes of a growing trace are at most this often */
 const REFRESH_MS = 400;
 const TITLE_MAX = 48;
+/** how long the whole trace waits for the webview to paint its head at most */
+const HEAD_WAIT_MS = 300;
 
 export class WaterfallPanel implements vscode.Disposable {
   private ready = false;
+  /** a head shown on a first load: whether the webview said it is painted (`headShown`); `wake` ends the
+   *  whole trace's wait for that, `posted` tells it a queued head was sent */
+  private headAck?: { painted: boolean; wake?: () => void; posted?: () => void };
   private queue: HostMessage[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private generation = 0;
@@ -107,6 +113,7 @@ export class WaterfallPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.headAck?.wake?.();
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
     this.queue = [];
@@ -146,6 +153,8 @@ export class WaterfallPanel implements vscode.Disposable {
       let headShown = false;
       const onHead = (head: Uint8Array) => {
         if (gen !== this.generation || this.disposed) return;
+        this.headAck?.wake?.();
+        this.headAck = { painted: false };
         this.show(head, false, undefined, api);
         headShown = true;
       };
@@ -162,6 +171,24 @@ export class WaterfallPanel implements vscode.Disposable {
         this.status({ state: this.shown ? 'removed' : 'missing' });
         return;
       }
+      // after a head, the whole trace once the webview has painted the head: sent (or queued) with it, the
+      // whole trace would replace the head before it was painted (or in the queue, before it was sent)
+      const ack = this.headAck;
+      if (headShown && ack && !ack.painted) {
+        await new Promise<void>((resolve) => {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          // (from the head's posting on: a webview may never say it — hidden, or reloaded meanwhile)
+          const arm = () => (timer = setTimeout(resolve, HEAD_WAIT_MS));
+          ack.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          if (this.ready) arm();
+          else ack.posted = arm;
+        });
+        if (gen !== this.generation || this.disposed) return;
+      }
+      if (this.headAck === ack) this.headAck = undefined;
       const focusSpanId = this.pendingFocus;
       this.pendingFocus = undefined;
       this.show(bytes, update || headShown, focusSpanId, api);
@@ -181,6 +208,7 @@ export class WaterfallPanel implements vscode.Disposable {
     this.notify(ShowTrace, { traceId: this.traceId, packed, update, focusSpanId }, true);
     this.shown = true;
   }
+
 
   private updateTitle(packed: ArrayBuffer, api: ApiClient): void {
     let root: string;
@@ -237,6 +265,13 @@ export class WaterfallPanel implements vscode.Disposable {
       return;
     }
     if (Ready.is(m)) return this.onReady();
+    if (HeadShown.is(m)) {
+      if (this.headAck && (m.params as { traceId: string }).traceId === this.traceId) {
+        this.headAck.painted = true;
+        this.headAck.wake?.();
+      }
+      return;
+    }
     if (GoToSource.is(m)) return void this.run('Go to source', Commands.goToSource, this.traceId, (m.params as SpanRef).spanId);
     if (OpenStackFrame.is(m)) {
       const f = m.params as StackFrameRef;
@@ -269,6 +304,7 @@ export class WaterfallPanel implements vscode.Disposable {
     const q = this.queue;
     this.queue = [];
     for (const msg of q) void this.panel.webview.postMessage(msg);
+    if (hasTrace) this.headAck?.posted?.();
     if (this.shown && !hasTrace && !this.loading) {
       // a fresh document (VS Code recreated the hidden webview, or it reloaded): it needs the trace again;
       // the load also delivers a pending focus
