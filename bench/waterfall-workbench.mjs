@@ -7,7 +7,8 @@
 //   documentMs       the panel's document starts (VS Code has created the webview and handed it our HTML)
 //   readyMs          the bundle has run and React has rendered the empty frame; the webview says `ready`
 //   traceReceivedMs  the packed trace is in the webview (packed by the receiver, fetched by the extension
-//                    host, posted through VS Code — in code-server over its connection to the browser)
+//                    host, posted through VS Code — in code-server over its connection to the browser); for a
+//                    trace of more than 200 spans its head, the first 200 rows, sent ahead of the rest
 //   firstRowsMs      the first rows painted (the same mark bench/waterfall.mjs reads)
 // Needs `npm run package` and `bash scripts/setup-e2e.sh` (code-server, Chromium).
 // Usage: node bench/waterfall-workbench.mjs [--sizes 10,10000] [--runs N]

@@ -16,8 +16,12 @@
 //   scrollFrameP95Ms p95 frame interval over 3 s of continuous scrolling (scrollTop += 3 rows per frame)
 //   longestTaskMs    longest main-thread task of the page's renderer over a traced load and 3 s of scrolling
 //   heapMB           JS heap + ArrayBuffer backing stores after a GC, at the end of the run
-//   also: encodeMs (server: buildTree + pack), dataWaitMs (the page asked → the bytes are in the page),
-//   decodeRenderMs (bytes in the page → rows painted, waiting for `ready` included), packedMB, and
+//                    The first rows are the head's (the first 200 rows, PANEL_HEAD_ROWS, sent ahead of the whole
+//                    trace as the panel asks the receiver for them: see src/protocol/api.ts, PACKED_FRAMES_TYPE)
+//   wholeTraceMs     page navigation start → the whole trace painted (every row in place of the head)
+//   also: readyMs (the bundle said `ready`), headAtMs (the head is in the page; the whole trace for a trace
+//   no longer than the head), dataWaitMs (the page asked → that), decodeRenderMs (that → the first rows
+//   painted, waiting for `ready` included), wholeWaitMs (the page asked → the whole trace is in it), packedMB, and
 //   calibrationMs (a fixed CPU workload timed in this process in the same run) with the load average, to
 //   read the others against
 // Usage: node bench/waterfall.mjs [--sizes 1000,10000,100000] [--runs N] [--dev]
@@ -101,7 +105,6 @@ async function openPanel(name, traced) {
     requestStart: window.__timing.requestStart,
     received: window.__timing.received,
     wholeReceived: window.__timing.wholeReceived,
-    encodeMs: window.__timing.encodeMs,
     bytes: window.__timing.bytes,
     rows: document.querySelectorAll('[role=row]').length,
   }));
@@ -116,7 +119,6 @@ async function timedLoad(name) {
   return {
     firstRowsMs: t.firstRows,
     dataToRowsMs: t.firstRows - t.requestStart,
-    encodeMs: t.encodeMs,
     dataWaitMs: t.received - t.requestStart,
     decodeRenderMs: t.firstRows - t.received,
     readyMs: t.ready,
@@ -190,7 +192,7 @@ try {
     console.log(JSON.stringify({
       bench: 'waterfall', spans: n, firstRowsMs: pick('firstRowsMs'), scrollFrameP95Ms: pick('scrollFrameP95Ms'),
       longestTaskMs: pick('longestTaskMs'), heapMB: pick('heapMB'), dataToRowsMs: pick('dataToRowsMs'),
-      encodeMs: pick('encodeMs'), dataWaitMs: pick('dataWaitMs'), decodeRenderMs: pick('decodeRenderMs'), readyMs: pick('readyMs'), headAtMs: pick('headAtMs'), wholeTraceMs: pick('wholeTraceMs'), wholeWaitMs: pick('wholeWaitMs'), packedMB: pick('packedMB'),
+      dataWaitMs: pick('dataWaitMs'), decodeRenderMs: pick('decodeRenderMs'), readyMs: pick('readyMs'), headAtMs: pick('headAtMs'), wholeTraceMs: pick('wholeTraceMs'), wholeWaitMs: pick('wholeWaitMs'), packedMB: pick('packedMB'),
       firstRowsRuns: res.map((r) => r1(r.firstRowsMs)), coldFirstRowsMs: r1(cold.firstRowsMs), runs, bundle: dev ? 'development' : 'production', calibrationMs: r1(calibrate()), loadavg: os.loadavg()[0],
     }));
   }
