@@ -13,7 +13,7 @@ import { computeView, GROUP_BY, SORT_BY, TraceListState, type GroupBy, type Sort
 import { formatDuration, plural, rowDescription, rowLabel } from '../tracelist/format';
 import { AttributeSearch } from './traceSearch';
 import { chooseSort, editFilter, targets } from './traceListCommands';
-import { decodePackedTrace, firstRowWithLocation } from '../protocol/packedTrace';
+import { decodePackedTrace, firstRowWithLocation, PANEL_HEAD_ROWS } from '../protocol/packedTrace';
 
 export const VIEW_ID = 'traceExplorer.traces';
 const REFRESH_MS = 250; // coalesce bursts of events into one redraw
@@ -466,12 +466,17 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
         const [id] = targets(provider, arg, selected);
         if (!id) return;
         return withApi('go to the trace\'s source', async (api) => {
-          const bytes = await api.packedTrace(id);
-          if (!bytes) {
+          // the top rows nearly always hold it: the whole trace (10 MB at 100k spans) only when they do not
+          const head = await api.packedTraceHead(id, PANEL_HEAD_ROWS);
+          let t = head && decodePackedTrace(head);
+          if (t && t.partial && firstRowWithLocation(t) < 0) {
+            const whole = await api.packedTrace(id);
+            t = whole && decodePackedTrace(whole);
+          }
+          if (!t) {
             void vscode.window.showWarningMessage(`Trace ${id.slice(0, 12)}… is no longer stored (removed or evicted).`);
             return;
           }
-          const t = decodePackedTrace(bytes);
           if (t.spanCount === 0) return;
           await vscode.commands.executeCommand(Commands.goToSource, id, t.spanId(Math.max(0, firstRowWithLocation(t))));
         });

@@ -162,6 +162,30 @@ export class ApiClient {
     return whole;
   }
 
+  /**
+   * The first frame of /packed?head=N: the trace's first `headRows` rows (flagged partial when it has more),
+   * or the whole trace when it has no more; undefined when it is not held. The connection is dropped after
+   * that frame, which stops the receiver unless it has begun packing the rest (for one look at the top of a
+   * big trace).
+   */
+  async packedTraceHead(traceId: string, headRows: number): Promise<Uint8Array | undefined> {
+    let first: Uint8Array | undefined;
+    const reader = new FrameReader((f) => (first ??= f));
+    const path = `/api/traces/${enc(traceId)}/packed?head=${Math.max(0, Math.floor(headRows))}`;
+    const r = await this.request('GET', path, undefined, {
+      type: PACKED_FRAMES_TYPE,
+      onChunk: (c) => {
+        reader.push(c);
+        return first !== undefined;
+      },
+    });
+    if (r.status === 404) return undefined;
+    this.check(r);
+    if (r.headers['content-type'] !== PACKED_FRAMES_TYPE) return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+    if (!first) throw new ApiError(`GET ${path}: the answer ended before its first frame`, r.status);
+    return first;
+  }
+
   /** One span with its resource, scope and linked logs, or undefined when not held. */
   spanDetail(traceId: string, spanId: string): Promise<SpanDetail | undefined> {
     return this.jsonOrUndefined<SpanDetail>('GET', `/api/traces/${enc(traceId)}/spans/${enc(spanId)}`);
@@ -295,8 +319,8 @@ export class ApiClient {
   }
 
   /** `stream`: a 200 answer of that content type has its body passed to `onChunk` as it arrives (the body
-   *  returned is then empty) */
-  private request(method: string, path: string, body?: string | Uint8Array, stream?: { type: string; onChunk: (c: Buffer) => void }): Promise<RawResponse> {
+   *  returned is then empty); `onChunk` returning true ends the answer there (the connection is dropped) */
+  private request(method: string, path: string, body?: string | Uint8Array, stream?: { type: string; onChunk: (c: Buffer) => boolean | void }): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${this.token}` };
       if (body !== undefined) {
@@ -308,8 +332,15 @@ export class ApiClient {
         (res) => {
           const chunks: Buffer[] = [];
           const onChunk = stream && res.statusCode === 200 && res.headers['content-type'] === stream.type ? stream.onChunk : undefined;
-          res.on('data', (c: Buffer) => (onChunk ? onChunk(c) : chunks.push(c)));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+          res.on('data', (c: Buffer) => {
+            if (!onChunk) chunks.push(c);
+            else if (onChunk(c) === true) {
+              done();
+              req.destroy();
+            }
+          });
+          res.on('end', done);
           res.on('error', (e) => reject(new ApiError(`${method} ${path}: ${e.message}`, 0)));
         },
       );

@@ -195,5 +195,12 @@ test('packed ?head=N: the head frame first (only when the trace has more rows), 
   const bad = await request(rx.r.apiPort, 'GET', `/api/traces/${T3}/packed?head=-1`, { authorization: `Bearer ${rx.r.token}` });
   assert.equal(bad.status, 400);
   assert.match(bad.body.toString(), /head must be a whole number of rows/);
+  // the head alone (trace list → Go to Source): the first frame, then the answer is dropped
+  const only = decodePackedTrace(await rx.api.packedTraceHead(T3, 50));
+  assert.equal(only.partial, true);
+  assert.equal(only.spanCount, 50);
+  assert.equal(decodePackedTrace(await rx.api.packedTraceHead(T3, 500)).spanCount, 301, 'no more rows than asked: the whole trace');
+  assert.equal(await rx.api.packedTraceHead('ffffffffffffffffffffffffffffff98', 50), undefined);
+  assert.equal((await rx.api.health()).traces >= 1, true, 'the receiver serves on after a dropped answer');
   await rx.api.removeTrace(T3);
 });
