@@ -138,27 +138,22 @@ export class ApiClient {
    * it is not held.
    */
   async packedTraceWithHead(traceId: string, headRows: number, onHead: (head: Uint8Array) => void): Promise<Uint8Array | undefined> {
-    const frames: Uint8Array[] = [];
+    let frames = 0;
+    let whole: Uint8Array | undefined;
     let headError: unknown;
-    const reader = new FrameReader((f) => {
-      frames.push(f);
-      if (frames.length === 1 && isPackedHead(f)) {
+    const a = await this.packedFrames(traceId, headRows, (f) => {
+      if (++frames === 1 && isPackedHead(f)) {
         try {
           onHead(f);
         } catch (e) {
-          headError ??= e;
+          headError = e;
         }
-      }
+      } else whole = f;
     });
-    const path = `/api/traces/${enc(traceId)}/packed?head=${Math.max(0, Math.floor(headRows))}`;
-    const r = await this.request('GET', path, undefined, { type: PACKED_FRAMES_TYPE, onChunk: (c) => reader.push(c) });
-    if (r.status === 404) return undefined;
-    this.check(r);
+    if (!a) return undefined;
     if (headError) throw headError;
-    // a receiver that predates heads answers the whole trace alone
-    if (r.headers['content-type'] !== PACKED_FRAMES_TYPE) return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
-    const whole = frames[frames.length - 1];
-    if (!whole || reader.pending || isPackedHead(whole)) throw new ApiError(`GET ${path}: the answer ended inside a frame or without the whole trace`, r.status);
+    if (a.plain) return a.plain;
+    if (!whole || a.pending || isPackedHead(whole)) throw new ApiError(`GET ${a.path}: the answer ended inside a frame or without the whole trace`, 200);
     return whole;
   }
 
@@ -170,20 +165,42 @@ export class ApiClient {
    */
   async packedTraceHead(traceId: string, headRows: number): Promise<Uint8Array | undefined> {
     let first: Uint8Array | undefined;
-    const reader = new FrameReader((f) => (first ??= f));
+    const a = await this.packedFrames(traceId, headRows, (f) => {
+      first = f;
+      return true;
+    });
+    if (!a) return undefined;
+    if (a.plain) return a.plain;
+    if (!first) throw new ApiError(`GET ${a.path}: the answer ended before its first frame`, 200);
+    return first;
+  }
+
+  /**
+   * GET /packed?head=N, its frames to `onFrame` as they arrive (returning true ends the answer there);
+   * undefined for a trace not held; `plain`: the whole trace from a receiver that predates frames;
+   * `pending`: bytes left over that are not a whole frame
+   */
+  private async packedFrames(
+    traceId: string,
+    headRows: number,
+    onFrame: (frame: Uint8Array) => boolean | void,
+  ): Promise<{ path: string; plain?: Uint8Array; pending: number } | undefined> {
+    let stop = false;
+    const reader = new FrameReader((f) => {
+      if (!stop && onFrame(f) === true) stop = true;
+    });
     const path = `/api/traces/${enc(traceId)}/packed?head=${Math.max(0, Math.floor(headRows))}`;
     const r = await this.request('GET', path, undefined, {
       type: PACKED_FRAMES_TYPE,
       onChunk: (c) => {
         reader.push(c);
-        return first !== undefined;
+        return stop;
       },
     });
     if (r.status === 404) return undefined;
     this.check(r);
-    if (r.headers['content-type'] !== PACKED_FRAMES_TYPE) return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
-    if (!first) throw new ApiError(`GET ${path}: the answer ended before its first frame`, r.status);
-    return first;
+    const plain = r.headers['content-type'] !== PACKED_FRAMES_TYPE ? new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength) : undefined;
+    return { path, plain, pending: reader.pending };
   }
 
   /** One span with its resource, scope and linked logs, or undefined when not held. */

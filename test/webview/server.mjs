@@ -24,7 +24,7 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
  */
 export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}) {
   const traces = new Map(); // name → { spans, traceId }
-  const generated = new Set(); // names of traces held (and packed) by the worker
+  const generated = new Map(); // name → trace id of the traces held (and packed) by the worker
   let worker = null;
   let nextId = 0;
   const waiting = new Map(); // id → { onHead, resolve }
@@ -71,37 +71,28 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
       if (u.pathname === '/mark') return send(res, 204, 'text/plain', '');
       if (u.pathname === '/harnessFetch.js') return file(res, join(here, 'harnessFetch.js'));
       if (u.pathname.startsWith('/dist/')) return file(res, join(bundleDir, u.pathname.slice(6)));
-      // ?head=N: frames as the receiver's /api/traces/{id}/packed?head=N answers them (src/protocol/api.ts)
+      // ?head=N: frames as the receiver's /api/traces/{id}/packed?head=N answers them (src/protocol/api.ts);
+      // ?head= alone: the panel's head size
       const wantHead = u.searchParams.has('head');
+      const headRows = Number(u.searchParams.get('head')) || HEAD_ROWS;
       if (u.pathname === '/packed' && generated.has(u.searchParams.get('trace'))) {
         const name = u.searchParams.get('trace');
-        // (the page's own head size, ?head=N, is not the one packing started with)
-        const p = (wantHead && !u.searchParams.get('head') && prefetched.get(name)) || null;
+        // (packing started with the page uses the panel's head size)
+        const p = wantHead && headRows === HEAD_ROWS ? prefetched.get(name) : undefined;
         prefetched.delete(name);
         if (!wantHead) {
           void fromWorker({ type: 'encode', name, head: 0 }).then((m) => {
-            if (m.error) return send(res, 404, 'text/plain', m.error);
             res.writeHead(200, packedHeaders(m.bytes.byteLength, m.traceId, m.encodeMs));
             res.end(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
           });
           return;
         }
-        const packing = p ?? startPacking(name, u.searchParams.get('head') ? Number(u.searchParams.get('head')) : HEAD_ROWS);
-        let headersSent = false;
-        const begin = (m) => {
-          if (headersSent) return;
-          headersSent = true;
-          res.writeHead(200, framesHeaders(m.traceId));
-        };
-        const onHead = (m) => {
-          begin(m);
-          writeFrame(res, m.bytes);
-        };
+        const packing = p ?? startPacking(name, headRows);
+        res.writeHead(200, framesHeaders(generated.get(name)));
+        const onHead = (m) => writeFrame(res, m.bytes);
         if (packing.head) onHead(packing.head);
         else packing.headWaiters.push(onHead);
         void packing.whole.then((m) => {
-          if (m.error) return send(res, 404, 'text/plain', m.error);
-          begin(m);
           writeFrame(res, m.bytes);
           res.end();
         });
@@ -114,8 +105,7 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
         const packer = packTrace(t.spans, epoch);
         if (wantHead) {
           res.writeHead(200, framesHeaders(t.traceId));
-          const head = u.searchParams.get('head') ? Number(u.searchParams.get('head')) : HEAD_ROWS;
-          if (head > 0 && head < packer.spanCount) writeFrame(res, packer.encode(head));
+          if (headRows < packer.spanCount) writeFrame(res, packer.encode(headRows));
           writeFrame(res, packer.encode());
           return res.end();
         }
@@ -153,8 +143,8 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
     },
     /** generateTrace(n) held and packed on a worker thread (the benchmark: packing never delays the page's files) */
     async addGeneratedTrace(name, n) {
-      await fromWorker({ type: 'generate', name, n });
-      generated.add(name);
+      const { traceId } = await fromWorker({ type: 'generate', name, n });
+      generated.set(name, traceId);
     },
     close: async () => {
       await worker?.terminate();
