@@ -218,7 +218,7 @@ async function prepare(tpl, encoding) {
 // What the issue's baseline describes, as a receiver: Node's HTTP server, protobufjs decoding each body into
 // message objects, the messages kept (a store keeps what it receives). No checks, no index, no summaries.
 // Measured with the same client, batches and CPU accounting as the real receiver, run by run beside it.
-async function naiveReceiverChild() {
+async function plainReceiverChild() {
   const Req = otlpRoot().lookupType(TYPES.traceRequest);
   let kept = [];
   let spans = 0;
@@ -243,8 +243,8 @@ async function naiveReceiverChild() {
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 }
 
-async function startNaiveReceiver() {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--naive-receiver'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startPlainReceiver() {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--plain-receiver'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c) => {
@@ -266,19 +266,19 @@ async function startNaiveReceiver() {
   return { child, port, clear };
 }
 
-async function naiveRun(nx, templates) {
+async function plainRun(px, templates) {
   const batches = Math.ceil(SPANS_PER_RUN / BATCH);
   const bodies = [];
   for (let k = 0; k < batches; k++) bodies.push(freshBody(templates[k % templates.length], 'protobuf'));
-  const cpu0 = cpuSeconds(nx.child.pid);
+  const cpu0 = cpuSeconds(px.child.pid);
   let next = 0;
   const worker = async () => {
-    while (next < bodies.length) await send(nx.port, bodies[next++], 'protobuf');
+    while (next < bodies.length) await send(px.port, bodies[next++], 'protobuf');
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const cpu = cpuSeconds(nx.child.pid) - cpu0;
+  const cpu = cpuSeconds(px.child.pid) - cpu0;
   const spans = batches * BATCH;
-  const got = await nx.clear();
+  const got = await px.clear();
   if (got !== spans) throw new Error(`plain receiver kept ${got} of ${spans} spans`);
   return spans / Math.max(cpu, 1 / TICK);
 }
@@ -491,7 +491,7 @@ async function main() {
     const encodings = (process.env.BENCH_ENCODINGS ?? 'protobuf,json,protobuf+gzip').split(',');
     for (const encoding of ONLY.has('ingest') ? encodings : []) {
       const runs = [];
-      const plain = encoding === 'protobuf' ? await startNaiveReceiver() : undefined;
+      const plain = encoding === 'protobuf' ? await startPlainReceiver() : undefined;
       try {
         if (plain) {
           for (let k = 0; k < 200; k++) await send(plain.port, freshBody(templates[k % TEMPLATES], 'protobuf'), 'protobuf'); // warm, as the real one
@@ -500,7 +500,7 @@ async function main() {
         for (let r = 0; r < RUNS; r++) {
           const run = await ingestRun(rx, templates, encoding);
           run.baseline = decodeBaselineOnce(Req, baseBodies);
-          if (plain) run.plain = await naiveRun(plain, templates);
+          if (plain) run.plain = await plainRun(plain, templates);
           baselines.push(run.baseline);
           runs.push(run);
         }
@@ -597,5 +597,5 @@ if (process.argv[2] === '--dump-bodies') {
 } else if (process.argv[2] === '--inproc') await inproc();
 else if (process.argv[2] === '--host-sim') await hostSim();
 else if (process.argv[2] === '--memory-child') await memoryChild();
-else if (process.argv[2] === '--naive-receiver') await naiveReceiverChild();
+else if (process.argv[2] === '--plain-receiver') await plainReceiverChild();
 else await main();
