@@ -2,7 +2,7 @@
 // that would not start, and the store starting to evict traces. Each is shown once per occurrence, not on
 // every reconnect.
 import * as vscode from 'vscode';
-import type { PortState } from '../protocol/api';
+import { portProblem, type PortState } from '../protocol/api';
 import { Commands } from './commandIds';
 import * as config from './config';
 import type { ReceiverConnection } from './services';
@@ -13,31 +13,61 @@ export function activateNotices(context: vscode.ExtensionContext, receiver: Rece
   const shown = new Set<string>();
   let evictionShown = false;
 
-  const portConflict = (pid: number, label: string, which: 'http' | 'grpc', p: PortState) => {
-    const key = `${pid}:${which}:${p.port}`;
+  const portNotOpen = (pid: number, host: string, label: string, which: 'http' | 'grpc', p: PortState) => {
+    const problem = portProblem(p);
+    // a host that is no address here fails both ports: one notice says it
+    const key = problem === 'badHost' ? `${pid}:host` : `${pid}:${which}:${p.port}`;
     if (shown.has(key)) return;
     shown.add(key);
     const choose = 'Choose Another Port';
     const collector = 'Show How to Point a Collector Here';
-    void vscode.window
-      .showWarningMessage(
-        `Trace Explorer: port ${p.port} (${label}) is already in use by another program, so traces sent there do not ` +
-          `arrive here. (${p.error ?? 'address in use'})`,
-        choose,
-        collector,
-      )
-      .then((a) => {
-        if (a === choose) void vscode.commands.executeCommand(Commands.choosePort, which);
-        else if (a === collector) void vscode.commands.executeCommand(Commands.showCollectorHelp);
-      });
+    const hostSetting = 'Change the Host Setting';
+    const showLog = 'Show Log';
+    const act = (a: string | undefined) => {
+      if (a === choose) void vscode.commands.executeCommand(Commands.choosePort, which);
+      else if (a === collector) void vscode.commands.executeCommand(Commands.showCollectorHelp);
+      else if (a === hostSetting) void config.openSetting('receiver.host');
+      else if (a === showLog) void vscode.commands.executeCommand(Commands.showLog);
+    };
+    if (problem === 'inUse') {
+      void vscode.window
+        .showWarningMessage(
+          `Trace Explorer: port ${p.port} (${label}) is already in use by another program, so traces sent there do not ` +
+            `arrive here. (${p.error ?? 'address in use'})`,
+          choose,
+          collector,
+        )
+        .then(act);
+    } else if (problem === 'badHost') {
+      void vscode.window
+        .showErrorMessage(
+          `Trace Explorer cannot open its OTLP ports: "${host}" (setting traceExplorer.receiver.host) is not an ` +
+            `address of this machine. Use 127.0.0.1, or 0.0.0.0 for every interface.`,
+          hostSetting,
+        )
+        .then(act);
+    } else if (problem === 'noPermission') {
+      void vscode.window
+        .showErrorMessage(
+          `Trace Explorer cannot open port ${p.port} (${label}): the system does not allow this user to listen on it ` +
+            `(ports below 1024 need privileges). Choose a port above 1023.`,
+          choose,
+        )
+        .then(act);
+    } else {
+      void vscode.window
+        .showErrorMessage(`Trace Explorer cannot open port ${p.port} (${label}): ${p.error ?? 'unknown error'}`, choose, showLog)
+        .then(act);
+    }
   };
 
   const onStatus = () => {
     const s = receiver.status;
     if (s.kind === 'running') {
-      if (!s.health.http.listening) portConflict(s.health.pid, 'OTLP/HTTP', 'http', s.health.http);
-      if (!s.health.grpc.listening) portConflict(s.health.pid, 'OTLP/gRPC', 'grpc', s.health.grpc);
+      if (!s.health.http.listening) portNotOpen(s.health.pid, s.health.host, 'OTLP/HTTP', 'http', s.health.http);
+      if (!s.health.grpc.listening) portNotOpen(s.health.pid, s.health.host, 'OTLP/gRPC', 'grpc', s.health.grpc);
       if (s.health.evicting) onEvicting(s.health.evictedTraces);
+      if (s.differs?.length) onDiffers(s.health.pid, s.differs);
     } else if (s.kind === 'failed') {
       const key = `failed:${s.message}`;
       if (shown.has(key)) return;
@@ -51,13 +81,32 @@ export function activateNotices(context: vscode.ExtensionContext, receiver: Rece
     }
   };
 
+  const onDiffers = (pid: number, differs: readonly string[]) => {
+    const key = `differs:${pid}`;
+    if (shown.has(key)) return;
+    shown.add(key);
+    const restart = "Restart It With This Window's Settings";
+    void vscode.window
+      .showWarningMessage(
+        `Trace Explorer: the receiver another VS Code window started runs with other settings than this window's, ` +
+          `which ask for ${differs.join('; ')}. This window shows that receiver's traces. Restart it to apply this ` +
+          `window's settings: every window then uses the new one, and the traces received so far are dropped.`,
+        restart,
+      )
+      .then((a) => {
+        if (a === restart) void vscode.commands.executeCommand(Commands.restartReceiver);
+      });
+  };
+
   const onEvicting = (evicted: number) => {
     if (evictionShown || context.globalState.get<boolean>(EVICTION_NOTICE_OFF)) return;
     evictionShown = true;
     const raise = 'Raise the Limits';
     const never = "Don't Show Again";
-    const maxSpans = config.get('store.maxSpans').toLocaleString('en-US');
-    const maxMB = config.get('store.maxMemoryMB');
+    // the running receiver's limits: another window may have started it with other settings
+    const s = receiver.status;
+    const maxSpans = (s.kind === 'running' ? s.health.maxSpans : config.get('store.maxSpans')).toLocaleString('en-US');
+    const maxMB = s.kind === 'running' ? Math.round(s.health.maxBytes / 1024 / 1024) : config.get('store.maxMemoryMB');
     void vscode.window
       .showInformationMessage(
         `Trace Explorer is full (${maxSpans} spans or ${maxMB} MB): the oldest traces are being evicted` +

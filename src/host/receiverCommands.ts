@@ -10,24 +10,40 @@ import type { ComponentLog } from './log';
 import { errorText } from './log';
 import { ENV_FORMATS, formatEnv, otlpEnv, type EnvFormat, type OtlpProtocol } from '../tracelist/otlpEnv';
 import { plural } from '../tracelist/format';
+import { portProblem, type PortProblem, type PortState } from '../protocol/api';
 
 const LAST_ENV_CHOICE = 'traceExplorer.lastEnvChoice';
 
+interface Endpoints {
+  host: string;
+  http: number;
+  grpc: number;
+  /** the running receiver's ports; undefined when it is not running */
+  httpState?: PortState;
+  grpcState?: PortState;
+}
+
 /** Where the receiver's OTLP ports are: the running receiver's, else what the settings ask for. */
-function endpoints(receiver: ReceiverConnectionImpl): { host: string; http: number; grpc: number; httpOk: boolean; grpcOk: boolean; running: boolean } {
+function endpoints(receiver: ReceiverConnectionImpl): Endpoints {
   const s = receiver.status;
   if (s.kind === 'running') {
     const h = s.health;
-    return { host: h.host, http: h.http.port, grpc: h.grpc.port, httpOk: h.http.listening, grpcOk: h.grpc.listening, running: true };
+    return { host: h.host, http: h.http.port, grpc: h.grpc.port, httpState: h.http, grpcState: h.grpc };
   }
-  return {
-    host: config.get('receiver.host'),
-    http: config.get('receiver.httpPort'),
-    grpc: config.get('receiver.grpcPort'),
-    httpOk: false,
-    grpcOk: false,
-    running: false,
-  };
+  return { host: config.get('receiver.host'), http: config.get('receiver.httpPort'), grpc: config.get('receiver.grpcPort') };
+}
+
+const NOT_OPEN_NOTES: Record<PortProblem, string> = {
+  inUse: 'in use by another program',
+  noPermission: 'not allowed for this user',
+  badHost: 'the host setting is no address of this machine',
+  other: 'not open',
+};
+
+/** ' (in use by another program)' for a port that is not open, '' for one that is (or when not running). */
+function portNote(p: PortState | undefined): string {
+  const problem = p && portProblem(p);
+  return problem ? ` (${NOT_OPEN_NOTES[problem]})` : '';
 }
 
 async function copyOtlpEnv(context: vscode.ExtensionContext, receiver: ReceiverConnectionImpl): Promise<void> {
@@ -35,16 +51,16 @@ async function copyOtlpEnv(context: vscode.ExtensionContext, receiver: ReceiverC
   type Item = vscode.QuickPickItem & { protocol?: OtlpProtocol; format?: EnvFormat };
   const last = context.globalState.get<string>(LAST_ENV_CHOICE);
   const items: Item[] = [];
-  const section = (protocol: OtlpProtocol, port: number, ok: boolean) => {
+  const section = (protocol: OtlpProtocol, port: number, state: PortState | undefined) => {
     const name = protocol === 'grpc' ? 'OTLP/gRPC' : 'OTLP/HTTP (protobuf)';
-    const note = !ep.running ? ' — receiver not running' : ok ? '' : ' — port not open (in use by another program)';
+    const note = !state ? ' — receiver not running' : state.listening ? '' : ` — port not open${portNote(state)}`;
     items.push({ label: `${name} on port ${port}${note}`, kind: vscode.QuickPickItemKind.Separator });
     for (const f of ENV_FORMATS) {
       items.push({ label: f.label, description: f.detail, protocol, format: f.format, picked: `${protocol}|${f.format}` === last });
     }
   };
-  section('http/protobuf', ep.http, ep.httpOk);
-  section('grpc', ep.grpc, ep.grpcOk);
+  section('http/protobuf', ep.http, ep.httpState);
+  section('grpc', ep.grpc, ep.grpcState);
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = 'Copy OpenTelemetry exporter environment variables';
   qp.placeholder = 'Pick the protocol and the shell (or file) to paste into';
@@ -62,7 +78,7 @@ async function copyOtlpEnv(context: vscode.ExtensionContext, receiver: ReceiverC
   const vars = otlpEnv(ep.host, port, pick.protocol);
   await vscode.env.clipboard.writeText(formatEnv(vars, pick.format));
   await context.globalState.update(LAST_ENV_CHOICE, `${pick.protocol}|${pick.format}`);
-  const ok = pick.protocol === 'grpc' ? ep.grpcOk : ep.httpOk;
+  const ok = (pick.protocol === 'grpc' ? ep.grpcState : ep.httpState)?.listening === true;
   const message = `Copied ${vars.map(([k]) => k).join(', ')} for ${pick.protocol} on port ${port}.`;
   if (ok) void vscode.window.showInformationMessage(message);
   else void vscode.window.showWarningMessage(`${message} That port is not open right now, so an app using these variables will not reach Trace Explorer yet.`);
@@ -110,8 +126,8 @@ async function choosePort(receiver: ReceiverConnectionImpl, which?: 'http' | 'gr
   if (!which) {
     type Item = vscode.QuickPickItem & { which: 'http' | 'grpc' };
     const items: Item[] = [
-      { which: 'http', label: 'OTLP/HTTP port', description: `now ${ep.http}${ep.running && !ep.httpOk ? ' (in use by another program)' : ''}` },
-      { which: 'grpc', label: 'OTLP/gRPC port', description: `now ${ep.grpc}${ep.running && !ep.grpcOk ? ' (in use by another program)' : ''}` },
+      { which: 'http', label: 'OTLP/HTTP port', description: `now ${ep.http}${portNote(ep.httpState)}` },
+      { which: 'grpc', label: 'OTLP/gRPC port', description: `now ${ep.grpc}${portNote(ep.grpcState)}` },
     ];
     const pick = await vscode.window.showQuickPick(items, { title: 'Which receiver port?' });
     if (!pick) return;

@@ -9,7 +9,7 @@ import type { ReceiverConnection, ReceiverStatus } from './services';
 import * as config from './config';
 import type { ComponentLog } from './log';
 import { errorText } from './log';
-import { compareVersions, ReceiverProcess, type ReceiverSettings } from './receiverProcess';
+import { compareVersions, ReceiverProcess, settingsDifferences, type ReceiverSettings } from './receiverProcess';
 
 /** The settings a running receiver was started with; a change to any of them restarts it. */
 export const RECEIVER_SETTINGS: readonly config.SettingKey[] = [
@@ -171,8 +171,15 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
         ({ client, health, started } = await this.process.restart(receiverSettings(), Date.now()));
         if (gen !== this.generation) return void client.dispose();
       }
-      if (!started) this.log.info(`connected to running receiver pid ${health.pid} (API ${client.url}, ${health.clients} other window(s))`);
-      this.adopt(client, health, gen);
+      let differs: string[] = [];
+      if (!started) {
+        this.log.info(`connected to running receiver pid ${health.pid} (API ${client.url}, ${health.clients} other window(s))`);
+        // another window started it, perhaps with other settings (a workspace's ports): say so, do not restart
+        // behind the other windows' backs
+        differs = settingsDifferences(health, receiverSettings());
+        if (differs.length) this.log.warn(`this window's receiver settings differ from the running receiver's: ${differs.join('; ')}`);
+      }
+      this.adopt(client, health, gen, differs);
     } catch (e) {
       if (gen !== this.generation) return;
       this.failures++;
@@ -224,7 +231,7 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
     if (!health) return;
     const portsChanged = health.http.listening !== s.health.http.listening || health.grpc.listening !== s.health.grpc.listening
       || health.http.port !== s.health.http.port || health.grpc.port !== s.health.grpc.port;
-    this._status = { kind: 'running', health };
+    this._status = { ...s, health };
     if (portsChanged) this.statusEmitter.fire(this._status);
   }
 
@@ -259,11 +266,11 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
     }
   }
 
-  private adopt(client: ApiClient, health: HealthInfo, gen: number): void {
+  private adopt(client: ApiClient, health: HealthInfo, gen: number, differs: readonly string[] = []): void {
     this.adoptedAt = Date.now();
     this._api = client;
     this.subscribe(client, gen);
-    this.setStatus({ kind: 'running', health });
+    this.setStatus(differs.length ? { kind: 'running', health, differs } : { kind: 'running', health });
   }
 
   dispose(): void {

@@ -378,13 +378,36 @@ export class ReceiverProcess {
  * Whether a running receiver already has what `settings` asks for: the same host, limits and ports (a port
  * asked as 0 matches any port that is listening).
  */
+/**
+ * How a running receiver differs from what `s` asks for, one phrase each for the user ("OTLP/HTTP port 14318
+ * (it has 4318)"); empty when it matches. A port asked for that is not open (held by another program) matches:
+ * restarting cannot help. Port 0 asks for any port that listens. A receiver that does not report its body
+ * limit, origins or idle time is not compared on them.
+ */
+export function settingsDifferences(h: HealthInfo, s: ReceiverSettings): string[] {
+  const d: string[] = [];
+  if (h.host !== s.host) d.push(`host ${s.host} (it has ${h.host})`);
+  const port = (label: string, asked: number, st: HealthInfo['http']) => {
+    if (asked === 0 ? !st.listening : st.port !== asked) d.push(`${label} port ${asked === 0 ? 'any free one' : asked} (it has ${st.port})`);
+  };
+  port('OTLP/HTTP', s.httpPort, h.http);
+  port('OTLP/gRPC', s.grpcPort, h.grpc);
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (h.maxSpans !== s.maxSpans) d.push(`at most ${n(s.maxSpans)} spans (it keeps ${n(h.maxSpans)})`);
+  const mb = (x: number) => n(Math.round(x / 1024 / 1024));
+  if (h.maxBytes !== s.maxBytes) d.push(`${mb(s.maxBytes)} MB of spans (it keeps ${mb(h.maxBytes)} MB)`);
+  if (h.maxBody !== undefined && h.maxBody !== s.maxBody) d.push(`requests up to ${n(s.maxBody)} bytes (it takes ${n(h.maxBody)})`);
+  if (h.cors !== undefined && h.cors.join(' ') !== s.cors.join(' ')) {
+    d.push(`browser origins ${s.cors.join(' ') || 'none'} (it allows ${h.cors.join(' ') || 'none'})`);
+  }
+  if (h.idleExitMs !== undefined && h.idleExitMs !== s.idleExitMs) {
+    d.push(`an idle exit after ${n(s.idleExitMs / 1000)} s (it has ${n(h.idleExitMs / 1000)} s)`);
+  }
+  return d;
+}
+
 export function matches(h: HealthInfo, s: ReceiverSettings): boolean {
-  const port = (asked: number, st: HealthInfo['http']) => (asked === 0 ? st.listening : st.port === asked);
-  return h.host === s.host
-    && port(s.httpPort, h.http)
-    && port(s.grpcPort, h.grpc)
-    && h.maxSpans === s.maxSpans
-    && h.maxBytes === s.maxBytes;
+  return settingsDifferences(h, s).length === 0;
 }
 
 export function portText(p: { port: number; listening: boolean; error?: string }): string {

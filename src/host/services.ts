@@ -8,7 +8,9 @@ import type { HealthInfo, ReceiverEvent } from '../protocol/api';
 export type ReceiverStatus =
   | { kind: 'disabled' }
   | { kind: 'starting' }
-  | { kind: 'running'; health: HealthInfo } // health.http/grpc may still carry a port conflict
+  // health.http/grpc may still carry a port conflict; `differs`: how this window's receiver settings differ
+  // from the running receiver's, which another window started (see settingsDifferences)
+  | { kind: 'running'; health: HealthInfo; differs?: readonly string[] }
   | { kind: 'failed'; message: string };
 
 export interface ReceiverConnection {

@@ -1,7 +1,7 @@
 // The receiver's status bar item: state, OTLP ports, what has been received, conflicts and failures.
 // A click opens the receiver menu (traceExplorer.statusMenu).
 import * as vscode from 'vscode';
-import type { HealthInfo, PortState } from '../protocol/api';
+import { PORT_PROBLEM_WORDS, portProblem, type HealthInfo, type PortState } from '../protocol/api';
 import { Commands } from './commandIds';
 import type { ReceiverConnection } from './services';
 import { plural } from '../tracelist/format';
@@ -34,10 +34,12 @@ export function activateStatusBar(receiver: ReceiverConnection): vscode.Disposab
         break;
       case 'running': {
         const h = s.health;
-        const conflict = !h.http.listening || !h.grpc.listening;
-        item.text = `${conflict ? '$(warning)' : '$(radio-tower)'} OTLP ${portLabel(h.http)} ${portLabel(h.grpc)} · ${plural(h.spans, 'span')} · ${plural(h.traces, 'trace')}`;
-        if (conflict) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-        item.tooltip = tooltip(h);
+        const problems = [portProblem(h.http), portProblem(h.grpc)].filter((p) => p !== undefined);
+        item.text = `${problems.length ? '$(warning)' : '$(radio-tower)'} OTLP ${portLabel(h.http)} ${portLabel(h.grpc)} · ${plural(h.spans, 'span')} · ${plural(h.traces, 'trace')}`;
+        // a port another program holds is a conflict (warning); one the system refuses is an error
+        if (problems.some((p) => p !== 'inUse')) item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        else if (problems.length) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        item.tooltip = tooltip(h, s.differs);
         break;
       }
     }
@@ -63,7 +65,8 @@ export function activateStatusBar(receiver: ReceiverConnection): vscode.Disposab
 }
 
 function portLabel(p: PortState): string {
-  return p.listening ? `:${p.port}` : `:${p.port} in use`;
+  const problem = portProblem(p);
+  return problem ? `:${p.port} ${PORT_PROBLEM_WORDS[problem]}` : `:${p.port}`;
 }
 
 export function formatBytes(n: number): string {
@@ -82,15 +85,19 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
 }
 
-function tooltip(h: HealthInfo): vscode.MarkdownString {
+function tooltip(h: HealthInfo, differs: readonly string[] | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = { enabledCommands: [Commands.choosePort, Commands.showLog, Commands.copyOtlpEnv] };
+  md.isTrusted = { enabledCommands: [Commands.choosePort, Commands.showLog, Commands.copyOtlpEnv, Commands.restartReceiver] };
   const host = h.host === '0.0.0.0' || h.host === '::' ? '127.0.0.1' : h.host;
   md.appendMarkdown(`**Trace Explorer receiver** (pid ${h.pid}, version ${h.version}, ${plural(h.clients, 'window')} connected)\n\n`);
   md.appendMarkdown(`${portLine('OTLP/HTTP', 'http://', host, h.http)}  \n`);
   md.appendMarkdown(`${portLine('OTLP/gRPC', '', host, h.grpc)}\n\n`);
   md.appendMarkdown(`${plural(h.spans, 'span')} in ${plural(h.traces, 'trace')}, ${plural(h.logs, 'log record')}; `);
   md.appendMarkdown(`about ${formatBytes(h.approxBytes)} of ${formatBytes(h.maxBytes)}, at most ${h.maxSpans.toLocaleString('en-US')} spans\n\n`);
+  if (differs?.length) {
+    md.appendMarkdown(`$(info) Started by another window, with other settings than this window's, which ask for ${escapeMarkdown(differs.join('; '))}. `);
+    md.appendMarkdown(`[Restart it with this window's settings](command:${Commands.restartReceiver})\n\n`);
+  }
   if (h.evicting) md.appendMarkdown(`$(history) Full: evicting the oldest traces (${plural(h.evictedTraces, 'trace')} evicted so far)\n\n`);
   if (!h.http.listening || !h.grpc.listening) md.appendMarkdown(`[Choose another port](command:${Commands.choosePort}) · `);
   md.appendMarkdown(`[Copy OTLP environment variables](command:${Commands.copyOtlpEnv}) · [Show log](command:${Commands.showLog})`);

@@ -3,7 +3,7 @@
 // Filtering, sorting and grouping are pure code in src/tracelist/; this file only renders and wires commands.
 import * as vscode from 'vscode';
 import type { ApiClient } from '../receiver/apiClient';
-import type { ReceiverEvent, TraceSummary } from '../protocol/api';
+import { portProblem, type ReceiverEvent, type TraceSummary } from '../protocol/api';
 import { Commands } from './commandIds';
 import type { HostServices } from './services';
 import type { ComponentLog } from './log';
@@ -208,9 +208,11 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
   /** Context keys the welcome content and menus depend on (cheap: kept current even while hidden). */
   private updateContextKeys(): void {
     const s = this.services.receiver.status;
+    const problems = s.kind === 'running' ? [portProblem(s.health.http), portProblem(s.health.grpc)] : [];
     const keys: Record<string, unknown> = {
       'traceExplorer.receiverState': s.kind,
-      'traceExplorer.portConflict': s.kind === 'running' && (!s.health.http.listening || !s.health.grpc.listening),
+      'traceExplorer.portConflict': problems.includes('inUse'),
+      'traceExplorer.portError': problems.some((p) => p !== 'inUse'),
       'traceExplorer.defaultPorts': s.kind === 'running' && s.health.http.port === 4318 && s.health.grpc.port === 4317,
       'traceExplorer.traceFilterActive': !isEmptyFilter(this.filter),
     };

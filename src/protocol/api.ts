@@ -52,7 +52,33 @@ export interface PortState {
   port: number; // the port asked for (or bound, when 0 was asked)
   listening: boolean;
   error?: string; // e.g. 'EADDRINUSE: 127.0.0.1:4318 is already in use'
+  code?: string; // the bind error's code, e.g. 'EADDRINUSE'
 }
+
+/**
+ * Why a port is not open, as the user would fix it: another program holds it (choose another port or point
+ * that program here), the system refuses the port (a privileged one), the host setting is no address of this
+ * machine, or something else (the log says what).
+ */
+export type PortProblem = 'inUse' | 'noPermission' | 'badHost' | 'other';
+
+export function portProblem(p: PortState): PortProblem | undefined {
+  if (p.listening) return undefined;
+  // receivers before `code` existed put it at the start of `error`
+  const code = p.code ?? /^([A-Z]+):/.exec(p.error ?? '')?.[1];
+  if (code === 'EADDRINUSE') return 'inUse';
+  if (code === 'EACCES') return 'noPermission';
+  if (code === 'EADDRNOTAVAIL') return 'badHost';
+  return 'other';
+}
+
+/** A few words for the status bar: `:4318 in use`. */
+export const PORT_PROBLEM_WORDS: Record<PortProblem, string> = {
+  inUse: 'in use',
+  noPermission: 'not allowed',
+  badHost: 'bad host',
+  other: 'not open',
+};
 
 export interface HealthInfo {
   version: string;
@@ -70,6 +96,10 @@ export interface HealthInfo {
   evictedTraces: number;
   /** eviction has started since the last clear */
   evicting: boolean;
+  /** what it was started with (receivers before these were reported leave them out) */
+  maxBody?: number;
+  cors?: string[];
+  idleExitMs?: number;
   startedAt: number; // Unix ms
   clients: number; // connected editor windows (event streams)
 }

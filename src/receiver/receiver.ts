@@ -49,7 +49,7 @@ function listen(server: http.Server | http2.Http2Server, host: string, port: num
   return new Promise((resolve) => {
     const onError = (e: NodeJS.ErrnoException) => {
       server.removeListener('listening', onListening);
-      resolve({ port, listening: false, error: describeListenError(e, host, port) });
+      resolve({ port, listening: false, error: describeListenError(e, host, port), code: e.code ?? 'ERROR' });
     };
     const onListening = () => {
       server.removeListener('error', onError);
@@ -102,6 +102,9 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
       approxBytes: s.approxBytes,
       evictedTraces: s.evictedTraces,
       evicting: s.evicting,
+      maxBody: opts.maxBody,
+      cors: opts.cors,
+      idleExitMs: opts.idleExitMs,
       startedAt,
       clients: api ? api.clients() : 0,
     };

@@ -370,8 +370,8 @@ async function killReceivers(h) {
 /** Calls the receiver's query API (Bearer token from the state file). Returns parsed JSON (or null for 204). */
 export async function receiverApi(h, path, init = {}) {
   const s = receiverState(h) || (await waitForReceiver(h));
-  const host = s.host && s.host !== '0.0.0.0' && s.host !== '::' ? s.host : '127.0.0.1';
-  const res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${s.apiPort}${path}`, {
+  // the query API listens on loopback whatever host the OTLP ports use
+  const res = await fetch(`http://127.0.0.1:${s.apiPort}${path}`, {
     ...init, headers: { authorization: `Bearer ${s.token}`, ...(init.headers || {}) },
   });
   if (!res.ok) throw new Error(`${init.method || 'GET'} ${path} → ${res.status} ${await res.text()}`);

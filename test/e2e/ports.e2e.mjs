@@ -2,13 +2,16 @@
 // the window still activates, says which port, and "Choose Another Port" (input box with a free port already
 // filled in) writes the setting and restarts the receiver on the new port, where an app's spans then arrive.
 // Then a store limit setting restarts the receiver, and filling the store tells the user eviction started.
+// Then a host setting that is no address of this machine (an error with its own fix, not a conflict), and a
+// second window whose workspace settings differ from the running receiver's: told, and able to apply them.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import {
   startCodeServer, stopCodeServer, openWorkbench, holdPort, freePort, waitForStatusBarText, waitForNotification,
-  startSampleApp, receiverApi, waitFor, userSettingsFile, runCommand, webviewFrame, ROOT,
+  startSampleApp, receiverApi, waitFor, userSettingsFile, runCommand, webviewFrame, notificationTexts, ROOT,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -121,5 +124,62 @@ test('port taken: the notification names it, Choose Another Port moves the recei
     if (app) await app.stop();
     await wb.close();
     await blocker.close();
+  }
+});
+
+test('a host that is no address here is an error with its own fix; a window whose settings differ is told and can apply them', { timeout: 300_000 }, async () => {
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  // 192.0.2.1 is TEST-NET-1 (documentation only): binding it fails at once, nothing is sent anywhere
+  const cs = await startCodeServer({
+    name: 'ports-host',
+    settings: { 'traceExplorer.receiver.host': '192.0.2.1', 'traceExplorer.receiver.httpPort': httpPort, 'traceExplorer.receiver.grpcPort': grpcPort },
+  });
+  after(() => stopCodeServer(cs));
+  // a second folder whose workspace settings ask for the loopback address instead
+  const other = join(cs.runDir, 'ws', 'loopback-project');
+  mkdirSync(join(other, '.vscode'), { recursive: true });
+  writeFileSync(join(other, '.vscode', 'settings.json'), JSON.stringify({ 'traceExplorer.receiver.host': '127.0.0.1' }));
+  writeFileSync(join(other, 'README.md'), 'a project whose workspace settings move the receiver to 127.0.0.1\n');
+
+  const wb = await openWorkbench(cs, { name: 'ports-host' });
+  let wb2;
+  try {
+    const { page } = wb;
+    await waitForStatusBarText(page, new RegExp(`OTLP :${httpPort} bad host :${grpcPort} bad host · `), { timeout: 60_000 });
+    const item = page.locator('.statusbar-item', { hasText: `:${httpPort} bad host` }).first();
+    assert.match(await item.getAttribute('class'), /error-kind/, 'an error, not a warning like a port in use');
+    const note = await waitForNotification(page, /"192\.0\.2\.1" \(setting traceExplorer\.receiver\.host\) is not an address of this machine/, { timeout: 30_000 });
+    assert.deepEqual(note.buttons, ['Change the Host Setting']);
+    const texts = await notificationTexts(page);
+    assert.equal(texts.filter((t) => /cannot open its OTLP ports/.test(t)).length, 1, `one notice for the host, not one per port: ${JSON.stringify(texts)}`);
+    assert.ok(!texts.some((t) => /already in use/.test(t)), 'no "in use" notice for a bad host');
+    await runCommand(page, 'Trace Explorer: Show Traces');
+    await page.locator('.welcome-view-content', { hasText: 'a receiver port could not be opened' }).waitFor({ timeout: 20_000 });
+    await wb.screenshot('bad-host');
+    const health = await receiverApi(cs, '/api/health');
+    assert.deepEqual([health.host, health.http.code, health.grpc.code], ['192.0.2.1', 'EADDRNOTAVAIL', 'EADDRNOTAVAIL']);
+
+    // the other folder's window connects to the same receiver, says how its settings differ, and applies them on request
+    wb2 = await openWorkbench(cs, { name: 'ports-host-2', folder: other });
+    const differs = await waitForNotification(wb2.page, /runs with other settings than this window's, which ask for host 127\.0\.0\.1 \(it has 192\.0\.2\.1\)/, { timeout: 30_000 });
+    assert.deepEqual(differs.buttons, ["Restart It With This Window's Settings"]);
+    await wb2.screenshot('settings-differ');
+    await wb2.page.locator('.notification-list-item', { hasText: 'runs with other settings' }).first()
+      .locator('.monaco-button', { hasText: 'Restart It' }).click();
+    await waitForStatusBarText(wb2.page, new RegExp(`OTLP :${httpPort} :${grpcPort} · 0 spans`), { timeout: 60_000 });
+    const after2 = await receiverApi(cs, '/api/health');
+    assert.notEqual(after2.pid, health.pid, 'the receiver was restarted');
+    assert.deepEqual([after2.host, after2.http.listening, after2.grpc.listening], ['127.0.0.1', true, true]);
+    // the first window follows the new receiver and now is the one told that its settings differ
+    await waitForStatusBarText(page, new RegExp(`OTLP :${httpPort} :${grpcPort} · `), { timeout: 60_000 });
+    await waitForNotification(page, /which ask for host 192\.0\.2\.1 \(it has 127\.0\.0\.1\)/, { timeout: 30_000 });
+    await wb.screenshot('settings-differ-first-window');
+  } catch (e) {
+    await wb.screenshot('bad-host-failed').catch(() => {});
+    if (wb2) await wb2.screenshot('settings-differ-failed').catch(() => {});
+    throw e;
+  } finally {
+    if (wb2) await wb2.close();
+    await wb.close();
   }
 });

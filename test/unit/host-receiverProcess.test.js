@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const { join } = require('node:path');
-const { ReceiverProcess, readState, parseListeningLine, receiverArgv, matches, compareVersions, isAlive } = require('../../out/src/host/receiverProcess.js');
+const { ReceiverProcess, readState, parseListeningLine, receiverArgv, matches, settingsDifferences, compareVersions, isAlive } = require('../../out/src/host/receiverProcess.js');
 
 const SCRIPT = join(__dirname, '..', '..', 'dist', 'receiver.js');
 const quiet = { info() {}, warn() {}, debug() {} };
@@ -126,6 +126,13 @@ test('restart replaces the receiver with the new settings; a fresh matching one 
   assert.equal(b.health.maxSpans, 20_000);
   assert.ok(!isAlive(a.health.pid), 'the old receiver is gone');
   assert.ok(matches(b.health, settings({ maxSpans: 20_000 })));
+  // a window whose settings ask for other limits, origins and idle time is told each difference
+  assert.deepEqual(settingsDifferences(b.health, settings({ maxBody: 2048, cors: [], idleExitMs: 5000 })), [
+    'at most 10,000 spans (it keeps 20,000)',
+    'requests up to 2,048 bytes (it takes 1,048,576)',
+    'browser origins none (it allows http://localhost:*)',
+    'an idle exit after 5 s (it has 30 s)',
+  ]);
   // a second window reacting to the same settings change keeps the receiver the first one just started
   const c = await windowOn(dir).restart(settings({ maxSpans: 20_000 }), b.health.startedAt - 1);
   assert.equal(c.health.pid, b.health.pid);
@@ -142,6 +149,14 @@ test('a running receiver matches settings only with the same host, limits and us
   assert.ok(matches({ ...h, grpc: ps(39999) }, settings({ httpPort: 0, grpcPort: 0 })));
   assert.ok(!matches(h, settings({ httpPort: 4318, grpcPort: 4317, maxSpans: 5 })));
   assert.ok(!matches(h, settings({ httpPort: 4318, grpcPort: 4317, host: '0.0.0.0' })));
+  assert.deepEqual(settingsDifferences(h, settings({ httpPort: 14318, grpcPort: 0, host: '0.0.0.0', maxBytes: 128 * 1024 * 1024 })), [
+    'host 0.0.0.0 (it has 127.0.0.1)',
+    'OTLP/HTTP port 14318 (it has 4318)',
+    'OTLP/gRPC port any free one (it has 4317)',
+    '128 MB of spans (it keeps 64 MB)',
+  ]);
+  // a receiver from before it reported body limit, origins and idle time is not compared on them
+  assert.deepEqual(settingsDifferences(h, settings({ httpPort: 4318, grpcPort: 4317, maxBody: 1, cors: [] })), []);
 });
 
 test('a missing receiver program is a clear error', async () => {

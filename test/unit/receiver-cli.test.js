@@ -11,6 +11,7 @@ const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto'
 const { TracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { request, until } = require('./_receiverHelpers.js');
+const { portProblem } = require('../../out/src/protocol/api.js');
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -127,10 +128,41 @@ test('port taken: the receiver still runs, the API works and health names the co
     assert.equal(h.http.listening, false);
     assert.equal(h.http.port, taken);
     assert.match(h.http.error, /already in use/);
+    assert.equal(h.http.code, 'EADDRINUSE');
+    assert.equal(portProblem(h.http), 'inUse');
     assert.equal(h.grpc.listening, true);
+    assert.equal(portProblem(h.grpc), undefined);
   } finally {
     p.child.kill('SIGTERM');
     blocker.close();
   }
   await p.exited;
+});
+
+test('a host that is no address of this machine: both ports say so, the API still works', async () => {
+  // 192.0.2.1 is TEST-NET-1 (documentation only): binding it fails here at once, nothing is sent anywhere
+  const p = start(['--host', '192.0.2.1', '--http-port', '0', '--grpc-port', '0', '--idle-exit-ms', '0'], path.join(ROOT, 'dist', 'receiver.js'));
+  try {
+    const line = await p.line;
+    assert.equal(line.http, null);
+    assert.equal(line.grpc, null);
+    assert.match(line.errors.http, /EADDRNOTAVAIL: 192\.0\.2\.1 is not an address of this machine/);
+    const h = JSON.parse((await request(line.api, 'GET', '/api/health', { authorization: `Bearer ${line.token}` })).body);
+    assert.deepEqual([h.http.code, h.grpc.code], ['EADDRNOTAVAIL', 'EADDRNOTAVAIL']);
+    assert.deepEqual([portProblem(h.http), portProblem(h.grpc)], ['badHost', 'badHost']);
+  } finally {
+    p.child.kill('SIGTERM');
+  }
+  await p.exited;
+});
+
+test('portProblem: what the user has to fix, also from receivers that only wrote the error text', () => {
+  assert.equal(portProblem({ port: 4318, listening: true }), undefined);
+  assert.equal(portProblem({ port: 4318, listening: false, code: 'EADDRINUSE', error: 'x' }), 'inUse');
+  assert.equal(portProblem({ port: 80, listening: false, code: 'EACCES' }), 'noPermission');
+  assert.equal(portProblem({ port: 4318, listening: false, code: 'EADDRNOTAVAIL' }), 'badHost');
+  assert.equal(portProblem({ port: 4318, listening: false, code: 'EMFILE' }), 'other');
+  assert.equal(portProblem({ port: 4318, listening: false, error: 'EADDRINUSE: 127.0.0.1:4318 is already in use' }), 'inUse');
+  assert.equal(portProblem({ port: 80, listening: false, error: 'EACCES: no permission to listen on 127.0.0.1:80' }), 'noPermission');
+  assert.equal(portProblem({ port: 4318, listening: false }), 'other');
 });
