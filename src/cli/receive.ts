@@ -11,7 +11,9 @@ export async function run(args: string[]): Promise<number> {
   }
   try {
     const opts = parseReceiverArgs(args, { ...defaultOptions(), idleExitMs: 0 });
-    return await runReceiverProcess(opts);
+    const code = await runReceiverProcess(opts);
+    // stopped (or given up waiting for connections to close): exit even if a client still holds one open
+    process.exit(code);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`trace-explorer receive: ${e.message}\n\n${RECEIVER_USAGE}\n`);

@@ -55,17 +55,18 @@ function intArg(name: string, v: string | undefined, min: number, max: number): 
   return n;
 }
 
+const KNOWN_OPTIONS = new Set(['--host', '--http-port', '--grpc-port', '--api-port', '--max-spans', '--max-bytes', '--max-body', '--cors', '--token', '--state-file', '--idle-exit-ms']);
+
 /** Parses `--flag value` / `--flag=value` arguments over `base`. Throws UsageError. */
 export function parseReceiverArgs(argv: readonly string[], base: ReceiverOptions = defaultOptions()): ReceiverOptions {
   const o: ReceiverOptions = { ...base, cors: [...base.cors] };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
-    let v: string | undefined;
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(a)} (options start with --)`);
     const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) {
-      v = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    } else if (a.startsWith('--')) v = argv[++i];
+    if (eq > 0) a = a.slice(0, eq);
+    if (!KNOWN_OPTIONS.has(a)) throw new UsageError(`unknown option ${a}`);
+    const v = eq > 0 ? argv[i].slice(eq + 1) : argv[++i];
     switch (a) {
       case '--host':
         if (!v) throw new UsageError('--host needs an address');
@@ -103,8 +104,6 @@ export function parseReceiverArgs(argv: readonly string[], base: ReceiverOptions
       case '--idle-exit-ms':
         o.idleExitMs = intArg(a, v, 0, 2 ** 31);
         break;
-      default:
-        throw new UsageError(`unknown option ${argv[i].startsWith('--') ? a : JSON.stringify(argv[i])}`);
     }
   }
   return o;

@@ -61,11 +61,27 @@ function listen(server: http.Server | http2.Http2Server, host: string, port: num
   });
 }
 
-function closeServer(server: http.Server | http2.Http2Server): Promise<void> {
+/** The open HTTP/2 sessions of a server, kept so that closing the server can end them. */
+function trackSessions(server: http2.Http2Server): Set<http2.ServerHttp2Session> {
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  return sessions;
+}
+
+function closeServer(server: http.Server | http2.Http2Server, sessions?: Set<http2.ServerHttp2Session>): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     server.close(() => resolve());
     (server as http.Server).closeAllConnections?.();
+    // An HTTP/2 server's close waits for its sessions to end, and gRPC SDKs keep their channel open for the
+    // life of the app: ask each to go away (GOAWAY lets a call in flight finish), then cut what is left.
+    for (const session of sessions ?? []) {
+      session.close();
+      setTimeout(() => session.destroy(), 1000).unref();
+    }
   });
 }
 
@@ -80,6 +96,7 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
 
   const httpServer = createOtlpHttpServer({ store, origins: new OriginPolicy(opts.cors), maxBodyBytes: opts.maxBody, counters, log });
   const grpcServer = createOtlpGrpcServer({ store, maxBodyBytes: opts.maxBody, counters, log });
+  const grpcSessions = trackSessions(grpcServer);
   let api: ApiServer | undefined;
   let httpState: PortState = { port: opts.httpPort, listening: false };
   let grpcState: PortState = { port: opts.grpcPort, listening: false };
@@ -155,7 +172,7 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
     },
     close: async () => {
       api!.close();
-      await Promise.all([closeServer(httpServer), closeServer(grpcServer), closeServer(api!.server)]);
+      await Promise.all([closeServer(httpServer), closeServer(grpcServer, grpcSessions), closeServer(api!.server)]);
       store.dispose();
     },
   };

@@ -15,7 +15,11 @@ export async function runReceiverProcess(opts: ReceiverOptions, log: ReceiverLog
   let running: RunningReceiver | undefined;
 
   const stop = async (why: string, code = 0) => {
-    if (stopping) return;
+    if (stopping) {
+      // a second Ctrl-C means now
+      if (why.startsWith('SIG')) resolveExit(code);
+      return;
+    }
     stopping = true;
     log.info(`stopping: ${why}`);
     if (opts.stateFile) removeStateFile(opts.stateFile);

@@ -166,3 +166,44 @@ test('portProblem: what the user has to fix, also from receivers that only wrote
   assert.equal(portProblem({ port: 80, listening: false, error: 'EACCES: no permission to listen on 127.0.0.1:80' }), 'noPermission');
   assert.equal(portProblem({ port: 4318, listening: false }), 'other');
 });
+
+test('receive: Ctrl-C stops it while a gRPC exporter keeps its channel open; a second Ctrl-C is immediate', async () => {
+  const { OTLPTraceExporter: GrpcExporter } = require('@opentelemetry/exporter-trace-otlp-grpc');
+  for (const signals of [['SIGINT'], ['SIGTERM'], ['SIGINT', 'SIGINT']]) {
+    const p = start(['receive', '--http-port', '0', '--grpc-port', '0']);
+    const line = await p.line;
+    // an app that stays up: the SDK's gRPC channel (an HTTP/2 session) remains open after the export
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'grpc-app' }),
+      spanProcessors: [new BatchSpanProcessor({ exporter: new GrpcExporter({ url: `http://127.0.0.1:${line.grpc}` }) })],
+    });
+    provider.getTracer('t').startSpan('held').end();
+    await provider.forceFlush();
+    await until(async () => {
+      const h = JSON.parse((await request(line.api, 'GET', '/api/health', { authorization: `Bearer ${line.token}` })).body);
+      return h.spans === 1;
+    });
+    for (const s of signals) p.child.kill(s);
+    // before the fix the receiver said "stopping" and then served on until the app closed its channel
+    const result = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+    if (result === 'still running') p.child.kill('SIGKILL');
+    assert.deepEqual(result, { code: 0, signal: null }, `${signals.join('+')}: ${p.stderr()}`);
+    await provider.shutdown().catch(() => undefined);
+  }
+});
+
+test('receive: an unknown option or a stray argument is a usage error (exit 2) that names it', async () => {
+  for (const [args, re] of [
+    [['--bogus'], /unknown option --bogus/],
+    [['--bogus', '1'], /unknown option --bogus/],
+    [['--bogus=1'], /unknown option --bogus/],
+    [['4318'], /unexpected argument "4318"/],
+    [['--http-port'], /--http-port needs a whole number, got nothing/],
+  ]) {
+    const p = start(['receive', ...args]);
+    p.line.catch(() => undefined);
+    const { code } = await p.exited;
+    assert.equal(code, 2, `${args.join(' ')}: ${p.stderr()}`);
+    assert.match(p.stderr(), re);
+  }
+});
