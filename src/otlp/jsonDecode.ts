@@ -8,7 +8,7 @@ import type { EpochNs } from '../model/time';
 import { intern } from './intern';
 import { decodeTracesFast } from './jsonFast';
 import {
-  KIND_NAMES, SEVERITY_NAMES, STATUS_NAMES, boolValue, bytesValue, doubleValue, enumValue, fail, idProblem, intValue, normalizeId, time, uint,
+  KIND_NAMES, SEVERITY_NAMES, STATUS_NAMES, boolValue, bytesValue, doubleValue, enumValue, fail, idProblem, intValue, normalizeId, quoteBigIntegers, time, uint,
 } from './jsonValues';
 import { MAX_VALUE_DEPTH, OtlpDecodeError, addReason, logProblem, spanProblem } from './protoDecode';
 
@@ -173,7 +173,7 @@ function parse(input: string | Uint8Array): Obj {
   const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
   let v: unknown;
   try {
-    v = JSON.parse(text);
+    v = JSON.parse(quoteBigIntegers(text));
   } catch (e) {
     throw new OtlpDecodeError(`body is not valid JSON: ${(e as Error).message}`);
   }

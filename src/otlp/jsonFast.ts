@@ -683,7 +683,7 @@ function intAttr(): AttrValue {
       return neg ? BigInt(-n) : smallBigInt(n);
     }
   }
-  return intValue(scalar(), '');
+  return intValue(bigIntegerAt() ?? scalar(), '');
 }
 
 /**
@@ -720,7 +720,22 @@ function timeValue(epoch: EpochNs): number {
       return (digits(start, close - 9) - epoch.sec) * 1e9 + digits(close - 9, close);
     }
   }
-  return time(scalar(), epoch, '');
+  return time(bigIntegerAt() ?? scalar(), epoch, '');
+}
+
+/**
+ * A bare integer of 16 digits or more (an int64 some SDKs write as a JSON number) as its digits, since a
+ * double cannot hold it exactly; undefined for anything else. The general decoder quotes such values
+ * before JSON.parse (quoteBigIntegers) and so reads the same.
+ */
+function bigIntegerAt(): string | undefined {
+  const start = pos;
+  let i = buf[start] === 0x2d ? start + 1 : start;
+  const first = i;
+  while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+  if (i - first < 16 || buf[first] === 0x30 || buf[i] === 0x2e || buf[i] === 0x65 || buf[i] === 0x45) return undefined;
+  pos = i;
+  return buf.latin1Slice(start, i);
 }
 
 /** the value of four digits, given as one little-endian word of their bytes less '0' (the first digit lowest) */

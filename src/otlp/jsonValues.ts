@@ -4,6 +4,20 @@ import type { EpochNs } from '../model/time';
 import { smallBigInt } from './intern';
 import { OtlpDecodeError } from './protoDecode';
 
+/**
+ * JSON.parse turns integers beyond 2^53 into inexact doubles, and OTLP JSON (from SDKs that write int64 as
+ * numbers, and files some tools write) can carry nanosecond timestamps and int64 attributes as bare numbers.
+ * Quote them first so they survive exactly. Only values of keys that hold int64s are touched (also Jaeger's
+ * and Zipkin's startTime, timestamp, duration); a key can only match outside string literals because inside
+ * them quotes are escaped.
+ */
+export function quoteBigIntegers(text: string): string {
+  return text.replace(
+    /("(?:\w*(?:[Uu]nix_?[Nn]ano|int_?[Vv]alue)|startTime|timestamp|duration)"\s*:\s*)(-?[1-9]\d{15,})(?=\s*[,}\]])/g,
+    '$1"$2"',
+  );
+}
+
 export function typeName(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }

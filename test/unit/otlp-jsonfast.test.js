@@ -6,14 +6,14 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { decodeTracesFast } = require('../../out/src/otlp/jsonFast.js');
-const { decodeTracesJson, decodeTracesObject } = require('../../out/src/otlp/jsonDecode.js');
+const { decodeTracesJson } = require('../../out/src/otlp/jsonDecode.js');
 const { EpochNs } = require('../../out/src/model/time.js');
 
 const epoch = new EpochNs(1_700_000_000);
 
 function general(buf) {
   try {
-    return decodeTracesObject(JSON.parse(buf.toString('utf8')), epoch);
+    return decodeTracesJson(buf.toString('utf8'), epoch); // text: the general decoder alone
   } catch (e) {
     return e;
   }
@@ -343,4 +343,28 @@ test('attributes in every shape: the byte-matched SDK form and anything near it 
   let deep = '{"stringValue":"x"}';
   for (let i = 0; i < 40; i++) deep = `{"kvlistValue":{"values":[{"key":"d${i}","value":${deep}}]}}`;
   assert.equal(decodeTracesFast(Buffer.from(span(`{"key":"k","value":${deep}}`)), epoch), null);
+});
+
+test('int64 written as bare JSON numbers (times, intValue) stay exact in both decoders', () => {
+  // JSON.stringify cannot write these: the numbers are spliced into the text as SDKs that use numbers write them
+  const body = JSON.stringify(request([{
+    traceId: TID, spanId: SID, name: 'n', kind: 1, startTimeUnixNano: 'START', endTimeUnixNano: 'END',
+    attributes: [kv('big', { intValue: 'BIG' }), kv('neg', { intValue: 'NEG' }), kv('small', { intValue: 7 })],
+    events: [{ timeUnixNano: 'EVENT', name: 'e' }],
+  }])).replace('"START"', '1700000000000000001').replace('"END"', '1700000000000000002')
+    .replace('"BIG"', '9007199254740993').replace('"NEG"', '-9223372036854775807').replace('"EVENT"', '1700000000000000003');
+  const fast = fastAgrees(body, 'bare int64 numbers');
+  assert.ok(fast, 'the fast path reads bare int64 numbers itself');
+  const [span] = decodeTracesJson(body, epoch).spans; // and the general decoder on its own
+  for (const s of [span, fast.spans[0]]) {
+    assert.equal(s.start, 1);
+    assert.equal(s.end, 2);
+    assert.equal(s.events[0].time, 3);
+    assert.equal(s.attrs[s.attrs.indexOf('big') + 1], 9007199254740993n);
+    assert.equal(s.attrs[s.attrs.indexOf('neg') + 1], -9223372036854775807n);
+    assert.equal(s.attrs[s.attrs.indexOf('small') + 1], 7n);
+  }
+  // snake_case keys (the general decoder's) too
+  const snake = body.replace(/startTimeUnixNano/, 'start_time_unix_nano').replace(/endTimeUnixNano/, 'end_time_unix_nano');
+  assert.equal(decodeTracesJson(Buffer.from(snake), epoch).spans[0].end, 2);
 });
