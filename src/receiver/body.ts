@@ -48,6 +48,8 @@ export function readBody(req: IncomingMessage, encoding: ContentEncoding, maxByt
       if (done) return;
       done = true;
       clearTimeout(timer);
+      // the request's other listeners keep this closure as long as the socket lives: let the data go now
+      chunks.length = 0;
       req.removeListener('data', onData);
       if (inflater) {
         inflater.removeAllListeners('data');
