@@ -271,7 +271,8 @@ function scope(r: R, sc: Scope): void {
 
 function event(r: R, epoch: EpochNs): SpanEvent {
   const end = subEnd(r);
-  const ev: SpanEvent = { time: 0, name: '', attrs: [], droppedAttributesCount: 0 };
+  // an absent time is Unix 0, as the JSON decoders read it (protobuf writers leave a zero time out)
+  const ev: SpanEvent = { time: -epoch.sec * 1e9, name: '', attrs: [], droppedAttributesCount: 0 };
   innerScratch.length = 0;
   while (r.pos < end) {
     const tag = varint(r);
@@ -347,7 +348,7 @@ function span(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span {
   spanScratch.length = 0;
   // every field initialised in one order so all spans share one hidden class
   const s: Span = {
-    traceId: '', spanId: '', parentSpanId: '', traceState: '', flags: 0, name: '', kind: 0, start: 0, end: 0,
+    traceId: '', spanId: '', parentSpanId: '', traceState: '', flags: 0, name: '', kind: 0, start: -epoch.sec * 1e9, end: -epoch.sec * 1e9,
     attrs: [], droppedAttributesCount: 0, events: null, droppedEventsCount: 0, links: null, droppedLinksCount: 0,
     statusCode: 0, statusMessage: '', resource: res, scope: sc,
   };

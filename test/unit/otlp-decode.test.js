@@ -218,3 +218,14 @@ test('responses decode with the .proto definitions', () => {
   assert.equal(st.message, 'bad');
   assert.deepEqual(JSON.parse(statusResponse('json', 8, 'big').body), { code: 8, message: 'big' });
 });
+
+test('a span or event without times reads the same from protobuf and JSON: Unix 0, not the receiver start', () => {
+  const span = { traceId: Buffer.from('0af7651916cd43dd8448eb211c80319c', 'hex'), spanId: Buffer.from('b7ad6b7169203331', 'hex'), name: 'untimed', events: [{ name: 'e' }] };
+  const bytes = TraceRequest.encode(TraceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] })).finish();
+  const [p] = decodeTraces(bytes, epoch).spans;
+  const json = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'untimed', events: [{ name: 'e' }] }] }] }] });
+  const [j] = decodeTracesJson(Buffer.from(json), epoch).spans;
+  assert.deepEqual([p.start, p.end, p.events[0].time], [j.start, j.end, j.events[0].time]);
+  const out = spansToOtlp([p], epoch).resourceSpans[0].scopeSpans[0].spans[0];
+  assert.deepEqual([out.startTimeUnixNano, out.endTimeUnixNano, out.events[0].timeUnixNano], ['0', '0', '0']);
+});
