@@ -38,7 +38,14 @@ export function ingest(store: TraceStore, signal: Signal, encoding: Encoding, bo
     let message = batch.rejected ? `${batch.rejected} span(s) rejected: ${batch.rejectReasons.join('; ')}` : '';
     // exact re-sends are accepted (a retry succeeded) but mentioned, so a user debugging an exporter sees it
     if (r.duplicates) message = `${message ? `${message}; ` : ''}${r.duplicates} span(s) were exact re-sends of stored spans and were ignored`;
-    return { rejected: batch.rejected, message, accepted: r.added };
+    const evicted = r.evicted ?? 0;
+    if (evicted) {
+      // stored, then dropped with their whole traces at once: for the exporter, spans the server did not keep
+      message = `${message ? `${message}; ` : ''}${evicted} span(s) were not kept: the traces they belong to are over the store's ` +
+        `limits on their own (at most ${store.maxSpans} spans, ~${Math.round(store.maxBytes / 1024 / 1024)} MiB; ` +
+        'traceExplorer.store.maxSpans / maxMemoryMB, or --max-spans / --max-bytes)';
+    }
+    return { rejected: batch.rejected + evicted, message, accepted: r.added - evicted };
   }
   if (signal === 'logs') {
     const batch = encoding === 'protobuf' ? decodeLogs(body, store.epoch) : decodeLogsJson(body, store.epoch);

@@ -53,6 +53,8 @@ export interface AddResult {
   duplicates: number;
   /** traces that received spans, in first-seen order */
   traceIds: string[];
+  /** spans of this batch evicted at once: its traces alone were over the caps (the store still holds what fits) */
+  evicted?: number;
 }
 
 export interface StoreStats {
@@ -176,7 +178,12 @@ export class TraceStore {
       if (this.index) this.recordLocation(s, e);
     }
     for (const e of touched) this.markChanged(e);
-    this.evictIfNeeded(touched);
+    const lost = this.evictIfNeeded(touched);
+    if (lost.size) {
+      let n = 0;
+      for (const s of spans) if (lost.has(s.traceId)) n++;
+      result.evicted = Math.min(n, result.added);
+    }
     return result;
   }
 
@@ -563,22 +570,45 @@ export class TraceStore {
     if (e.spans.length) this.pendingRemoved.add(e.traceId);
   }
 
-  /** Drops whole traces, oldest first, pinned ones never, until both caps hold. */
-  private evictIfNeeded(justTouched: Set<TraceEntry>): void {
-    if (this.spanCount <= this.maxSpans && this.bytes <= this.maxBytes) return;
-    // First pass spares the traces this batch touched (an app's newest trace should not vanish as it
-    // arrives); the second takes them too if a single batch alone is over the caps.
-    for (const spare of [true, false]) {
-      for (const e of this.traces.values()) {
-        if (this.spanCount <= this.maxSpans && this.bytes <= this.maxBytes) break;
-        if (e.pinned || (spare && justTouched.has(e))) continue;
-        this.drop(e);
-        if (e.spans.length) this.evicted++;
-        if (!this.evictingNow) this.evictingNow = true;
+  /**
+   * Drops whole traces, oldest first, pinned ones never, until both caps hold. The traces `justTouched` (an
+   * app's newest, as they arrive) are spared, unless they are over the caps on their own: then the oldest of
+   * them go first, and older traces only if that is still not enough (dropping those could not have made
+   * room). Returns the ids of the touched traces that went.
+   */
+  private evictIfNeeded(justTouched: Set<TraceEntry>): Set<string> {
+    const lost = new Set<string>();
+    const over = () => this.spanCount > this.maxSpans || this.bytes > this.maxBytes;
+    if (!over()) return lost;
+    let keptSpans = 0;
+    let keptBytes = 0;
+    for (const e of this.traces.values()) {
+      if (e.pinned || justTouched.has(e)) {
+        keptSpans += e.spans.length;
+        keptBytes += e.bytes;
       }
+    }
+    for (const e of this.traces.values()) {
+      if (keptSpans <= this.maxSpans && keptBytes <= this.maxBytes) break;
+      if (e.pinned || !justTouched.has(e)) continue;
+      keptSpans -= e.spans.length;
+      keptBytes -= e.bytes;
+      lost.add(e.traceId);
+      this.evict(e);
+    }
+    for (const e of this.traces.values()) {
+      if (!over()) break;
+      if (!e.pinned && !justTouched.has(e)) this.evict(e);
     }
     this.statsDirty = true;
     this.schedule();
+    return lost;
+  }
+
+  private evict(e: TraceEntry): void {
+    this.drop(e);
+    if (e.spans.length) this.evicted++;
+    this.evictingNow = true;
   }
 }
 

@@ -363,3 +363,19 @@ test('a 10,000-deep parent chain and parent cycles over HTTP: stored, listed, se
   assert.ok(packed.byteLength > 10_004 * 8);
   await stillServing();
 });
+
+test('a request whose trace alone is over the span limit: 200 with partial_success saying why; earlier traces kept', async () => {
+  const small = await startTestReceiver({ maxSpans: 10 });
+  try {
+    assert.equal((await post(small.httpPort, '/v1/traces', traceProto('a1'.repeat(16), 5), PB)).status, 200);
+    const r = await post(small.httpPort, '/v1/traces', traceProto('a2'.repeat(16), 12), PB);
+    assert.equal(r.status, 200);
+    const ps = TraceResponse.decode(r.body).partialSuccess;
+    assert.equal(Number(ps.rejectedSpans), 12);
+    assert.match(ps.errorMessage, /12 span\(s\) were not kept: the traces they belong to are over the store's limits on their own \(at most 10 spans/);
+    assert.equal(small.r.store.spans('a2'.repeat(16)), undefined);
+    assert.equal(small.r.store.spans('a1'.repeat(16)).length, 5, 'nothing was evicted to make room that could not be made');
+  } finally {
+    await small.close();
+  }
+});

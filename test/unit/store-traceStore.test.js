@@ -127,6 +127,26 @@ test('eviction by span count: whole oldest traces first, pinned never, event tel
   assert.ok(tr.upserted.some((x) => x.traceId === tid(4)));
 });
 
+test('a batch whose traces are over the caps on their own: they go (and say so), older traces stay if that fits', () => {
+  const store = new TraceStore({ epoch: EPOCH, maxSpans: 10 });
+  store.addSpans([1, 2, 3, 4, 5].map((i) => span(1, i, i === 1 ? 0 : 1, 1, 2)));
+  // one 12-span trace: nothing can make room for it, so trace 1 is not dropped for nothing
+  const big = store.addSpans(Array.from({ length: 12 }, (_, i) => span(2, i + 1, i ? 1 : 0, 3, 4)));
+  assert.equal(big.added, 12);
+  assert.equal(big.evicted, 12);
+  assert.equal(store.spans(tid(2)), undefined);
+  assert.equal(store.spans(tid(1)).length, 5, 'the older trace stays');
+  // two traces in one batch, 4 + 8 spans: the batch's older one goes, then older traces as needed
+  const two = store.addSpans([...Array.from({ length: 4 }, (_, i) => span(3, i + 1, i ? 1 : 0, 5, 6)), ...Array.from({ length: 8 }, (_, i) => span(4, i + 1, i ? 1 : 0, 5, 6))]);
+  assert.equal(two.evicted, 4);
+  assert.equal(store.spans(tid(3)), undefined);
+  assert.equal(store.spans(tid(4)).length, 8);
+  assert.equal(store.spans(tid(1)), undefined, '5 + 8 is over 10: the oldest goes');
+  assert.equal(store.stats().spans, 8);
+  // a batch that fits reports nothing evicted of its own
+  assert.equal(store.addSpans([span(5, 1, 0, 7, 8)]).evicted, undefined);
+});
+
 test('eviction by bytes', () => {
   const store = new TraceStore({ epoch: EPOCH, maxBytes: 200_000 });
   const big = 'x'.repeat(2000);
