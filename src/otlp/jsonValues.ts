@@ -97,7 +97,12 @@ export function boolValue(x: unknown, path: string): boolean {
 
 export function intValue(x: unknown, path: string): bigint {
   if (typeof x === 'number' && Number.isInteger(x)) return smallBigInt(x);
-  if (typeof x === 'string' && /^-?\d{1,20}$/.test(x)) return BigInt.asIntN(64, BigInt(x));
+  if (typeof x === 'string' && /^-?\d{1,20}$/.test(x)) {
+    const v = BigInt(x);
+    // out of range is an error in the protobuf JSON mapping, not a value to wrap around
+    if (v === BigInt.asIntN(64, v)) return v;
+    throw new OtlpDecodeError(`invalid OTLP JSON at ${path}.intValue: ${x} is outside the int64 range`);
+  }
   return fail(`${path}.intValue`, 'an int64 (string or integer)', x);
 }
 

@@ -89,7 +89,12 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
   const log = hooks.log ?? silentLog;
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const index = new LocationIndex();
-  const store = new TraceStore({ maxSpans: opts.maxSpans, maxBytes: opts.maxBytes, locationIndex: index });
+  const store = new TraceStore({
+    maxSpans: opts.maxSpans,
+    maxBytes: opts.maxBytes,
+    locationIndex: index,
+    onEvictionStart: () => log.warn(`[store] full (at most ${opts.maxSpans} spans, ~${Math.round(opts.maxBytes / 1024 / 1024)} MiB): evicting the oldest traces; pinned traces stay`),
+  });
   const counters = newCounters();
   const startedAt = Date.now();
   const version = productVersion();

@@ -39,6 +39,8 @@ export interface TraceStoreOptions {
   locationIndex?: LocationIndex;
   /** coalescing interval of change events (ms); default 100 */
   eventIntervalMs?: number;
+  /** called when eviction starts (again after a clear): the headless receiver logs it */
+  onEvictionStart?: () => void;
 }
 
 export interface SpanSource {
@@ -119,6 +121,7 @@ export class TraceStore {
   private pendingRemoved = new Set<string>();
   private statsDirty = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly onEvictionStart: (() => void) | undefined;
   /** one Resource / Scope object per distinct value, shared by every span from every request */
   private resources = new Map<string, Resource>();
   private scopes = new Map<string, Scope>();
@@ -129,6 +132,7 @@ export class TraceStore {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.index = options.locationIndex;
     this.eventIntervalMs = options.eventIntervalMs ?? 100;
+    this.onEvictionStart = options.onEvictionStart;
   }
 
   get locationIndex(): LocationIndex | undefined {
@@ -608,7 +612,10 @@ export class TraceStore {
   private evict(e: TraceEntry): void {
     this.drop(e);
     if (e.spans.length) this.evicted++;
-    this.evictingNow = true;
+    if (!this.evictingNow) {
+      this.evictingNow = true;
+      this.onEvictionStart?.();
+    }
   }
 }
 

@@ -368,3 +368,13 @@ test('int64 written as bare JSON numbers (times, intValue) stay exact in both de
   const snake = body.replace(/startTimeUnixNano/, 'start_time_unix_nano').replace(/endTimeUnixNano/, 'end_time_unix_nano');
   assert.equal(decodeTracesJson(Buffer.from(snake), epoch).spans[0].end, 2);
 });
+
+test('an intValue outside the int64 range is refused by both decoders, not wrapped around', () => {
+  for (const v of ['9223372036854775808', '-9223372036854775809', 9223372036854775808n.toString()]) {
+    const body = Buffer.from(JSON.stringify(request([{ traceId: TID, spanId: SID, name: 'n', startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [kv('k', { intValue: v })] }])));
+    assert.equal(fastAgrees(body, v), null, 'the fast path hands it back');
+    assert.throws(() => decodeTracesJson(body, epoch), /intValue: -?\d+ is outside the int64 range/);
+  }
+  const edge = decodeTracesJson(Buffer.from(JSON.stringify(request([{ traceId: TID, spanId: SID, name: 'n', startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [kv('k', { intValue: '-9223372036854775808' })] }]))), epoch);
+  assert.equal(edge.spans[0].attrs[1], -9223372036854775808n);
+});

@@ -318,3 +318,13 @@ test('a root named by its HTTP method alone gets its route or path as rootTarget
   assert.equal(rootTarget('GET', ['http.route', 'a\nb']), 'a b', 'one line');
   assert.equal(rootTarget('GET', ['http.route', `/${'x'.repeat(500)}`]).length, 200);
 });
+
+test('onEvictionStart: called when eviction starts, again only after a clear', () => {
+  let calls = 0;
+  const store = new TraceStore({ epoch: EPOCH, maxSpans: 2, onEvictionStart: () => calls++ });
+  for (let t = 1; t <= 4; t++) store.addSpans([span(t, 1, 0, t, t + 1)]);
+  assert.equal(calls, 1);
+  store.clear();
+  for (let t = 5; t <= 8; t++) store.addSpans([span(t, 1, 0, t, t + 1)]);
+  assert.equal(calls, 2);
+});
