@@ -205,6 +205,7 @@ export function installExtension(h, mode = process.env.E2E_EXT_INSTALL || 'folde
 /**
  * Starts a code-server in its own run folder and process group.
  * opts: { name='shared', port, host ('127.0.0.1'), settings (merged over BASE_SETTINGS), install ('vsix'|'folder'|'none'),
+ *         workspaceTrust (true: VS Code asks whether to trust the folder, as a user's editor does),
  *         workspace (folder to open; default a fresh copy of sample-app/ in the run folder),
  *         runDir / userDataDir / extensionsDir (explicit places; an explicit runDir is not wiped) }
  * Returns a handle: { url, pid, runDir, userDataDir, extensionsDir, workspace, env, stop() }.
@@ -234,7 +235,7 @@ export async function startCodeServer(opts = {}) {
   const out = openSync(logFile, 'a');
   const bindHost = opts.host || '127.0.0.1'; // no password (--auth none): loopback unless told otherwise
   const child = spawn(NODE24, [CODE_SERVER_ENTRY, ...csArgs(h), '--bind-addr', `${bindHost}:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--vscode-option', 'enable-smoke-test-driver'],
   { env, detached: true, stdio: ['ignore', out, out] }); // detached = setsid: own process group
   child.unref();

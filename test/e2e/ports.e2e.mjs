@@ -4,6 +4,8 @@
 // Then a store limit setting restarts the receiver, and filling the store tells the user eviction started.
 // Then a host setting that is no address of this machine (an error with its own fix, not a conflict), and a
 // second window whose workspace settings differ from the running receiver's: told, and able to apply them.
+// Last, an untrusted folder whose settings would move the receiver (host 0.0.0.0, its own port): ignored in
+// Restricted Mode, applied once the user trusts the folder.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import {
   startCodeServer, stopCodeServer, openWorkbench, holdPort, freePort, waitForStatusBarText, waitForNotification,
-  startSampleApp, receiverApi, waitFor, userSettingsFile, runCommand, webviewFrame, notificationTexts, ROOT,
+  startSampleApp, receiverApi, waitFor, userSettingsFile, runCommand, webviewFrame, notificationTexts, ROOT, RUN_ROOT,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -180,6 +182,52 @@ test('a host that is no address here is an error with its own fix; a window whos
     throw e;
   } finally {
     if (wb2) await wb2.close();
+    await wb.close();
+  }
+});
+
+test('an untrusted workspace cannot move the receiver: its host and port settings are ignored, the user’s apply', { timeout: 300_000 }, async () => {
+  const [userPort, workspacePort] = [await freePort(), await freePort()];
+  // a cloned repository whose settings would open the receiver to the network on a port of its choosing
+  const project = join(RUN_ROOT, 'untrusted-project');
+  mkdirSync(join(project, '.vscode'), { recursive: true });
+  writeFileSync(join(project, '.vscode', 'settings.json'), JSON.stringify({
+    'traceExplorer.receiver.host': '0.0.0.0', 'traceExplorer.receiver.httpPort': workspacePort,
+  }));
+  writeFileSync(join(project, 'README.md'), 'a cloned repository nobody has looked at yet\n');
+  const cs = await startCodeServer({
+    name: 'ports-untrusted', workspace: project, workspaceTrust: true,
+    settings: { 'security.workspace.trust.enabled': true, 'traceExplorer.receiver.httpPort': userPort, 'traceExplorer.receiver.grpcPort': 0 },
+  });
+  after(() => stopCodeServer(cs));
+  const wb = await openWorkbench(cs, { name: 'ports-untrusted', waitForExtension: false });
+  const { page } = wb;
+  try {
+    // an untrusted folder opens in Restricted Mode (desktop VS Code asks first; code-server goes straight there)
+    const no = page.getByRole('button', { name: /No, I don.t trust the authors/ });
+    if (await no.isVisible().catch(() => false)) await no.click();
+    await waitForStatusBarText(page, /Restricted Mode/, { timeout: 60_000 });
+    const text = await waitForStatusBarText(page, new RegExp(`OTLP :${userPort} :\\d+ · `), { timeout: 60_000 });
+    assert.doesNotMatch(text, new RegExp(`:${workspacePort}\\b`));
+    const health = await receiverApi(cs, '/api/health');
+    assert.deepEqual([health.host, health.http.port, health.http.listening], ['127.0.0.1', userPort, true]);
+    assert.ok(!(await notificationTexts(page)).some((t) => /other settings/.test(t)), 'no "settings differ" notice: the workspace values do not count');
+    await wb.screenshot('restricted');
+
+    // trusted, the same folder's settings do apply: the receiver restarts on them
+    await runCommand(page, 'Workspaces: Manage Workspace Trust');
+    const trust = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first();
+    await trust.waitFor({ timeout: 30_000 });
+    await trust.click();
+    await waitFor('the receiver restarted on the workspace settings', async () => {
+      const h = await receiverApi(cs, '/api/health').catch(() => undefined);
+      return h && h.http.port === workspacePort && h.host === '0.0.0.0';
+    }, { timeout: 60_000 });
+    await wb.screenshot('trusted');
+  } catch (e) {
+    await wb.screenshot('untrusted-failed').catch(() => {});
+    throw e;
+  } finally {
     await wb.close();
   }
 });
