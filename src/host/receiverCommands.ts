@@ -191,12 +191,15 @@ async function showCollectorHelp(context: vscode.ExtensionContext): Promise<void
 async function statusMenu(receiver: ReceiverConnectionImpl): Promise<void> {
   type Item = vscode.QuickPickItem & { run?: () => unknown };
   const s = receiver.status;
-  const conflict = s.kind === 'running' && (!s.health.http.listening || !s.health.grpc.listening);
+  const problems = s.kind === 'running' ? [portProblem(s.health.http), portProblem(s.health.grpc)].filter((p) => p !== undefined) : [];
+  const conflict = problems.length > 0;
+  const inUse = problems.includes('inUse');
   const exec = (id: string) => () => vscode.commands.executeCommand(id);
   const items: Item[] = [];
   if (conflict) {
-    items.push({ label: '$(plug) Choose Another Port…', detail: 'A receiver port is taken by another program', run: exec(Commands.choosePort) });
-    items.push({ label: '$(book) How to Point a Collector Here', run: exec(Commands.showCollectorHelp) });
+    const detail = inUse ? 'A receiver port is taken by another program' : 'A receiver port could not be opened (the status bar tooltip says why)';
+    items.push({ label: '$(plug) Choose Another Port…', detail, run: exec(Commands.choosePort) });
+    if (inUse) items.push({ label: '$(book) How to Point a Collector Here', run: exec(Commands.showCollectorHelp) });
   }
   items.push(
     { label: '$(list-tree) Show Traces', run: exec(Commands.showTraces) },

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {
   useCodeServer, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, holdPort, receiverApi,
   waitForReceiver, waitForStatusBarText, waitForNotification, waitFor, extensionStatusItems, screenshot,
+  quickPickItems, pickQuickItem,
 } from './lib.mjs';
 
 const cs = await useCodeServer();
@@ -103,6 +104,18 @@ test('status bar shows the ports; sample app spans raise the count; a second win
     await screenshot(page2, 'receiver-second-window');
     const h2 = await receiverApi(cs, '/api/health');
     assert.ok(h2.clients >= 2, `receiver reports ${h2.clients} connected windows`);
+
+    // the status bar item's menu: what the receiver offers, and Show Log opens the one log channel
+    await extensionStatusItems(page).first().click();
+    const menu = await quickPickItems(page);
+    for (const label of ['Show Traces', 'Copy OTLP Environment Variables…', 'Restart Receiver', 'Clear All Traces', 'Show Log']) {
+      assert.ok(menu.some((t) => t.includes(label)), `the menu lacks "${label}": ${menu.join(' | ')}`);
+    }
+    await wb.screenshot('status-menu');
+    await pickQuickItem(page, 'Show Log');
+    // (the output editor renders spaces as no-break spaces)
+    await page.locator('.part.panel .monaco-editor .view-lines', { hasText: /\[host\].Trace.Explorer.\d+\.\d+\.\d+.activated/ }).first().waitFor({ timeout: 20_000 });
+    await wb.screenshot('log');
   } catch (e) {
     await wb.screenshot('failed').catch(() => {});
     throw e;
