@@ -4,8 +4,9 @@
 //  dist/cli.js        the `trace-explorer` command line
 //  dist/webview.js    the waterfall webview (browser, React) + dist/webview.css
 //  out/**             every src file transpiled one-to-one, for the plain-Node unit tests
-// `--production` minifies the bundles. Type checking is separate: `npm run typecheck`.
-import { build } from 'esbuild';
+// `--production` minifies the bundles; `--watch` (npm run watch) rebuilds what changed until Ctrl-C (a new
+// src file needs a restart: the one-to-one list is read once). Type checking is separate: `npm run typecheck`.
+import { build, context } from 'esbuild';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,13 +45,20 @@ const entries = [
 const t0 = Date.now();
 // out/ is not wiped: several builds may run at once while tests read it.
 const srcFiles = [...walk(join(root, 'src')), ...walk(join(root, 'webview'))].map((f) => relative(root, f));
-await Promise.all([
-  ...entries.map((e) => build(e)),
+const configs = [
+  ...entries,
   // one-to-one transpile (no bundling) so unit tests can load any module on its own
-  build({
+  {
     entryPoints: srcFiles, outdir: 'out', outbase: '.', absWorkingDir: root, bundle: false,
     platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
     jsx: 'automatic',
-  }),
-]);
-if (!watch) console.log(`build: ${entries.length} bundles + ${srcFiles.length} modules in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
+  },
+];
+if (watch) {
+  // esbuild reports each rebuild's errors itself (logLevel 'info' also says when a rebuild finished)
+  for (const c of configs) await (await context({ ...c, logLevel: 'info' })).watch();
+  console.log(`build: watching ${entries.length} bundles + ${srcFiles.length} modules (Ctrl-C stops)`);
+} else {
+  await Promise.all(configs.map((c) => build(c)));
+  console.log(`build: ${entries.length} bundles + ${srcFiles.length} modules in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
+}

@@ -8,7 +8,8 @@
 #   6. e2e                one code-server shared by node --test test/e2e/*.e2e.mjs (receiver first)
 #   7. extension-host     test/suite/*.test.js inside the extension host via @vscode/test-electron + shim
 # Installs only what is missing (see below; CI has run `npm ci` and scripts/setup-e2e.sh first). A missing Chromium or code-server FAILS
-# the run; nothing is skipped. The last line is always `N passed, N failed` over all stages.
+# the run; nothing is skipped for it. The last line is always `N passed, N failed` over all stages (`, N skipped`
+# follows when a test skipped itself).
 # Env: E2E_ONLY=1 runs stages 5–7 only; E2E_FILES="test/e2e/x.e2e.mjs …" picks e2e files.
 # The whole script is one brace group: bash parses it completely before running, so editing or pulling
 # this file during a run cannot break the run.
@@ -30,6 +31,7 @@ CS_ENTRY="$ROOT/.e2e/host/node_modules/code-server/out/node/entry.js"
 
 TOTAL_PASS=0
 TOTAL_FAIL=0
+TOTAL_SKIP=0
 SUMMARY=()
 T0=$SECONDS
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -52,14 +54,18 @@ node_tests() { # name node-test-args...
   local t=$SECONDS log="$RESULTS/$name.log"
   node --test --test-reporter=spec "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
-  local pass fail cancelled
+  local pass fail cancelled skipped
   pass=$(grep -aE '^ℹ pass [0-9]+' "$log" | tail -1 | awk '{print $3}')
+  skipped=$(grep -aE '^ℹ skipped [0-9]+' "$log" | tail -1 | awk '{print $3}')
+  TOTAL_SKIP=$((TOTAL_SKIP + ${skipped:-0}))
   fail=$(grep -aE '^ℹ fail [0-9]+' "$log" | tail -1 | awk '{print $3}')
   cancelled=$(grep -aE '^ℹ cancelled [0-9]+' "$log" | tail -1 | awk '{print $3}')
   pass=${pass:-0}; fail=$(( ${fail:-0} + ${cancelled:-0} ))
   if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi # crashed before reporting
   if [ "$pass" -eq 0 ] && [ "$fail" -eq 0 ]; then fail=1; record "$name" 0 1 "no test ran"; return; fi
-  record "$name" "$pass" "$fail" "$((SECONDS - t))s"
+  local note="$((SECONDS - t))s"
+  if [ "${skipped:-0}" -gt 0 ]; then note="$note, $skipped skipped"; fi
+  record "$name" "$pass" "$fail" "$note"
 }
 need_dir() { # name dir — a required stage whose tests are missing is a failure, not a skip
   if compgen -G "$2/*.test.*" >/dev/null || compgen -G "$2/**/*.test.*" >/dev/null; then return 0; fi
@@ -157,7 +163,9 @@ fi
 
 say "summary ($((SECONDS - T0))s; screenshots and logs in artifacts/e2e/)"
 printf '%s\n' "${SUMMARY[@]}"
-echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+# a skipped test is neither passed nor failed: it is counted on the line, never hidden
+if [ "$TOTAL_SKIP" -gt 0 ]; then echo "$TOTAL_PASS passed, $TOTAL_FAIL failed, $TOTAL_SKIP skipped"
+else echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"; fi
 [ "$TOTAL_FAIL" -eq 0 ]
 exit $?
 }
