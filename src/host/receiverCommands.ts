@@ -192,11 +192,10 @@ async function statusMenu(receiver: ReceiverConnectionImpl): Promise<void> {
   type Item = vscode.QuickPickItem & { run?: () => unknown };
   const s = receiver.status;
   const problems = s.kind === 'running' ? [portProblem(s.health.http), portProblem(s.health.grpc)].filter((p) => p !== undefined) : [];
-  const conflict = problems.length > 0;
   const inUse = problems.includes('inUse');
   const exec = (id: string) => () => vscode.commands.executeCommand(id);
   const items: Item[] = [];
-  if (conflict) {
+  if (problems.length) {
     const detail = inUse ? 'A receiver port is taken by another program' : 'A receiver port could not be opened (the status bar tooltip says why)';
     items.push({ label: '$(plug) Choose Another Port…', detail, run: exec(Commands.choosePort) });
     if (inUse) items.push({ label: '$(book) How to Point a Collector Here', run: exec(Commands.showCollectorHelp) });
@@ -213,7 +212,7 @@ async function statusMenu(receiver: ReceiverConnectionImpl): Promise<void> {
       run: () => vscode.window.showTextDocument(vscode.Uri.file(receiver.files.log), { preview: true }),
     },
   );
-  if (!conflict) items.push({ label: '$(plug) Choose Receiver Ports…', run: exec(Commands.choosePort) });
+  if (!problems.length) items.push({ label: '$(plug) Choose Receiver Ports…', run: exec(Commands.choosePort) });
   items.push({ label: '$(gear) Receiver Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:trace-explorer.trace-explorer traceExplorer.receiver') });
   const pick = await vscode.window.showQuickPick(items, { title: 'Trace Explorer receiver', placeHolder: statusLine(receiver) });
   await pick?.run?.();

@@ -375,10 +375,6 @@ export class ReceiverProcess {
 }
 
 /**
- * Whether a running receiver already has what `settings` asks for: the same host, limits and ports (a port
- * asked as 0 matches any port that is listening).
- */
-/**
  * How a running receiver differs from what `s` asks for, one phrase each for the user ("OTLP/HTTP port 14318
  * (it has 4318)"); empty when it matches. A port asked for that is not open (held by another program) matches:
  * restarting cannot help. Port 0 asks for any port that listens. A receiver that does not report its body
@@ -406,6 +402,7 @@ export function settingsDifferences(h: HealthInfo, s: ReceiverSettings): string[
   return d;
 }
 
+/** Whether a running receiver already has what `s` asks for. */
 export function matches(h: HealthInfo, s: ReceiverSettings): boolean {
   return settingsDifferences(h, s).length === 0;
 }
