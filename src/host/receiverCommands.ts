@@ -10,7 +10,7 @@ import type { ComponentLog } from './log';
 import { errorText } from './log';
 import { ENV_FORMATS, formatEnv, otlpEnv, type EnvFormat, type OtlpProtocol } from '../tracelist/otlpEnv';
 import { plural } from '../tracelist/format';
-import { portProblem, type PortProblem, type PortState } from '../protocol/api';
+import { portProblem, portProblems, type PortProblem, type PortState } from '../protocol/api';
 
 const LAST_ENV_CHOICE = 'traceExplorer.lastEnvChoice';
 
@@ -191,7 +191,7 @@ async function showCollectorHelp(context: vscode.ExtensionContext): Promise<void
 async function statusMenu(receiver: ReceiverConnectionImpl): Promise<void> {
   type Item = vscode.QuickPickItem & { run?: () => unknown };
   const s = receiver.status;
-  const problems = s.kind === 'running' ? [portProblem(s.health.http), portProblem(s.health.grpc)].filter((p) => p !== undefined) : [];
+  const problems = s.kind === 'running' ? portProblems(s.health) : [];
   const inUse = problems.includes('inUse');
   const exec = (id: string) => () => vscode.commands.executeCommand(id);
   const items: Item[] = [];

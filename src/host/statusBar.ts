@@ -1,7 +1,7 @@
 // The receiver's status bar item: state, OTLP ports, what has been received, conflicts and failures.
 // A click opens the receiver menu (traceExplorer.statusMenu).
 import * as vscode from 'vscode';
-import { PORT_PROBLEM_WORDS, portProblem, type HealthInfo, type PortState } from '../protocol/api';
+import { PORT_PROBLEM_WORDS, portProblem, portProblems, type HealthInfo, type PortState } from '../protocol/api';
 import { Commands } from './commandIds';
 import type { ReceiverConnection } from './services';
 import { plural } from '../tracelist/format';
@@ -34,7 +34,7 @@ export function activateStatusBar(receiver: ReceiverConnection): vscode.Disposab
         break;
       case 'running': {
         const h = s.health;
-        const problems = [portProblem(h.http), portProblem(h.grpc)].filter((p) => p !== undefined);
+        const problems = portProblems(h);
         item.text = `${problems.length ? '$(warning)' : '$(radio-tower)'} OTLP ${portLabel(h.http)} ${portLabel(h.grpc)} · ${plural(h.spans, 'span')} · ${plural(h.traces, 'trace')}`;
         // a port another program holds is a conflict (warning); one the system refuses is an error
         if (problems.some((p) => p !== 'inUse')) item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');

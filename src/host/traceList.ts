@@ -3,7 +3,7 @@
 // Filtering, sorting and grouping are pure code in src/tracelist/; this file only renders and wires commands.
 import * as vscode from 'vscode';
 import type { ApiClient } from '../receiver/apiClient';
-import { portProblem, type ReceiverEvent, type TraceSummary } from '../protocol/api';
+import { portProblems, type ReceiverEvent, type TraceSummary } from '../protocol/api';
 import { Commands } from './commandIds';
 import type { HostServices } from './services';
 import type { ComponentLog } from './log';
@@ -208,7 +208,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
   /** Context keys the welcome content and menus depend on (cheap: kept current even while hidden). */
   private updateContextKeys(): void {
     const s = this.services.receiver.status;
-    const problems = s.kind === 'running' ? [portProblem(s.health.http), portProblem(s.health.grpc)] : [];
+    const problems = s.kind === 'running' ? portProblems(s.health) : [];
     const keys: Record<string, unknown> = {
       'traceExplorer.receiverState': s.kind,
       'traceExplorer.portConflict': problems.includes('inUse'),

@@ -72,6 +72,16 @@ export function portProblem(p: PortState): PortProblem | undefined {
   return 'other';
 }
 
+/** The problems of a receiver's two OTLP ports that are not open (empty when both are). */
+export function portProblems(h: { http: PortState; grpc: PortState }): PortProblem[] {
+  const out: PortProblem[] = [];
+  for (const p of [h.http, h.grpc]) {
+    const problem = portProblem(p);
+    if (problem) out.push(problem);
+  }
+  return out;
+}
+
 /** A few words for the status bar: `:4318 in use`. */
 export const PORT_PROBLEM_WORDS: Record<PortProblem, string> = {
   inUse: 'in use',

@@ -11,7 +11,7 @@ const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto'
 const { TracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { request, until } = require('./_receiverHelpers.js');
-const { portProblem } = require('../../out/src/protocol/api.js');
+const { portProblem, portProblems } = require('../../out/src/protocol/api.js');
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -165,6 +165,9 @@ test('portProblem: what the user has to fix, also from receivers that only wrote
   assert.equal(portProblem({ port: 4318, listening: false, error: 'EADDRINUSE: 127.0.0.1:4318 is already in use' }), 'inUse');
   assert.equal(portProblem({ port: 80, listening: false, error: 'EACCES: no permission to listen on 127.0.0.1:80' }), 'noPermission');
   assert.equal(portProblem({ port: 4318, listening: false }), 'other');
+  // both open: no problems at all (the welcome view's error text hangs on this being empty)
+  assert.deepEqual(portProblems({ http: { port: 4318, listening: true }, grpc: { port: 4317, listening: true } }), []);
+  assert.deepEqual(portProblems({ http: { port: 4318, listening: true }, grpc: { port: 4317, listening: false, code: 'EADDRINUSE' } }), ['inUse']);
 });
 
 test('receive: Ctrl-C stops it while a gRPC exporter keeps its channel open; a second Ctrl-C is immediate', async () => {
