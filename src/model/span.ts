@@ -89,6 +89,10 @@ export interface LogRecord {
   traceId: string; // '' when not linked
   spanId: string;
   eventName: string;
+  /** ns offset from the store epoch when the collecting side saw it; NaN when not sent */
+  observedTime: number;
+  flags: number;
+  droppedAttributesCount: number;
   resource: Resource;
   scope: Scope;
 }

@@ -251,6 +251,9 @@ export function decodeLogsJson(input: string | Uint8Array, epoch: EpochNs): LogB
           traceId,
           spanId,
           eventName: intern(string(field(o, 'eventName', 'event_name'), `${p}.eventName`)),
+          observedTime: ot !== undefined && ot !== null && ot !== '0' && ot !== 0 ? time(ot, epoch, `${p}.observedTimeUnixNano`) : NaN,
+          flags: uint(o.flags, `${p}.flags`),
+          droppedAttributesCount: uint(field(o, 'droppedAttributesCount', 'dropped_attributes_count'), `${p}.droppedAttributesCount`),
           resource: res,
           scope: sc,
         };

@@ -494,6 +494,7 @@ function logRecord(r: R, epoch: EpochNs, res: Resource, sc: Scope): LogRecord {
   const end = subEnd(r);
   const l: LogRecord = {
     time: 0, severityNumber: 0, severityText: '', body: null, attrs: [], traceId: '', spanId: '', eventName: '',
+    observedTime: NaN, flags: 0, droppedAttributesCount: 0,
     resource: res, scope: sc,
   };
   let timeSet = false;
@@ -540,11 +541,18 @@ function logRecord(r: R, epoch: EpochNs, res: Resource, sc: Scope): LogRecord {
       case (12 << 3) | WT_LEN:
         l.eventName = istr(r);
         break;
+      case (7 << 3) | WT_VARINT:
+        l.droppedAttributesCount = r.uint32();
+        break;
+      case (8 << 3) | WT_I32:
+        l.flags = r.fixed32();
+        break;
       default:
         skip(r, tag & 7);
     }
   }
   checkEnd(r, end);
+  l.observedTime = observed;
   if (!timeSet) l.time = Number.isNaN(observed) ? 0 : observed;
   return l;
 }

@@ -115,5 +115,8 @@ export function logToOtlp(l: LogRecord, epoch: EpochNs): OtlpLogRecord {
   if (l.traceId) o.traceId = l.traceId;
   if (l.spanId) o.spanId = l.spanId;
   if (l.eventName) o.eventName = l.eventName;
+  if (!Number.isNaN(l.observedTime)) o.observedTimeUnixNano = epoch.toDecimal(l.observedTime);
+  if (l.flags) o.flags = l.flags;
+  if (l.droppedAttributesCount) o.droppedAttributesCount = l.droppedAttributesCount;
   return o;
 }

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const { otlpRoot, TYPES } = require('../../out/src/otlp/proto.js');
 const { decodeTraces, decodeLogs, checkMetrics, OtlpDecodeError } = require('../../out/src/otlp/protoDecode.js');
 const { decodeTracesJson, decodeLogsJson, normalizeId } = require('../../out/src/otlp/jsonDecode.js');
-const { spansToOtlp } = require('../../out/src/otlp/toOtlpJson.js');
+const { spansToOtlp, logToOtlp } = require('../../out/src/otlp/toOtlpJson.js');
 const { exportResponse, statusResponse } = require('../../out/src/otlp/responses.js');
 const { EpochNs } = require('../../out/src/model/time.js');
 const { KvList } = require('../../out/src/model/span.js');
@@ -172,7 +172,7 @@ function varint(n) {
 test('logs decode (protobuf and JSON); bad ids unlink instead of losing the record', () => {
   const LogsRequest = root.lookupType(TYPES.logsRequest);
   const msg = LogsRequest.fromObject({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'l' } }] }, scopeLogs: [{ scope: { name: 'lg' }, logRecords: [
-    { timeUnixNano: T0.toString(), severityNumber: 17, severityText: 'ERROR', body: { stringValue: 'boom' }, traceId: Buffer.alloc(16, 3), spanId: Buffer.alloc(8, 4), eventName: 'e' },
+    { timeUnixNano: T0.toString(), observedTimeUnixNano: (T0 + 3n).toString(), severityNumber: 17, severityText: 'ERROR', body: { stringValue: 'boom' }, traceId: Buffer.alloc(16, 3), spanId: Buffer.alloc(8, 4), eventName: 'e', flags: 1, droppedAttributesCount: 2 },
     { observedTimeUnixNano: (T0 + 7n).toString(), body: { kvlistValue: { values: [{ key: 'k', value: { intValue: 1 } }] } }, traceId: Buffer.alloc(3, 3) },
   ] }] }] });
   const batch = decodeLogs(LogsRequest.encode(msg).finish(), epoch);
@@ -192,6 +192,13 @@ test('logs decode (protobuf and JSON); bad ids unlink instead of losing the reco
   assert.equal(bad.logs[0].body, 'kept');
   assert.match(bad.rejectReasons[0], /trace_id "nope" is neither hex nor base64/);
   assert.equal(j.logs[0].traceId, 'ab'.repeat(16));
+  // what the span details answer keeps every field as sent: observed time, flags, dropped count
+  const out = logToOtlp(batch.logs[0], epoch);
+  assert.deepEqual([out.timeUnixNano, out.observedTimeUnixNano, out.flags, out.droppedAttributesCount], [T0.toString(), (T0 + 3n).toString(), 1, 2]);
+  assert.equal(logToOtlp(batch.logs[1], epoch).observedTimeUnixNano, (T0 + 7n).toString());
+  const jf = decodeLogsJson(JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: String(T0), observed_time_unix_nano: String(T0 + 3n), flags: 1, dropped_attributes_count: 2 }] }] }] }), epoch);
+  assert.deepEqual([jf.logs[0].observedTime, jf.logs[0].flags, jf.logs[0].droppedAttributesCount], [batch.logs[0].observedTime, 1, 2]);
+  assert.ok(Number.isNaN(j.logs[0].observedTime), 'not sent: not made up');
 });
 
 test('metrics requests are validated and counted', () => {

@@ -26,7 +26,7 @@ function span(trace, id, parent, start, end, extra = {}) {
   };
 }
 function log(trace, id, body, extra = {}) {
-  return { time: 5, severityNumber: 9, severityText: 'INFO', body, attrs: [], traceId: trace ? tid(trace) : '', spanId: id ? sid(id) : '', eventName: '', resource: RES, scope: SCOPE, ...extra };
+  return { time: 5, severityNumber: 9, severityText: 'INFO', body, attrs: [], traceId: trace ? tid(trace) : '', spanId: id ? sid(id) : '', eventName: '', observedTime: NaN, flags: 0, droppedAttributesCount: 0, resource: RES, scope: SCOPE, ...extra };
 }
 
 test('children before parents, one trace over many batches and services', () => {
