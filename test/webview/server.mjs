@@ -137,7 +137,7 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
         store.addSpans(spans, { kind: 'otlp' });
         if (logs.length) {
           const res = spans[0].resource;
-          store.addLogs(logs.map((l) => ({ time: l.time, severityNumber: l.severityNumber, severityText: l.severityText, body: l.body, attrs: l.attrs ?? [], traceId, spanId: l.spanId, eventName: '', resource: res, scope: spans[0].scope })));
+          store.addLogs(logs.map((l) => ({ time: l.time, severityNumber: l.severityNumber, severityText: l.severityText, body: l.body, attrs: l.attrs ?? [], traceId, spanId: l.spanId, eventName: '', observedTime: NaN, flags: 0, droppedAttributesCount: 0, resource: res, scope: spans[0].scope })));
         }
       }
     },
