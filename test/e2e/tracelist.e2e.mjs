@@ -118,8 +118,11 @@ test('trace list: empty state, live rows from the sample app, filter, sort, relo
 
     // filter: errors only
     await runCommand(page, 'Trace Explorer: Filter Traces…');
-    await page.keyboard.type('is:error');
-    await page.keyboard.press('Enter');
+    // type into the filter box itself: keys sent before it has focus went elsewhere (seen once in CI)
+    const filterBox = page.locator('.quick-input-widget .quick-input-box input');
+    await page.locator('.quick-input-widget', { hasText: 'Filter traces' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await filterBox.fill('is:error');
+    await filterBox.press('Enter');
     const latest = await receiverApi(cs, '/api/traces');
     const errors = latest.filter((t) => t.errorCount > 0).length;
     await waitFor('only error traces listed', async () => (await rowsLocator(page).count()) === errors, { timeout: 15_000 });
