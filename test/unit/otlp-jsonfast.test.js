@@ -370,7 +370,7 @@ test('int64 written as bare JSON numbers (times, intValue) stay exact in both de
 });
 
 test('an intValue outside the int64 range is refused by both decoders, not wrapped around', () => {
-  for (const v of ['9223372036854775808', '-9223372036854775809', 9223372036854775808n.toString()]) {
+  for (const v of ['9223372036854775808', '-9223372036854775809', '99999999999999999999']) {
     const body = Buffer.from(JSON.stringify(request([{ traceId: TID, spanId: SID, name: 'n', startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [kv('k', { intValue: v })] }])));
     assert.equal(fastAgrees(body, v), null, 'the fast path hands it back');
     assert.throws(() => decodeTracesJson(body, epoch), /intValue: -?\d+ is outside the int64 range/);
