@@ -1,5 +1,6 @@
 // Short, stable text for trace rows: durations, relative start times, counts.
 import type { TraceSummary } from '../protocol/api';
+import { noticeText } from '../source/untrustedText';
 
 function trim(n: number, digits: number): string {
   // 3 significant digits without trailing zeros: 1.50 → 1.5, 12.0 → 12
@@ -57,4 +58,17 @@ export function rowDescription(s: TraceSummary, now: number, withService = true)
   parts.push(plural(s.spanCount, 'span'));
   parts.push(formatRelative(s.startMs, now));
   return parts.join(' · ');
+}
+
+/**
+ * A quick pick row for a trace ("Choose a trace", Open Trace by ID). Quick picks render `$(icon)` syntax in
+ * the label, the description and the detail alike, so every piece of span text goes through noticeText.
+ */
+export function tracePickItem(s: TraceSummary, now: number): { label: string; description: string; detail: string } {
+  const from = s.source === 'file' ? ` · from ${s.sourceName ?? 'a file'}` : '';
+  return {
+    label: noticeText(rowLabel(s), 200),
+    description: noticeText(`${rowDescription(s, now)}${from}`, 300),
+    detail: noticeText(s.traceId, 64),
+  };
 }

@@ -95,3 +95,14 @@ test('attribute terms match span, event, resource and scope attributes of any ty
   assert.ok(!m(['http.route', '/cart'], ['http.status_code', '200']), 'every term must match');
   assert.equal(valueText({ kvlistValue: { values: [kv('a', { intValue: '1' })] } }), 'a=1');
 });
+
+test('a trace quick pick row shows span text as typed: no $(icon) in its label, description or detail', () => {
+  const { tracePickItem } = require('../../out/src/tracelist/format.js');
+  const s = summary({ rootName: '$(zap) GET', rootTarget: '/$(x)', rootService: '$(rocket) cart', source: 'file', sourceName: '$(bug).json', startMs: 1_000_000 });
+  const item = tracePickItem(s, 1_000_000);
+  for (const field of ['label', 'description', 'detail']) assert.ok(!item[field].includes('$('), `${field}: ${item[field]}`);
+  // the characters are all still there, for the eye and for the quick pick's matching
+  assert.equal(item.label.replace(/\u200b/g, ''), '$(zap) GET /$(x)');
+  assert.match(item.description.replace(/\u200b/g, ''), /^\$\(rocket\) cart · .* · from \$\(bug\)\.json$/);
+  assert.equal(item.detail, s.traceId);
+});
