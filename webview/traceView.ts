@@ -1,5 +1,6 @@
 // Per-trace derived data the rows need on every render (computed once per trace).
 import type { PackedTrace } from '../src/protocol/packedTrace';
+import { TREE_PROBLEMS } from '../src/protocol/packedTrace';
 import { serviceSlots, SERVICE_COLORS } from './model/serviceColors';
 
 export interface TraceView {
@@ -8,7 +9,7 @@ export interface TraceView {
   slots: Int32Array;
   /** rows whose status is error, ascending */
   errors: Int32Array;
-  /** rows with a tree flag (orphan, cycle, duplicate, skew), ascending */
+  /** rows with a problem flag (orphan, cycle, duplicate, clock skew), ascending; an async child is none */
   flagged: Int32Array;
   spanCountByService: Map<number, number>;
 }
@@ -19,7 +20,7 @@ export function makeTraceView(t: PackedTrace): TraceView {
   const counts = new Map<number, number>();
   for (let r = 0; r < t.spanCount; r++) {
     if (t.status[r] === 2) ne++;
-    if (t.tree[r]) nf++;
+    if (t.tree[r] & TREE_PROBLEMS) nf++;
     counts.set(t.service[r], (counts.get(t.service[r]) ?? 0) + 1);
   }
   const errors = new Int32Array(ne);
@@ -27,7 +28,7 @@ export function makeTraceView(t: PackedTrace): TraceView {
   ne = nf = 0;
   for (let r = 0; r < t.spanCount; r++) {
     if (t.status[r] === 2) errors[ne++] = r;
-    if (t.tree[r]) flagged[nf++] = r;
+    if (t.tree[r] & TREE_PROBLEMS) flagged[nf++] = r;
   }
   return { t, slots: serviceSlots(t.services, t.stringCount), errors, flagged, spanCountByService: counts };
 }

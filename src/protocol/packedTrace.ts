@@ -29,7 +29,7 @@
 import { buildTree, type TraceTree } from '../store/tree';
 
 // the tree flag bits travel in the packed form: the webview reads them from here
-export { TreeFlag } from '../store/tree';
+export { TreeFlag, TREE_PROBLEMS } from '../store/tree';
 import type { AttrValue, Attrs, Span } from '../model/span';
 import type { EpochNs } from '../model/time';
 

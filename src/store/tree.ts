@@ -1,15 +1,30 @@
 // Assembles a trace's spans into a tree whatever the arrival order, and never loops: orphans (parent
 // never arrived), self-parents and parent cycles become marked roots; duplicate span ids stay separate
 // rows (the first one received is the one children attach to). Clock skew is flagged, never corrected.
+// Skew needs two clocks: a child outside its parent's times is skew only when the two were recorded by
+// different processes or hosts (different resources). In one process the times come from one clock, so a
+// child that ends after its parent is an async child the parent did not wait for — named so, not flagged.
 
 export const TreeFlag = {
   Orphan: 1, // parentSpanId names a span that is not in the trace
   SelfParent: 2, // parentSpanId === spanId
   Cycle: 4, // part of a parent cycle (the cycle is cut at its earliest span)
   Duplicate: 8, // another span in the trace has the same spanId and was received earlier
-  StartsBeforeParent: 16, // clock skew: starts before its parent starts
-  EndsAfterParent: 32, // clock skew: ends after its parent ends
+  StartsBeforeParent: 16, // clock skew: starts before its parent starts, the two on different clocks
+  EndsAfterParent: 32, // clock skew: ends after its parent ends, the two on different clocks
+  AsyncChild: 64, // same clock: ends after its parent ends (the parent did not wait for it)
+  EarlyStart: 128, // same clock: starts before its parent starts (as recorded; not skew)
 } as const;
+
+/** the flags that mark a problem with the trace's data (the rest only name what happened) */
+export const TREE_PROBLEMS =
+  TreeFlag.Orphan | TreeFlag.SelfParent | TreeFlag.Cycle | TreeFlag.Duplicate | TreeFlag.StartsBeforeParent | TreeFlag.EndsAfterParent;
+
+/** what tells one span's clock from another's: the resource that recorded it */
+export interface ClockSource {
+  attrs: ArrayLike<unknown>;
+  serviceName: string;
+}
 
 export interface TreeSpan {
   spanId: string;
@@ -17,6 +32,7 @@ export interface TreeSpan {
   start: number;
   end: number;
   name: string;
+  resource?: ClockSource;
 }
 
 export interface TraceTree {
@@ -105,13 +121,20 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
 
   const childCount = new Int32Array(n);
   const roots: number[] = [];
+  const clocks = new SameClock();
   for (let i = 0; i < n; i++) {
     const p = parent[i];
     if (p === -1) roots.push(i);
     else {
       childCount[p]++;
-      if (start[i] < start[p]) flags[i] |= TreeFlag.StartsBeforeParent;
-      if (end[i] > end[p]) flags[i] |= TreeFlag.EndsAfterParent;
+      const early = start[i] < start[p];
+      const late = end[i] > end[p];
+      // (the resources are only compared for the few children outside their parent's times)
+      if (early || late) {
+        const same = clocks.same(spans[i].resource, spans[p].resource);
+        if (early) flags[i] |= same ? TreeFlag.EarlyStart : TreeFlag.StartsBeforeParent;
+        if (late) flags[i] |= same ? TreeFlag.AsyncChild : TreeFlag.EndsAfterParent;
+      }
     }
   }
   // children lists in one flat array (CSR), sorted by start then name
@@ -165,6 +188,35 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
 }
 
 const NONE = new Int32Array(0);
+
+// The attributes that tell processes apart (OpenTelemetry resource semantic conventions). Two resources with
+// the same service, instance, host and process share a clock even when they are different objects (two
+// batches of one process that the store did not unify).
+const CLOCK_KEYS = ['service.instance.id', 'host.id', 'host.name', 'process.pid'];
+
+class SameClock {
+  private readonly keys = new Map<ClockSource, string>();
+
+  same(a: ClockSource | undefined, b: ClockSource | undefined): boolean {
+    if (a === b) return true;
+    if (!a || !b) return false;
+    return this.key(a) === this.key(b);
+  }
+
+  private key(r: ClockSource): string {
+    let k = this.keys.get(r);
+    if (k === undefined) {
+      const parts = [r.serviceName, '', '', '', ''];
+      for (let j = 0; j + 1 < r.attrs.length; j += 2) {
+        const at = CLOCK_KEYS.indexOf(r.attrs[j] as string);
+        if (at >= 0) parts[at + 1] = String(r.attrs[j + 1]);
+      }
+      k = parts.join('\u0000');
+      this.keys.set(r, k);
+    }
+    return k;
+  }
+}
 
 // ---- span id → index of the first span with that id; duplicates flagged, parents linked ----
 

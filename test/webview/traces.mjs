@@ -12,14 +12,16 @@ export const HOSTILE = '<img src=x onerror=alert(1)>';
 
 const scope = { name: '@opentelemetry/instrumentation-http', version: '0.301.0', attrs: [], droppedAttributesCount: 0, schemaUrl: '' };
 const resources = new Map();
-function resource(service) {
-  if (!resources.has(service)) {
-    resources.set(service, {
-      attrs: ['service.name', service, 'service.version', '1.4.2', 'telemetry.sdk.language', 'nodejs', 'host.name', 'dev-box'],
+/** one resource per service, and per process when a pid is given: one clock each */
+function resource(service, pid) {
+  const key = pid === undefined ? service : `${service}\u0000${pid}`;
+  if (!resources.has(key)) {
+    resources.set(key, {
+      attrs: ['service.name', service, 'service.version', '1.4.2', 'telemetry.sdk.language', 'nodejs', 'host.name', 'dev-box', ...(pid === undefined ? [] : ['process.pid', BigInt(pid)])],
       serviceName: service, droppedAttributesCount: 0, schemaUrl: '',
     });
   }
-  return resources.get(service);
+  return resources.get(key);
 }
 
 /** deterministic PRNG (mulberry32) so runs are comparable */
@@ -44,7 +46,7 @@ export function makeSpan(traceId, spanId, parentSpanId, name, service, start, en
     traceId, spanId, parentSpanId, traceState: '', flags: 1, name, kind: o.kind ?? 1, start, end,
     attrs: o.attrs ?? [], droppedAttributesCount: 0, events: o.events ?? null, droppedEventsCount: 0,
     links: o.links ?? null, droppedLinksCount: 0, statusCode: o.status ?? 0, statusMessage: o.statusMessage ?? '',
-    resource: resource(service), scope,
+    resource: resource(service, o.pid), scope,
   };
 }
 
@@ -183,11 +185,11 @@ export function sampleTrace() {
     makeSpan(t, S(3), S(2), 'SELECT orders', 'orders-db', base + 10 * ms, base + 30 * ms, { kind: 3, attrs: ['db.system', 'postgresql', 'db.query.text', longSql] }),
     makeSpan(t, S(4), S(2), HOSTILE, HOSTILE, base + 32 * ms, base + 90 * ms, { kind: 3, attrs: [HOSTILE, HOSTILE, 'prompt', `You are a helpful assistant.\n${'Tell me about tracing. '.repeat(40)}`] }),
     makeSpan(t, S(5), S(4), 'charge card', 'payments', base + 35 * ms, base + 89 * ms, { kind: 2, status: 2, statusMessage: 'declined' }),
-    makeSpan(t, S(6), S(1), 'render page', 'frontend', base + 2 * ms, base + 130 * ms, { attrs: ['template', 'checkout.html'] }), // ends after its parent
+    makeSpan(t, S(6), S(1), 'render page', 'frontend', base + 2 * ms, base + 130 * ms, { attrs: ['template', 'checkout.html'] }), // ends after its parent, same process: async
     makeSpan(t, S(7), S(99), 'late webhook', 'notifications', base + 50 * ms, base + 70 * ms, { kind: 5 }), // orphan
     makeSpan(t, S(8), S(9), 'loop a', 'legacy', base + 20 * ms, base + 25 * ms), // cycle
     makeSpan(t, S(9), S(8), 'loop b', 'legacy', base + 21 * ms, base + 24 * ms),
-    makeSpan(t, S(10), S(2), 'cache lookup', 'orders', base + 4 * ms, base + 6 * ms, { kind: 3, attrs: ['db.system', 'redis', 'code.stacktrace', 'Error\n    at getCached (/app/src/payments/cache.ts:14:9)\n    at lookup (/app/src/orders/cache.ts:3:1)'] }), // starts before its parent
+    makeSpan(t, S(10), S(2), 'cache lookup', 'orders', base + 4 * ms, base + 6 * ms, { kind: 3, attrs: ['db.system', 'redis', 'code.stacktrace', 'Error\n    at getCached (/app/src/payments/cache.ts:14:9)\n    at lookup (/app/src/orders/cache.ts:3:1)'], pid: 2 }), // starts before its parent, another process: skew
   ];
   const logs = [
     // a Python-style exception log (logging.exception) and a log with the deprecated code.* names its site

@@ -55,13 +55,18 @@ test('renders the trace as a treegrid: depth-first rows, levels, service legend,
   assert.equal(await rowByName(page, 'charge card').getAttribute('aria-level'), '4');
   assert.equal(await rowByName(page, 'POST /api/orders').getAttribute('aria-expanded'), 'true');
   const legend = await page.textContent('[data-testid=legend]');
-  for (const s of ['frontend', 'orders-db', 'payments', '10 spans', '3 errors', '5 flagged']) assert.ok(legend.includes(s), `legend shows ${s}: ${legend}`);
+  for (const s of ['frontend', 'orders-db', 'payments', '10 spans', '3 errors', '4 flagged']) assert.ok(legend.includes(s), `legend shows ${s}: ${legend}`);
   const ticks = await page.$$eval('.axis .tick', (els) => els.map((e) => e.textContent));
   assert.ok(ticks.length >= 4 && ticks[0] === '0 ms', `ticks: ${ticks}`);
   assert.equal(await rowByName(page, 'late webhook').locator('.badge').textContent(), 'orphan');
   assert.equal(await rowByName(page, 'loop a').locator('.badge').textContent(), 'cycle');
-  assert.match(await rowByName(page, 'render page').locator('.badge.skew').getAttribute('title'), /ends 10 ms after its parent/);
-  assert.match(await rowByName(page, 'cache lookup').locator('.badge.skew').getAttribute('title'), /starts 1 ms before its parent/);
+  // one process, one clock: a child ending after its parent is an async child, not skew (nor flagged)
+  assert.equal(await rowByName(page, 'render page').locator('.badge.skew').count(), 0);
+  assert.equal(await rowByName(page, 'render page').locator('.bar.skew').count(), 0);
+  assert.equal(await rowByName(page, 'render page').locator('.badge.note').textContent(), 'async');
+  assert.match(await rowByName(page, 'render page').locator('.badge.note').getAttribute('title'), /^Async child: ends 10 ms after its parent, in the same process/);
+  // another process recorded it: two clocks, so skew
+  assert.match(await rowByName(page, 'cache lookup').locator('.badge.skew').getAttribute('title'), /^Clock skew: starts 1 ms before its parent, which another process or host recorded/);
   assert.equal(await rowByName(page, 'charge card').locator('[role=img][aria-label=error]').count(), 1);
   assert.equal(await page.locator('.row.error').count(), 3);
   // webview/context menus (e.g. Copy Span Subtree as Test Fixture) get the span under the pointer

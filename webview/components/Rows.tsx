@@ -293,9 +293,18 @@ function FlagBadges({ v, r, flags }: { v: TraceView; r: number; flags: number })
   if (flags & TreeFlag.Cycle) out.push(<span key="c" className="badge warn" title="Parent links form a cycle: cut at its earliest span">cycle</span>);
   if (flags & TreeFlag.Duplicate) out.push(<span key="d" className="badge warn" title="Another span with this id was received first">duplicate id</span>);
   const p = t.parent[r];
-  if (flags & TreeFlag.StartsBeforeParent && p >= 0)
-    out.push(<span key="b" className="badge skew" title={`Clock skew: starts ${formatDuration(t.start[p] - t.start[r])} before its parent (shown as received)`}>skew ◂</span>);
-  if (flags & TreeFlag.EndsAfterParent && p >= 0)
-    out.push(<span key="a" className="badge skew" title={`Clock skew: ends ${formatDuration(t.end[r] - t.end[p])} after its parent (shown as received)`}>skew ▸</span>);
+  if (p >= 0) {
+    const before = formatDuration(t.start[p] - t.start[r]);
+    const after = formatDuration(t.end[r] - t.end[p]);
+    // skew only between two clocks (parent and child recorded by different processes or hosts)
+    if (flags & TreeFlag.StartsBeforeParent)
+      out.push(<span key="b" className="badge skew" title={`Clock skew: starts ${before} before its parent, which another process or host recorded (shown as received)`}>skew ◂</span>);
+    if (flags & TreeFlag.EndsAfterParent)
+      out.push(<span key="a" className="badge skew" title={`Clock skew: ends ${after} after its parent, which another process or host recorded (shown as received)`}>skew ▸</span>);
+    if (flags & TreeFlag.EarlyStart)
+      out.push(<span key="e" className="badge note" title={`Starts ${before} before its parent, in the same process (one clock: not skew; the parent's start was recorded later)`}>early start</span>);
+    if (flags & TreeFlag.AsyncChild)
+      out.push(<span key="y" className="badge note" title={`Async child: ends ${after} after its parent, in the same process (the parent did not wait for it)`}>async</span>);
+  }
   return <>{out}</>;
 }
