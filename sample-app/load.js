@@ -4,7 +4,8 @@
 //   node load.js [--url http://127.0.0.1:8080] [--count N | --forever] [--rate R]   (R requests per second)
 // Prints a one-line summary per 10 s (continuous) or at the end: {"event":"load","sent":…,"byStatus":{…}}.
 // One round, interleaved so that even a short run hits every endpoint: 8 checkouts (one out of stock: a
-// clean 409, not an error span), 1 slow report, 1 failing request.
+// clean 409, with no exception; only the client span that receives it is an error), 1 slow report, 1 failing
+// request.
 const WEIGHTED = [
   '/checkout?item=apple&qty=1', '/checkout?item=pear&qty=2', '/slow', '/checkout?item=apple&qty=3', '/fail',
   '/checkout?item=plum&qty=1', '/checkout?item=fig&qty=1', '/checkout?item=apple&qty=1', '/checkout?item=pear&qty=1',

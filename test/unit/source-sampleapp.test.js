@@ -158,3 +158,20 @@ test('the receiver indexed those locations; the failing request’s throw site r
   assert.match(withThrow.lastError.message, /no stock record/);
   assert.ok(withThrow.latestError && /^[0-9a-f]{32}$/.test(withThrow.latestError.traceId));
 });
+
+test('the out-of-stock checkout is what the sample app README says: no exception, and the only error span is the HTTP client span that got the 409', () => {
+  const spansOf = (t) => t.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+  const fig = traces.find((t) => spansOf(t).some((s) => attr(s, 'app.item') === 'fig'));
+  assert.ok(fig, 'the fig checkout trace');
+  const spans = spansOf(fig);
+  assert.deepEqual(spans.flatMap((s) => (s.events || []).filter((e) => e.name === 'exception').map(() => s.name)), [], 'no exception recorded');
+  assert.ok(spans.some((s) => (s.events || []).some((e) => e.name === 'request rejected')), 'the handler notes the rejection as an event');
+  const errors = spans.filter((s) => s.status && s.status.code === 2);
+  // HTTP semantic conventions: a 4xx leaves a SERVER span's status unset and SHOULD make a CLIENT span's Error
+  assert.deepEqual(errors.map((s) => [s.kind, attr(s, 'http.response.status_code')]), [[3, 409]]);
+  const readme = fs.readFileSync(path.join(workspace, 'README.md'), 'utf8');
+  const row = readme.split('\n').find((l) => l.includes('item=fig'));
+  assert.match(row, /409/);
+  assert.match(row, /client span/i, 'the README says which span is marked an error');
+  assert.doesNotMatch(row, /not an error\b/, 'the README does not promise a trace without errors');
+});
