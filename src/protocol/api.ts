@@ -176,6 +176,8 @@ export interface LocationStats {
   namespace?: string;
   layer: 'attributes' | 'stacktrace' | 'log' | 'name';
   services: string[];
+  /** the operations (span names, "GET /stock" for a span named by its HTTP method) seen here, at most 8 */
+  operations?: string[];
   calls: number;
   errors: number;
   p50Ms: number;

@@ -34,6 +34,8 @@ import type { LocationCall, LocationError, LocationFrame, LocationStats, Locatio
 import { locationKey, type RawLocation } from '../source/signal';
 import { firstUserFrame, userFrames } from '../protocol/stackFrames';
 import { BUCKETS, BUCKET_MID_MS, bucketOf, percentileBucketsInto, percentileSorted } from './histogram';
+import { httpTarget } from '../protocol/httpTarget';
+import { getStringAttr } from '../model/attrs';
 
 // a local binding: esbuild's CommonJS output would otherwise read it through an export getter per use
 const MID_MS = BUCKET_MID_MS;
@@ -48,6 +50,7 @@ export const RECENT = 32;
 export const MAX_LOCATIONS = 20_000;
 const MAX_ACCUMULATORS = 3;
 const MAX_SERVICES = 8;
+const MAX_OPERATIONS = 8;
 const MAX_STACK_CHARS = 16 * 1024;
 const MAX_MESSAGE_CHARS = 2048;
 const DIST_BINS = 16;
@@ -164,6 +167,9 @@ class Location {
   version = 0;
   /** replaced, never changed in place: answers share it */
   services: readonly string[] = [];
+  /** the span names seen here, as received, and as shown (spanLabel); replaced, never changed in place */
+  opNames: readonly string[] = [];
+  operations: readonly string[] = [];
   /**
    * The last answer and what it was for (window start, version, detail): a live update asks again for
    * hundreds of locations of which most did not change, and this answers those from the Location alone,
@@ -250,6 +256,12 @@ export class LocationIndex {
     l.version++;
     const svc = span.resource.serviceName;
     if (l.services.length < MAX_SERVICES && !l.services.includes(svc)) l.services = [...l.services, svc];
+    // compared by the name as received (the same instances, mostly): the label is built once per name
+    if (l.opNames.length < MAX_OPERATIONS && !l.opNames.includes(span.name)) {
+      l.opNames = [...l.opNames, span.name];
+      const label = spanLabel(span);
+      if (!l.operations.includes(label)) l.operations = [...l.operations, label];
+    }
     this.changed.add(key);
   }
 
@@ -476,6 +488,7 @@ export class LocationIndex {
       key: l.key,
       layer: loc.layer,
       services: l.services as string[],
+      operations: l.operations as string[],
       calls: acc.count,
       errors: acc.errors,
       p50Ms: p50,
@@ -643,6 +656,12 @@ function buildErrorJson(e: ErrorInfo, detail: boolean): LocationError {
   return out;
 }
 
+/** a span's name as the trace list shows it: "GET /stock" for a span named "GET" with that route or path */
+export function spanLabel(span: Span): string {
+  const target = httpTarget(span.name, (key) => getStringAttr(span.attrs, key));
+  return target ? `${span.name} ${target}` : span.name;
+}
+
 function errorInfo(span: Span, ref: Ref): ErrorInfo {
   let type = '';
   let message = '';
@@ -676,12 +695,13 @@ function errorInfo(span: Span, ref: Ref): ErrorInfo {
       else if ((k === 'http.response.status_code' || k === 'http.status_code') && (typeof v === 'bigint' || typeof v === 'number')) http = String(v);
       else if (k === 'rpc.grpc.status_code' && (typeof v === 'bigint' || typeof v === 'number')) rpc = String(v);
     }
-    if (http) message = `${span.name}: HTTP ${http}`;
-    else if (rpc) message = `${span.name}: gRPC status ${rpc}`;
+    const name = spanLabel(span);
+    if (http) message = `${name}: HTTP ${http}`;
+    else if (rpc) message = `${name}: gRPC status ${rpc}`;
     else if (errorType) {
       type = errorType;
-      message = `${span.name} failed`;
-    } else message = `${span.name} failed (no message)`;
+      message = `${name} failed`;
+    } else message = `${name} failed (no message)`;
   }
   return {
     ref,

@@ -264,3 +264,20 @@ test('an unchanged location answers with the same object; anything that changes 
   idx.clear();
   assert.equal(idx.query({ keys: [KEY] }).locations.length, 0);
 });
+
+test('an error without an exception is named the way the trace list names the span ("GET /stock", not "GET")', () => {
+  const idx = new LocationIndex();
+  idx.record(span({ name: 'GET', status: 2, attrs: ['http.route', '/stock', 'http.response.status_code', 502] }), LOC, epoch);
+  const [s] = idx.query().locations;
+  assert.equal(s.lastError.message, 'GET /stock: HTTP 502');
+  assert.deepEqual(s.operations, ['GET /stock']);
+});
+
+test('a location lists the operations seen there, each once, as the trace list labels them', () => {
+  const idx = new LocationIndex();
+  idx.record(span({ name: 'frontend.report' }), LOC, epoch);
+  idx.record(span({ name: 'GET', attrs: ['url.path', '/orders/report'] }), LOC, epoch);
+  idx.record(span({ name: 'frontend.report' }), LOC, epoch);
+  const [s] = idx.query().locations;
+  assert.deepEqual(s.operations, ['frontend.report', 'GET /orders/report']);
+});
