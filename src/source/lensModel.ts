@@ -218,13 +218,55 @@ export class LocationModel {
     if (v) return v;
     const placed = this.placedIn(file);
     if (!placed) return EMPTY.lenses;
-    v = new Array<LensEntry>(placed.length);
-    for (let i = 0; i < placed.length; i++) {
-      const e = placed[i];
-      v[i] = e.lens ??= this.lens(e.key, e.stats, e.res as Resolved, e);
+    v = [];
+    for (let i = 0; i < placed.length;) {
+      const line = lineOf(placed[i]);
+      let j = i + 1;
+      while (j < placed.length && lineOf(placed[j]) === line) j++;
+      if (j === i + 1) {
+        const e = placed[i];
+        v.push(e.lens ??= this.lens(e.key, e.stats, e.res as Resolved, e));
+      } else {
+        v.push(this.sharedLens(placed.slice(i, j)));
+      }
+      i = j;
     }
     this.lensCache.set(file, v);
     return v;
+  }
+
+  /**
+   * One lens for a line where several locations are placed (an operation started inside another on the same
+   * line, `withSpan('report', () => fetch(…))`): one set of figures — those of the location with the most
+   * calls, which the inline note and the hover's first section show too — with the operations named, and
+   * each operation's own figures in the tooltip. Two lenses with near-equal figures side by side read as a
+   * glitch, and their sum would count every request twice.
+   */
+  private sharedLens(group: Entry[]): LensEntry {
+    const ranked = group.slice().sort((a, b) => byWeight(a.stats, b.stats));
+    const lenses = ranked.map((e) => (e.lens ??= this.lens(e.key, e.stats, e.res as Resolved, e)));
+    const main = lenses[0];
+    const names: string[] = [];
+    for (const e of ranked) for (const n of operationNames(e.stats)) if (!names.includes(n)) names.push(n);
+    let failing = 0;
+    for (let i = 1; i < ranked.length; i++) if (ranked[i].stats.errors > ranked[failing].stats.errors) failing = i;
+    const f = lenses[failing];
+    const s = ranked[0].stats;
+    const e: LensEntry = {
+      ...main,
+      latencyTitle: names.length > 1 ? `${main.latencyTitle} · ${lensText(names.join(' + '), 80)}` : main.latencyTitle,
+      latencyTooltip: names.length > 1
+        ? `${ranked.map((x) => `${lensText(operationNames(x.stats).join(' + ') || 'an operation', 60)}: p50 ${formatMs(x.stats.p50Ms)} · p95 ${formatMs(x.stats.p95Ms)} · ${countOf(x.stats.calls, 'call')}`).join('; ')}. The figures shown are those of the first. ${main.latencyTooltip}`
+        : main.latencyTooltip,
+      annotation: annotationOf(s, ranked[failing].stats.errors),
+    };
+    delete e.errorsTitle;
+    delete e.errorsTooltip;
+    delete e.latestError;
+    if (f.errorsTitle) e.errorsTitle = f.errorsTitle;
+    if (f.errorsTooltip) e.errorsTooltip = f.errorsTooltip;
+    if (f.latestError) e.latestError = f.latestError;
+    return e;
   }
 
   /** Exceptions thrown in one file, one per line (cached likewise). */
@@ -249,6 +291,8 @@ export class LocationModel {
       const throws = !!e.throwAt && e.throwAt.file === file && e.throwAt.line === line;
       if (placed || throws) out.push({ stats: e.stats, res: e.res, throws, placed });
     }
+    // the lens's figures (sharedLens: the placed location with the most calls) come first
+    out.sort((a, b) => Number(b.placed) - Number(a.placed) || byWeight(a.stats, b.stats));
     return out;
   }
 
@@ -385,7 +429,7 @@ export class LocationModel {
       latencyTitle,
       latencyTooltip: `${where}${s.calls} ${s.calls === 1 ? 'call' : 'calls'} ${this.windowLabel}; max ${formatMs(s.maxMs)}${approx}. ${slow}`,
       byName,
-      annotation: `${formatMs(s.p95Ms)} p95 · ${s.calls}×${s.errors ? ` · ⚠ ${s.errors}` : ''}`,
+      annotation: annotationOf(s, s.errors),
       level: s.p95Ms >= this.thresholds.slowMs ? 'slow' : s.p95Ms >= this.thresholds.warnMs ? 'warn' : 'normal',
     };
     if (r.column !== undefined) e.column = r.column;
@@ -399,6 +443,26 @@ export class LocationModel {
     }
     return e;
   }
+}
+
+/** the location with the most calls first (then the slower: the enclosing operation; then by key) */
+function byWeight(a: LocationStats, b: LocationStats): number {
+  return b.calls - a.calls || b.p95Ms - a.p95Ms || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/** what a location is called: its operations (span names), else its function */
+function operationNames(s: LocationStats): string[] {
+  if (s.operations && s.operations.length) return s.operations;
+  return s.function ? [s.namespace ? `${s.namespace}.${s.function}` : s.function] : [];
+}
+
+function countOf(n: number, one: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
+}
+
+/** the short note after the line: `48 ms p95 · 37× · ⚠ 2` */
+function annotationOf(s: LocationStats, errors: number): string {
+  return `${formatMs(s.p95Ms)} p95 · ${s.calls.toLocaleString('en-US')}×${errors ? ` · ⚠ ${errors.toLocaleString('en-US')}` : ''}`;
 }
 
 /** errorText, computed once per distinct last error of a location (told apart by time and ids) */

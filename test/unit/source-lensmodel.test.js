@@ -185,3 +185,21 @@ test('a lens entry keeps the figures and window it was made with after a later u
   assert.equal(now.latencyTooltip, '40 calls this session; max 30 ms (±5%). The slowest trace is no longer stored.');
   assert.equal(now.latencyTitle, '⏱ p50 7.0 ms · p95 9.0 ms · 40 calls'); // the same on a second read
 });
+
+test('two operations on one line: one lens, the same figures in the lens, the note and the hover, naming both', () => {
+  const m = new LocationModel(resolve);
+  const outer = stats({ key: 'outer', line: 18, column: 10, calls: 270, p50Ms: 710, p95Ms: 774, operations: ['frontend.report'] });
+  const inner = stats({ key: 'inner', line: 18, column: 40, calls: 270, p50Ms: 700, p95Ms: 770, operations: ['GET /orders/report'], errors: 3,
+    latestError: { traceId: 'c'.repeat(32), spanId: 'e'.repeat(16), startMs: 0, durationMs: 5, error: true } });
+  m.apply(resp([inner, outer, stats({ key: 'other', line: 30 })]), true);
+  const lenses = m.lenses('/ws/a.js');
+  assert.deepEqual(lenses.map((l) => l.line), [18, 30], 'one lens per line');
+  const [l] = lenses;
+  assert.equal(l.latencyTitle, '⏱ p50 710 ms · p95 774 ms · 270 calls · frontend.report + GET /orders/report');
+  assert.equal(l.annotation, '774 ms p95 · 270× · ⚠ 3');
+  assert.equal(l.errorsTitle, '⚠ 3 errors');
+  assert.equal(l.latestError.spanId, 'e'.repeat(16));
+  assert.match(l.latencyTooltip, /frontend\.report: p50 710 ms · p95 774 ms · 270 calls; GET \/orders\/report: p50 700 ms · p95 770 ms · 270 calls/);
+  // the hover's first section is the lens's location
+  assert.deepEqual(m.at('/ws/a.js', 18).map((h) => h.stats.key), ['outer', 'inner']);
+});
