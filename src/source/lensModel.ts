@@ -393,24 +393,32 @@ export class LocationModel {
     }
     if (problems.length > 1) {
       problems.sort((a, b) => a.line - b.line || b.timeMs - a.timeMs);
-      // several locations throwing at one line: one problem, counts added, the latest message
-      // (sorted newest first within a line, so the first one's message is the latest)
+      // Several locations throwing at one line: one problem with the latest message. An exception that
+      // propagates is often recorded on two spans of each trace (the span where it was thrown and the
+      // request's span around it): the same line and the same text from two locations is one failure, so
+      // those count as the location that saw it most often; different texts at the line add up. (Only each
+      // location's latest error text is known here, so a location whose errors changed text counts as its
+      // latest.) Sorted newest first within a line: the first one's message is the latest.
       const merged: ProblemEntry[] = [];
-      const copies = new Set<ProblemEntry>(); // cached entries are shared: merge into copies only
-      for (const p of problems) {
-        const last = merged[merged.length - 1];
-        if (last && last.line === p.line) {
-          let m = last;
-          if (!copies.has(m)) {
-            m = { ...last, keys: [...last.keys] };
-            copies.add(m);
-          }
-          m.count += p.count;
-          m.keys.push(...p.keys);
-          merged[merged.length - 1] = m;
+      for (let i = 0; i < problems.length;) {
+        let j = i + 1;
+        while (j < problems.length && problems[j].line === problems[i].line) j++;
+        if (j === i + 1) {
+          merged.push(problems[i]);
         } else {
-          merged.push(p);
+          const byText = new Map<string, number>();
+          const keys: string[] = [];
+          for (let k = i; k < j; k++) {
+            const p = problems[k];
+            byText.set(p.message, Math.max(byText.get(p.message) ?? 0, p.count));
+            keys.push(...p.keys);
+          }
+          let count = 0;
+          for (const c of byText.values()) count += c;
+          // cached entries are shared: the merged one is a copy
+          merged.push({ ...problems[i], count, keys });
         }
+        i = j;
       }
       problems = merged;
     }

@@ -203,3 +203,21 @@ test('two operations on one line: one lens, the same figures in the lens, the no
   // the hover's first section is the lens's location
   assert.deepEqual(m.at('/ws/a.js', 18).map((h) => h.stats.key), ['outer', 'inner']);
 });
+
+test('one exception recorded on two spans of each trace counts once per trace in Problems; other failures at the line add', () => {
+  const m = new LocationModel(resolve);
+  const thrown = (key, line, errors, message) => stats({
+    key, line, errors,
+    latestError: { traceId: 'c'.repeat(32), spanId: 'e'.repeat(16), startMs: 0, durationMs: 5, error: true },
+    lastError: { traceId: 'c'.repeat(32), spanId: 'e'.repeat(16), timeMs: 100, type: 'Error', message, throwFrame: { file: '/app/stock.js', line: 31 } },
+  });
+  // the handler's span and the request's span around it, both with the same exception, in 126 traces
+  m.apply(resp([thrown('handler', 10, 126, 'no stock record'), thrown('request', 31, 126, 'no stock record')]), true);
+  let [p] = m.problems('/ws/stock.js');
+  assert.equal(p.count, 126);
+  assert.deepEqual(p.keys.sort(), ['handler', 'request']);
+  // a different failure thrown at the same line is another problem's worth of errors
+  m.apply(resp([thrown('handler', 10, 126, 'no stock record'), thrown('request', 31, 126, 'no stock record'), thrown('other', 20, 5, 'bad item')]), true);
+  [p] = m.problems('/ws/stock.js');
+  assert.equal(p.count, 131);
+});
