@@ -7,7 +7,7 @@
 #   5. package            the .vsix (npm run package)
 #   6. e2e                one code-server shared by node --test test/e2e/*.e2e.mjs (receiver first)
 #   7. extension-host     test/suite/*.test.js inside the extension host via @vscode/test-electron + shim
-# Installs only what is missing (see below; CI has run `npm ci` and scripts/setup-e2e.sh first). A missing Chromium or code-server FAILS
+# Installs only what is missing (see below; in CI, `DEMO_SMOKE=1 npm run demo` has installed it all just before). A missing Chromium or code-server FAILS
 # the run; nothing is skipped for it. The last line is always `N passed, N failed` over all stages (`, N skipped`
 # follows when a test skipped itself).
 # Env: E2E_ONLY=1 runs stages 5–7 only; E2E_FILES="test/e2e/x.e2e.mjs …" picks e2e files.
@@ -81,11 +81,15 @@ trap cleanup EXIT
 trap 'echo "interrupted"; cleanup; exit 130' INT TERM
 
 # On a fresh machine `npm test` is one of the README's two quick-start commands, so it installs what is
-# missing (CI has installed everything already through .ci/run, and this does nothing there).
-if [ ! -d node_modules/typescript ] || [ ! -d node_modules/playwright-core ]; then
-  say "npm test: installing npm dependencies first"
-  if ! npm install --no-audit --no-fund --loglevel=error; then
-    echo "npm test: npm install failed — see above" >&2
+# missing.
+# npm records what it installed in node_modules/.package-lock.json: install when the lock file is newer.
+npm_cmd=""
+if [ ! -d node_modules ]; then npm_cmd=ci
+elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm_cmd=install; fi
+if [ -n "$npm_cmd" ]; then
+  say "npm test: npm $npm_cmd first"
+  if ! npm "$npm_cmd" --no-audit --no-fund --loglevel=error; then
+    echo "npm test: npm $npm_cmd failed — see above" >&2
     echo "0 passed, 1 failed"
     exit 1
   fi
