@@ -36,6 +36,7 @@ import { Legend } from './components/Legend';
 import { Details } from './components/Details';
 import type { DetailActions, DetailState } from './components/Details';
 import { Stats } from './components/Stats';
+import { DetailsSplitter, clampNameWidth, validWidth } from './components/DetailsSplitter';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 
@@ -50,7 +51,9 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const [hide, setHide] = useState(false);
   const [critical, setCritical] = useState(false);
   const [tab, setTab] = useState<'waterfall' | 'stats'>('waterfall');
-  const [nameWidth, setNameWidth] = useState(0.4);
+  // the layout the user dragged, remembered with the webview's state (a recreated webview keeps it)
+  const [nameWidth, setNameWidthRaw] = useState(() => clampNameWidth(ipc.state?.nameWidth));
+  const [detailsWidth, setDetailsWidthRaw] = useState<number | null>(() => validWidth(ipc.state?.detailsWidth));
   const [detail, setDetail] = useState<DetailState | null>(null);
   const [revealSeq, setRevealSeq] = useState(0);
 
@@ -69,6 +72,23 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const cp = useMemo(() => (t && critical ? criticalPath(t).onPath : null), [t, critical]);
   const timeWindow: TimeWindow = useMemo(() => zoom ?? { start: 0, end: Math.max(1, t?.durationNs ?? 1) }, [zoom, t]);
   latest.current = { view, collapsed, selected, rows, detailsOpen };
+
+  const setNameWidth = useCallback(
+    (f: number) => {
+      setNameWidthRaw(f);
+      const s = ipc.state;
+      if (s) ipc.patchState({ traceId: s.traceId, nameWidth: f });
+    },
+    [ipc],
+  );
+  const setDetailsWidth = useCallback(
+    (px: number | null) => {
+      setDetailsWidthRaw(px);
+      const s = ipc.state;
+      if (s) ipc.patchState({ traceId: s.traceId, detailsWidth: px ?? undefined });
+    },
+    [ipc],
+  );
 
   // ---------------------------------------------------------------- messages from the host
   useEffect(() => {
@@ -133,7 +153,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       setView(nv);
       setCollapsed(nextCollapsed);
       setSelected(nextSelected);
-      ipc.state = { traceId: p.traceId, selectedSpanId: nextSelected >= 0 ? next.spanId(nextSelected) : undefined };
+      ipc.patchState({ traceId: p.traceId, selectedSpanId: nextSelected >= 0 ? next.spanId(nextSelected) : undefined });
     });
     const offStatus = ipc.on(TraceStatus, (p: TraceStatusParams) => setStatus(p));
     const offFocus = ipc.on(FocusSpan, ({ spanId }) => {
@@ -188,7 +208,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   }, [ipc, detailsOpen, selectedId, view]);
 
   useEffect(() => {
-    if (t) ipc.state = { traceId: t.traceId, selectedSpanId: selectedId || undefined };
+    if (t) ipc.patchState({ traceId: t.traceId, selectedSpanId: selectedId || undefined });
   }, [ipc, t, selectedId]);
 
   // ---------------------------------------------------------------- actions
@@ -479,7 +499,17 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
               </div>
             </div>
             {detailsOpen && selected >= 0 && (
-              <Details view={view} row={selected} state={detail && detail.spanId === selectedId ? detail : null} onCritical={cp ? cp[selected] === 1 : false} actions={detailActions} />
+              <>
+                <DetailsSplitter width={detailsWidth} onWidth={setDetailsWidth} />
+                <Details
+                  view={view}
+                  row={selected}
+                  width={detailsWidth}
+                  state={detail && detail.spanId === selectedId ? detail : null}
+                  onCritical={cp ? cp[selected] === 1 : false}
+                  actions={detailActions}
+                />
+              </>
             )}
           </div>
         </>

@@ -59,6 +59,11 @@ export class WebviewIpc {
     this.api.setState(s);
   }
 
+  /** changes some fields of the remembered state and keeps the others (layout survives a new selection) */
+  patchState(p: Partial<WaterfallState> & { traceId: string }): void {
+    this.api.setState({ ...this.state, ...p });
+  }
+
   private receive(data: unknown): void {
     if (!isHostMessage(data)) return; // not ours (e.g. the frame's own messages)
     const msg: HostMessage = data;

@@ -104,6 +104,10 @@ export interface CopyParams {
 export interface WaterfallState {
   traceId: string;
   selectedSpanId?: string;
+  /** the details pane's width in CSS pixels, once the user dragged its edge */
+  detailsWidth?: number;
+  /** the name column's share of the waterfall's width, once the user dragged it */
+  nameWidth?: number;
 }
 
 export const Ready = command<Record<string, never>>('ready', isEmpty);

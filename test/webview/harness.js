@@ -60,7 +60,8 @@
 
   window.__hostLog = [];
   window.__timing = {};
-  let state = null;
+  // what the webview remembers survives a reload of this page, as VS Code keeps it for a recreated webview
+  let state = JSON.parse(sessionStorage.getItem('__webviewState') || 'null');
   let traceId = '';
   const send = (msg, transfer) => window.postMessage(msg, '*', transfer || []);
 
@@ -193,7 +194,10 @@
         handle(msg);
       },
       getState: () => state,
-      setState: (s) => { state = s; },
+      setState: (s) => {
+        state = s;
+        sessionStorage.setItem('__webviewState', JSON.stringify(s));
+      },
     };
   };
   // Performance marks are reported to the server: the benchmark waits for the first-rows mark by watching for

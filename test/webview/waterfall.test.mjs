@@ -198,6 +198,132 @@ test('keyboard: arrows move and fold, Enter opens details, e jumps to errors, n/
   await page.close();
 });
 
+test('a single click shows the span\'s details, also after the pane was closed with its close button', async () => {
+  const page = await open();
+  const d = page.locator('[data-testid=details]');
+  await rowByName(page, 'SELECT orders').click();
+  assert.equal(await d.locator('.details-title').textContent(), 'SELECT orders');
+  await d.locator('button[aria-label="Close details"]').click();
+  assert.equal(await d.count(), 0);
+  await rowByName(page, 'charge card').click();
+  assert.equal(await d.locator('.details-title').textContent(), 'charge card', 'a click after closing opens it again');
+  await d.locator('button[aria-label="Close details"]').click();
+  await rowByName(page, 'charge card').click();
+  assert.equal(await d.locator('.details-title').textContent(), 'charge card', 'also on the span that was shown');
+  await page.keyboard.press('Escape');
+  assert.equal(await d.count(), 0);
+  await rowByName(page, 'render page').click();
+  assert.equal(await d.locator('.details-title').textContent(), 'render page', 'and after Escape');
+  // a right-click only selects (the context menu is for that span); the twisty only folds
+  await d.locator('button[aria-label="Close details"]').click();
+  await rowByName(page, 'loop b').click({ button: 'right' });
+  assert.equal(await d.count(), 0);
+  await rowByName(page, 'POST /api/orders').locator('.twisty').click();
+  assert.equal(await d.count(), 0);
+  await page.close();
+});
+
+test('the split between tree and details is dragged, kept within bounds, and remembered by the webview state', async () => {
+  const page = await open('sample', 'dark', { width: 1200, height: 700 });
+  await rowByName(page, 'POST /api/orders').click();
+  const d = page.locator('[data-testid=details]');
+  await d.waitFor();
+  const w0 = (await d.boundingBox()).width;
+  const sp = await page.locator('[data-testid=details-splitter]').boundingBox();
+  await page.mouse.move(sp.x + 2, sp.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(sp.x - 200, sp.y + 200, { steps: 5 });
+  await page.mouse.up();
+  const w1 = (await d.boundingBox()).width;
+  assert.ok(Math.abs(w1 - (w0 + 200)) <= 4, `dragged 200 px to the left: ${w0} -> ${w1}`);
+  // the waterfall keeps at least 320 px, the details at least 240 px
+  await page.mouse.move(sp.x - 200, sp.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(5, sp.y + 200, { steps: 5 });
+  await page.mouse.up();
+  assert.ok((await page.locator('.waterfall').boundingBox()).width >= 318, 'the waterfall keeps its minimum');
+  const wide = (await d.boundingBox()).width;
+  await page.focus('[data-testid=details-splitter]');
+  await page.keyboard.press('ArrowRight');
+  assert.ok((await d.boundingBox()).width < wide, 'the arrow keys resize too');
+  const kept = Math.round((await d.boundingBox()).width);
+  // a recreated webview (VS Code destroys hidden ones) keeps the width and the selection
+  await page.reload();
+  await page.waitForSelector('[role=treegrid] [role=row]');
+  await rowByName(page, 'SELECT orders').click();
+  await d.waitFor();
+  assert.ok(Math.abs((await d.boundingBox()).width - kept) <= 2, `the width is remembered: ${kept}`);
+  // double-click returns to the default
+  await page.dblclick('[data-testid=details-splitter]');
+  assert.ok(Math.abs((await d.boundingBox()).width - w0) <= 2);
+  await page.close();
+});
+
+test('span names stay readable beside the details, and attribute keys are shown whole, wrapping between their parts', async () => {
+  const tid = 'c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0';
+  const ms = 1e6;
+  const longKey = 'process.executable.path.of.the.running.service';
+  const path = '/home/developer/projects/shop/services/inventory/node_modules/.bin/inventory-service-main.js';
+  srv.addTrace('keys', {
+    spans: [
+      makeSpan(tid, 'c000000000000001', '', 'inventory.reserve', 'inventory-service-with-a-long-name', 0, 50 * ms, { attrs: [longKey, path, 'process.executable.name', 'node'] }),
+      makeSpan(tid, 'c000000000000002', 'c000000000000001', 'SELECT stock FROM items', 'inventory-service-with-a-long-name', 5 * ms, 20 * ms),
+    ],
+    logs: [],
+  });
+  const page = await open('keys', 'dark', { width: 900, height: 600 });
+  await rowByName(page, 'SELECT stock FROM items').click();
+  const d = page.locator('[data-testid=details]');
+  await d.locator('.kv-item').first().waitFor();
+  // names are not cut while the service beside them can give way
+  for (const name of ['inventory.reserve', 'SELECT stock FROM items']) {
+    const cut = await rowByName(page, name).locator('.name').evaluate((e) => {
+      const r = document.createRange();
+      r.selectNodeContents(e);
+      return r.getBoundingClientRect().width > e.getBoundingClientRect().width + 0.01;
+    });
+    assert.equal(cut, false, `${name} is shown whole`);
+  }
+  await rowByName(page, 'inventory.reserve').click();
+  const key = d.locator('.kv-item dt', { hasText: longKey });
+  await key.waitFor();
+  assert.equal(await key.textContent(), longKey);
+  assert.equal(await key.evaluate((e) => e.scrollWidth <= e.clientWidth), true, 'the key is not cut');
+  // wrapped lines end at a separator: every line break falls after '.', never inside a word
+  const lines = async (loc) => loc.evaluate((el) => {
+    const range = document.createRange();
+    const text = el.textContent;
+    const out = [];
+    let top = null;
+    let cur = '';
+    let node = null;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const chars = [];
+    while ((node = walker.nextNode())) for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+    for (const [n, i] of chars) {
+      range.setStart(n, i);
+      range.setEnd(n, i + 1);
+      const y = Math.round(range.getBoundingClientRect().top);
+      if (top !== null && y > top + 2) {
+        out.push(cur);
+        cur = '';
+      }
+      top = y;
+      cur += n.data[i];
+    }
+    out.push(cur);
+    return { text, out };
+  });
+  const k = await lines(key);
+  assert.ok(k.out.length > 1, `the key wraps in a narrow pane: ${JSON.stringify(k.out)}`);
+  for (const l of k.out.slice(0, -1)) assert.match(l, /[.]$/, `a key line ends at a dot: ${JSON.stringify(k.out)}`);
+  const v = await lines(d.locator('.kv-item', { hasText: longKey }).locator('.value'));
+  assert.equal(v.out.join(''), path);
+  for (const l of v.out.slice(0, -1)) assert.match(l, /[/.\-]$/, `a path line ends at a separator: ${JSON.stringify(v.out)}`);
+  await page.screenshot({ path: join(shots, 'details-narrow-dark.png') });
+  await page.close();
+});
+
 test('details: every fact and the whole span can be copied', async () => {
   const page = await open('sample');
   await rowByName(page, 'POST /api/orders').dblclick();

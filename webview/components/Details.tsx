@@ -31,7 +31,7 @@ export type DetailState = { spanId: string; detail?: SpanDetail; error?: string 
 
 const STATUS = ['Unset', 'Ok', 'Error'];
 
-export function Details({ view, row, state, onCritical, actions }: { view: TraceView; row: number; state: DetailState | null; onCritical: boolean; actions: DetailActions }) {
+export function Details({ view, row, width, state, onCritical, actions }: { view: TraceView; row: number; width: number | null; state: DetailState | null; onCritical: boolean; actions: DetailActions }) {
   const t = view.t;
   const [filter, setFilter] = useState('');
   useEffect(() => setFilter(''), [row]);
@@ -44,7 +44,7 @@ export function Details({ view, row, state, onCritical, actions }: { view: Trace
   const statusMessage = d?.span.status?.message ?? '';
   const offset = (ns: string) => offsetFromTraceStart(ns, t.epochSec, t.startOffsetNs);
   return (
-    <aside className="details" aria-label="Span details" data-testid="details">
+    <aside className="details" aria-label="Span details" data-testid="details" style={width === null ? undefined : { flexBasis: `${width}px` }}>
       <header className="details-head">
         <span className="swatch" style={{ background: serviceColor(view, row) }} aria-hidden="true" />
         <h2 className="details-title" title={name}>{name}</h2>

@@ -224,8 +224,10 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
       // what VS Code passes to webview/context menu commands (e.g. Copy Span Subtree as Test Fixture)
       data-vscode-context={JSON.stringify({ webviewSection: 'span', traceId: t.traceId, spanId: t.spanId(r) })}
       onMouseDown={(e) => {
-        // a right-click selects too, so the context menu's span is the highlighted one
-        if (e.button === 0 || e.button === 2) actions.select(r);
+        // a click shows the span's details, always (also after the pane was closed); a right-click selects
+        // only, so the context menu's span is the highlighted one
+        if (e.button === 0) actions.openDetails(r);
+        else if (e.button === 2) actions.select(r);
       }}
       onDoubleClick={() => actions.openDetails(r)}
     >
