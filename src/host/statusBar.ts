@@ -5,6 +5,7 @@ import { PORT_PROBLEM_WORDS, portProblem, portProblems, type HealthInfo, type Po
 import { Commands } from './commandIds';
 import type { ReceiverConnection } from './services';
 import { plural } from '../tracelist/format';
+import { HealthPoller } from './healthPoller';
 
 const REFRESH_MS = 500; // counts change with every batch: redraw at most twice a second
 
@@ -13,6 +14,8 @@ export function activateStatusBar(receiver: ReceiverConnection): vscode.Disposab
   item.name = 'Trace Explorer Receiver';
   item.command = Commands.statusMenu;
   let timer: NodeJS.Timeout | undefined;
+  // memory in use and connected windows are not in the events: fetched now and then, merged in here
+  const poller = new HealthPoller(() => receiver.api?.health(), () => schedule());
 
   const render = () => {
     timer = undefined;
@@ -39,7 +42,7 @@ export function activateStatusBar(receiver: ReceiverConnection): vscode.Disposab
         // a port another program holds is a conflict (warning); one the system refuses is an error
         if (problems.some((p) => p !== 'inUse')) item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         else if (problems.length) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-        item.tooltip = tooltip(h, s.differs);
+        item.tooltip = tooltip(poller.merge(h), s.differs);
         break;
       }
     }
@@ -53,13 +56,18 @@ export function activateStatusBar(receiver: ReceiverConnection): vscode.Disposab
   item.show();
   return vscode.Disposable.from(
     item,
-    receiver.onDidChangeStatus(() => {
+    receiver.onDidChangeStatus((s) => {
       clearTimeout(timer);
       render();
+      if (s.kind === 'running') poller.poke();
     }),
     receiver.onDidReceiveEvent((e) => {
-      if (e.type === 'stats' || e.type === 'cleared' || e.type === 'hello') schedule();
+      if (e.type === 'stats' || e.type === 'cleared' || e.type === 'hello') {
+        schedule();
+        poller.poke();
+      }
     }),
+    poller,
     { dispose: () => clearTimeout(timer) },
   );
 }
