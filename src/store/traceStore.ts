@@ -19,7 +19,7 @@ import { locationSignal, logLocates, type RawLocation } from '../source/signal';
 import type { LocationIndex } from '../stats/locationIndex';
 import { logToOtlp, resourceToOtlp, scopeToOtlp, spanToOtlp, spansToOtlp } from '../otlp/toOtlpJson';
 import { TreeFlag, buildTree } from './tree';
-import { estimateLogBytes, estimateSpanBytes } from './sizeEstimate';
+import { estimateLogBytes, estimateResourceBytes, estimateScopeBytes, estimateSpanBytes } from './sizeEstimate';
 import { rootTarget } from './rootTarget';
 
 export const DEFAULT_MAX_SPANS = 1_000_000;
@@ -29,8 +29,6 @@ export const MAX_UNLINKED_LOGS = 10_000;
 /** traces up to this many spans find duplicates by scanning; bigger ones keep an id map */
 const SCAN_LIMIT = 32;
 const TRACE_OVERHEAD_BYTES = 400;
-/** distinct resources / scopes remembered for sharing */
-const MAX_SHARED = 10_000;
 
 export interface TraceStoreOptions {
   maxSpans?: number;
@@ -70,8 +68,23 @@ export interface StoreStats {
   evicting: boolean;
 }
 
+/**
+ * One canonical resource or scope, shared by every span and log record that carries an equal one. It is
+ * charged to the store once, and released with its charge when the last trace (or unlinked log record)
+ * holding it goes: evicted and removed traces must not leave their resources behind.
+ */
+interface Shared<T> {
+  readonly value: T;
+  readonly key: string;
+  readonly bytes: number;
+  /** traces (and unlinked log records) referring to it */
+  holders: number;
+}
+
 class TraceEntry {
   spans: Span[] = [];
+  /** the shared resources and scopes its spans and logs refer to, each once */
+  shared: Shared<unknown>[] = [];
   /** spanId → first span with it; only for traces above SCAN_LIMIT spans */
   ids: Map<string, Span> | null = null;
   logs: LogRecord[] | null = null;
@@ -123,8 +136,12 @@ export class TraceStore {
   private timer: NodeJS.Timeout | undefined;
   private readonly onEvictionStart: (() => void) | undefined;
   /** one Resource / Scope object per distinct value, shared by every span from every request */
-  private resources = new Map<string, Resource>();
-  private scopes = new Map<string, Scope>();
+  private resources = new Map<string, Shared<Resource>>();
+  private scopes = new Map<string, Shared<Scope>>();
+  /** entries created by the current add call: released again if nothing came to hold them */
+  private readonly fresh: Shared<unknown>[] = [];
+  /** per slot of unlinkedLogs: the resource and scope entries it holds */
+  private unlinkedShared: Shared<unknown>[] = [];
 
   constructor(options: TraceStoreOptions = {}) {
     this.epoch = options.epoch ?? EpochNs.now();
@@ -145,9 +162,12 @@ export class TraceStore {
     let last: TraceEntry | undefined;
     const touched = new Set<TraceEntry>();
     let rawRes: Resource | undefined;
-    let res: Resource | undefined;
+    let res: Shared<Resource> | undefined;
     let rawScope: Scope | undefined;
-    let scope: Scope | undefined;
+    let scope: Shared<Scope> | undefined;
+    let heldBy: TraceEntry | undefined;
+    let heldRes: Shared<Resource> | undefined;
+    let heldScope: Shared<Scope> | undefined;
     for (let i = 0; i < spans.length; i++) {
       const s = spans[i];
       if (s.resource !== rawRes) {
@@ -158,8 +178,8 @@ export class TraceStore {
         rawScope = s.scope;
         scope = this.canonicalScope(rawScope);
       }
-      s.resource = res!;
-      s.scope = scope!;
+      s.resource = res!.value;
+      s.scope = scope!.value;
       let e = last !== undefined && last.traceId === s.traceId ? last : this.traces.get(s.traceId);
       if (!e) {
         e = new TraceEntry(s.traceId, source.kind, source.name);
@@ -177,11 +197,19 @@ export class TraceStore {
         touched.add(e);
         result.traceIds.push(e.traceId);
       }
+      if (e !== heldBy || res !== heldRes || scope !== heldScope) {
+        hold(e, res!);
+        hold(e, scope!);
+        heldBy = e;
+        heldRes = res;
+        heldScope = scope;
+      }
       this.addToEntry(e, s, prev === undefined);
       result.added++;
       if (this.index) this.recordLocation(s, e);
     }
     for (const e of touched) this.markChanged(e);
+    this.releaseUnheld();
     const lost = this.evictIfNeeded(touched);
     if (lost.size) {
       let n = 0;
@@ -241,22 +269,45 @@ export class TraceStore {
   hookErrors = 0;
   lastHookError = '';
 
-  private canonicalResource(r: Resource): Resource {
+  private canonicalResource(r: Resource): Shared<Resource> {
     const key = `${r.schemaUrl}\u0002${r.droppedAttributesCount}\u0002${attrsKey(r.attrs)}`;
     const hit = this.resources.get(key);
     if (hit) return hit;
-    if (this.resources.size >= MAX_SHARED) this.resources = new Map(); // existing spans keep theirs
-    this.resources.set(key, r);
-    return r;
+    const entry: Shared<Resource> = { value: r, key, bytes: estimateResourceBytes(r, key.length), holders: 0 };
+    this.resources.set(key, entry);
+    this.bytes += entry.bytes;
+    this.fresh.push(entry);
+    return entry;
   }
 
-  private canonicalScope(sc: Scope): Scope {
+  private canonicalScope(sc: Scope): Shared<Scope> {
     const key = `${sc.name}\u0002${sc.version}\u0002${sc.schemaUrl}\u0002${sc.droppedAttributesCount}\u0002${attrsKey(sc.attrs)}`;
     const hit = this.scopes.get(key);
     if (hit) return hit;
-    if (this.scopes.size >= MAX_SHARED) this.scopes = new Map();
-    this.scopes.set(key, sc);
-    return sc;
+    const entry: Shared<Scope> = { value: sc, key, bytes: estimateScopeBytes(sc, key.length), holders: 0 };
+    this.scopes.set(key, entry);
+    this.bytes += entry.bytes;
+    this.fresh.push(entry);
+    return entry;
+  }
+
+  /** one holder fewer; the last one takes the entry out of its table and its bytes off the total */
+  private release(x: Shared<unknown>): void {
+    if (--x.holders > 0) return;
+    const table = (this.resources.get(x.key) === x ? this.resources : this.scopes) as Map<string, Shared<unknown>>;
+    if (table.get(x.key) === x) table.delete(x.key);
+    this.bytes -= x.bytes;
+  }
+
+  /** entries this add call created that no stored item came to hold (every span in it was a re-send) */
+  private releaseUnheld(): void {
+    for (const x of this.fresh) {
+      if (x.holders === 0) {
+        x.holders = 1;
+        this.release(x);
+      }
+    }
+    this.fresh.length = 0;
   }
 
   /** the location of a span as the index records it (the same rule at record and at forget time) */
@@ -272,9 +323,9 @@ export class TraceStore {
     // spans that gain logs: a span with no location of its own may get one from its logs
     const relocate = this.index ? new Map<Span, LogRecord[]>() : undefined;
     let rawRes: Resource | undefined;
-    let res: Resource | undefined;
+    let res: Shared<Resource> | undefined;
     let rawScope: Scope | undefined;
-    let scope: Scope | undefined;
+    let scope: Shared<Scope> | undefined;
     for (const l of logs) {
       if (l.resource !== rawRes) {
         rawRes = l.resource;
@@ -284,19 +335,28 @@ export class TraceStore {
         rawScope = l.scope;
         scope = this.canonicalScope(rawScope);
       }
-      l.resource = res!;
-      l.scope = scope!;
+      l.resource = res!.value;
+      l.scope = scope!.value;
       const b = estimateLogBytes(l);
       this.bytes += b;
       this.logCount++;
       if (!l.traceId) {
-        if (this.unlinkedLogs.length < MAX_UNLINKED_LOGS) this.unlinkedLogs.push(l);
-        else {
-          const old = this.unlinkedLogs[this.unlinkedNext];
+        res!.holders++;
+        scope!.holders++;
+        if (this.unlinkedLogs.length < MAX_UNLINKED_LOGS) {
+          this.unlinkedLogs.push(l);
+          this.unlinkedShared.push(res!, scope!);
+        } else {
+          const slot = this.unlinkedNext;
+          const old = this.unlinkedLogs[slot];
           this.bytes -= estimateLogBytes(old);
           this.logCount--;
-          this.unlinkedLogs[this.unlinkedNext] = l;
-          this.unlinkedNext = (this.unlinkedNext + 1) % MAX_UNLINKED_LOGS;
+          this.release(this.unlinkedShared[2 * slot]);
+          this.release(this.unlinkedShared[2 * slot + 1]);
+          this.unlinkedLogs[slot] = l;
+          this.unlinkedShared[2 * slot] = res!;
+          this.unlinkedShared[2 * slot + 1] = scope!;
+          this.unlinkedNext = (slot + 1) % MAX_UNLINKED_LOGS;
         }
         continue;
       }
@@ -308,6 +368,8 @@ export class TraceStore {
       }
       l.traceId = e.traceId;
       e.bytes += b;
+      hold(e, res!);
+      hold(e, scope!);
       if (relocate && l.spanId) {
         const s = e.find(l.spanId);
         if (s && !relocate.has(s)) relocate.set(s, logsOf(e, l.spanId));
@@ -328,6 +390,7 @@ export class TraceStore {
       }
     }
     for (const e of touched) if (e.spans.length) this.markChanged(e);
+    this.releaseUnheld();
     this.statsDirty = true;
     this.schedule();
     this.evictIfNeeded(touched);
@@ -422,6 +485,7 @@ export class TraceStore {
     this.scopes = new Map();
     this.byService.clear();
     this.unlinkedLogs = [];
+    this.unlinkedShared = [];
     this.unlinkedNext = 0;
     this.spanCount = 0;
     this.traceTotal = 0;
@@ -570,6 +634,8 @@ export class TraceStore {
     if (e.spans.length) this.traceTotal--;
     this.logCount -= e.logs ? e.logs.length : 0;
     this.bytes -= e.bytes;
+    for (const x of e.shared) this.release(x);
+    e.shared = [];
     this.pendingUpserts.delete(e);
     if (e.spans.length) this.pendingRemoved.add(e.traceId);
   }
@@ -617,6 +683,13 @@ export class TraceStore {
       this.onEvictionStart?.();
     }
   }
+}
+
+/** the trace refers to a shared resource or scope (counted once per trace) */
+function hold(e: TraceEntry, x: Shared<unknown>): void {
+  if (e.shared.includes(x)) return;
+  e.shared.push(x);
+  x.holders++;
 }
 
 /** an exact identity string for an attribute list (types kept apart: 1 int ≠ 1 double ≠ "1") */

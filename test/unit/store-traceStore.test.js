@@ -328,3 +328,45 @@ test('onEvictionStart: called when eviction starts, again only after a clear', (
   for (let t = 5; t <= 8; t++) store.addSpans([span(t, 1, 0, t, t + 1)]);
   assert.equal(calls, 2);
 });
+
+test('removed, evicted and cleared traces let their resources and scopes go (memory and the estimate)', async () => {
+  const v8 = require('node:v8');
+  const vm = require('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gcNow = vm.runInNewContext('gc');
+  const heap = async () => {
+    for (let i = 0; i < 3; i++) {
+      gcNow();
+      await new Promise((r) => setImmediate(r));
+    }
+    return process.memoryUsage().heapUsed;
+  };
+  const BIG = 256 * 1024;
+  const N = 200; // 50 MiB of resource and scope text
+  const withShared = (k) => {
+    const resource = { attrs: ['service.name', `svc${k}`, 'big', `${k}`.padEnd(BIG, 'r')], serviceName: `svc${k}`, droppedAttributesCount: 0, schemaUrl: '' };
+    const scope = { name: `scope${k}`, version: '', attrs: ['big', `${k}`.padEnd(BIG, 's')], droppedAttributesCount: 0, schemaUrl: '' };
+    return span(k + 1, 1, 0, 100, 200, { resource, scope });
+  };
+  const store = new TraceStore({ epoch: EPOCH });
+  const before = await heap();
+  for (let k = 0; k < N; k++) store.addSpans([withShared(k)]);
+  store.addLogs([log(0, 0, 'unlinked', { resource: withShared(N).resource })]);
+  const charged = store.stats().approxBytes;
+  assert.ok((await heap()) - before > N * BIG, 'the test holds what it thinks it holds');
+  for (const t of store.summaries()) store.remove(t.traceId);
+  const held = (await heap()) - before;
+  assert.ok(held < 16 * 1024 * 1024, `after removing every trace the store still holds ${Math.round(held / 1048576)} MiB`);
+  assert.ok(charged >= N * 2 * BIG, 'resource and scope text is charged');
+  const left = store.stats().approxBytes;
+  assert.ok(left < 4 * BIG, `after removing every trace only the unlinked log's resource stays charged (${left} bytes)`);
+
+  // eviction: a cap a few traces wide keeps memory near it however many distinct resources pass through
+  const capped = new TraceStore({ epoch: EPOCH, maxBytes: 8 * 1024 * 1024 });
+  for (let k = 0; k < N; k++) capped.addSpans([withShared(k)]);
+  assert.ok(capped.stats().approxBytes <= 8 * 1024 * 1024);
+  const heldCapped = (await heap()) - before;
+  assert.ok(heldCapped < 32 * 1024 * 1024, `an 8 MiB store holds ${Math.round(heldCapped / 1048576)} MiB after evicting`);
+  store.dispose();
+  capped.dispose();
+});
