@@ -2,7 +2,7 @@
 // (live, with Escape restoring the previous filter) and the sort/group picker.
 import * as vscode from 'vscode';
 import type { TraceListProvider } from './traceList';
-import type { TraceFilter } from '../tracelist/filter';
+import { filterProblem, parseFilter, type TraceFilter } from '../tracelist/filter';
 import { GROUP_BY, SORT_BY, type GroupBy, type SortBy } from '../tracelist/traceListModel';
 import { SEARCH_LIMIT } from './traceSearch';
 
@@ -46,8 +46,16 @@ export async function editFilter(provider: TraceListProvider): Promise<void> {
       timer = setTimeout(() => validate(provider.setFilter(v, false)), 150);
     }),
     box.onDidAccept(() => {
-      accepted = true;
       clearTimeout(timer);
+      // a filter with a term it cannot read is not applied: the box stays open and says what is wrong
+      // (while typing, the readable terms filter live; Escape puts the previous filter back)
+      const problem = filterProblem(parseFilter(box.value));
+      if (problem) {
+        validate(provider.setFilter(box.value, false));
+        box.validationMessage = { message: problem, severity: vscode.InputBoxValidationSeverity.Error };
+        return;
+      }
+      accepted = true;
       validate(provider.setFilter(box.value));
       box.hide();
     }),

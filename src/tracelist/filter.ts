@@ -147,6 +147,13 @@ export function parseFilter(text: string): TraceFilter {
   return { source, terms, attributes, errors };
 }
 
+/** Why a filter cannot be applied as typed (undefined: it can): Enter in the filter box applies only a filter
+ *  it can read whole, so a mistyped bound never silently hides every trace. */
+export function filterProblem(f: TraceFilter): string | undefined {
+  if (f.errors.length === 0) return undefined;
+  return `Not applied: ${f.errors.join('; ')}. Correct it, or press Escape to keep the previous filter.`;
+}
+
 function termMatches(t: Term, s: TraceSummary): boolean {
   switch (t.kind) {
     case 'text': {

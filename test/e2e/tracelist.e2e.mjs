@@ -121,6 +121,11 @@ test('trace list: empty state, live rows from the sample app, filter, sort, relo
     // type into the filter box itself: keys sent before it has focus went elsewhere (seen once in CI)
     const filterBox = page.locator('.quick-input-widget .quick-input-box input');
     await page.locator('.quick-input-widget', { hasText: 'Filter traces' }).waitFor({ state: 'visible', timeout: 15_000 });
+    // a term it cannot read is not applied by Enter: the box stays open and says why
+    await filterBox.fill('min:abc');
+    await filterBox.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: /Not applied: "min:abc"/ }).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.ok(await page.locator('.quick-input-widget').isVisible(), 'the filter box stays open');
     await filterBox.fill('is:error');
     await filterBox.press('Enter');
     const latest = await receiverApi(cs, '/api/traces');

@@ -84,3 +84,11 @@ test('name and free text match a bare-method root by its route too ("GET /checko
   assert.equal(match('name:/cart'), false);
   assert.equal(match('-checkout'), false);
 });
+
+test('a filter with a term it cannot read is not applied by Enter: the box says why', () => {
+  const { filterProblem } = require('../../out/src/tracelist/filter.js');
+  assert.match(filterProblem(parseFilter('min:abc')), /^Not applied: "min:abc": not a duration .*Escape/);
+  assert.match(filterProblem(parseFilter('is:error -min:2s')), /cannot be negated/);
+  assert.equal(filterProblem(parseFilter('is:error min:250ms http.route=/cart')), undefined);
+  assert.equal(filterProblem(parseFilter('')), undefined);
+});
