@@ -324,6 +324,37 @@ test('span names stay readable beside the details, and attribute keys are shown 
   await page.close();
 });
 
+test('a span with 100,000 attributes shows the first 200 of each list, more on demand, and its filter searches them all', async () => {
+  const tid = 'd0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0';
+  const attrs = [];
+  for (let i = 0; i < 100_000; i++) attrs.push(`attr.${i}`, `value ${i}`);
+  const events = Array.from({ length: 300 }, (_, i) => ({ time: 1000 + i, name: `tick ${i}`, attrs: [], droppedAttributesCount: 0 }));
+  srv.addTrace('wide', { spans: [makeSpan(tid, 'd000000000000001', '', 'bulk import', 'importer', 0, 5e6, { attrs, events })], logs: [] });
+  const page = await open('wide');
+  await rowByName(page, 'bulk import').click();
+  const d = page.locator('[data-testid=details]');
+  const spanAttrs = d.locator('section.section').first().locator('dl.kv').first();
+  await spanAttrs.locator('.kv-item').first().waitFor();
+  assert.ok((await d.locator('h4').allTextContents()).includes('Span (100,000)'));
+  assert.equal(await spanAttrs.locator('.kv-item').count(), 200);
+  const more = spanAttrs.locator('[data-testid=show-more]');
+  assert.equal(await more.textContent(), 'Show 2,000 more (99,800 not shown of 100,000)');
+  await more.click();
+  assert.equal(await spanAttrs.locator('.kv-item').count(), 2200);
+  // the filter looks through every attribute, not just those shown
+  await d.locator('input[aria-label="Filter attributes"]').fill('attr.99999');
+  assert.deepEqual(await spanAttrs.locator('.kv-item dt').allTextContents(), ['attr.99999']);
+  // events are capped the same way; under the step, one click shows them all
+  assert.equal(await d.locator('.event').count(), 200);
+  const moreEvents = d.locator('section.section', { hasText: 'Events (300)' }).locator('[data-testid=show-more]');
+  assert.equal(await moreEvents.textContent(), 'Show all 300');
+  await moreEvents.click();
+  assert.equal(await d.locator('.event').count(), 300);
+  assert.equal(await moreEvents.count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('details: every fact and the whole span can be copied', async () => {
   const page = await open('sample');
   await rowByName(page, 'POST /api/orders').dblclick();

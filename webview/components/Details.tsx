@@ -7,14 +7,14 @@ import type { KeyValue, OtlpEvent, OtlpLogRecord, OtlpLink } from '../../src/pro
 import { MAX_FRAMES, SpanKindName } from '../../src/protocol/waterfall';
 import { SpanBit } from '../../src/protocol/packedTrace';
 import { TreeFlag } from '../../src/protocol/packedTrace';
-import { formatDuration } from '../model/timeScale';
+import { formatCount, formatDuration } from '../model/timeScale';
 import { anyValueText, attrsJson, findAttr, offsetFromTraceStart } from '../model/anyValue';
 import { stackLines } from '../../src/protocol/stackFrames';
 import type { FrameRef } from '../../src/protocol/stackFrames';
 import { EXCEPTION_KEYS, codeSite, hasException } from '../model/codeSite';
 import type { TraceView } from '../traceView';
 import { serviceColor } from '../traceView';
-import { CopyButtons, Folded, KeyValues } from './Values';
+import { CopyButtons, Folded, KeyValues, useCapped } from './Values';
 
 export interface DetailActions {
   copy(text: string, what: string): void;
@@ -155,9 +155,9 @@ export function Details({ view, row, width, state, onCritical, actions }: { view
                 value={filter}
                 onChange={(e) => setFilter(e.target.value)}
               />
-              <h4>{`Span (${d.span.attributes?.length ?? 0})`}</h4>
+              <h4>{`Span (${formatCount(d.span.attributes?.length ?? 0)})`}</h4>
               <KeyValues kvs={d.span.attributes ?? []} filter={f} copy={actions.copy} />
-              <h4>{`Resource (${d.resource.attributes?.length ?? 0})`}</h4>
+              <h4>{`Resource (${formatCount(d.resource.attributes?.length ?? 0)})`}</h4>
               <KeyValues kvs={d.resource.attributes ?? []} filter={f} copy={actions.copy} />
               <h4>{`Scope ${d.scope.name}${d.scope.version ? ` ${d.scope.version}` : ''}`}</h4>
               <KeyValues kvs={d.scope.attributes ?? []} filter={f} copy={actions.copy} empty="No scope attributes" />
@@ -174,11 +174,12 @@ export function Details({ view, row, width, state, onCritical, actions }: { view
 }
 
 function Events({ events, offset, spanStart, row, actions }: { events: OtlpEvent[]; offset(ns: string): number; spanStart: number; row: number; actions: DetailActions }) {
+  const { shown, more } = useCapped(events);
   return (
     <section className="section">
-      <h3>{`Events (${events.length})`}</h3>
+      <h3>{`Events (${formatCount(events.length)})`}</h3>
       {!events.length && <div className="muted">No events</div>}
-      {events.map((e, i) => {
+      {shown.map((e, i) => {
         const exc = e.name === 'exception';
         const at = offset(e.timeUnixNano);
         return (
@@ -193,6 +194,7 @@ function Events({ events, offset, spanStart, row, actions }: { events: OtlpEvent
           </div>
         );
       })}
+      {more}
     </section>
   );
 }
@@ -310,11 +312,12 @@ function LogSite({ site, row, actions }: { site: FrameRef; row: number; actions:
 }
 
 function Links({ links, actions }: { links: OtlpLink[]; actions: DetailActions }) {
+  const { shown, more } = useCapped(links);
   return (
     <section className="section">
-      <h3>{`Links (${links.length})`}</h3>
+      <h3>{`Links (${formatCount(links.length)})`}</h3>
       {!links.length && <div className="muted">No links</div>}
-      {links.map((l, i) => (
+      {shown.map((l, i) => (
         <div key={i} className="link-item">
           <div>
             <button className="link mono" title="Open the linked trace" onClick={() => actions.openLink(l.traceId, l.spanId)}>
@@ -325,16 +328,18 @@ function Links({ links, actions }: { links: OtlpLink[]; actions: DetailActions }
           <KeyValues kvs={l.attributes ?? []} filter="" copy={actions.copy} empty="No attributes" />
         </div>
       ))}
+      {more}
     </section>
   );
 }
 
 function Logs({ logs, offset, row, actions }: { logs: OtlpLogRecord[]; offset(ns: string): number; row: number; actions: DetailActions }) {
+  const { shown, more } = useCapped(logs);
   return (
     <section className="section">
-      <h3>{`Logs (${logs.length})`}</h3>
+      <h3>{`Logs (${formatCount(logs.length)})`}</h3>
       {!logs.length && <div className="muted">No logs were received for this span</div>}
-      {logs.map((l, i) => {
+      {shown.map((l, i) => {
         const ts = l.timeUnixNano && l.timeUnixNano !== '0' ? l.timeUnixNano : l.observedTimeUnixNano ?? '';
         const body = anyValueText(l.body);
         const sev = l.severityText || (l.severityNumber ? `SEV${l.severityNumber}` : '');
@@ -356,6 +361,7 @@ function Logs({ logs, offset, row, actions }: { logs: OtlpLogRecord[]; offset(ns
           </div>
         );
       })}
+      {more}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 // Small building blocks of the details pane: long values folded, key/value lists with copy actions.
-import { Fragment, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
+import type { ReactElement } from 'react';
 import type { KeyValue } from '../../src/protocol/waterfall';
 import { anyValueJson, anyValueText } from '../model/anyValue';
 import { formatCount } from '../model/timeScale';
@@ -69,9 +70,39 @@ export function CopyButtons({ value, json, what, copy }: { value?: string; json?
   );
 }
 
+/** entries of a list shown at first (a span can carry 100,000 attributes or events) */
+export const LIST_CAP = 200;
+/** entries one "show more" adds at most: beyond this, the rest comes in steps */
+export const LIST_STEP = 2000;
+
+/**
+ * the first `limit` entries of a list and the button that shows more; the limit starts over for another list
+ * (one with another length or first entry: callers may filter the same entries into a new array each render)
+ */
+export function useCapped<T>(items: T[]): { shown: T[]; more: ReactElement | null } {
+  const [state, setState] = useState({ length: items.length, first: items[0], limit: LIST_CAP });
+  const limit = state.length === items.length && state.first === items[0] ? state.limit : LIST_CAP;
+  const rest = items.length - limit;
+  const more =
+    rest > 0 ? (
+      <button
+        className="link show-more"
+        data-testid="show-more"
+        onClick={() => setState({ length: items.length, first: items[0], limit: limit + Math.min(rest, LIST_STEP) })}
+      >
+        {rest <= LIST_STEP ? `Show all ${formatCount(items.length)}` : `Show ${formatCount(LIST_STEP)} more (${formatCount(rest)} not shown of ${formatCount(items.length)})`}
+      </button>
+    ) : null;
+  return { shown: rest > 0 ? items.slice(0, limit) : items, more };
+}
+
 /** a key/value list; `filter` (lowercase) keeps entries whose key or value contains it */
 export function KeyValues({ kvs, filter, copy, empty }: { kvs: KeyValue[]; filter: string; copy(text: string, what: string): void; empty?: string }) {
-  const shown = filter ? kvs.filter((kv) => kv.key.toLowerCase().includes(filter) || anyValueText(kv.value).toLowerCase().includes(filter)) : kvs;
+  const matching = useMemo(
+    () => (filter ? kvs.filter((kv) => kv.key.toLowerCase().includes(filter) || anyValueText(kv.value).toLowerCase().includes(filter)) : kvs),
+    [kvs, filter],
+  );
+  const { shown, more } = useCapped(matching);
   if (!shown.length) return <div className="muted">{filter && kvs.length ? 'No attribute matches' : (empty ?? 'None')}</div>;
   return (
     <dl className="kv">
@@ -89,6 +120,7 @@ export function KeyValues({ kvs, filter, copy, empty }: { kvs: KeyValue[]; filte
           </div>
         );
       })}
+      {more}
     </dl>
   );
 }
