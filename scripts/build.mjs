@@ -3,11 +3,12 @@
 //  dist/receiver.js   the shared receiver process the extension forks (and the CLI's `receive`)
 //  dist/cli.js        the `trace-explorer` command line
 //  dist/webview.js    the waterfall webview (browser, React) + dist/webview.css
+//  dist/instrument/   the runtime preloaded into traced Node programs (register.js, register.mjs, iitm/)
 //  out/**             every src file transpiled one-to-one, for the plain-Node unit tests
 // `--production` minifies the bundles; `--watch` (npm run watch) rebuilds what changed until Ctrl-C (a new
 // src file needs a restart: the one-to-one list is read once). Type checking is separate: `npm run typecheck`.
 import { build, context } from 'esbuild';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +28,43 @@ function walk(dir, out = []) {
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// The runtime runs inside the user's program (Node 18+). One copy of each OpenTelemetry core package however
+// many nested versions the instrumentations pin; import-in-the-middle stays a file of its own (iitm/) because
+// the ESM hook's generated shims import its register module by URL: hook and instrumentations must share it.
+const ONE_COPY = /^(@opentelemetry\/(api|core|instrumentation|semantic-conventions)|require-in-the-middle)$/;
+const oneCopy = {
+  name: 'one-copy',
+  setup(b) {
+    b.onResolve({ filter: /^import-in-the-middle$/ }, () => ({ path: './iitm/index.js', external: true }));
+    b.onResolve({ filter: ONE_COPY }, (a) => (a.pluginData === 'root' ? undefined : b.resolve(a.path, { kind: a.kind, resolveDir: root, pluginData: 'root' })));
+  },
+};
+function instrumentEntries() {
+  const iitm = 'node_modules/import-in-the-middle';
+  if (!existsSync(join(root, iitm))) return [];
+  const rt = { ...node, target: 'node18' };
+  return [
+    { ...rt, entryPoints: ['src/instrument/register.ts'], outfile: 'dist/instrument/register.js', plugins: [oneCopy] },
+    {
+      ...rt, entryPoints: [`${iitm}/index.js`], outfile: 'dist/instrument/iitm/index.js',
+      plugins: [{ name: 'iitm-register', setup: (b) => b.onResolve({ filter: /^\.\/lib\/register(\.js)?$/ }, () => ({ path: './lib/register.js', external: true })) }],
+    },
+    {
+      ...rt, format: 'esm', entryPoints: [`${iitm}/hook.mjs`], outfile: 'dist/instrument/iitm/hook.mjs',
+      banner: { js: "import { createRequire as __teCreateRequire } from 'node:module'; const require = __teCreateRequire(import.meta.url);" },
+    },
+  ];
+}
+function copyInstrumentFiles() {
+  const iitm = join(root, 'node_modules/import-in-the-middle');
+  if (!existsSync(iitm)) return;
+  mkdirSync(join(root, 'dist/instrument/iitm/lib'), { recursive: true });
+  copyFileSync(join(iitm, 'lib/register.js'), join(root, 'dist/instrument/iitm/lib/register.js'));
+  // for `node --import`: loads the CommonJS runtime beside it, so both preload styles share one instance
+  writeFileSync(join(root, 'dist/instrument/register.mjs'),
+    "import { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./register.js');\n");
+}
+
 const entries = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/receiver/main.ts'], outfile: 'dist/receiver.js' },
@@ -37,12 +75,14 @@ const entries = [
     define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
     loader: { '.css': 'css' },
   },
+  ...instrumentEntries(),
 ].filter((e) => {
   const ep = Array.isArray(e.entryPoints) ? e.entryPoints[0] : Object.values(e.entryPoints)[0];
   return existsSync(join(root, ep));
 });
 
 const t0 = Date.now();
+copyInstrumentFiles();
 // out/ is not wiped: several builds may run at once while tests read it.
 const srcFiles = [...walk(join(root, 'src')), ...walk(join(root, 'webview'))].map((f) => relative(root, f));
 const configs = [

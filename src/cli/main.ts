@@ -11,6 +11,7 @@ const COMMANDS: Record<string, Command> = {
   receive: { summary: 'run the OTLP receiver and trace store in the foreground (no editor needed)', load: () => import('./receive') },
   convert: { summary: 'convert a trace file (OTLP JSON/protobuf, Jaeger, Zipkin) to OTLP JSON or protobuf', load: () => import('./convert') },
   locate: { summary: 'show where each span of a trace file is in your workspace (checks path mappings)', load: () => import('./locate') },
+  run: { summary: 'run a Node command traced: every span on its file and line (npm run dev, node app.js, …)', load: () => import('./run') },
   fixture: { summary: 'turn a trace file into a deterministic fixture or a Vitest/Jest/pytest/Tracetest test', load: () => import('./fixture') },
 };
 

@@ -1,0 +1,113 @@
+// Puts code.file.path / code.line.number / code.column.number / code.function.name on spans.
+// - At span start: the handler a framework is about to call (set synchronously by frameworks.ts around the
+//   framework's call) for framework spans, else the first application frame on the stack.
+// - Handlers also mark the request's HTTP server span (found through the RPC metadata in the active context):
+//   a route handler for good, a middleware until a route handler answers.
+// - Positions are mapped to the original source when the span ends (full mode) or right away (locations
+//   mode, where the app's own SDK owns onEnd).
+import { applicationFrame, type Frame } from './frames';
+import { functionLocation } from './functionLocation';
+import { originalPosition } from './sourceMaps';
+
+export const CODE_FILE = 'code.file.path';
+export const CODE_LINE = 'code.line.number';
+export const CODE_COLUMN = 'code.column.number';
+export const CODE_FUNCTION = 'code.function.name';
+
+/** The instrumentation scopes whose spans stand for a user function the framework calls. */
+export const FRAMEWORK_SCOPES = new Set([
+  '@opentelemetry/instrumentation-express',
+  '@opentelemetry/instrumentation-koa',
+  '@fastify/otel',
+  '@opentelemetry/instrumentation-nestjs-core',
+]);
+
+export interface AttributableSpan {
+  setAttribute(key: string, value: string | number): unknown;
+  isRecording?(): boolean;
+}
+
+interface ReadableLike {
+  attributes: Record<string, unknown>;
+}
+
+/** The function a framework is calling right now (synchronously), with whether it is a route's handler. */
+let current: { fn: Function; route: boolean } | undefined;
+/** spans a framework started, so a handler running inside one can claim it */
+const frameworkSpans = new WeakSet<object>();
+/** server spans whose route handler is known: later middleware no longer overwrites them */
+const settled = new WeakSet<object>();
+let mapNow = false;
+
+/** Locations mode: no onEnd of ours runs, so positions are mapped when they are set. */
+export function mapPositionsAtStart(on: boolean): void {
+  mapNow = on;
+}
+
+export function setLocation(span: AttributableSpan, loc: Frame): void {
+  const p = mapNow ? originalPosition(loc) : loc;
+  span.setAttribute(CODE_FILE, p.file);
+  if (p.line) span.setAttribute(CODE_LINE, p.line);
+  if (p.column) span.setAttribute(CODE_COLUMN, p.column);
+  // a span can be re-pointed (a server span: middleware, then the route handler): never keep a stale name
+  span.setAttribute(CODE_FUNCTION, loc.function || '<anonymous>');
+}
+
+/** Runs call() with fn as the handler the framework is about to run (read by onSpanStart). */
+export function withHandler<T>(fn: Function, route: boolean, call: () => T): T {
+  const saved = current;
+  current = { fn, route };
+  try {
+    return call();
+  } finally {
+    current = saved;
+  }
+}
+
+/** A handler is running inside a framework span (or the server span): point both at it. */
+export function claimForHandler(active: object | undefined, fn: Function, route: boolean, server: object | undefined): void {
+  const loc = functionLocation(fn);
+  if (!loc) return;
+  if (active && frameworkSpans.has(active)) setLocation(active as AttributableSpan, loc);
+  markServer(server, loc, route);
+}
+
+export function markServer(server: object | undefined, loc: Frame, route: boolean): void {
+  if (!server || settled.has(server)) return;
+  setLocation(server as AttributableSpan, loc);
+  if (route) settled.add(server);
+}
+
+/** Span start: framework spans → the handler's definition, others → the first application frame. */
+export function onSpanStart(span: AttributableSpan, scope: string | undefined, server: () => object | undefined): void {
+  if (scope !== undefined && FRAMEWORK_SCOPES.has(scope)) {
+    frameworkSpans.add(span);
+    const c = current;
+    if (c) {
+      const loc = functionLocation(c.fn);
+      if (loc) {
+        setLocation(span, loc);
+        markServer(server(), loc, c.route);
+        return;
+      }
+    }
+  }
+  const frame = applicationFrame();
+  if (frame) setLocation(span, frame);
+}
+
+/** Span end (full mode): generated → original positions, cached per file. */
+export function onSpanEnd(span: ReadableLike): void {
+  const a = span.attributes;
+  const file = a[CODE_FILE];
+  if (typeof file !== 'string') return;
+  const line = typeof a[CODE_LINE] === 'number' ? (a[CODE_LINE] as number) : 0;
+  if (!line) return;
+  const column = typeof a[CODE_COLUMN] === 'number' ? (a[CODE_COLUMN] as number) : 1;
+  const p = originalPosition({ file, line, column });
+  if (p.file === file && p.line === line && p.column === column) return;
+  // the SDK's span keeps its attributes in a plain object that exporters read after onEnd
+  a[CODE_FILE] = p.file;
+  a[CODE_LINE] = p.line;
+  a[CODE_COLUMN] = p.column;
+}

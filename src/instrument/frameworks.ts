@@ -1,0 +1,122 @@
+// Which user function each framework span is for. The framework instrumentations start their spans before
+// calling the user's middleware or handler, so the stack at span start holds no application frame; these
+// hooks tell codeAttributes.ts which function is about to run:
+// - Express: around each patched layer (router.use / app.use / router.route), the layer's own function, or
+//   for a route the handler of the request's method; each route handler also claims the request handler span.
+// - Koa: the instrumentation's requestHook receives the original middleware function.
+// - Fastify: an onRoute hook (added through the 'fastify.initialization' channel before @fastify/otel's) wraps
+//   each route handler, so inside @fastify/otel's handler span the handler claims it.
+import * as dc from 'node:diagnostics_channel';
+import { context, trace } from '@opentelemetry/api';
+import { getRPCMetadata } from '@opentelemetry/core';
+import { claimForHandler, withHandler } from './codeAttributes';
+import { unwrap } from './functionLocation';
+
+const kAttributed = Symbol('traceExplorerAttributed');
+
+/** The HTTP server span of the request being handled, if the active context has one. */
+export function activeServerSpan(): object | undefined {
+  return getRPCMetadata(context.active())?.span;
+}
+
+type Fn = (...args: unknown[]) => unknown;
+
+/** A wrapper with fn's name and arity (frameworks read both), that lets fn claim the span it runs in. */
+function claiming(fn: Fn, route: boolean): Fn {
+  const wrapped = function (this: unknown, ...args: unknown[]) {
+    try {
+      claimForHandler(trace.getActiveSpan(), fn, route, activeServerSpan());
+    } catch {
+      // attribution must never break the request
+    }
+    return fn.apply(this, args);
+  };
+  Object.defineProperty(wrapped, 'length', { value: fn.length });
+  Object.defineProperty(wrapped, 'name', { value: fn.name });
+  (wrapped as unknown as { __original: Fn }).__original = fn;
+  (wrapped as unknown as Record<symbol, boolean>)[kAttributed] = true;
+  return wrapped;
+}
+
+interface ExpressLayer {
+  handle: Fn;
+  route?: { stack?: Array<{ handle: Fn; method?: string }> };
+}
+
+/** The function of a route that answers this method (the last one: earlier ones are route-level middleware). */
+function routeHandler(route: NonNullable<ExpressLayer['route']>, method: string | undefined): Function | undefined {
+  const m = (method ?? '').toLowerCase();
+  const stack = route.stack ?? [];
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const l = stack[i];
+    if (!l.method || l.method === m) return unwrap(l.handle);
+  }
+  return undefined;
+}
+
+function claimRouteStack(route: NonNullable<ExpressLayer['route']>): void {
+  const stack = route.stack ?? [];
+  for (const l of stack) {
+    const h = l.handle as Fn & Record<symbol, boolean>;
+    if (typeof h === 'function' && !h[kAttributed] && h.length < 4) l.handle = claiming(h, true);
+  }
+}
+
+/** Wraps ExpressInstrumentation's per-layer patch so the user function is known while its span starts. */
+export function attributeExpress(instrumentation: object): void {
+  const inst = instrumentation as { _applyPatch?: (layer: ExpressLayer, path: unknown) => void };
+  const applyPatch = inst._applyPatch;
+  if (typeof applyPatch !== 'function') return;
+  inst._applyPatch = function (this: unknown, layer: ExpressLayer, layerPath: unknown) {
+    applyPatch.call(this, layer, layerPath);
+    const patched = layer.handle as Fn & Record<symbol, boolean>;
+    if (typeof patched !== 'function' || patched[kAttributed] || patched.length > 3) return;
+    const own = unwrap(patched);
+    const wrapper = function (this: unknown, ...args: unknown[]) {
+      const route = layer.route;
+      let target: Function | undefined = own;
+      if (route) {
+        claimRouteStack(route);
+        target = routeHandler(route, (args[0] as { method?: string } | undefined)?.method);
+      }
+      return target ? withHandler(target, !!route, () => patched.apply(this, args)) : patched.apply(this, args);
+    };
+    Object.defineProperty(wrapper, 'length', { value: patched.length });
+    (wrapper as unknown as { __original: Fn }).__original = patched;
+    (wrapper as unknown as Record<symbol, boolean>)[kAttributed] = true;
+    layer.handle = wrapper;
+  };
+}
+
+/** KoaInstrumentation's requestHook: the original middleware (or router handler) behind each span. */
+export function koaRequestHook(span: object, info: { middlewareLayer?: unknown; layerType?: string }): void {
+  const fn = info.middlewareLayer;
+  if (typeof fn !== 'function') return;
+  claimForHandler(span, fn, info.layerType === 'router', activeServerSpan());
+}
+
+interface FastifyLike {
+  addHook(name: 'onRoute', hook: (routeOptions: { handler?: Fn }) => void): unknown;
+}
+
+let fastifySubscribed = false;
+
+/**
+ * Subscribes to fastify's creation channel. Must run before @fastify/otel subscribes, so our onRoute hook
+ * runs first and @fastify/otel's span wrapper ends up outside ours.
+ */
+export function attributeFastify(): void {
+  if (fastifySubscribed) return;
+  fastifySubscribed = true;
+  dc.subscribe('fastify.initialization', (message: unknown) => {
+    try {
+      const app = (message as { fastify?: FastifyLike }).fastify;
+      app?.addHook('onRoute', (routeOptions) => {
+        const h = routeOptions.handler as (Fn & Record<symbol, boolean>) | undefined;
+        if (typeof h === 'function' && !h[kAttributed]) routeOptions.handler = claiming(h, true);
+      });
+    } catch {
+      // a fastify we do not understand keeps working, untouched
+    }
+  });
+}

@@ -1,0 +1,97 @@
+// Full mode: the OpenTelemetry SDK (OTLP/HTTP protobuf exporter, batch processor), the code-location span
+// processor, and the instrumentations of the libraries most Node services use. Each instrumentation is
+// built on its own: one that fails to load costs its spans, not the program or the others.
+import { context, propagation, trace, type Context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator, getRPCMetadata } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
+import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { onSpanEnd, onSpanStart } from './codeAttributes';
+import { attributeExpress, attributeFastify, koaRequestHook } from './frameworks';
+import type { RuntimeSettings } from './settings';
+
+class CodeLocationProcessor implements SpanProcessor {
+  onStart(span: Span, parent: Context): void {
+    try {
+      onSpanStart(span, span.instrumentationScope?.name, () => getRPCMetadata(parent)?.span);
+    } catch {
+      // a location we cannot capture is no reason to lose the span
+    }
+  }
+  onEnd(span: ReadableSpan): void {
+    try {
+      onSpanEnd(span as unknown as { attributes: Record<string, unknown> });
+    } catch {
+      // keep the generated position
+    }
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** [name, factory] — required lazily here so a broken one is skipped on its own */
+const INSTRUMENTATIONS: Array<[string, () => Instrumentation]> = [
+  ['http', () => new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)()],
+  ['undici', () => new (require('@opentelemetry/instrumentation-undici').UndiciInstrumentation)()],
+  ['express', () => {
+    const inst = new (require('@opentelemetry/instrumentation-express').ExpressInstrumentation)();
+    attributeExpress(inst);
+    return inst;
+  }],
+  ['koa', () => new (require('@opentelemetry/instrumentation-koa').KoaInstrumentation)({ requestHook: koaRequestHook })],
+  ['fastify', () => {
+    attributeFastify(); // subscribes before @fastify/otel does, see frameworks.ts
+    return new (require('@fastify/otel').FastifyOtelInstrumentation)({ registerOnInitialization: true });
+  }],
+  ['nestjs-core', () => new (require('@opentelemetry/instrumentation-nestjs-core').NestInstrumentation)()],
+  ['pg', () => new (require('@opentelemetry/instrumentation-pg').PgInstrumentation)()],
+  ['mysql2', () => new (require('@opentelemetry/instrumentation-mysql2').MySQL2Instrumentation)()],
+  ['mongodb', () => new (require('@opentelemetry/instrumentation-mongodb').MongoDBInstrumentation)()],
+  ['ioredis', () => new (require('@opentelemetry/instrumentation-ioredis').IORedisInstrumentation)()],
+  ['redis', () => new (require('@opentelemetry/instrumentation-redis').RedisInstrumentation)()],
+  ['graphql', () => new (require('@opentelemetry/instrumentation-graphql').GraphQLInstrumentation)()],
+  ['grpc', () => new (require('@opentelemetry/instrumentation-grpc').GrpcInstrumentation)()],
+];
+
+/** Module names the ESM loader hook must intercept for these instrumentations. */
+export const ESM_MODULES = [
+  'http', 'https', 'node:http', 'node:https', 'undici', 'express', 'koa', 'fastify', '@nestjs/core', 'pg', 'pg-pool',
+  'mysql2', 'mongodb', 'ioredis', 'redis', '@redis/client', 'graphql', '@grpc/grpc-js',
+];
+
+export interface StartedSdk {
+  provider: TracerProvider;
+  failed: string[];
+}
+
+export function startSdk(s: RuntimeSettings): StartedSdk {
+  const detected = detectResources({ detectors: [envDetector, processDetector, hostDetector] });
+  const resource = defaultResource().merge(detected).merge(resourceFromAttributes({ 'service.name': s.serviceName }));
+  const exporter = new OTLPTraceExporter({ url: s.tracesUrl });
+  const provider = new TracerProvider({
+    resource,
+    // ours first: it rewrites positions in onEnd before the batch processor queues the span
+    spanProcessors: [new CodeLocationProcessor(), new BatchSpanProcessor({ exporter })],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  trace.setGlobalTracerProvider(provider);
+
+  const instrumentations: Instrumentation[] = [];
+  const failed: string[] = [];
+  for (const [name, make] of INSTRUMENTATIONS) {
+    try {
+      instrumentations.push(make());
+    } catch {
+      failed.push(name);
+    }
+  }
+  registerInstrumentations({ instrumentations, tracerProvider: provider });
+  return { provider, failed };
+}
