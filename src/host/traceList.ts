@@ -234,7 +234,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
     if (view.total === 0 && s.kind === 'running') {
       description = `OTLP/HTTP :${s.health.http.port} · gRPC :${s.health.grpc.port}`;
     } else if (!isEmptyFilter(this.filter)) {
-      description = `${view.matched} of ${view.total} · ${this.filter.source}${this.search.progressNote()}`;
+      description = `${view.matched.toLocaleString('en-US')} of ${view.total.toLocaleString('en-US')} · ${this.filter.source}${this.search.progressNote()}`;
     } else {
       description = plural(view.total, 'trace');
     }
@@ -242,7 +242,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
     // the description is not shown while the view is the container's only one: say what the filter hides
     // in the message line above the rows (not when the list is empty: that would hide the welcome content)
     tv.message = !isEmptyFilter(this.filter) && view.total > 0
-      ? `Filter “${this.filter.source}”: ${view.matched} of ${plural(view.total, 'trace')}${this.search.progressNote()}`
+      ? `Filter “${this.filter.source}”: ${view.matched.toLocaleString('en-US')} of ${plural(view.total, 'trace')}${this.search.progressNote()}`
       : undefined;
     this.updateBadge();
   }
@@ -286,7 +286,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
         const g = node.group;
         const item = new vscode.TreeItem(g.label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = node.id;
-        item.description = `${plural(g.count, 'trace')}${g.errorTraces > 0 ? ` · ${g.errorTraces} with errors` : ''}`;
+        item.description = `${plural(g.count, 'trace')}${g.errorTraces > 0 ? ` · ${g.errorTraces.toLocaleString('en-US')} with errors` : ''}`;
         item.contextValue = 'group';
         item.iconPath = new vscode.ThemeIcon(this.groupBy === 'service' ? 'server-process' : this.groupBy === 'time' ? 'history' : 'watch');
         return item;

@@ -20,10 +20,10 @@ export interface LensEntry {
   /** 1-based line of the location in the file */
   line: number;
   column?: number;
-  /** `⏱ p50 12 ms · p95 48 ms · 37 calls` */
+  /** `$(watch) p50 12 ms · p95 48 ms · 37 calls` (a code lens title: `$(…)` is a codicon there) */
   latencyTitle: string;
   latencyTooltip: string;
-  /** `⚠ 2 errors`, absent when none */
+  /** `$(warning) 2 errors`, absent when none */
   errorsTitle?: string;
   errorsTooltip?: string;
   slowest?: TraceRef;
@@ -428,14 +428,15 @@ export class LocationModel {
   private lens(key: string, s: LocationStats, r: Resolved, entry: Entry): LensEntry {
     const byName = r.layer === 'name';
     const approx = s.exact ? '' : ' (±5%)';
-    const latencyTitle = `⏱ p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · ${s.calls} ${s.calls === 1 ? 'call' : 'calls'}${byName ? ' · ≈ by name' : ''}`;
+    // codicons, not emoji: an emoji glyph (⏱) needs an emoji font and showed as an empty box without one
+    const latencyTitle = `$(watch) p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · ${countOf(s.calls, 'call')}${byName ? ' · ≈ by name' : ''}`;
     const where = byName ? `Placed by function name ${lensText(s.function ?? '', 80)} (confidence ${r.confidence}). ` : '';
     const slow = s.slowest ? `Click: open the slowest trace (${formatMs(s.slowest.durationMs)}).` : 'The slowest trace is no longer stored.';
     const e: LensEntry = {
       key,
       line: r.line ?? 1,
       latencyTitle,
-      latencyTooltip: `${where}${s.calls} ${s.calls === 1 ? 'call' : 'calls'} ${this.windowLabel}; max ${formatMs(s.maxMs)}${approx}. ${slow}`,
+      latencyTooltip: `${where}${countOf(s.calls, 'call')} ${this.windowLabel}; max ${formatMs(s.maxMs)}${approx}. ${slow}`,
       byName,
       annotation: annotationOf(s, s.errors),
       level: s.p95Ms >= this.thresholds.slowMs ? 'slow' : s.p95Ms >= this.thresholds.warnMs ? 'warn' : 'normal',
@@ -443,7 +444,7 @@ export class LocationModel {
     if (r.column !== undefined) e.column = r.column;
     if (s.slowest) e.slowest = { traceId: s.slowest.traceId, spanId: s.slowest.spanId };
     if (s.errors > 0) {
-      e.errorsTitle = `⚠ ${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`;
+      e.errorsTitle = `$(warning) ${countOf(s.errors, 'error')}`;
       const errText = errorTextOf(entry); // resets errLensText when the last error changed
       const text = (entry.errLensText ??= lensText(errText, 200));
       e.errorsTooltip = s.latestError ? `Click: open the latest failing trace. ${text}` : `${text} (the failing trace is no longer stored)`;
@@ -464,13 +465,19 @@ function operationNames(s: LocationStats): string[] {
   return s.function ? [s.namespace ? `${s.namespace}.${s.function}` : s.function] : [];
 }
 
-function countOf(n: number, one: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
+/** "1 call", "1,031 calls" */
+export function countOf(n: number, one: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : `${one}s`}`;
 }
 
-/** the short note after the line: `48 ms p95 · 37× · ⚠ 2` */
+/** 1031 → "1,031" (the grouping the trace list and status bar use) */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** the short note after the line (plain text, no icons): `48 ms p95 · 37× · 2 errors` */
 function annotationOf(s: LocationStats, errors: number): string {
-  return `${formatMs(s.p95Ms)} p95 · ${s.calls.toLocaleString('en-US')}×${errors ? ` · ⚠ ${errors.toLocaleString('en-US')}` : ''}`;
+  return `${formatMs(s.p95Ms)} p95 · ${formatCount(s.calls)}×${errors ? ` · ${countOf(errors, 'error')}` : ''}`;
 }
 
 /** errorText, computed once per distinct last error of a location (told apart by time and ids) */

@@ -76,7 +76,8 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
       const spans = (await allSpans()).filter((s) => String(attr(s, 'code.file.path') ?? '').endsWith(HANDLERS) && attr(s, 'code.line.number') === createLine);
       if (spans.length < 6) return false;
       const d = spans.map((s) => Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6).sort((a, b) => a - b);
-      const want = `⏱ p50 ${formatMs(pct(d, 0.5))} · p95 ${formatMs(pct(d, 0.95))} · ${d.length} calls`;
+      // (the title's $(watch) renders as a codicon element, which has no text)
+      const want = `p50 ${formatMs(pct(d, 0.5))} · p95 ${formatMs(pct(d, 0.95))} · ${d.length.toLocaleString('en-US')} calls`;
       const texts = await codeLensTexts(page);
       seen = { want, texts };
       const got = texts.find((t) => t.includes(want));
@@ -86,12 +87,16 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
       throw new Error(`${e.message}: wanted "${seen.want}", lenses: ${JSON.stringify(seen.texts)}`);
     });
     assert.ok(lens.includes(expected));
+    // a codicon, not an emoji (which needs an emoji font); one latency lens on the line
+    const watch = page.locator('.monaco-editor .codelens-decoration a', { hasText: expected });
+    assert.equal(await watch.locator('.codicon-watch').count(), 1, 'the lens shows the watch codicon');
+    assert.ok(!(await codeLensTexts(page)).some((t) => /[\u23f1\u26a0]/.test(t)), 'no emoji in lenses');
     // the inline annotation after the line
     // (decorations render their text as CSS ::after content, which innerText does not include)
     const readAnnotation = () => page.evaluate(() => {
       for (const el of document.querySelectorAll('.monaco-editor .view-lines span')) {
         const c = getComputedStyle(el, '::after').content;
-        if (c && c.includes('⏱')) return c.replace(/^"|"$/g, '');
+        if (c && / p95 · [\d,]+×/.test(c)) return c.replace(/^"|"$/g, '');
       }
       return false;
     });
@@ -217,10 +222,10 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
     await handlersTab.click();
     await activeEditorTab(page, 'handlers.js').waitFor({ timeout: 20_000 });
     await runCommand(page, 'Trace Explorer: Toggle Latency Code Lenses and Annotations');
-    await waitFor('no latency lens while toggled off', async () => !(await codeLensTexts(page)).some((t) => t.includes('⏱ p50')), { timeout: 20_000 });
+    await waitFor('no latency lens while toggled off', async () => !(await codeLensTexts(page)).some((t) => /\bp50 .* · p95 /.test(t)), { timeout: 20_000 });
     assert.equal(await readAnnotation(), false, 'no inline annotation while toggled off');
     await runCommand(page, 'Trace Explorer: Toggle Latency Code Lenses and Annotations');
-    await waitFor('the latency lens back', async () => (await codeLensTexts(page)).some((t) => t.includes('⏱ p50')), { timeout: 20_000 });
+    await waitFor('the latency lens back', async () => (await codeLensTexts(page)).some((t) => /\bp50 .* · p95 /.test(t)), { timeout: 20_000 });
 
     // clearing the traces clears the Problems entries that came from them
     await runCommand(page, 'Trace Explorer: Clear All Traces');
@@ -230,7 +235,7 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
       return !rows.some((r) => /Trace Explorer/.test(r));
     }, { timeout: 30_000 });
     // and the lenses: no figures are left for them
-    await waitFor('no latency lens after Clear All Traces', async () => !(await codeLensTexts(page)).some((t) => t.includes('⏱ p50')), { timeout: 20_000 })
+    await waitFor('no latency lens after Clear All Traces', async () => !(await codeLensTexts(page)).some((t) => /\bp50 .* · p95 /.test(t)), { timeout: 20_000 })
       .catch(async (e) => {
         await wb.screenshot('lens-after-clear');
         throw new Error(`${e.message}: ${JSON.stringify(await codeLensTexts(page))}`);

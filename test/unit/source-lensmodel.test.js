@@ -34,7 +34,7 @@ test('lens text, annotation level and click targets', () => {
   const changed = m.apply(resp([stats()]), true);
   assert.deepEqual([...changed], ['/ws/a.js']);
   const [l] = m.view('/ws/a.js').lenses;
-  assert.equal(l.latencyTitle, '⏱ p50 12 ms · p95 48 ms · 37 calls');
+  assert.equal(l.latencyTitle, '$(watch) p50 12 ms · p95 48 ms · 37 calls');
   assert.equal(l.errorsTitle, undefined);
   assert.equal(l.line, 10);
   assert.deepEqual(l.slowest, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) });
@@ -54,7 +54,7 @@ test('errors: a second lens, a problem at the resolved throw frame (another file
   assert.deepEqual([...changed].sort(), ['/ws/a.js', '/ws/stock.js']);
   const lenses = m.view('/ws/a.js').lenses;
   assert.equal(lenses.length, 2);
-  assert.equal(lenses[0].errorsTitle, '⚠ 2 errors');
+  assert.equal(lenses[0].errorsTitle, '$(warning) 2 errors');
   assert.deepEqual(lenses[0].latestError.spanId, '10'.padStart(16, '0'));
   assert.equal(m.view('/ws/a.js').problems.length, 0);
   const probs = m.view('/ws/stock.js').problems;
@@ -79,7 +79,7 @@ test('live updates touch only the files whose figures changed; complete response
   const changed = m.apply(resp([a, { ...b, calls: 38 }]), true);
   assert.deepEqual([...changed], ['/ws/b.js']);
   assert.strictEqual(m.lenses('/ws/a.js'), viewA);
-  assert.equal(m.view('/ws/b.js').lenses[0].latencyTitle, '⏱ p50 12 ms · p95 48 ms · 38 calls');
+  assert.equal(m.view('/ws/b.js').lenses[0].latencyTitle, '$(watch) p50 12 ms · p95 48 ms · 38 calls');
   assert.deepEqual([...m.apply(resp([a]), true)], ['/ws/b.js']);
   assert.equal(m.view('/ws/b.js').lenses.length, 0);
   assert.deepEqual([...m.clear()], ['/ws/a.js']);
@@ -104,7 +104,8 @@ test('hostile span text never becomes markup: lens titles, tooltips, problems, m
   m.setResolution('e', { ok: true, path: '/ws/a.js', folder: { name: 'ws', path: '/ws' }, rel: 'a.js', line: 1, layer: 'name', via: 'symbol', confidence: 0.4 });
   const [l] = m.view('/ws/a.js').lenses;
   for (const t of [l.latencyTitle, l.latencyTooltip, l.errorsTitle, l.errorsTooltip]) {
-    assert.ok(!t.includes('$('), t);
+    // (the titles' own codicon, first, is the only one)
+    assert.ok(!t.replace(/^\$\((watch|warning)\) /, '').includes('$('), t);
     assert.ok(!/[\u0000-\u001f\u202e]/.test(t), t);
   }
   const [p] = m.view('/ws/a.js').problems;
@@ -179,11 +180,11 @@ test('a lens entry keeps the figures and window it was made with after a later u
   m.apply(resp([stats({ calls: 40, p50Ms: 7, p95Ms: 9, maxMs: 30, slowest: null })]), true);
   const [now] = m.lenses('/ws/a.js');
   assert.notStrictEqual(now, old);
-  assert.equal(old.latencyTitle, '⏱ p50 12 ms · p95 48 ms · 37 calls');
+  assert.equal(old.latencyTitle, '$(watch) p50 12 ms · p95 48 ms · 37 calls');
   assert.equal(old.latencyTooltip, '37 calls in the last 15 min; max 120 ms (±5%). Click: open the slowest trace (120 ms).');
-  assert.equal(now.latencyTitle, '⏱ p50 7.0 ms · p95 9.0 ms · 40 calls');
+  assert.equal(now.latencyTitle, '$(watch) p50 7.0 ms · p95 9.0 ms · 40 calls');
   assert.equal(now.latencyTooltip, '40 calls this session; max 30 ms (±5%). The slowest trace is no longer stored.');
-  assert.equal(now.latencyTitle, '⏱ p50 7.0 ms · p95 9.0 ms · 40 calls'); // the same on a second read
+  assert.equal(now.latencyTitle, '$(watch) p50 7.0 ms · p95 9.0 ms · 40 calls'); // the same on a second read
 });
 
 test('two operations on one line: one lens, the same figures in the lens, the note and the hover, naming both', () => {
@@ -195,9 +196,9 @@ test('two operations on one line: one lens, the same figures in the lens, the no
   const lenses = m.lenses('/ws/a.js');
   assert.deepEqual(lenses.map((l) => l.line), [18, 30], 'one lens per line');
   const [l] = lenses;
-  assert.equal(l.latencyTitle, '⏱ p50 710 ms · p95 774 ms · 270 calls · frontend.report + GET /orders/report');
-  assert.equal(l.annotation, '774 ms p95 · 270× · ⚠ 3');
-  assert.equal(l.errorsTitle, '⚠ 3 errors');
+  assert.equal(l.latencyTitle, '$(watch) p50 710 ms · p95 774 ms · 270 calls · frontend.report + GET /orders/report');
+  assert.equal(l.annotation, '774 ms p95 · 270× · 3 errors');
+  assert.equal(l.errorsTitle, '$(warning) 3 errors');
   assert.equal(l.latestError.spanId, 'e'.repeat(16));
   assert.match(l.latencyTooltip, /frontend\.report: p50 710 ms · p95 774 ms · 270 calls; GET \/orders\/report: p50 700 ms · p95 770 ms · 270 calls/);
   // the hover's first section is the lens's location
@@ -220,4 +221,18 @@ test('one exception recorded on two spans of each trace counts once per trace in
   m.apply(resp([thrown('handler', 10, 126, 'no stock record'), thrown('request', 31, 126, 'no stock record'), thrown('other', 20, 5, 'bad item')]), true);
   [p] = m.problems('/ws/stock.js');
   assert.equal(p.count, 131);
+});
+
+test('lens titles use codicons, not emoji; counts are grouped; the inline note is plain text', () => {
+  const m = new LocationModel(resolve);
+  m.apply(resp([stats({ calls: 1031, errors: 1, latestError: { traceId: 'c'.repeat(32), spanId: 'e'.repeat(16), startMs: 0, durationMs: 5, error: true } }), stats({ key: 'one', line: 20, calls: 1 })]), true);
+  const [a, b] = m.lenses('/ws/a.js');
+  assert.equal(a.latencyTitle, '$(watch) p50 12 ms · p95 48 ms · 1,031 calls');
+  assert.equal(a.errorsTitle, '$(warning) 1 error');
+  assert.equal(a.annotation, '48 ms p95 · 1,031× · 1 error');
+  assert.match(b.latencyTitle, / · 1 call$/);
+  // no pictographs anywhere (they need an emoji font)
+  for (const l of [a, b]) for (const t of [l.latencyTitle, l.latencyTooltip, l.errorsTitle ?? '', l.errorsTooltip ?? '', l.annotation]) {
+    assert.doesNotMatch(t, /[\u2300-\u23ff\u2600-\u27bf\u{1f300}-\u{1faff}]/u, t);
+  }
 });

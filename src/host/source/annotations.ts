@@ -54,8 +54,9 @@ export class Annotations implements vscode.Disposable {
     for (const l of view.lenses) {
       if (l.line - 1 > last) continue;
       const line = doc.lineAt(l.line - 1);
-      // contentText is rendered as plain text (no markdown, no icons); it holds only figures anyway
-      byLevel[l.level].push({ range: new vscode.Range(line.range.end, line.range.end), renderOptions: { after: { contentText: `⏱ ${l.annotation}` } } });
+      // contentText is rendered as plain text (no markdown, no icons, and no emoji: without an emoji font
+      // one shows as an empty box); it holds only figures anyway
+      byLevel[l.level].push({ range: new vscode.Range(line.range.end, line.range.end), renderOptions: { after: { contentText: l.annotation } } });
     }
     editor.setDecorations(this.types.normal, byLevel.normal);
     editor.setDecorations(this.types.warn, byLevel.warn);

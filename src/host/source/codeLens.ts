@@ -1,5 +1,5 @@
-// Code lenses above the code spans resolve to: `⏱ p50 12 ms · p95 48 ms · 37 calls` (click: the slowest
-// recent trace, focused on that span) and `⚠ 2 errors` (click: the latest failing one). Titles hold only
+// Code lenses above the code spans resolve to: `$(watch) p50 12 ms · p95 48 ms · 37 calls` (click: the slowest
+// recent trace, focused on that span) and `$(warning) 2 errors` (click: the latest failing one). Titles hold only
 // figures and fixed words; anything from span data goes through lensText (no `$(…)` icons).
 import * as vscode from 'vscode';
 import { Commands } from '../commandIds';

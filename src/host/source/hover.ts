@@ -5,7 +5,7 @@
 // make a link of its own.
 import * as vscode from 'vscode';
 import type { LocationStats } from '../../protocol/api';
-import { formatMs, sparkline } from '../../source/lensModel';
+import { countOf, formatMs, sparkline } from '../../source/lensModel';
 import type { Resolution } from '../../source/resolver';
 import { commandLink, markdownEscape as md } from '../../source/untrustedText';
 import { Commands } from '../commandIds';
@@ -36,9 +36,9 @@ export class SourceHoverProvider implements vscode.HoverProvider {
 function section(s: LocationStats, res: Resolution, throwSiteOnly: boolean, label: string, state: SourceState): string {
   const out: string[] = [];
   const name = s.function ? `${s.namespace ? s.namespace + '.' : ''}${s.function}` : '';
-  out.push(`**Trace Explorer**${name ? ` · ${md(name, 200)}` : ''} · ${s.calls} ${s.calls === 1 ? 'call' : 'calls'} ${md(label)}${s.services.length ? ` · ${md(s.services.join(', '), 200)}` : ''}`);
+  out.push(`**Trace Explorer**${name ? ` · ${md(name, 200)}` : ''} · ${countOf(s.calls, 'call')} ${md(label)}${s.services.length ? ` · ${md(s.services.join(', '), 200)}` : ''}`);
   if (throwSiteOnly) out.push('_An exception from the code above was thrown at this line._');
-  out.push(`p50 ${md(formatMs(s.p50Ms))} · p95 ${md(formatMs(s.p95Ms))} · max ${md(formatMs(s.maxMs))}${s.exact ? '' : ' \\(±5%\\)'}${s.errors ? ` · ${s.errors} ${s.errors === 1 ? 'error' : 'errors'}` : ''}`);
+  out.push(`p50 ${md(formatMs(s.p50Ms))} · p95 ${md(formatMs(s.p95Ms))} · max ${md(formatMs(s.maxMs))}${s.exact ? '' : ' \\(±5%\\)'}${s.errors ? ` · ${countOf(s.errors, 'error')}` : ''}`);
   const dist = s.distribution;
   if (dist && dist.counts.length > 1) out.push(`Distribution ${md(formatMs(dist.loMs))} ${md(sparkline(dist.counts))} ${md(formatMs(dist.hiMs))}`);
   if (s.recent && s.recent.length) {
@@ -46,7 +46,7 @@ function section(s: LocationStats, res: Resolution, throwSiteOnly: boolean, labe
     const now = Date.now();
     for (const c of s.recent.slice(0, 8)) {
       const open = commandLink(`${c.traceId.slice(0, 12)}…`, Commands.openTrace, c.traceId, c.spanId, 'Open this trace at the span');
-      rows.push(`| ${md(formatMs(c.durationMs))} | ${c.error ? '⚠ error' : 'ok'} | ${md(ago(now - c.startMs))} | ${open} |`);
+      rows.push(`| ${md(formatMs(c.durationMs))} | ${c.error ? 'error' : 'ok'} | ${md(ago(now - c.startMs))} | ${open} |`);
     }
     out.push(rows.join('\n'));
   }

@@ -111,7 +111,7 @@ async function showRecentCalls(state: SourceState): Promise<void> {
   type Item = vscode.QuickPickItem & { traceId: string; spanId: string };
   // labels hold figures and hex ids only (quick picks render $(icons); ids are validated hex)
   const items: Item[] = calls.map((c) => ({
-    label: `${c.error ? '⚠ ' : ''}${formatMs(c.durationMs)}`,
+    label: `${c.error ? '$(error) ' : ''}${formatMs(c.durationMs)}`,
     description: `${ago(now - c.startMs)} · trace ${/^[0-9a-f]+$/.test(c.traceId) ? c.traceId.slice(0, 16) : '?'}`,
     traceId: c.traceId,
     spanId: c.spanId,

@@ -2,6 +2,7 @@
 // message; cleared with the traces. Diagnostics are plain text (no markdown), made one-line and control-free.
 import * as vscode from 'vscode';
 import { oneLine } from '../../source/untrustedText';
+import { formatCount } from '../../source/lensModel';
 import type { SourceState } from './sourceState';
 
 export class ExceptionProblems implements vscode.Disposable {
@@ -36,7 +37,7 @@ export class ExceptionProblems implements vscode.Disposable {
         const col = p.column ? p.column - 1 : 0;
         const d = new vscode.Diagnostic(
           new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER),
-          `${oneLine(p.message, 400)} — ${p.count}× ${label} (from traces)`,
+          `${oneLine(p.message, 400)} — ${formatCount(p.count)}× ${label} (from traces)`,
           vscode.DiagnosticSeverity.Error,
         );
         d.source = 'Trace Explorer';
