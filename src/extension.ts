@@ -10,6 +10,7 @@ import { activateTraceList, type TraceListSnapshot } from './host/traceList';
 import { activateFixtures } from './host/fixtures';
 import { activateWaterfall } from './host/panel';
 import { activateSource } from './host/source';
+import { activateInstrument } from './host/instrument';
 import type { HostServices, ReceiverConnection } from './host/services';
 
 /** What activate() returns: used by the extension-host tests (test/suite) and other extensions. */
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): TraceExplorerApi {
   feature('fixtures', activateFixtures);
   feature('waterfall', activateWaterfall);
   feature('source', activateSource);
+  feature('zero-code tracing', activateInstrument);
 
   // the editor is usable at once; the receiver comes up in the background
   void receiver.connect();

@@ -35,4 +35,6 @@ export const Commands = {
   openTraceFile: 'traceExplorer.openTraceFile',
   saveTrace: 'traceExplorer.saveTrace',
   replayTrace: 'traceExplorer.replayTrace',
+  // zero-code tracing (src/host/instrument)
+  toggleTerminalTracing: 'traceExplorer.toggleTerminalTracing',
 } as const;

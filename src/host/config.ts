@@ -92,6 +92,9 @@ export const settings = {
   'annotations.slowMs': int(500, 1, 3_600_000),
   'stats.window': oneOf('lastMinutes', ['lastMinutes', 'session', 'all']),
   'stats.windowMinutes': int(15, 1, 10_080),
+  // zero-code tracing of programs started from the editor (src/host/instrument)
+  'instrument.debugSessions': bool(true),
+  'instrument.terminals': bool(false),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingKey = keyof typeof settings;

@@ -203,6 +203,11 @@ async function statusMenu(receiver: ReceiverConnectionImpl): Promise<void> {
   items.push(
     { label: '$(list-tree) Show Traces', run: exec(Commands.showTraces) },
     { label: '$(copy) Copy OTLP Environment Variables…', description: 'OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _TRACES_ENDPOINT', run: exec(Commands.copyOtlpEnv) },
+    {
+      label: '$(debug-console) Trace Node Programs in Terminals',
+      description: config.get('instrument.terminals') ? 'on — select to turn off' : 'off — select to turn on',
+      run: exec(Commands.toggleTerminalTracing),
+    },
     { label: '$(debug-restart) Restart Receiver', run: exec(Commands.restartReceiver) },
     { label: '$(clear-all) Clear All Traces', run: exec(Commands.clearTraces) },
     { label: '$(output) Show Log', run: exec(Commands.showLog) },

@@ -1,0 +1,58 @@
+// Run and Debug: Node launch configurations (node, pwa-node, node-terminal) get the environment that preloads
+// the Trace Explorer runtime and points it at the running receiver; Python, Java, .NET and Go launches get the
+// receiver's OTLP variables. On by default (traceExplorer.instrument.debugSessions), off for one configuration
+// with `"traceExplorer": false`. The debug console says in one line that the program is traced.
+import * as vscode from 'vscode';
+import * as config from '../config';
+import type { ComponentLog } from '../log';
+import type { HostServices } from '../services';
+import {
+  NODE_DEBUG_TYPES, OTLP_ENV_DEBUG_TYPES, OPT_OUT_PROPERTY, TRACED_PROPERTY, traceLaunchConfig, type LaunchConfig,
+} from '../../instrument/launchConfig';
+import { receiverEndpoint, runtimePath } from './endpoint';
+
+export function activateDebugSessions(s: HostServices, log: ComponentLog): vscode.Disposable {
+  const disposables: vscode.Disposable[] = [];
+  const provider: vscode.DebugConfigurationProvider = {
+    // after ${…} variables are substituted: program and envFile are real paths by then
+    resolveDebugConfigurationWithSubstitutedVariables: async (folder, debugConfig) => {
+      if (!config.get('instrument.debugSessions')) return debugConfig;
+      const registerPath = runtimePath(s.context);
+      if (!registerPath) {
+        log.warn('the Node runtime (dist/instrument/register.js) is missing from the extension: launches are not traced');
+        return debugConfig;
+      }
+      const endpoint = await receiverEndpoint(s.receiver);
+      if (!endpoint) {
+        log.warn(`"${debugConfig.name}" starts untraced: the receiver is not running (${s.receiver.status.kind})`);
+        return debugConfig;
+      }
+      const result = traceLaunchConfig(debugConfig as LaunchConfig, {
+        registerPath, endpoint: endpoint.url, defaultPorts: endpoint.defaultPorts,
+        folder: folder?.uri.fsPath, processEnv: process.env,
+      });
+      if (!result.traced) {
+        log.info(`"${debugConfig.name}" (${debugConfig.type}) is not traced: ${result.reason}`);
+        return debugConfig;
+      }
+      log.info(`"${debugConfig.name}" (${debugConfig.type}) is traced → ${endpoint.url}` +
+        (result.serviceName ? ` as service "${result.serviceName}"` : ''));
+      return result.config as vscode.DebugConfiguration;
+    },
+  };
+  for (const type of [...NODE_DEBUG_TYPES, ...OTLP_ENV_DEBUG_TYPES]) {
+    disposables.push(vscode.debug.registerDebugConfigurationProvider(type, provider));
+  }
+  disposables.push(vscode.debug.onDidStartDebugSession((session) => {
+    // js-debug starts a child session for the program: say it once, on the session we changed
+    const what = session.configuration[TRACED_PROPERTY] as string | undefined;
+    if (!what || session.parentSession?.configuration[TRACED_PROPERTY]) return;
+    const how = `turn off: "${OPT_OUT_PROPERTY}": false in this launch configuration, or the setting traceExplorer.instrument.debugSessions`;
+    const line = what === 'node'
+      ? `Trace Explorer: this program is traced — its spans appear in the Trace Explorer view (${how}).`
+      : `Trace Explorer: OTEL_* variables point this program's OpenTelemetry SDK at Trace Explorer (${how}).`;
+    // the console of a session that has just started may not be the active one yet
+    setTimeout(() => vscode.debug.activeDebugConsole.appendLine(line), 0);
+  }));
+  return vscode.Disposable.from(...disposables);
+}
