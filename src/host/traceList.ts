@@ -10,7 +10,7 @@ import type { ComponentLog } from './log';
 import { errorText } from './log';
 import { EMPTY_FILTER, isEmptyFilter, parseFilter, type TraceFilter } from '../tracelist/filter';
 import { computeView, GROUP_BY, SORT_BY, TraceListState, type GroupBy, type SortBy, type TraceGroup, type TraceListView } from '../tracelist/traceListModel';
-import { formatDuration, plural, rowDescription, rowLabel } from '../tracelist/format';
+import { formatDuration, isIncomplete, plural, rowDescription, rowLabel } from '../tracelist/format';
 import { AttributeSearch } from './traceSearch';
 import { chooseSort, editFilter, targets } from './traceListCommands';
 import { decodePackedTrace, firstRowWithLocation, PANEL_HEAD_ROWS } from '../protocol/packedTrace';
@@ -323,7 +323,9 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
         ? new vscode.ThemeIcon('pinned')
         : s.source === 'file'
           ? new vscode.ThemeIcon('file')
-          : new vscode.ThemeIcon('pulse');
+          : isIncomplete(s)
+            ? new vscode.ThemeIcon('unlink', new vscode.ThemeColor('disabledForeground'))
+            : new vscode.ThemeIcon('pulse');
     item.tooltip = traceTooltip(s);
     item.accessibilityInformation = {
       label: `${rowLabel(s)}, ${s.errorCount > 0 ? `${plural(s.errorCount, 'error')}, ` : ''}${item.description}${s.pinned ? ', pinned' : ''}`,
@@ -409,7 +411,11 @@ function traceTooltip(s: TraceSummary): vscode.MarkdownString {
   md.appendText(`Started ${new Date(s.startMs).toLocaleString()} · took ${formatDuration(s.durationMs)}`);
   md.appendMarkdown('  \n');
   md.appendText(`${plural(s.spanCount, 'span')}${s.errorCount > 0 ? `, ${plural(s.errorCount, 'error')}` : ''}`);
-  if (s.brokenParents > 0) md.appendText(`, ${plural(s.brokenParents, 'span')} with a missing or looping parent`);
+  if (s.brokenParents > 0) {
+    md.appendText(`, ${plural(s.brokenParents, 'span')} with a missing or looping parent`);
+    md.appendMarkdown('  \n');
+    md.appendText('Incomplete: the root span has not arrived (yet), or was lost; the name and duration shown are those of the spans received so far.');
+  }
   if (s.pinned) md.appendText(' · pinned (never evicted)');
   if (s.source === 'file') {
     md.appendMarkdown('  \n');

@@ -37,6 +37,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
+/** A span of the trace names a parent that is not there (yet): the row's "root" is not the trace's root. */
+export function isIncomplete(s: Pick<TraceSummary, 'brokenParents'>): boolean {
+  return s.brokenParents > 0;
+}
+
 /** The root span's name (with its route or path when the name is a bare HTTP method), or a note when the
  *  root has not arrived (yet). */
 export function rowLabel(s: TraceSummary): string {
@@ -48,15 +53,20 @@ export function rootLabel(s: Pick<TraceSummary, 'rootName' | 'rootTarget'>): str
   return s.rootTarget && s.rootName ? `${s.rootName} ${s.rootTarget}` : s.rootName;
 }
 
-/** "checkout · 123 ms · 2 errors · 45 spans · 5 s ago" (the service is left out when grouped by service) */
+/**
+ * "123 ms · 2 errors · 5 s ago · checkout · 45 spans": the duration first and the errors next, because a
+ * sidebar at its default width cuts the end of the line (the service is left out when grouped by service).
+ * A trace with a span whose parent has not arrived (the root still on its way, or lost) starts with
+ * "incomplete": its root and its duration are provisional.
+ */
 export function rowDescription(s: TraceSummary, now: number, withService = true): string {
   const parts: string[] = [];
-  if (withService) parts.push(s.rootService || 'unknown_service');
+  if (isIncomplete(s)) parts.push('incomplete');
   parts.push(formatDuration(s.durationMs));
-  // errors before the span count: a narrow sidebar cuts the end of the line
   if (s.errorCount > 0) parts.push(plural(s.errorCount, 'error'));
-  parts.push(plural(s.spanCount, 'span'));
   parts.push(formatRelative(s.startMs, now));
+  if (withService) parts.push(s.rootService || 'unknown_service');
+  parts.push(plural(s.spanCount, 'span'));
   return parts.join(' · ');
 }
 
