@@ -64,12 +64,23 @@ export function withHandler<T>(fn: Function, route: boolean, call: () => T): T {
   }
 }
 
+/** True for spans a framework instrumentation started (seen by onSpanStart). */
+export function isFrameworkSpan(span: unknown): boolean {
+  return typeof span === 'object' && span !== null && frameworkSpans.has(span);
+}
+
 /** A handler is running inside a framework span (or the server span): point both at it. */
 export function claimForHandler(active: object | undefined, fn: Function, route: boolean, server: object | undefined): void {
   const loc = functionLocation(fn);
   if (!loc) return;
   if (active && frameworkSpans.has(active)) setLocation(active as AttributableSpan, loc);
   markServer(server, loc, route);
+}
+
+/** Points a framework span other than the active one (Fastify's per-request span) at a handler. */
+export function claimSpan(span: object, fn: Function): void {
+  const loc = functionLocation(fn);
+  if (loc && frameworkSpans.has(span)) setLocation(span as AttributableSpan, loc);
 }
 
 export function markServer(server: object | undefined, loc: Frame, route: boolean): void {

@@ -9,7 +9,7 @@
 import * as dc from 'node:diagnostics_channel';
 import { context, trace } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
-import { claimForHandler, withHandler } from './codeAttributes';
+import { claimForHandler, claimSpan, isFrameworkSpan, withHandler } from './codeAttributes';
 import { unwrap } from './functionLocation';
 
 const kAttributed = Symbol('traceExplorerAttributed');
@@ -21,11 +21,21 @@ export function activeServerSpan(): object | undefined {
 
 type Fn = (...args: unknown[]) => unknown;
 
+/** @fastify/otel keeps its per-request span under a symbol of the request: point it at the route handler. */
+function claimFastifyRequestSpan(request: unknown, fn: Function): void {
+  if (!request || typeof request !== 'object') return;
+  for (const sym of Object.getOwnPropertySymbols(request)) {
+    const v = (request as Record<symbol, unknown>)[sym];
+    if (isFrameworkSpan(v)) claimSpan(v as object, fn);
+  }
+}
+
 /** A wrapper with fn's name and arity (frameworks read both), that lets fn claim the span it runs in. */
-function claiming(fn: Fn, route: boolean): Fn {
+function claiming(fn: Fn, route: boolean, fastify = false): Fn {
   const wrapped = function (this: unknown, ...args: unknown[]) {
     try {
       claimForHandler(trace.getActiveSpan(), fn, route, activeServerSpan());
+      if (fastify) claimFastifyRequestSpan(args[0], fn);
     } catch {
       // attribution must never break the request
     }
@@ -113,7 +123,7 @@ export function attributeFastify(): void {
       const app = (message as { fastify?: FastifyLike }).fastify;
       app?.addHook('onRoute', (routeOptions) => {
         const h = routeOptions.handler as (Fn & Record<symbol, boolean>) | undefined;
-        if (typeof h === 'function' && !h[kAttributed]) routeOptions.handler = claiming(h, true);
+        if (typeof h === 'function' && !h[kAttributed]) routeOptions.handler = claiming(h, true, true);
       });
     } catch {
       // a fastify we do not understand keeps working, untouched

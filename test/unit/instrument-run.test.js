@@ -1,0 +1,65 @@
+// `trace-explorer run -- node app` against a receiver: unmodified Express, Koa and Fastify apps (CommonJS,
+// ESM, TypeScript through tsx) get every span placed on its line — handler and middleware spans on the
+// function's definition, the request's server span on its route handler, fetches on the calling line.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { startTestReceiver, until } = require('./_receiverHelpers.js');
+const { writeApp, runTraced, allSpans, ROOT } = require('./_instrumentApps.js');
+
+const SERVER = 2;
+const CLIENT = 3;
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function command(app, kind) {
+  return kind === 'ts' ? [TSX, app.file] : [process.execPath, app.file];
+}
+
+/** The route a span serves: its nearest SERVER ancestor's (or own) route. */
+function routeOf(span, byId) {
+  for (let s = span; s; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined) {
+    if (s.kind === SERVER) return s.attrs['http.route'] ?? s.name.split(' ')[1];
+  }
+  return undefined;
+}
+
+const HANDLER_TAG = { '/hello': 'hello', '/boom': 'boom', '/call': 'call' };
+
+for (const framework of ['express', 'koa', 'fastify']) {
+  for (const kind of ['cjs', 'esm', 'ts']) {
+    test(`${framework} (${kind}): every span points at the line that produced it`, async () => {
+      const rc = await startTestReceiver();
+      const app = writeApp(framework, kind);
+      try {
+        const r = await runTraced(app.dir, ['--endpoint', `http://127.0.0.1:${rc.httpPort}`], command(app, kind));
+        assert.equal(r.code, 0, `app exited ${r.code} ${r.signal ?? ''}: ${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`trace-explorer: tracing ${app.name} → http://127\\.0\\.0\\.1:${rc.httpPort} \\(full\\)`));
+        // 3 driver fetches + 1 fetch from /call, each with a server span
+        const spans = await until(async () => {
+          const s = await allSpans(rc.api);
+          return s.filter((x) => x.kind === SERVER).length >= 4 && s.filter((x) => x.kind === CLIENT).length >= 4 ? s : undefined;
+        }, 10000, 'the app\'s spans');
+        const byId = new Map(spans.map((s) => [s.spanId, s]));
+        const frameworkSpans = spans.filter((s) => s.kind !== SERVER && s.kind !== CLIENT);
+        assert.ok(frameworkSpans.length >= 3, `framework spans: ${spans.map((s) => s.name).join(', ')}`);
+        for (const s of spans) {
+          const where = `${s.name} (${s.scope})`;
+          assert.equal(s.service, app.name, `service of ${where}`);
+          assert.equal(s.attrs['code.file.path'], app.file, `file of ${where}: ${JSON.stringify(s.attrs)}`);
+          let tag;
+          if (s.kind === CLIENT) tag = s.parentSpanId ? 'fetch' : 'drive';
+          else if (/middleware/.test(s.name)) tag = 'mw';
+          else tag = HANDLER_TAG[routeOf(s, byId)];
+          assert.ok(tag, `no expectation for ${where}`);
+          assert.equal(s.attrs['code.line.number'], app.tags[tag], `line of ${where} (expected @${tag})`);
+          assert.ok(s.attrs['code.column.number'] > 0, `column of ${where}`);
+          if (s.kind === SERVER || tag === 'hello') assert.ok(['hello', 'boom', 'call'].includes(s.attrs['code.function.name']), `function of ${where}: ${s.attrs['code.function.name']}`);
+        }
+      } finally {
+        await rc.close();
+        fs.rmSync(app.dir, { recursive: true, force: true });
+      }
+    });
+  }
+}
