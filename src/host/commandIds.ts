@@ -16,6 +16,8 @@ export const Commands = {
   filterTraces: 'traceExplorer.filterTraces',
   clearFilter: 'traceExplorer.clearFilter',
   sortTraces: 'traceExplorer.sortTraces',
+  pauseTraceList: 'traceExplorer.pauseTraceList',
+  resumeTraceList: 'traceExplorer.resumeTraceList',
   // waterfall (src/host/panel): args (traceId?: string | {traceId}, spanId?: string)
   openTrace: 'traceExplorer.openTrace',
   // span → source (src/host/source): args (traceId, spanId)

@@ -10,12 +10,15 @@ import type { ComponentLog } from './log';
 import { errorText } from './log';
 import { EMPTY_FILTER, isEmptyFilter, parseFilter, type TraceFilter } from '../tracelist/filter';
 import { computeView, GROUP_BY, SORT_BY, TraceListState, type GroupBy, type SortBy, type TraceGroup, type TraceListView } from '../tracelist/traceListModel';
+import { computeHeldView, freeze, ListHold, type FrozenList } from '../tracelist/hold';
 import { formatDuration, isIncomplete, plural, rowDescription, rowLabel } from '../tracelist/format';
 import { AttributeSearch } from './traceSearch';
 import { chooseSort, editFilter, targets } from './traceListCommands';
 import { decodePackedTrace, firstRowWithLocation, PANEL_HEAD_ROWS } from '../protocol/packedTrace';
 
 export const VIEW_ID = 'traceExplorer.traces';
+/** internal: the "N new traces — show" row */
+const SHOW_NEW_TRACES = 'traceExplorer.showNewTraces';
 const REFRESH_MS = 250; // coalesce bursts of events into one redraw
 const TICK_MS = 15_000; // relative start times ("5 s ago") and time groups age
 const ROW_LIMIT = 500; // rows per group; more are summarised in a "… more" row
@@ -28,12 +31,15 @@ type Node =
   | { kind: 'group'; id: string; group: TraceGroup }
   | { kind: 'trace'; id: string; traceId: string; summary: TraceSummary; grouped: boolean }
   | { kind: 'more'; id: string; hidden: number }
-  | { kind: 'note'; id: string; label: string; icon: string; command?: vscode.Command };
+  | { kind: 'note'; id: string; label: string; icon: string; command?: vscode.Command; tooltip?: string };
 
 /** What the extension's test API exposes about the list (what a user would read in the view). */
 export interface TraceListSnapshot {
   total: number;
   matched: number;
+  /** new traces held back while the user works in the list (shown by the "N new traces" row) */
+  held: number;
+  paused: boolean;
   rows: Array<{ traceId: string; label: string; description: string; group: string }>;
 }
 
@@ -44,7 +50,16 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
   private sortBy: SortBy;
   private groupBy: GroupBy;
   private filter: TraceFilter;
-  private view: TraceListView | undefined;
+  private view: (TraceListView & { held: number }) | undefined;
+  /** holds new traces back while the user works in the list (src/tracelist/hold.ts says when) */
+  private readonly hold = new ListHold();
+  /** the rows as they were when holding began; undefined while the list follows arrivals */
+  private frozen: FrozenList | undefined;
+  /** the view the tree last showed (what holding freezes), and the arrival count it was computed at */
+  private shown: TraceListView | undefined;
+  private shownUpTo = 0;
+  private viewUpTo = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private dirtyWhileHidden = false;
   private visible = false;
@@ -84,6 +99,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
       this.loadedFrom = undefined;
       this.state.reset([]);
       this.search.clear();
+      this.frozen = undefined;
     }
     this.scheduleRefresh();
   }
@@ -106,6 +122,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
         return;
       }
       this.state.reset(list);
+      this.frozen = undefined; // a fresh listing (connect, reconnect, clear): nothing to keep still
       for (const e of pending) this.state.apply(e);
       this.pending = undefined;
       this.search.clear();
@@ -188,21 +205,75 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
     if (this.visible && this.state.size > 0) this.scheduleRefresh();
   }
 
-  private currentView(): TraceListView {
+  private currentView(): TraceListView & { held: number } {
     if (!this.view) {
       const t0 = performance.now();
       if (this.filter.attributes.length > 0) this.search.ensure(this.filter, this.state.all());
-      this.view = computeView(this.state.all(), {
+      const now = Date.now();
+      const options = {
         sortBy: this.sortBy,
         groupBy: this.groupBy,
         filter: this.filter,
         attributeMatches: this.filter.attributes.length > 0 ? this.search.matches : undefined,
-        now: Date.now(),
+        now,
         limit: ROW_LIMIT,
-      });
+      };
+      if (!this.hold.holding(now)) this.frozen = undefined;
+      this.viewUpTo = this.state.lastArrival;
+      if (this.frozen) {
+        this.view = computeHeldView(this.state.all(), (id) => this.state.get(id), (id) => this.state.arrivalOf(id), options, this.frozen);
+      } else {
+        this.view = { ...computeView(this.state.all(), options), held: 0 };
+        // holding, with nothing frozen yet (the user changed the filter or sort, or asked for the new
+        // traces): these rows are the ones to keep still
+        if (this.hold.holding(now)) this.frozen = freeze(this.view, this.viewUpTo);
+      }
       this.lastComputeMs = performance.now() - t0;
     }
     return this.view;
+  }
+
+  // ── holding new traces while the user works in the list ───────────────────────────────────────────
+  /**
+   * The user acted in the list: a row selected, a group expanded or collapsed, a row's command run. New
+   * traces are held back from now until HOLD_MS pass without another such action (or while paused).
+   */
+  touch(): void {
+    const now = Date.now();
+    if (!this.frozen && this.shown) this.frozen = freeze(this.shown, this.shownUpTo);
+    this.hold.touch(now);
+    this.armHoldTimer();
+  }
+
+  /** The view's title-bar toggle: hold new traces until resumed. */
+  pause(): void {
+    if (!this.frozen && this.shown) this.frozen = freeze(this.shown, this.shownUpTo);
+    this.hold.pause();
+    this.refreshNow();
+  }
+
+  resume(): void {
+    this.hold.resume();
+    this.frozen = undefined;
+    clearTimeout(this.holdTimer);
+    this.refreshNow();
+  }
+
+  /** The "N new traces — show" row: bring them in (and keep holding from there while the user is here). */
+  showNew(): void {
+    this.frozen = undefined;
+    this.refreshNow();
+  }
+
+  /** when holding ends by itself, redraw with what arrived meanwhile */
+  private armHoldTimer(): void {
+    clearTimeout(this.holdTimer);
+    const ms = this.hold.endsInMs(Date.now());
+    if (ms === undefined) return;
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      if (!this.hold.holding(Date.now()) && this.frozen) this.scheduleRefresh();
+    }, ms + 20);
   }
 
   /** Context keys the welcome content and menus depend on (cheap: kept current even while hidden). */
@@ -215,6 +286,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
       'traceExplorer.portError': problems.some((p) => p !== 'inUse'),
       'traceExplorer.defaultPorts': s.kind === 'running' && s.health.http.port === 4318 && s.health.grpc.port === 4317,
       'traceExplorer.traceFilterActive': !isEmptyFilter(this.filter),
+      'traceExplorer.traceListPaused': this.hold.isPaused,
     };
     for (const [k, v] of Object.entries(keys)) {
       if (this.contextKeys.get(k) === v) continue;
@@ -238,6 +310,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
     } else {
       description = plural(view.total, 'trace');
     }
+    if (this.hold.isPaused) description = `Paused · ${view.held > 0 ? `${view.held.toLocaleString('en-US')} new · ` : ''}${description}`;
     tv.description = description;
     // the description is not shown while the view is the container's only one: say what the filter hides
     // in the message line above the rows (not when the list is empty: that would hide the welcome content)
@@ -258,18 +331,35 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
   getChildren(element?: Node): Node[] {
     const view = this.currentView();
     if (!element) {
+      this.shown = view;
+      this.shownUpTo = this.viewUpTo;
       if (view.total === 0) return []; // the welcome content explains how to send traces
+      const top: Node[] = view.held > 0 ? [this.heldNote(view.held)] : [];
       if (view.matched === 0) {
         return [
+          ...top,
           { kind: 'note', id: 'note:nomatch', icon: 'filter', label: `No traces match “${this.filter.source}”${this.search.progressNote()}` },
           { kind: 'note', id: 'note:clear', icon: 'clear-all', label: 'Clear the filter', command: { title: 'Clear Filter', command: Commands.clearFilter } },
         ];
       }
-      if (this.groupBy === 'none') return this.rows(view.groups[0], false);
-      return view.groups.map((group) => ({ kind: 'group', id: `g:${group.key}`, group }));
+      if (this.groupBy === 'none') return [...top, ...this.rows(view.groups[0], false)];
+      return [...top, ...view.groups.map((group): Node => ({ kind: 'group', id: `g:${group.key}`, group }))];
     }
     if (element.kind === 'group') return this.rows(element.group, true);
     return [];
+  }
+
+  private heldNote(held: number): Node {
+    return {
+      kind: 'note',
+      id: 'note:held',
+      icon: 'arrow-up',
+      label: `${plural(held, 'new trace')} — show`,
+      tooltip: this.hold.isPaused
+        ? 'The list is paused (Resume Trace List in the title bar follows new traces again). Click to bring these in.'
+        : 'New traces are held back while you work in the list, so rows stay where they are. Click to bring them in; the list follows new traces again 15 s after your last action in it.',
+      command: { title: 'Show New Traces', command: SHOW_NEW_TRACES },
+    };
   }
 
   private rows(group: TraceGroup | undefined, grouped: boolean): Node[] {
@@ -305,6 +395,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
         item.id = node.id;
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.command = node.command;
+        if (node.tooltip) item.tooltip = node.tooltip;
         return item;
       }
     }
@@ -349,6 +440,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   setFilter(text: string, persist = true): TraceFilter {
     this.filter = text.trim() ? parseFilter(text) : EMPTY_FILTER;
+    this.frozen = undefined; // the user asked for other rows: show them all (and hold from there)
     if (persist) void this.services.context.workspaceState.update(KEY_FILTER, this.filter.source);
     this.search.clear();
     this.refreshNow();
@@ -362,6 +454,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
   setSort(sortBy: SortBy, groupBy: GroupBy): void {
     this.sortBy = sortBy;
     this.groupBy = groupBy;
+    this.frozen = undefined;
     void this.services.context.workspaceState.update(KEY_SORT, sortBy);
     void this.services.context.workspaceState.update(KEY_GROUP, groupBy);
     this.refreshNow();
@@ -377,6 +470,8 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
     return {
       total: view.total,
       matched: view.matched,
+      held: view.held,
+      paused: this.hold.isPaused,
       rows: view.groups.flatMap((g) =>
         g.traces.map((s) => ({ traceId: s.traceId, label: rowLabel(s), description: rowDescription(s, now), group: g.label }))),
     };
@@ -384,6 +479,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   dispose(): void {
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.holdTimer);
     this.search.clear();
     this.changeEmitter.dispose();
   }
@@ -455,6 +551,15 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
       treeView,
       { dispose: () => clearInterval(tick) },
       treeView.onDidChangeVisibility((e) => provider.setVisible(e.visible)),
+      // what the API shows of the user working in the list (it reports neither the pointer nor focus)
+      treeView.onDidChangeSelection((e) => {
+        if (e.selection.some((n) => n.kind === 'trace' || n.kind === 'group')) provider.touch();
+      }),
+      treeView.onDidExpandElement(() => provider.touch()),
+      treeView.onDidCollapseElement(() => provider.touch()),
+      vscode.commands.registerCommand(Commands.pauseTraceList, () => provider.pause()),
+      vscode.commands.registerCommand(Commands.resumeTraceList, () => provider.resume()),
+      vscode.commands.registerCommand(SHOW_NEW_TRACES, () => provider.showNew()),
       services.receiver.onDidChangeStatus(() => provider.onStatus()),
       services.receiver.onDidReceiveEvent((e) => provider.onEvent(e)),
       vscode.commands.registerCommand(Commands.showTraces, () => vscode.commands.executeCommand(`${VIEW_ID}.focus`)),

@@ -13,6 +13,7 @@ export function targets(provider: TraceListProvider, arg: unknown, selected: unk
     if (x && typeof x === 'object' && typeof (x as { traceId?: unknown }).traceId === 'string') return (x as { traceId: string }).traceId;
     return undefined;
   };
+  provider.touch(); // a row's command: the user is at work in the list
   const clicked = idOf(arg);
   if (Array.isArray(selected) && selected.length > 1) {
     const ids = selected.map(idOf).filter((x): x is string => !!x);

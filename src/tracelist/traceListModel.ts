@@ -11,6 +11,23 @@ export const GROUP_BY: readonly GroupBy[] = ['none', 'service', 'time', 'duratio
 
 export class TraceListState {
   private readonly byId = new Map<string, TraceSummary>();
+  /** when each trace first arrived, as a count of arrivals (tells new traces from known ones, see hold.ts) */
+  private readonly arrival = new Map<string, number>();
+  private arrivals = 0;
+
+  /** arrivals so far: every trace listed now has an arrival number at most this */
+  get lastArrival(): number {
+    return this.arrivals;
+  }
+
+  arrivalOf(traceId: string): number | undefined {
+    return this.arrival.get(traceId);
+  }
+
+  private add(s: TraceSummary): void {
+    if (!this.byId.has(s.traceId)) this.arrival.set(s.traceId, ++this.arrivals);
+    this.byId.set(s.traceId, s);
+  }
 
   get size(): number {
     return this.byId.size;
@@ -27,21 +44,26 @@ export class TraceListState {
   /** Replaces everything with a fresh listing (after connecting or reconnecting to the receiver). */
   reset(summaries: readonly TraceSummary[]): void {
     this.byId.clear();
-    for (const s of summaries) this.byId.set(s.traceId, s);
+    this.arrival.clear();
+    for (const s of summaries) this.add(s);
   }
 
   /** Applies one receiver event; returns whether the list changed. */
   apply(e: ReceiverEvent): boolean {
     switch (e.type) {
       case 'traces': {
-        for (const s of e.upserted) this.byId.set(s.traceId, s);
+        for (const s of e.upserted) this.add(s);
         let removed = 0;
-        for (const id of e.removed) if (this.byId.delete(id)) removed++;
+        for (const id of e.removed) {
+          if (this.byId.delete(id)) removed++;
+          this.arrival.delete(id);
+        }
         return e.upserted.length > 0 || removed > 0;
       }
       case 'cleared': {
         const had = this.byId.size > 0;
         this.byId.clear();
+        this.arrival.clear();
         return had;
       }
       default:
@@ -191,6 +213,14 @@ export function smallestK<T>(items: readonly T[], k: number, cmp: (a: T, b: T) =
     }
   }
   return heap.sort(cmp);
+}
+
+/** Whether a trace passes the view's filter (summary terms, and the receiver's answer for attribute terms). */
+export function matchesView(o: Pick<ViewOptions, 'filter' | 'attributeMatches'>, s: TraceSummary): boolean {
+  const filter = o.filter ?? EMPTY_FILTER;
+  if (isEmptyFilter(filter)) return true;
+  if (!matchesSummary(filter, s)) return false;
+  return filter.attributes.length === 0 || (o.attributeMatches?.has(s.traceId) ?? false);
 }
 
 export function computeView(traces: Iterable<TraceSummary>, o: ViewOptions): TraceListView {

@@ -148,6 +148,32 @@ test('trace list: empty state, live rows from the sample app, filter, sort, relo
     await runCommand(page, 'Trace Explorer: Sort and Group Traces…');
     await pickQuickItem(page, 'Newest first');
 
+    // pause (the view's title bar): new traces wait in a "N new traces — show" row at the top, and the rows
+    // below stay where they were; resume lists them
+    const titleAction = async (label) => {
+      await page.locator(`${SIDEBAR} .composite.title`).hover(); // title actions show on hover
+      await page.locator(`${SIDEBAR} .action-label[aria-label^="${label}"]`).first().click();
+    };
+    const settled = async () => (await receiverApi(cs, '/api/traces')).length;
+    const countBefore = await settled();
+    await waitFor('every trace listed', async () => (await rowsLocator(page).count()) === countBefore, { timeout: 15_000 });
+    await titleAction('Pause Trace List');
+    await page.locator(`${SIDEBAR} .action-label[aria-label^="Resume Trace List"]`).first().waitFor({ state: 'attached', timeout: 10_000 });
+    // (ages and figures change as time passes: compare the rows without their numbers)
+    const shape = async () => (await rowTexts(page)).map((t) => t.replace(/just now|[\d.,]+/g, '#'));
+    const rowsBefore = await shape();
+    await app.hit(3);
+    const heldRow = rowsLocator(page).filter({ hasText: /^\d+ new traces? — show/ }).first();
+    await heldRow.waitFor({ timeout: 30_000 });
+    await waitFor('all three new traces held', async () => /^3 new traces — show/.test((await rowTexts(page))[0]), { timeout: 30_000 });
+    assert.deepEqual((await shape()).slice(1), rowsBefore, 'the rows under the new-traces row did not move');
+    await wb.screenshot('paused-with-new-traces');
+    await titleAction('Resume Trace List');
+    await waitFor('the new traces listed, no held row', async () => {
+      const t = await rowTexts(page);
+      return t.length === countBefore + 3 && !t.some((x) => /new traces? — show/.test(x));
+    }, { timeout: 15_000 });
+
     // a window reload keeps the traces: the receiver outlives the window and the list comes back
     await app.stop();
     app = undefined;
