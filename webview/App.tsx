@@ -21,7 +21,7 @@ import {
 import type { TraceParams, TraceStatusParams } from '../src/protocol/waterfall';
 import type { WebviewIpc } from './ipc';
 import { collapseAll, expandToLevel, indexOfRow, keepWithAncestors, revealRow, setSubtree, visibleRows } from './model/rows';
-import { findMatches, listRows, stepTo } from './model/find';
+import { findMatches, firstFrom, listRows, stepTo } from './model/find';
 import { criticalPath } from './model/criticalPath';
 import { formatCount, type TimeWindow } from './model/timeScale';
 import type { FrameRef } from '../src/protocol/stackFrames';
@@ -279,6 +279,25 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   );
 
   const step = useCallback((dir: 1 | -1) => goTo(stepTo(matchList, selected, dir)), [goTo, matchList, selected]);
+
+  // typing in find goes to a match at once and scrolls it into view: the selection when it still matches
+  // (the query was made longer), else the first match from it on. A live update of the trace recomputes the
+  // matches but does not move the selection.
+  const jumpedFor = useRef('');
+  useEffect(() => {
+    if (!t || !match || deferredQuery === jumpedFor.current) return;
+    jumpedFor.current = deferredQuery;
+    const sel = latest.current.selected;
+    if (sel >= 0 && match[sel]) {
+      setRevealSeq((x) => x + 1);
+      return;
+    }
+    const to = firstFrom(matchList, sel);
+    if (to >= 0) goTo(to);
+  }, [t, match, matchList, deferredQuery, goTo]);
+  useEffect(() => {
+    if (!deferredQuery) jumpedFor.current = '';
+  }, [deferredQuery]);
   const stepError = useCallback((dir: 1 | -1) => view && goTo(stepTo(view.errors, selected, dir), true), [goTo, view, selected]);
   const stepFlagged = useCallback(() => view && goTo(stepTo(view.flagged, selected, 1)), [goTo, view, selected]);
 

@@ -126,3 +126,19 @@ test('find matches the label a bare-method row shows ("GET /api/stock"), and sti
   assert.deepEqual(found('secret'), [1], 'the query string is still found in the attribute value');
   assert.deepEqual(found('GET /other'), [], 'a span with its own name is not relabelled');
 });
+
+test('find: typing goes to the first match from the selection on, wrapping; the count never shows "?"', () => {
+  const { firstFrom } = require('../../out/webview/model/find.js');
+  const { findCount } = require('../../out/webview/components/Toolbar.js');
+  const list = Int32Array.from([3, 7, 12]);
+  assert.equal(firstFrom(list, -1), 3, 'no selection: the first match');
+  assert.equal(firstFrom(list, 7), 7, 'the selection itself when it matches');
+  assert.equal(firstFrom(list, 8), 12);
+  assert.equal(firstFrom(list, 13), 3, 'wraps');
+  assert.equal(firstFrom(new Int32Array(0), 0), -1);
+  assert.equal(findCount('x', 2, 1031), '2 of 1,031');
+  assert.equal(findCount('x', 0, 1031), '1,031 matches');
+  assert.equal(findCount('x', 0, 1), '1 match');
+  assert.equal(findCount('x', 0, 0), 'No results');
+  assert.equal(findCount('  ', 0, 5), '');
+});

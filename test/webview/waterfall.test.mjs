@@ -127,14 +127,19 @@ test('find: highlight, count, next/previous, attribute key=value, only matches k
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'find');
   await page.keyboard.type('orders');
+  // typing goes to the first match at once: never "? of 3"
   await page.waitForFunction(() => document.querySelector('[data-testid=find-count]')?.textContent?.includes('of 3'));
+  assert.equal(await page.textContent('[data-testid=find-count]'), '1 of 3');
+  assert.equal(await selectedName(page), 'POST /api/orders');
   assert.deepEqual(await page.$$eval('.row.match .name', (els) => els.map((e) => e.textContent)), ['POST /api/orders', 'cache lookup', 'SELECT orders']);
   await page.keyboard.press('Enter');
-  assert.equal(await selectedName(page), 'POST /api/orders');
-  assert.equal(await page.textContent('[data-testid=find-count]'), '1 of 3');
-  await page.keyboard.press('Enter');
   assert.equal(await selectedName(page), 'cache lookup');
+  assert.equal(await page.textContent('[data-testid=find-count]'), '2 of 3');
   await page.keyboard.press('Shift+Enter');
+  assert.equal(await selectedName(page), 'POST /api/orders');
+  // a narrower query keeps the selection while it still matches
+  await page.fill('[data-testid=find]', 'api/orders');
+  await page.waitForFunction(() => document.querySelector('[data-testid=find-count]')?.textContent === '1 of 1');
   assert.equal(await selectedName(page), 'POST /api/orders');
   await page.fill('[data-testid=find]', 'db.system=redis');
   await page.waitForFunction(() => document.querySelector('[data-testid=find-count]')?.textContent?.includes('of 1'));
@@ -147,6 +152,65 @@ test('find: highlight, count, next/previous, attribute key=value, only matches k
   assert.equal(await page.inputValue('[data-testid=find]'), '');
   await page.waitForFunction(() => document.querySelector('[role=treegrid]')?.getAttribute('aria-rowcount') === '10');
   await page.close();
+});
+
+test('find: typing selects the first match far down a large trace and scrolls it into view', async () => {
+  // the database span that starts last: its row is near the end of the depth-first order
+  const last = gen.spans.filter((x) => x.attrs[0] === 'db.system' && x.attrs[1] === 'postgresql').sort((a, b) => b.start - a.start)[0];
+  const query = last.attrs[3].slice(last.attrs[3].indexOf('-- '));
+  const page = await open('gen');
+  await page.fill('[data-testid=find]', query);
+  await page.waitForFunction(() => /^1 of \d/.test(document.querySelector('[data-testid=find-count]')?.textContent ?? ''));
+  const sel = page.locator('[role=row][aria-selected=true]');
+  assert.equal(await sel.locator('.name').textContent(), last.name);
+  assert.ok(Number(await sel.getAttribute('aria-rowindex')) > 1000, 'the match is far down');
+  const vp = await page.locator('[role=treegrid]').boundingBox();
+  const box = await sel.boundingBox();
+  assert.ok(box.y >= vp.y && box.y + box.height <= vp.y + vp.height, 'the match is scrolled into view');
+  // moving off the matches counts them instead of a "?"
+  await page.focus('[role=treegrid]');
+  await page.keyboard.press('Home');
+  assert.match(await page.textContent('[data-testid=find-count]'), /^\d[\d,]* match(es)?$/);
+  await page.close();
+});
+
+/** WCAG contrast ratio of two CSS colours as the page resolves them (through a canvas: any colour syntax) */
+const contrast = (page, a, b) => page.evaluate(([a, b]) => {
+  const c = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+  const rgb = (css) => {
+    c.clearRect(0, 0, 1, 1);
+    c.fillStyle = '#000';
+    c.fillStyle = css;
+    c.fillRect(0, 0, 1, 1);
+    return [...c.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+  };
+  const lum = (css) => {
+    const [r, g, bl] = rgb(css).map((v) => {
+      const x = v / 255;
+      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}, [a, b]);
+
+test('find matches are clearly marked in the light and dark themes', async () => {
+  for (const theme of ['light', 'dark']) {
+    const page = await open('sample', theme);
+    await page.fill('[data-testid=find]', 'orders');
+    await page.waitForFunction(() => document.querySelector('[data-testid=find-count]')?.textContent === '1 of 3');
+    assert.equal(await page.locator('.row.match .match-mark').count(), 3, 'every match has a mark');
+    assert.equal(await page.locator('.row:not(.match) .match-mark').count(), 0);
+    const mark = await page.$eval('.row.match .match-mark', (e) => getComputedStyle(e).backgroundColor);
+    const bg = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background'));
+    const ratio = await contrast(page, mark, bg);
+    assert.ok(ratio >= 3, `the mark stands out from the ${theme} background: ${ratio.toFixed(2)}:1`);
+    const outline = await page.$eval('.row.match:not(.selected) .name', (e) => getComputedStyle(e).outlineColor);
+    assert.ok((await contrast(page, outline, bg)) >= 3, `the match's outline too (${theme})`);
+    await page.screenshot({ path: join(shots, `find-${theme}.png`) });
+    await page.close();
+  }
 });
 
 test('keyboard: arrows move and fold, Enter opens details, e jumps to errors, n/N step matches, Escape closes', async () => {
@@ -185,12 +249,13 @@ test('keyboard: arrows move and fold, Enter opens details, e jumps to errors, n/
   // the matches follow the query one render later (a deferred value): step once they are there
   await page.waitForFunction(() => [...document.querySelectorAll('.row.match .name')].some((e) => e.textContent === 'loop a'));
   await page.keyboard.press('ArrowDown'); // back to the grid
-  await page.keyboard.press('n');
-  assert.equal(await selectedName(page), 'loop a');
+  assert.equal(await selectedName(page), 'loop a', 'typing went to the first match');
   await page.keyboard.press('n');
   assert.equal(await selectedName(page), 'loop b');
-  await page.keyboard.press('Shift+N');
+  await page.keyboard.press('n');
   assert.equal(await selectedName(page), 'loop a');
+  await page.keyboard.press('Shift+N');
+  assert.equal(await selectedName(page), 'loop b');
   await page.keyboard.press('End');
   assert.equal(await selectedName(page), 'late webhook');
   await page.keyboard.press('Home');

@@ -231,6 +231,7 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
       }}
       onDoubleClick={() => actions.openDetails(r)}
     >
+      {match && <span className="match-mark" aria-hidden="true" />}
       <div role="gridcell" className="name-cell" style={{ width: nameColumn(nameWidth) }}>
         <span className="indent" style={{ width: levels * INDENT }} />
         {depth > MAX_INDENT_LEVELS && <span className="deep" title={`depth ${depth}`}>{`…${depth}`}</span>}

@@ -1,5 +1,13 @@
 // Find, navigation and view controls above the waterfall.
 import type { Ref } from 'react';
+import { formatCount, plural } from '../model/timeScale';
+
+/** "2 of 1,031" on a match; "1,031 matches" when the selection moved off them; "No results" */
+export function findCount(query: string, index: number, count: number): string {
+  if (!query.trim()) return '';
+  if (!count) return 'No results';
+  return index ? `${formatCount(index)} of ${formatCount(count)}` : plural(count, 'match', 'matches');
+}
 
 interface Props {
   query: string;
@@ -38,7 +46,7 @@ export function Toolbar(p: Props) {
           data-testid="find"
         />
         <span className="find-count" aria-live="polite" data-testid="find-count">
-          {p.query.trim() ? (p.matchCount ? `${p.matchIndex || '?'} of ${p.matchCount}` : 'No results') : ''}
+          {findCount(p.query, p.matchIndex, p.matchCount)}
         </span>
         <button className="icon-btn" disabled={!p.matchCount} onClick={() => p.onStep(-1)} title="Previous match (Shift+N)" aria-label="Previous match">
           ↑

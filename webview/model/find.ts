@@ -99,3 +99,10 @@ export function stepTo(list: Int32Array, from: number, dir: 1 | -1): number {
   for (let i = list.length - 1; i >= 0; i--) if (list[i] < from) return list[i];
   return list[list.length - 1];
 }
+
+/** the first entry of the ascending `list` at or after `from`, wrapping to the first; -1 for an empty list */
+export function firstFrom(list: Int32Array, from: number): number {
+  if (!list.length) return -1;
+  for (let i = 0; i < list.length; i++) if (list[i] >= from) return list[i];
+  return list[0];
+}

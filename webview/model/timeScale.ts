@@ -108,6 +108,11 @@ export function zoomTo(w: TimeWindow, a: number, b: number, minNs = 1): TimeWind
   return { start, end };
 }
 
+/** "1 span", "100,000 spans" */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 /** 12345 → "12,345" — without Intl: its first use loads locale data, which costs the first paint dearly */
 export function formatCount(n: number): string {
   const s = String(Math.round(n));
