@@ -213,6 +213,31 @@ test('find matches are clearly marked in the light and dark themes', async () =>
   }
 });
 
+test('numbers read the same everywhere: "1 span", "1,031 errors", thousands separated', async () => {
+  const one = 'e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1';
+  srv.addTrace('one', { spans: [makeSpan(one, 'e100000000000001', '', 'lonely', 'solo', 0, 1e6, { status: 2 })], logs: [] });
+  let page = await open('one');
+  const parts = await page.locator('[data-testid=legend] .summary > *').allTextContents();
+  assert.ok(parts.includes('1 span') && parts.includes('1 error'), parts.join(' | '));
+  await page.close();
+  const many = 'e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2';
+  const id = (i) => `e2${i.toString(16).padStart(14, '0')}`;
+  const spans = [makeSpan(many, id(0), '', 'batch', 'worker', 0, 1e9)];
+  for (let i = 1; i < 1100; i++) spans.push(makeSpan(many, id(i), id(0), 'item', 'worker', i * 1e5, i * 1e5 + 5e4, { status: i <= 1031 ? 2 : 0 }));
+  srv.addTrace('many', { spans, logs: [] });
+  page = await open('many');
+  const legend = await page.textContent('[data-testid=legend]');
+  for (const s of ['1,100 spans', '1,031 errors', 'worker1,100']) assert.ok(legend.includes(s), `legend shows ${s}: ${legend}`);
+  await page.click('button:has-text("Collapse all")');
+  assert.equal(await rowByName(page, 'batch').locator('.hidden-count').textContent(), '+1,099');
+  await page.fill('[data-testid=find]', 'item');
+  await page.waitForFunction(() => document.querySelector('[data-testid=find-count]')?.textContent === '1 of 1,099');
+  await page.click('[role=tab]:has-text("Statistics")');
+  const svc = await page.locator('[data-testid=stats] table').first().locator('tbody tr').first().locator('td').allTextContents();
+  assert.deepEqual([svc[1], svc[5]], ['1,100', '1,031']);
+  await page.close();
+});
+
 test('keyboard: arrows move and fold, Enter opens details, e jumps to errors, n/N step matches, Escape closes', async () => {
   const page = await open();
   await page.focus('[role=treegrid]');

@@ -4,7 +4,7 @@ import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, use
 import type { Ref } from 'react';
 import { TreeFlag } from '../../src/protocol/packedTrace';
 import { SpanBit } from '../../src/protocol/packedTrace';
-import { barGeometry, formatDuration } from '../model/timeScale';
+import { barGeometry, formatCount, formatDuration } from '../model/timeScale';
 import type { TimeWindow } from '../model/timeScale';
 import type { TraceView } from '../traceView';
 import { serviceColor } from '../traceView';
@@ -257,7 +257,7 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
         <span className={target ? 'name has-target' : 'name'} title={`${target ? `${name} ${target}` : name} — ${service}`}>{name}</span>
         {target && <span className="target">{target}</span>}
         <span className="svc">{service}</span>
-        {collapsed && kids && <span className="hidden-count" title="spans in the collapsed subtree">{`+${t.subtreeEnd[r] - r - 1}`}</span>}
+        {collapsed && kids && <span className="hidden-count" title="spans in the collapsed subtree">{`+${formatCount(t.subtreeEnd[r] - r - 1)}`}</span>}
         {flags !== 0 && <FlagBadges v={v} r={r} flags={flags} />}
         {(t.bits[r] & SpanBit.HasLocation) !== 0 && (
           <button

@@ -37,7 +37,7 @@ function StatTable({ title, rows, colorOf, onFind }: { title: string; rows: Stat
   const ops = title === 'Operations';
   return (
     <section className="stat-section">
-      <h3>{`${title} (${rows.length})`}</h3>
+      <h3>{`${title} (${formatCount(rows.length)})`}</h3>
       <table className="stat-table">
         <thead>
           <tr>
@@ -65,7 +65,7 @@ function StatTable({ title, rows, colorOf, onFind }: { title: string; rows: Stat
               <td className="num">{formatDuration(r.totalNs)}</td>
               <td className="num">{formatDuration(r.selfNs)}</td>
               <td className="num">{formatDuration(r.maxNs)}</td>
-              <td className={`num${r.errors ? ' status-error' : ''}`}>{r.errors}</td>
+              <td className={`num${r.errors ? ' status-error' : ''}`}>{formatCount(r.errors)}</td>
             </tr>
           ))}
         </tbody>

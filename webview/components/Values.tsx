@@ -47,7 +47,7 @@ export function Folded({ text, className }: { text: string; className?: string }
       <Breakable text={shown} />
       {!open && '…'}
       <button className="link fold" onClick={() => setOpen(!open)} aria-expanded={open}>
-        {open ? 'Show less' : `Show all (${formatCount(text.length)} chars${lines.length > 1 ? `, ${lines.length} lines` : ''})`}
+        {open ? 'Show less' : `Show all (${formatCount(text.length)} chars${lines.length > 1 ? `, ${formatCount(lines.length)} lines` : ''})`}
       </button>
     </span>
   );
