@@ -26,6 +26,12 @@ export interface RawLocation {
   function?: string;
   namespace?: string;
   layer: LocationLayer;
+  /**
+   * 'request': a SERVER span placed by its code attributes. Zero-code instrumentation places an incoming
+   * request on the handler that answered it, where the framework's handler span is placed too; the two are
+   * told apart so that a lens above a handler counts each request once, not twice.
+   */
+  role?: 'request';
 }
 
 /**
@@ -132,7 +138,11 @@ function nameLayer(span: Span, fn: string | undefined, ns: string | undefined): 
 export function locationSignal(span: Span, logs?: LogRecord[]): RawLocation | null {
   const code = readCodeAttrs(span.attrs);
   // 1: code.* with a file
-  if (code?.file) return fromCode(code, 'attributes');
+  if (code?.file) {
+    const loc = fromCode(code, 'attributes');
+    if (span.kind === SPAN_KIND_SERVER) loc.role = 'request';
+    return loc;
+  }
   if (code?.stacktrace) {
     const loc = fromFrameText(code.stacktrace, 'attributes');
     if (loc) return loc;
@@ -174,5 +184,8 @@ export function locationSignal(span: Span, logs?: LogRecord[]): RawLocation | nu
  * same file:line found through attributes or a stack trace is the same place.
  */
 export function locationKey(loc: RawLocation): string {
-  return `${loc.file ?? ''}|${loc.line ?? ''}|${loc.column ?? ''}|${loc.namespace ?? ''}|${loc.function ?? ''}`;
+  const key = `${loc.file ?? ''}|${loc.line ?? ''}|${loc.column ?? ''}|${loc.namespace ?? ''}|${loc.function ?? ''}`;
+  return loc.role ? `${key}|${loc.role}` : key;
 }
+
+const SPAN_KIND_SERVER = 2;

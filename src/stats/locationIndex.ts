@@ -550,7 +550,8 @@ const LOOKUP_SLOTS = 256;
 
 /** the same location as locationKey sees it (layer is not part of the identity) */
 function sameLocation(a: RawLocation, b: RawLocation): boolean {
-  return a.line === b.line && a.file === b.file && a.function === b.function && a.column === b.column && a.namespace === b.namespace;
+  return a.line === b.line && a.file === b.file && a.function === b.function && a.column === b.column && a.namespace === b.namespace &&
+    a.role === b.role;
 }
 
 function addToAcc(a: Accumulator, b: number, ref: Ref): void {

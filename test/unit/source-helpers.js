@@ -7,13 +7,13 @@ const scope = (name = 'shop') => ({ name, version: '', attrs: [], droppedAttribu
 let seq = 1;
 
 /** a span ending `agoMs` before now that took `ms` */
-function span({ name = 'work', attrs = [], events = null, status = 0, message = '', ms = 10, agoMs = 0, service = 'shop', scopeName = 'shop', traceId, spanId } = {}) {
+function span({ name = 'work', attrs = [], events = null, status = 0, message = '', ms = 10, agoMs = 0, service = 'shop', scopeName = 'shop', traceId, spanId, kind = 1 } = {}) {
   const endNs = (Date.now() - agoMs - epoch.sec * 1000) * 1e6;
   const id = seq++;
   return {
     traceId: traceId ?? id.toString(16).padStart(32, '0'),
     spanId: spanId ?? id.toString(16).padStart(16, '0'),
-    parentSpanId: '', traceState: '', flags: 1, name, kind: 1,
+    parentSpanId: '', traceState: '', flags: 1, name, kind,
     start: endNs - ms * 1e6, end: endNs,
     attrs, droppedAttributesCount: 0, events, droppedEventsCount: 0, links: null, droppedLinksCount: 0,
     statusCode: status, statusMessage: message, resource: resource(service), scope: scope(scopeName),

@@ -73,3 +73,13 @@ test('locationKey ignores the layer', () => {
   assert.equal(locationKey({ file: '/a.js', line: 3, layer: 'attributes' }), locationKey({ file: '/a.js', line: 3, layer: 'stacktrace' }));
   assert.notEqual(locationKey({ file: '/a.js', line: 3, layer: 'attributes' }), locationKey({ file: '/a.js', line: 4, layer: 'attributes' }));
 });
+
+test('a SERVER span placed on its handler is the request, apart from the handler span at the same place', () => {
+  const at = ['code.file.path', '/srv/shop/app.js', 'code.line.number', 13n, 'code.column.number', 21n, 'code.function.name', 'getUser'];
+  const request = locationSignal(span({ kind: 2, attrs: at }));
+  const handler = locationSignal(span({ kind: 1, attrs: at }));
+  assert.equal(request.role, 'request');
+  assert.equal(handler.role, undefined);
+  assert.equal(request.line, handler.line);
+  assert.notEqual(locationKey(request), locationKey(handler), 'counted apart, so a handler lens counts each request once');
+});
