@@ -11,6 +11,7 @@ import { OtlpDecodeError } from '../otlp/protoDecode';
 import { decodeTracesJson } from '../otlp/jsonDecode';
 import { BodyError, parseContentEncoding, readBody } from './body';
 import type { ReceiverLog } from './log';
+import { API_CONNECTION_LIMITS, type ConnectionLimits, httpServerOptions, limitHttpServer } from './connectionLimits';
 
 export interface ApiOptions {
   store: TraceStore;
@@ -20,6 +21,7 @@ export interface ApiOptions {
   log: ReceiverLog;
   /** called when the number of event-stream clients changes */
   onClients?: (count: number) => void;
+  limits?: ConnectionLimits;
 }
 
 export interface ApiServer {
@@ -271,7 +273,9 @@ export function createApiServer(o: ApiOptions): ApiServer {
     req.on('error', gone);
   };
 
-  const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+  const limits = o.limits ?? API_CONNECTION_LIMITS;
+  // the event stream lives long (its socket has no idle deadline); requests do not
+  const server = http.createServer({ ...httpServerOptions(limits, 0), keepAliveTimeout: 30_000 }, (req, res) => {
     route(req, res).catch((e: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -284,9 +288,7 @@ export function createApiServer(o: ApiOptions): ApiServer {
       json(res, 500, { error: `internal receiver error: ${(e as Error)?.message ?? e}` });
     });
   });
-  // the event stream lives long; requests do not
-  server.requestTimeout = 0;
-  server.headersTimeout = 20_000;
+  limitHttpServer(server, limits);
 
   return {
     server,

@@ -1,6 +1,7 @@
 // Receiver command-line options (shared by dist/receiver.js and `trace-explorer receive`).
 import { DEFAULT_CORS_ORIGINS } from './cors';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SPANS } from '../store/traceStore';
+import type { ConnectionLimits } from './connectionLimits';
 
 export interface ReceiverOptions {
   host: string;
@@ -15,6 +16,9 @@ export interface ReceiverOptions {
   stateFile?: string;
   /** exit this long after the last event-stream client left (0 = never) */
   idleExitMs: number;
+  /** per OTLP port and for the query API (defaults in connectionLimits.ts; tests shorten them) */
+  otlpLimits?: ConnectionLimits;
+  apiLimits?: ConnectionLimits;
 }
 
 export const DEFAULT_MAX_BODY = 20 * 1024 * 1024;

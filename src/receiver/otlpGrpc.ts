@@ -10,6 +10,7 @@ import { GrpcCode, type Signal, exportResponseProto } from '../otlp/responses';
 import { mib } from './body';
 import { type IngestCounters, ingest } from './ingest';
 import type { ReceiverLog } from './log';
+import { type ConnectionLimits, OTLP_CONNECTION_LIMITS, limitHttp2Server } from './connectionLimits';
 
 export interface OtlpGrpcOptions {
   store: TraceStore;
@@ -17,6 +18,7 @@ export interface OtlpGrpcOptions {
   bodyTimeoutMs?: number;
   counters: IngestCounters;
   log: ReceiverLog;
+  limits?: ConnectionLimits;
 }
 
 export const GRPC_METHODS: Record<string, Signal> = {
@@ -52,6 +54,7 @@ export function createOtlpGrpcServer(o: OtlpGrpcOptions): http2.Http2Server {
   });
   server.on('sessionError', () => undefined);
   server.on('session', (session) => session.on('error', () => undefined));
+  limitHttp2Server(server, o.limits ?? OTLP_CONNECTION_LIMITS);
   return server;
 }
 

@@ -10,6 +10,7 @@ import { BodyError, parseContentEncoding, readBody } from './body';
 import type { OriginPolicy } from './cors';
 import { type IngestCounters, ingest } from './ingest';
 import type { ReceiverLog } from './log';
+import { type ConnectionLimits, OTLP_CONNECTION_LIMITS, httpServerOptions, limitHttpServer } from './connectionLimits';
 
 export interface OtlpHttpOptions {
   store: TraceStore;
@@ -18,6 +19,7 @@ export interface OtlpHttpOptions {
   bodyTimeoutMs?: number;
   counters: IngestCounters;
   log: ReceiverLog;
+  limits?: ConnectionLimits;
 }
 
 const ROUTES: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
@@ -30,7 +32,8 @@ export function contentEncodingOf(contentType: string | undefined): Encoding | u
 }
 
 export function createOtlpHttpServer(o: OtlpHttpOptions): http.Server {
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000, headersTimeout: 30_000 }, (req, res) => {
+  const limits = o.limits ?? OTLP_CONNECTION_LIMITS;
+  const server = http.createServer(httpServerOptions(limits, 120_000), (req, res) => {
     handle(o, req, res).catch((e: unknown) => {
       // not reachable by bad input (every decoder error is caught below); log it and answer
       o.log.warn(`[otlp/http] internal error on ${req.method} ${req.url}: ${(e as Error)?.stack ?? e}`);
@@ -42,6 +45,7 @@ export function createOtlpHttpServer(o: OtlpHttpOptions): http.Server {
     else socket.destroy();
     void err;
   });
+  limitHttpServer(server, limits);
   return server;
 }
 

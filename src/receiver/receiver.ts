@@ -99,8 +99,8 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
   const startedAt = Date.now();
   const version = productVersion();
 
-  const httpServer = createOtlpHttpServer({ store, origins: new OriginPolicy(opts.cors), maxBodyBytes: opts.maxBody, counters, log });
-  const grpcServer = createOtlpGrpcServer({ store, maxBodyBytes: opts.maxBody, counters, log });
+  const httpServer = createOtlpHttpServer({ store, origins: new OriginPolicy(opts.cors), maxBodyBytes: opts.maxBody, counters, log, limits: opts.otlpLimits });
+  const grpcServer = createOtlpGrpcServer({ store, maxBodyBytes: opts.maxBody, counters, log, limits: opts.otlpLimits });
   const grpcSessions = trackSessions(grpcServer);
   let api: ApiServer | undefined;
   let httpState: PortState = { port: opts.httpPort, listening: false };
@@ -132,7 +132,7 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
     };
   };
 
-  api = createApiServer({ store, token, health, maxBodyBytes: Math.max(opts.maxBody, 64 * 1024 * 1024), log, onClients: hooks.onClients });
+  api = createApiServer({ store, token, health, maxBodyBytes: Math.max(opts.maxBody, 64 * 1024 * 1024), log, onClients: hooks.onClients, limits: opts.apiLimits });
   const apiState = await listen(api.server, '127.0.0.1', opts.apiPort);
   if (!apiState.listening) {
     api.close();
