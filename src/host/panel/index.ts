@@ -10,6 +10,7 @@ import { WaterfallPanel } from './waterfallPanel';
 import { WATERFALL_VIEW_TYPE, waterfallWebviewOptions } from './html';
 import { normalizeTraceId, parseOpenTraceArgs } from './traceArgs';
 import { pickTrace } from './pickTrace';
+import { panelTitles } from './panelTitles';
 import type { WaterfallState } from '../../protocol/waterfall';
 
 export { WATERFALL_VIEW_TYPE } from './html';
@@ -47,18 +48,39 @@ class WaterfallPanels implements vscode.Disposable {
 
   /** a panel another feature created (custom editor): we render into it; its owner controls its life */
   adopt(panel: vscode.WebviewPanel, traceId: string, spanId?: string): WaterfallPanel {
-    const w = new WaterfallPanel(panel, traceId, this.services, this.log, spanId, (p) => this.adopted.delete(p), false);
+    const w = new WaterfallPanel(
+      panel, traceId, this.services, this.log, spanId,
+      (p) => {
+        this.adopted.delete(p);
+        this.retitle();
+      },
+      false,
+      () => this.retitle(),
+    );
     this.adopted.add(w);
     return w;
   }
 
   private track(panel: vscode.WebviewPanel, traceId: string, spanId: string | undefined): WaterfallPanel {
     panel.iconPath = vscode.Uri.joinPath(this.services.context.extensionUri, 'media', 'trace-explorer.svg');
-    const w = new WaterfallPanel(panel, traceId, this.services, this.log, spanId, (p) => {
-      if (this.byTrace.get(traceId) === p) this.byTrace.delete(traceId);
-    });
+    const w = new WaterfallPanel(
+      panel, traceId, this.services, this.log, spanId,
+      (p) => {
+        if (this.byTrace.get(traceId) === p) this.byTrace.delete(traceId);
+        this.retitle();
+      },
+      true,
+      () => this.retitle(),
+    );
     this.byTrace.set(traceId, w);
     return w;
+  }
+
+  /** two tabs whose roots read the same ("GET /checkout") both add their short trace id */
+  private retitle(): void {
+    const all = [...this.byTrace.values(), ...this.adopted];
+    const titles = panelTitles(all.map((p) => ({ traceId: p.traceId, label: p.label })));
+    all.forEach((p, i) => p.label !== undefined && p.applyTitle(titles[i]));
   }
 
   dispose(): void {

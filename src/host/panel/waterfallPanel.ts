@@ -41,7 +41,6 @@ import { waterfallHtml, waterfallWebviewOptions } from './html';
 
 /** refreshes of a growing trace are at most this often */
 const REFRESH_MS = 400;
-const TITLE_MAX = 48;
 /** how long the whole trace waits for the webview to paint its head at most */
 const HEAD_WAIT_MS = 300;
 
@@ -62,6 +61,8 @@ export class WaterfallPanel implements vscode.Disposable {
   private disposed = false;
   /** the root span name the panel's title was made for */
   private titleRoot: string | undefined;
+  /** what the tab is named for (the root's label); the owner makes the title from it (panelTitles) */
+  label: string | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -71,7 +72,9 @@ export class WaterfallPanel implements vscode.Disposable {
     focusSpanId: string | undefined,
     private readonly onDisposed: (p: WaterfallPanel) => void,
     /** false for panels another feature owns (custom editor): disposing this leaves the panel open */
-    private readonly ownsPanel = true,
+    private readonly ownsPanel: boolean,
+    /** the label changed: the owner retitles its panels (a title may depend on the other tabs') */
+    private readonly onLabel: (p: WaterfallPanel) => void,
   ) {
     const extUri = services.context.extensionUri;
     panel.webview.options = waterfallWebviewOptions(extUri);
@@ -233,7 +236,12 @@ export class WaterfallPanel implements vscode.Disposable {
   }
 
   private setTitle(label: string): void {
-    this.panel.title = `Trace: ${label.length > TITLE_MAX ? `${label.slice(0, TITLE_MAX - 1)}…` : label}`;
+    this.label = label;
+    this.onLabel(this);
+  }
+
+  applyTitle(title: string): void {
+    if (!this.disposed && this.panel.title !== title) this.panel.title = title;
   }
 
   private status(p: Omit<TraceStatusParams, 'traceId'>): void {
