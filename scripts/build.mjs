@@ -2,6 +2,7 @@
 //  dist/extension.js  the extension (Node, CommonJS, `vscode` external)
 //  dist/receiver.js   the shared receiver process the extension forks (and the CLI's `receive`)
 //  dist/cli.js        the `trace-explorer` command line
+//  dist/fixtureWorker.js  the worker thread that generates fixtures off the extension host's thread
 //  dist/webview.js    the waterfall webview (browser, React) + dist/webview.css
 //  dist/instrument/   the runtime preloaded into traced Node programs (register.js, register.mjs, iitm/)
 //  out/**             every src file transpiled one-to-one, for the plain-Node unit tests
@@ -69,6 +70,7 @@ const entries = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/receiver/main.ts'], outfile: 'dist/receiver.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/fixtures/fixtureWorker.ts'], outfile: 'dist/fixtureWorker.js' },
   {
     ...common, platform: 'browser', format: 'iife', target: 'chrome120',
     entryPoints: { webview: 'webview/main.tsx' }, outdir: 'dist',
