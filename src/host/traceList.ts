@@ -13,7 +13,7 @@ import { computeView, GROUP_BY, SORT_BY, TraceListState, type GroupBy, type Sort
 import { computeHeldView, freeze, ListHold, type FrozenList } from '../tracelist/hold';
 import { formatDuration, isIncomplete, plural, rowDescription, rowLabel } from '../tracelist/format';
 import { AttributeSearch } from './traceSearch';
-import { chooseSort, editFilter, targets } from './traceListCommands';
+import { chooseSort, editFilter, pinTraces, targets } from './traceListCommands';
 import { decodePackedTrace, firstRowWithLocation, PANEL_HEAD_ROWS } from '../protocol/packedTrace';
 
 export const VIEW_ID = 'traceExplorer.traces';
@@ -512,7 +512,7 @@ function traceTooltip(s: TraceSummary): vscode.MarkdownString {
     md.appendMarkdown('  \n');
     md.appendText('Incomplete: the root span has not arrived (yet), or was lost; the name and duration shown are those of the spans received so far.');
   }
-  if (s.pinned) md.appendText(' · pinned (never evicted)');
+  if (s.pinned) md.appendText(' · pinned (kept while pins hold at most half of the store)');
   if (s.source === 'file') {
     md.appendMarkdown('  \n');
     md.appendText(`Opened from ${s.sourceName ?? 'a file'}`);
@@ -563,7 +563,10 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
       services.receiver.onDidChangeStatus(() => provider.onStatus()),
       services.receiver.onDidReceiveEvent((e) => provider.onEvent(e)),
       vscode.commands.registerCommand(Commands.showTraces, () => vscode.commands.executeCommand(`${VIEW_ID}.focus`)),
-      vscode.commands.registerCommand(Commands.pinTrace, forEach('pin the trace', (api, id) => api.pin(id, true))),
+      vscode.commands.registerCommand(Commands.pinTrace, (arg: unknown, selected: unknown) => {
+        const ids = targets(provider, arg, selected);
+        return ids.length ? withApi('pin the trace', (api) => pinTraces(api, ids, true)) : undefined;
+      }),
       vscode.commands.registerCommand(Commands.unpinTrace, forEach('unpin the trace', (api, id) => api.pin(id, false))),
       vscode.commands.registerCommand(Commands.removeTrace, forEach('remove the trace', (api, id) => api.removeTrace(id))),
       vscode.commands.registerCommand(Commands.copyTraceId, async (arg: unknown, selected: unknown) => {

@@ -5,6 +5,7 @@ import type { TraceListProvider } from './traceList';
 import { filterProblem, parseFilter, type TraceFilter } from '../tracelist/filter';
 import { GROUP_BY, SORT_BY, type GroupBy, type SortBy } from '../tracelist/traceListModel';
 import { SEARCH_LIMIT } from './traceSearch';
+import { ApiError, type ApiClient } from '../receiver/apiClient';
 
 /** Trace ids a command acts on: the multi-selection when the clicked row is in it, else the clicked row. */
 export function targets(provider: TraceListProvider, arg: unknown, selected: unknown): string[] {
@@ -85,4 +86,24 @@ export async function chooseSort(provider: TraceListProvider): Promise<void> {
   const chosen = await vscode.window.showQuickPick(items, { title: 'Sort and group traces' });
   if (!chosen) return;
   provider.setSort(chosen.sortBy ?? sortBy, chosen.groupBy ?? groupBy);
+}
+
+/**
+ * Pins or unpins each trace. Pinned traces may hold only part of the store's limits: the receiver refuses a
+ * pin over that share (409) with the reason and what to do, and those refusals are shown together in one
+ * warning while the other traces are still pinned.
+ */
+export async function pinTraces(api: ApiClient, ids: string[], pinned: boolean): Promise<void> {
+  const refused: string[] = [];
+  for (const id of ids) {
+    try {
+      await api.pin(id, pinned);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 409) throw e;
+      refused.push(e.message.replace(/^HTTP 409: /, ''));
+    }
+  }
+  if (refused.length === 0) return;
+  const what = ids.length === 1 ? 'The trace was not pinned' : `${refused.length} of ${ids.length} traces were not pinned`;
+  void vscode.window.showWarningMessage(`Trace Explorer: ${what}. ${refused[0]}`);
 }

@@ -242,7 +242,8 @@ export function createApiServer(o: ApiOptions): ApiServer {
           throw new HttpError(400, 'body must be JSON {"pinned": true|false}');
         }
         if (typeof pinned !== 'boolean') throw new HttpError(400, 'body must be JSON {"pinned": true|false}');
-        if (!o.store.pin(tid, pinned)) throw new HttpError(404, `trace ${tid} is not held`);
+        const r = o.store.pin(tid, pinned);
+        if (!r.ok) throw new HttpError(r.missing ? 404 : 409, r.message);
         return noContent(res);
       }
       if (parts.length === 5 && sub === 'spans') {

@@ -93,7 +93,8 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
     maxSpans: opts.maxSpans,
     maxBytes: opts.maxBytes,
     locationIndex: index,
-    onEvictionStart: () => log.warn(`[store] full (at most ${opts.maxSpans} spans, ~${Math.round(opts.maxBytes / 1024 / 1024)} MiB): evicting the oldest traces; pinned traces stay`),
+    onEvictionStart: () => log.warn(`[store] full (at most ${opts.maxSpans} spans, ~${Math.round(opts.maxBytes / 1024 / 1024)} MiB): evicting the oldest traces; pinned traces stay (up to half of each limit)`),
+    onPinsDropped: (ids, why) => log.warn(`[store] ${ids.length} pinned trace(s) unpinned, oldest first, and may now be evicted: ${why} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`),
   });
   const counters = newCounters();
   const startedAt = Date.now();

@@ -26,6 +26,12 @@ export const DEFAULT_MAX_SPANS = 1_000_000;
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 /** log records without a trace id are kept in a ring of this many */
 export const MAX_UNLINKED_LOGS = 10_000;
+/**
+ * Pinned traces may hold at most this share of each cap (spans and bytes), so pins can never take the whole
+ * store: a pin over the share is refused with a message, and when pinned traces grow past it while the
+ * store is full, the oldest pins give way (they become ordinary traces, evicted like the others).
+ */
+export const PIN_SHARE = 0.5;
 /** traces up to this many spans find duplicates by scanning; bigger ones keep an id map */
 const SCAN_LIMIT = 32;
 const TRACE_OVERHEAD_BYTES = 400;
@@ -39,7 +45,12 @@ export interface TraceStoreOptions {
   eventIntervalMs?: number;
   /** called when eviction starts (again after a clear): the headless receiver logs it */
   onEvictionStart?: () => void;
+  /** called with the traces whose pins gave way because pinned traces outgrew their share of the caps */
+  onPinsDropped?: (traceIds: string[], why: string) => void;
 }
+
+/** what pin() did: `message` says why a pin was refused, for the user */
+export type PinResult = { ok: true } | { ok: false; missing: boolean; message: string };
 
 export interface SpanSource {
   kind: 'otlp' | 'file';
@@ -135,6 +146,7 @@ export class TraceStore {
   private statsDirty = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly onEvictionStart: (() => void) | undefined;
+  private readonly onPinsDropped: ((traceIds: string[], why: string) => void) | undefined;
   /** one Resource / Scope object per distinct value, shared by every span from every request */
   private resources = new Map<string, Shared<Resource>>();
   private scopes = new Map<string, Shared<Scope>>();
@@ -150,6 +162,7 @@ export class TraceStore {
     this.index = options.locationIndex;
     this.eventIntervalMs = options.eventIntervalMs ?? 100;
     this.onEvictionStart = options.onEvictionStart;
+    this.onPinsDropped = options.onPinsDropped;
   }
 
   get locationIndex(): LocationIndex | undefined {
@@ -459,15 +472,54 @@ export class TraceStore {
     };
   }
 
-  /** Pinned traces are never evicted. Returns false when the trace is not held. */
-  pin(traceId: string, pinned: boolean): boolean {
+  /**
+   * Pinned traces are not evicted while they stay within PIN_SHARE of the caps. A pin that would take the
+   * pinned traces over that share is refused, with a message saying so.
+   */
+  pin(traceId: string, pinned: boolean): PinResult {
     const e = this.traces.get(traceId);
-    if (!e || !e.spans.length) return false;
+    if (!e || !e.spans.length) return { ok: false, missing: true, message: `trace ${traceId} is not held` };
+    if (pinned && !e.pinned) {
+      const p = this.pinnedTotals();
+      if (p.spans + e.spans.length > this.pinnedMaxSpans() || p.bytes + e.bytes > this.pinnedMaxBytes()) {
+        return {
+          ok: false,
+          missing: false,
+          message: `trace ${traceId} (${e.spans.length} spans, ~${mb(e.bytes)}) cannot be pinned: ${this.pinLimitText(p)}. ` +
+            'Unpin other traces, or raise traceExplorer.store.maxSpans / maxMemoryMB (--max-spans / --max-bytes).',
+        };
+      }
+    }
     if (e.pinned !== pinned) {
       e.pinned = pinned;
       this.markChanged(e);
     }
-    return true;
+    return { ok: true };
+  }
+
+  private pinnedMaxSpans(): number {
+    return Math.floor(this.maxSpans * PIN_SHARE);
+  }
+
+  private pinnedMaxBytes(): number {
+    return this.maxBytes * PIN_SHARE;
+  }
+
+  private pinnedTotals(): { spans: number; bytes: number } {
+    let spans = 0;
+    let bytes = 0;
+    for (const x of this.traces.values()) {
+      if (x.pinned) {
+        spans += x.spans.length;
+        bytes += x.bytes;
+      }
+    }
+    return { spans, bytes };
+  }
+
+  private pinLimitText(p: { spans: number; bytes: number }): string {
+    return `pinned traces may hold at most half of the store's limits (${this.pinnedMaxSpans()} spans, ~${mb(this.pinnedMaxBytes())}), ` +
+      `and hold ${p.spans} spans, ~${mb(p.bytes)} already`;
   }
 
   remove(traceId: string): boolean {
@@ -650,6 +702,7 @@ export class TraceStore {
     const lost = new Set<string>();
     const over = () => this.spanCount > this.maxSpans || this.bytes > this.maxBytes;
     if (!over()) return lost;
+    this.unpinOverShare();
     let keptSpans = 0;
     let keptBytes = 0;
     for (const e of this.traces.values()) {
@@ -673,6 +726,24 @@ export class TraceStore {
     this.statsDirty = true;
     this.schedule();
     return lost;
+  }
+
+  /** when pinned traces have grown past their share (spans kept arriving), the oldest pins give way */
+  private unpinOverShare(): void {
+    const p = this.pinnedTotals();
+    if (p.spans <= this.pinnedMaxSpans() && p.bytes <= this.pinnedMaxBytes()) return;
+    const why = this.pinLimitText(p);
+    const dropped: string[] = [];
+    for (const e of this.traces.values()) {
+      if (p.spans <= this.pinnedMaxSpans() && p.bytes <= this.pinnedMaxBytes()) break;
+      if (!e.pinned) continue;
+      e.pinned = false;
+      p.spans -= e.spans.length;
+      p.bytes -= e.bytes;
+      dropped.push(e.traceId);
+      this.markChanged(e);
+    }
+    this.onPinsDropped?.(dropped, why);
   }
 
   private evict(e: TraceEntry): void {
@@ -749,6 +820,10 @@ export function brokenParents(spans: Span[]): number {
     if (j === i) broken++;
   }
   return broken;
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
 function logsOf(e: TraceEntry, spanId: string): LogRecord[] {

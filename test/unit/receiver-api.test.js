@@ -204,3 +204,23 @@ test('packed ?head=N: the head frame first (only when the trace has more rows), 
   assert.equal((await rx.api.health()).traces >= 1, true, 'the receiver serves on after a dropped answer');
   await rx.api.removeTrace(T3);
 });
+
+test('a pin that would take pinned traces past half of the store\'s limits is refused with 409 and the reason', async () => {
+  const small = await startTestReceiver({ maxSpans: 4 });
+  try {
+    const a = 'a1'.repeat(16);
+    const b = 'b1'.repeat(16);
+    const spans = (n) => Array.from({ length: n }, (_, i) => [`${i + 1}`.padStart(16, '0'), i ? '0000000000000001' : '', `op${i}`, NOW, NOW + 10n]);
+    await small.api.importOtlp(otlp(a, spans(2)), { source: 'otlp' });
+    await small.api.importOtlp(otlp(b, spans(2)), { source: 'otlp' });
+    await small.api.pin(a, true);
+    await assert.rejects(small.api.pin(b, true), (e) => {
+      assert.equal(e.status, 409);
+      assert.match(e.message, /cannot be pinned: pinned traces may hold at most half of the store's limits \(2 spans, .*\), and hold 2 spans/);
+      return true;
+    });
+    assert.equal((await small.api.traces()).find((x) => x.traceId === b).pinned, false);
+  } finally {
+    await small.close();
+  }
+});

@@ -226,12 +226,12 @@ test('location hook: located spans are recorded in the LocationIndex; eviction f
 
 test('pin, remove, clear and toOtlp for unknown ids', () => {
   const store = new TraceStore({ epoch: EPOCH });
-  assert.equal(store.pin(tid(5), true), false);
+  assert.equal(store.pin(tid(5), true).ok, false);
   assert.equal(store.remove(tid(5)), false);
   assert.equal(store.toOtlp(tid(5)), undefined);
   assert.equal(store.spanDetail(tid(5), sid(1)), undefined);
   store.addSpans([span(5, 1, 0, 1, 2)]);
-  assert.equal(store.pin(tid(5), true), true);
+  assert.equal(store.pin(tid(5), true).ok, true);
   assert.equal(store.summary(tid(5)).pinned, true);
   store.addSpans([span(6, 1, 0, 1, 2)], { kind: 'file', name: 'trace.json' });
   assert.equal(store.summary(tid(6)).source, 'file');
@@ -369,4 +369,34 @@ test('removed, evicted and cleared traces let their resources and scopes go (mem
   assert.ok(heldCapped < 32 * 1024 * 1024, `an 8 MiB store holds ${Math.round(heldCapped / 1048576)} MiB after evicting`);
   store.dispose();
   capped.dispose();
+});
+
+test('pinned traces get at most half of each cap: a pin over it is refused with the reason, and pins that outgrow it give way', () => {
+  const dropped = [];
+  const store = new TraceStore({ epoch: EPOCH, maxSpans: 10, onPinsDropped: (ids, why) => dropped.push({ ids, why }) });
+  const trace = (t, n, from = 1) => Array.from({ length: n }, (_, i) => span(t, from + i, from + i === 1 ? 0 : 1, t, t + 1));
+  store.addSpans(trace(1, 3));
+  store.addSpans(trace(2, 3));
+  assert.deepEqual(store.pin(tid(1), true), { ok: true });
+  const refused = store.pin(tid(2), true);
+  assert.equal(refused.ok, false);
+  assert.equal(refused.missing, false);
+  assert.match(refused.message, /cannot be pinned: pinned traces may hold at most half of the store's limits \(5 spans/);
+  assert.match(refused.message, /Unpin other traces, or raise traceExplorer\.store\.maxSpans/);
+  assert.equal(store.summary(tid(2)).pinned, false);
+  assert.equal(store.pin(tid(9), true).missing, true);
+
+  // the pinned trace keeps receiving spans: it cannot hold the store past its caps
+  for (let k = 0; k < 100; k++) store.addSpans(trace(1, 10, 4 + k * 10));
+  assert.ok(store.stats().spans <= 10, `the store holds ${store.stats().spans} spans with a cap of 10`);
+  assert.equal(dropped.length > 0, true, 'the receiver is told which pins gave way');
+  assert.deepEqual(dropped[0].ids, [tid(1)]);
+  assert.match(dropped[0].why, /at most half/);
+
+  // the byte cap too
+  const bytesStore = new TraceStore({ epoch: EPOCH, maxBytes: 1024 * 1024 });
+  bytesStore.addSpans([span(3, 1, 0, 1, 2)]);
+  assert.equal(bytesStore.pin(tid(3), true).ok, true);
+  for (let k = 0; k < 2000; k++) bytesStore.addSpans([span(3, 2 + k, 1, 1, 2, { attrs: ['k', 'v'.repeat(200)] })]);
+  assert.ok(bytesStore.stats().approxBytes <= 1024 * 1024, `a 1 MiB store holds ~${bytesStore.stats().approxBytes} bytes`);
 });
