@@ -57,6 +57,11 @@ function instrumentEntries() {
   ];
 }
 function copyInstrumentFiles() {
+  // the Python runtime (a sitecustomize for debugpy launches) ships as source
+  mkdirSync(join(root, 'dist/instrument/python'), { recursive: true });
+  for (const f of ['sitecustomize.py', 'trace_explorer_code.py']) {
+    copyFileSync(join(root, 'src/instrument/python', f), join(root, 'dist/instrument/python', f));
+  }
   const iitm = join(root, 'node_modules/import-in-the-middle');
   if (!existsSync(iitm)) return;
   mkdirSync(join(root, 'dist/instrument/iitm/lib'), { recursive: true });

@@ -11,6 +11,8 @@ export const NODE_DEBUG_TYPES = ['node', 'pwa-node', 'node-terminal'] as const;
 /** Debug types that only get the OTLP variables (their debuggers take an `env`). */
 export const OTLP_ENV_DEBUG_TYPES = ['debugpy', 'python', 'java', 'coreclr', 'go'] as const;
 
+export const PYTHON_DEBUG_TYPES: readonly string[] = ['debugpy', 'python'];
+
 /** The launch configuration property that opts one configuration out: `"traceExplorer": false`. */
 export const OPT_OUT_PROPERTY = 'traceExplorer';
 /** Set on configurations this module changed (the debug console note reads it). */
@@ -37,10 +39,12 @@ export interface TraceLaunchOptions {
   folder?: string;
   /** the environment the debugger itself runs in (programs inherit it) */
   processEnv: Record<string, string | undefined>;
+  /** Python launches: the folder of Trace Explorer's sitecustomize, when the interpreter has the distro */
+  pythonRuntimeDir?: string;
 }
 
 export type TraceLaunchResult =
-  | { traced: true; config: LaunchConfig; what: 'node' | 'otlp-env'; serviceName?: string }
+  | { traced: true; config: LaunchConfig; what: 'node' | 'python' | 'otlp-env'; serviceName?: string }
   | { traced: false; config: LaunchConfig; reason: string };
 
 /** Reads a .env file as the debuggers do: KEY=value lines, `#` comments, optional quotes, `export ` prefix. */
@@ -63,7 +67,7 @@ export function parseEnvFile(text: string): Record<string, string> {
   return out;
 }
 
-/** The package.json `name` nearest above `dir` (the service name a developer expects), or undefined. */
+/** The project name nearest above `dir` (package.json, or pyproject.toml): the service name a developer expects. */
 export function packageNameAbove(dir: string | undefined): string | undefined {
   if (!dir) return undefined;
   let d = path.resolve(dir);
@@ -72,7 +76,14 @@ export function packageNameAbove(dir: string | undefined): string | undefined {
       const j = JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')) as { name?: unknown };
       if (typeof j.name === 'string' && j.name.trim()) return j.name.trim();
     } catch {
-      // no package.json here (or not JSON): look further up
+      // no package.json here (or not JSON): a Python project's pyproject.toml, else further up
+      try {
+        const toml = fs.readFileSync(path.join(d, 'pyproject.toml'), 'utf8');
+        const m = /^\[(?:project|tool\.poetry)\][^[]*?^name\s*=\s*["']([^"'\n]+)["']/m.exec(toml);
+        if (m) return m[1].trim();
+      } catch {
+        // neither: look further up
+      }
     }
     const up = path.dirname(d);
     if (up === d) return undefined;
@@ -114,6 +125,14 @@ export function traceLaunchConfig(config: LaunchConfig, o: TraceLaunchOptions): 
     what = 'node';
   } else if ((OTLP_ENV_DEBUG_TYPES as readonly string[]).includes(config.type)) {
     added = {};
+    // Python with the OpenTelemetry distro: Trace Explorer's sitecustomize starts its auto-instrumentation
+    // and adds code locations (src/instrument/python/)
+    if (o.pythonRuntimeDir && PYTHON_DEBUG_TYPES.includes(config.type)) {
+      const current = env.PYTHONPATH ?? '';
+      if (!current.split(path.delimiter).includes(o.pythonRuntimeDir)) {
+        added.PYTHONPATH = current ? `${o.pythonRuntimeDir}${path.delimiter}${current}` : o.pythonRuntimeDir;
+      }
+    }
     // on the default ports every SDK's defaults (gRPC or HTTP) already reach the receiver: nothing to say
     const endpointSet = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'].some((k) => (env[k] ?? '').trim());
     if (!o.defaultPorts && !endpointSet) {
@@ -123,6 +142,9 @@ export function traceLaunchConfig(config: LaunchConfig, o: TraceLaunchOptions): 
     }
     if (serviceName && !(env.OTEL_SERVICE_NAME ?? '').trim()) added.OTEL_SERVICE_NAME = serviceName;
     if (Object.keys(added).length === 0) return { traced: false, config, reason: 'its environment already sets the OTLP endpoint and service name' };
+    if (added.PYTHONPATH) {
+      return { traced: true, what: 'python', serviceName, config: { ...config, env: { ...(config.env ?? {}), ...added }, [TRACED_PROPERTY]: 'python' } };
+    }
     what = 'otlp-env';
   } else {
     return { traced: false, config, reason: `debug type "${config.type}" is not one Trace Explorer knows` };

@@ -2,13 +2,15 @@
 // the Trace Explorer runtime and points it at the running receiver; Python, Java, .NET and Go launches get the
 // receiver's OTLP variables. On by default (traceExplorer.instrument.debugSessions), off for one configuration
 // with `"traceExplorer": false`. The debug console says in one line that the program is traced.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import * as config from '../config';
 import type { ComponentLog } from '../log';
 import type { HostServices } from '../services';
 import {
-  NODE_DEBUG_TYPES, OTLP_ENV_DEBUG_TYPES, OPT_OUT_PROPERTY, TRACED_PROPERTY, traceLaunchConfig, type LaunchConfig,
+  NODE_DEBUG_TYPES, OTLP_ENV_DEBUG_TYPES, OPT_OUT_PROPERTY, PYTHON_DEBUG_TYPES, TRACED_PROPERTY, traceLaunchConfig, type LaunchConfig,
 } from '../../instrument/launchConfig';
+import { hasDistro, offerDistroInstall, pythonInterpreter } from './python';
 import { receiverEndpoint, runtimePath } from './endpoint';
 
 export function activateDebugSessions(s: HostServices, log: ComponentLog): vscode.Disposable {
@@ -27,9 +29,15 @@ export function activateDebugSessions(s: HostServices, log: ComponentLog): vscod
         log.warn(`"${debugConfig.name}" starts untraced: the receiver is not running (${s.receiver.status.kind})`);
         return debugConfig;
       }
+      let pythonRuntimeDir: string | undefined;
+      if (PYTHON_DEBUG_TYPES.includes(debugConfig.type) && debugConfig.request === 'launch' && debugConfig[OPT_OUT_PROPERTY] !== false) {
+        const python = await pythonInterpreter(debugConfig, folder);
+        if (await hasDistro(python)) pythonRuntimeDir = path.join(path.dirname(registerPath), 'python');
+        else void offerDistroInstall(s.context, python, debugConfig.name, log);
+      }
       const result = traceLaunchConfig(debugConfig as LaunchConfig, {
         registerPath, endpoint: endpoint.url, defaultPorts: endpoint.defaultPorts,
-        folder: folder?.uri.fsPath, processEnv: process.env,
+        folder: folder?.uri.fsPath, processEnv: process.env, pythonRuntimeDir,
       });
       if (!result.traced) {
         log.info(`"${debugConfig.name}" (${debugConfig.type}) is not traced: ${result.reason}`);
@@ -48,9 +56,9 @@ export function activateDebugSessions(s: HostServices, log: ComponentLog): vscod
     const what = session.configuration[TRACED_PROPERTY] as string | undefined;
     if (!what || session.parentSession?.configuration[TRACED_PROPERTY]) return;
     const how = `turn off: "${OPT_OUT_PROPERTY}": false in this launch configuration, or the setting traceExplorer.instrument.debugSessions`;
-    const line = what === 'node'
-      ? `Trace Explorer: this program is traced — its spans appear in the Trace Explorer view (${how}).`
-      : `Trace Explorer: OTEL_* variables point this program's OpenTelemetry SDK at Trace Explorer (${how}).`;
+    const line = what === 'otlp-env'
+      ? `Trace Explorer: OTEL_* variables point this program's OpenTelemetry SDK at Trace Explorer (${how}).`
+      : `Trace Explorer: this program is traced — its spans appear in the Trace Explorer view (${how}).`;
     // the console of a session that has just started may not be the active one yet
     setTimeout(() => vscode.debug.activeDebugConsole.appendLine(line), 0);
   }));
