@@ -238,6 +238,67 @@ test('numbers read the same everywhere: "1 span", "1,031 errors", thousands sepa
   await page.close();
 });
 
+test('an error keeps its service colour and is marked in red on top of it', async () => {
+  const page = await open('sample', 'light');
+  const row = rowByName(page, 'charge card');
+  const bar = await row.locator('.bar').evaluate((e) => getComputedStyle(e).backgroundColor);
+  const swatch = await row.locator('.swatch').evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.equal(bar, swatch, 'the bar has the service colour');
+  const ok = await rowByName(page, 'charge card').locator('.bar').evaluate((e) => getComputedStyle(e).backgroundImage);
+  assert.equal(ok, 'none', 'no red stripes over the colour');
+  const mark = await row.locator('.bar').evaluate((e) => getComputedStyle(e, '::after').backgroundColor);
+  const red = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-charts-red').trim());
+  assert.ok((await contrast(page, mark, red)) < 1.01, `the mark on top is red: ${mark}`);
+  assert.notEqual(await rowByName(page, 'GET /checkout').locator('.bar').evaluate((e) => getComputedStyle(e).backgroundColor),
+    await rowByName(page, 'POST /api/orders').locator('.bar').evaluate((e) => getComputedStyle(e).backgroundColor),
+    'two failed spans of two services have two colours');
+  await page.close();
+});
+
+test('40 services: the legend shows 12 and "+28 more", and the colours stay apart in light and dark themes', async () => {
+  const tid = 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0';
+  const id = (i) => `f0${i.toString(16).padStart(14, '0')}`;
+  const spans = [makeSpan(tid, id(0), '', 'fan out', 'svc-00', 0, 100e6)];
+  for (let i = 1; i < 40; i++) spans.push(makeSpan(tid, id(i), id(0), `call ${i}`, `svc-${String(i).padStart(2, '0')}`, i * 1e6, i * 1e6 + 50e6, { status: i % 7 === 0 ? 2 : 0 }));
+  srv.addTrace('forty', { spans, logs: [] });
+  for (const theme of ['light', 'dark']) {
+    const page = await open('forty', theme);
+    const chips = page.locator('[data-testid=services] .svc-chip');
+    assert.equal(await chips.count(), 12);
+    assert.equal(await page.textContent('[data-testid=more-services]'), '+28 more');
+    const rowH = await page.locator('.svc-chip').first().evaluate((e) => e.getBoundingClientRect().height);
+    assert.ok((await page.locator('[data-testid=legend]').boundingBox()).height <= 3 * rowH + 12, 'the legend stays short');
+    await page.click('[data-testid=more-services]');
+    assert.equal(await chips.count(), 40);
+    const box = await page.locator('[data-testid=services]').evaluate((e) => ({ h: e.clientHeight, sh: e.scrollHeight }));
+    assert.ok(box.h <= 3 * rowH + 4, `every service, in a box of at most three rows that scrolls: ${JSON.stringify(box)}`);
+    // every pair of the 40 colours is apart in OKLab (rendered through a canvas: the colours as shown)
+    const min = await page.evaluate(() => {
+      const c = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+      const lab = (css) => {
+        c.fillStyle = '#000';
+        c.fillStyle = css;
+        c.fillRect(0, 0, 1, 1);
+        const [r, g, b] = [...c.getImageData(0, 0, 1, 1).data.slice(0, 3)].map((v) => {
+          const x = v / 255;
+          return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
+        const l = Math.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b);
+        const m = Math.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b);
+        const s = Math.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b);
+        return [0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s, 1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s, 0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s];
+      };
+      const labs = [...document.querySelectorAll('[data-testid=services] .svc-chip .swatch')].map((e) => lab(getComputedStyle(e).backgroundColor));
+      let d = Infinity;
+      for (let i = 0; i < labs.length; i++) for (let j = i + 1; j < labs.length; j++) d = Math.min(d, Math.hypot(labs[i][0] - labs[j][0], labs[i][1] - labs[j][1], labs[i][2] - labs[j][2]));
+      return d;
+    });
+    assert.ok(min >= 0.05, `the closest two of 40 service colours are ${min.toFixed(3)} apart (${theme})`);
+    await page.screenshot({ path: join(shots, `forty-services-${theme}.png`) });
+    await page.close();
+  }
+});
+
 test('keyboard: arrows move and fold, Enter opens details, e jumps to errors, n/N step matches, Escape closes', async () => {
   const page = await open();
   await page.focus('[role=treegrid]');
@@ -704,7 +765,7 @@ test('a first load paints the head first; the whole trace then replaces it in pl
   await page.waitForFunction(() => document.querySelector('[role=treegrid]').getAttribute('aria-rowcount') !== '20');
   assert.equal(await page.locator('[data-testid=partial]').count(), 0);
   assert.equal(await page.getAttribute(`#${folderId}`, 'aria-expanded'), 'false', 'the fold made in the head stays');
-  const hidden = Number((await page.textContent(`#${folderId} .hidden-count`)).slice(1));
+  const hidden = Number((await page.textContent(`#${folderId} .hidden-count`)).slice(1).replaceAll(',', ''));
   assert.equal(Number(await page.getAttribute('[role=treegrid]', 'aria-rowcount')), 3000 - hidden, 'every row of the whole trace but the folded ones');
   assert.equal(await selectedName(page), name, 'the selection made in the head stays');
   assert.deepEqual((await hostLog(page)).filter((m) => m.method === 'headShown').map((m) => m.params), [{ traceId: gen.traceId }],

@@ -121,13 +121,15 @@ function draw(c: HTMLCanvasElement, probe: HTMLElement, v: TraceView, width: num
       seen.clear();
       lastY = y;
     }
-    const slot = t.status[r] === 2 ? errorSlot : Math.max(0, v.slots[t.service[r]]);
+    const slot = Math.max(0, v.slots[t.service[r]]);
     const x0 = Math.floor(Math.max(0, t.start[r]) * sx);
     const x1 = Math.max(x0 + 1, Math.ceil(Math.min(total, t.end[r]) * sx));
-    const key = (x0 * 65536 + x1) * 32 + slot;
+    const key = (x0 * 65536 + x1) * 64 + slot;
     if (seen.get(key) === 1) continue;
     seen.set(key, 1);
     paths[slot].rect(x0, y, x1 - x0, rowH);
+    // an error keeps its service's colour with a red mark on top (drawn after every colour)
+    if (t.status[r] === 2) paths[errorSlot].rect(x0, y, x1 - x0, Math.max(1, rowH / 3));
   }
   for (let i = 0; i < paths.length; i++) {
     ctx.fillStyle = colors[i];

@@ -276,7 +276,7 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
         {geom && (
           <div
             className={`bar${flags & (TreeFlag.StartsBeforeParent | TreeFlag.EndsAfterParent) ? ' skew' : ''}`}
-            style={{ left: `${geom.left * 100}%`, width: `max(${geom.width * 100}%, 1px)`, background: isError ? undefined : color }}
+            style={{ left: `${geom.left * 100}%`, width: `max(${geom.width * 100}%, 1px)`, background: color }}
           />
         )}
         <span className={`dur${labelAt === 'inside' ? ' inside' : ''}`} style={labelStyle}>
