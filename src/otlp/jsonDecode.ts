@@ -199,8 +199,17 @@ export function decodeTracesObject(root: unknown, epoch: EpochNs): SpanBatch {
       const spans = arr(ss.spans, `${sp}.spans`);
       for (let k = 0; k < spans.length; k++) {
         const p = `${sp}.spans[${k}]`;
-        const so = obj(spans[k], p) ?? fail(p, 'a span object', spans[k]);
-        const s = span(so, epoch, res, sc, p);
+        let s: Span;
+        try {
+          const so = obj(spans[k], p) ?? fail(p, 'a span object', spans[k]);
+          s = span(so, epoch, res, sc, p);
+        } catch (e) {
+          // a bad value inside one span costs that span only, as a bad id does
+          if (!(e instanceof OtlpDecodeError)) throw e;
+          out.rejected++;
+          addReason(out.rejectReasons, `span ${rawSpanId(spans[k])}: ${e.message}`);
+          continue;
+        }
         const problem =
           idProblem(s.traceId, 'trace_id') || idProblem(s.spanId, 'span_id') || idProblem(s.parentSpanId, 'parent_span_id') || spanProblem(s);
         if (problem) {
@@ -213,10 +222,40 @@ export function decodeTracesObject(root: unknown, epoch: EpochNs): SpanBatch {
   return out;
 }
 
+/** a rejected span's id as sent, for the reason text */
+function rawSpanId(v: unknown): string {
+  const id = isObj(v) ? field(v, 'spanId', 'span_id') : undefined;
+  return typeof id === 'string' && id !== '' ? id.slice(0, 40) : '(no id)';
+}
+
 /** OTLP JSON text/bytes → spans. */
 export function decodeTracesJson(input: string | Uint8Array, epoch: EpochNs): SpanBatch {
   // what SDKs send goes the fast way; anything else (and every error message) comes from the decoder here
   return (typeof input !== 'string' && decodeTracesFast(input, epoch)) || decodeTracesObject(parse(input), epoch);
+}
+
+/** one OTLP JSON log record; ids stay as normalizeId gives them (the caller unlinks invalid ones) */
+function logRecord(o: Obj, epoch: EpochNs, res: Resource, sc: Scope, p: string): LogRecord {
+  const t = field(o, 'timeUnixNano', 'time_unix_nano');
+  const ot = field(o, 'observedTimeUnixNano', 'observed_time_unix_nano');
+  const hasTime = t !== undefined && t !== null && t !== '0' && t !== 0;
+  const traceId = normalizeId(field(o, 'traceId', 'trace_id'), 16, `${p}.traceId`);
+  const spanId = normalizeId(field(o, 'spanId', 'span_id'), 8, `${p}.spanId`);
+  return {
+    time: hasTime ? time(t, epoch, `${p}.timeUnixNano`) : ot !== undefined && ot !== null ? time(ot, epoch, `${p}.observedTimeUnixNano`) : 0,
+    severityNumber: enumValue(field(o, 'severityNumber', 'severity_number'), SEVERITY_NAMES, 'SEVERITY_NUMBER_', `${p}.severityNumber`),
+    severityText: intern(string(field(o, 'severityText', 'severity_text'), `${p}.severityText`)),
+    body: anyValue(o.body, `${p}.body`, 0),
+    attrs: attributes(o.attributes, `${p}.attributes`),
+    traceId,
+    spanId,
+    eventName: intern(string(field(o, 'eventName', 'event_name'), `${p}.eventName`)),
+    observedTime: ot !== undefined && ot !== null && ot !== '0' && ot !== 0 ? time(ot, epoch, `${p}.observedTimeUnixNano`) : NaN,
+    flags: uint(o.flags, `${p}.flags`),
+    droppedAttributesCount: uint(field(o, 'droppedAttributesCount', 'dropped_attributes_count'), `${p}.droppedAttributesCount`),
+    resource: res,
+    scope: sc,
+  };
 }
 
 /** OTLP JSON logs (`{"resourceLogs":[…]}`) → log records. */
@@ -236,27 +275,23 @@ export function decodeLogsJson(input: string | Uint8Array, epoch: EpochNs): LogB
       const recs = arr(field(sl, 'logRecords', 'log_records'), `${sp}.logRecords`);
       for (let k = 0; k < recs.length; k++) {
         const p = `${sp}.logRecords[${k}]`;
-        const o = obj(recs[k], p) ?? fail(p, 'a log record object', recs[k]);
-        const t = field(o, 'timeUnixNano', 'time_unix_nano');
-        const ot = field(o, 'observedTimeUnixNano', 'observed_time_unix_nano');
-        const hasTime = t !== undefined && t !== null && t !== '0' && t !== 0;
-        const traceId = normalizeId(field(o, 'traceId', 'trace_id'), 16, `${p}.traceId`);
-        const spanId = normalizeId(field(o, 'spanId', 'span_id'), 8, `${p}.spanId`);
-        const l: LogRecord = {
-          time: hasTime ? time(t, epoch, `${p}.timeUnixNano`) : ot !== undefined && ot !== null ? time(ot, epoch, `${p}.observedTimeUnixNano`) : 0,
-          severityNumber: enumValue(field(o, 'severityNumber', 'severity_number'), SEVERITY_NAMES, 'SEVERITY_NUMBER_', `${p}.severityNumber`),
-          severityText: intern(string(field(o, 'severityText', 'severity_text'), `${p}.severityText`)),
-          body: anyValue(o.body, `${p}.body`, 0),
-          attrs: attributes(o.attributes, `${p}.attributes`),
-          traceId,
-          spanId,
-          eventName: intern(string(field(o, 'eventName', 'event_name'), `${p}.eventName`)),
-          observedTime: ot !== undefined && ot !== null && ot !== '0' && ot !== 0 ? time(ot, epoch, `${p}.observedTimeUnixNano`) : NaN,
-          flags: uint(o.flags, `${p}.flags`),
-          droppedAttributesCount: uint(field(o, 'droppedAttributesCount', 'dropped_attributes_count'), `${p}.droppedAttributesCount`),
-          resource: res,
-          scope: sc,
-        };
+        const o = obj(recs[k], p);
+        if (!o) {
+          out.rejected++;
+          addReason(out.rejectReasons, `log record: invalid OTLP JSON at ${p}: expected a log record object`);
+          continue;
+        }
+        let l: LogRecord;
+        try {
+          l = logRecord(o, epoch, res, sc, p);
+        } catch (e) {
+          if (!(e instanceof OtlpDecodeError)) throw e;
+          out.rejected++;
+          addReason(out.rejectReasons, `log record: ${e.message}`);
+          continue;
+        }
+        const traceId = l.traceId;
+        const spanId = l.spanId;
         if (traceId.startsWith('invalid:') || spanId.startsWith('invalid:')) {
           const bad = traceId.startsWith('invalid:') ? `trace_id "${traceId.slice(8)}"` : `span_id "${spanId.slice(8)}"`;
           addReason(out.rejectReasons, `log record kept without its span link: ${bad} is neither hex nor base64 of the right length`);

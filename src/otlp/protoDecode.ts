@@ -343,8 +343,27 @@ function exact<T>(a: T[]): T[] {
   return a.length ? a.slice() : [];
 }
 
-function span(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span {
+/** A span whose own bytes are well delimited but whose content is not (a value nested too deep, a field
+ * overrunning the span): that span is rejected, the rest of the request is read on. */
+class BadSpan {
+  constructor(readonly reason: string) {}
+}
+
+/** one Span (its length varint is next), or BadSpan when its content cannot be read */
+function spanOrBad(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span | BadSpan {
   const end = subEnd(r);
+  try {
+    return span(r, end, epoch, res, sc);
+  } catch (e) {
+    spanScratch.length = 0;
+    innerScratch.length = 0;
+    r.pos = end;
+    const msg = e instanceof Error ? e.message : String(e);
+    return new BadSpan(e instanceof OtlpDecodeError ? msg : `malformed protobuf: ${msg}`);
+  }
+}
+
+function span(r: R, end: number, epoch: EpochNs, res: Resource, sc: Scope): Span {
   spanScratch.length = 0;
   // every field initialised in one order so all spans share one hidden class
   const s: Span = {
@@ -470,7 +489,13 @@ export function decodeTraces(buf: Uint8Array, epoch: EpochNs): SpanBatch {
           while (r.pos < ssEnd) {
             const t2 = varint(r);
             if (t2 === ((2 << 3) | WT_LEN)) {
-              const s = span(r, epoch, res, sc);
+              const at = r.pos;
+              const s = spanOrBad(r, epoch, res, sc);
+              if (s instanceof BadSpan) {
+                out.rejected++;
+                addReason(out.rejectReasons, `span at offset ${at}: ${s.reason}`);
+                continue;
+              }
               const problem = spanProblem(s);
               if (problem) {
                 out.rejected++;

@@ -188,7 +188,10 @@ test('what it is not sure about it hands to the general decoder, which also writ
     if (g instanceof Error) assert.throws(() => decodeTracesJson(Buffer.from(body), epoch));
     else assert.deepStrictEqual(decodeTracesJson(Buffer.from(body), epoch), g);
   }
-  assert.throws(() => decodeTracesJson(Buffer.from(valid.replace('"kind":3', '"kind":{}')), epoch), /invalid OTLP JSON at resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.kind: expected an enum number or name, got object/);
+  // a wrong type inside a span rejects that span, with the path in the reason
+  const wrongKind = decodeTracesJson(Buffer.from(valid.replace('"kind":3', '"kind":{}')), epoch);
+  assert.equal(wrongKind.rejected, 1);
+  assert.match(wrongKind.rejectReasons[0], /invalid OTLP JSON at resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.kind: expected an enum number or name, got object/);
 });
 
 test('fuzz: thousands of mutated bodies — the fast path either hands back or agrees with the general decoder', async () => {
@@ -373,7 +376,10 @@ test('an intValue outside the int64 range is refused by both decoders, not wrapp
   for (const v of ['9223372036854775808', '-9223372036854775809', '99999999999999999999']) {
     const body = Buffer.from(JSON.stringify(request([{ traceId: TID, spanId: SID, name: 'n', startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [kv('k', { intValue: v })] }])));
     assert.equal(fastAgrees(body, v), null, 'the fast path hands it back');
-    assert.throws(() => decodeTracesJson(body, epoch), /intValue: -?\d+ is outside the int64 range/);
+    const b = decodeTracesJson(body, epoch);
+    assert.equal(b.spans.length, 0);
+    assert.equal(b.rejected, 1);
+    assert.match(b.rejectReasons[0], /intValue: -?\d+ is outside the int64 range/);
   }
   const edge = decodeTracesJson(Buffer.from(JSON.stringify(request([{ traceId: TID, spanId: SID, name: 'n', startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [kv('k', { intValue: '-9223372036854775808' })] }]))), epoch);
   assert.equal(edge.spans[0].attrs[1], -9223372036854775808n);

@@ -98,7 +98,7 @@ test('empty protobuf request is a valid empty export', async () => {
   assert.equal(r.body.length, 0);
 });
 
-test('wrong JSON types and invalid JSON → 400 with a JSON Status naming the path', async () => {
+test('wrong JSON types and invalid JSON → 400 with a JSON Status naming the path (inside a span: that span rejected)', async () => {
   const cases = [
     ['{"resourceSpans":', /not valid JSON/],
     ['[1,2]', /expected an object/],
@@ -110,6 +110,14 @@ test('wrong JSON types and invalid JSON → 400 with a JSON Status naming the pa
   ];
   for (const [body, re] of cases) {
     const r = await post(rx.httpPort, '/v1/traces', body, JS);
+    if (body.includes('"spans"')) {
+      // a wrong type inside one span rejects that span (partial_success naming the path), not the request
+      assert.equal(r.status, 200, body);
+      const ps = jsonStatus(r).partialSuccess;
+      assert.equal(Number(ps.rejectedSpans), 1);
+      assert.match(ps.errorMessage, re);
+      continue;
+    }
     assert.equal(r.status, 400, body);
     const s = jsonStatus(r);
     assert.equal(s.code, 3);
@@ -301,9 +309,54 @@ test('deeply nested attribute values are refused, not recursed without bound', a
   const value = '{"arrayValue":{"values":['.repeat(depth) + '{"stringValue":"leaf"}' + ']}}'.repeat(depth);
   const body = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${'56'.repeat(16)}","spanId":"${'7'.repeat(16)}","name":"deep","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"k","value":${value}}]}]}]}]}`;
   const r = await post(rx.httpPort, '/v1/traces', body, JS);
-  assert.equal(r.status, 400);
-  assert.match(jsonStatus(r).message, /nested deeper/);
+  // the problem is confined to that span: it is rejected, the request is not
+  assert.equal(r.status, 200);
+  assert.equal(Number(jsonStatus(r).partialSuccess.rejectedSpans), 1);
+  assert.match(jsonStatus(r).partialSuccess.errorMessage, /nested deeper/);
   assert.equal(rx.r.store.spans('56'.repeat(16)), undefined);
+  await stillServing();
+});
+
+test('one bad value in one span rejects only that span, with the count and the reason (JSON and protobuf)', async () => {
+  const now = String(BigInt(Date.now()) * 1000000n);
+  const sp = (id, extra = {}) => ({ traceId: '5a'.repeat(16), spanId: id.repeat(16), name: `s${id}`, startTimeUnixNano: now, endTimeUnixNano: now, ...extra });
+  const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [
+    sp('1'),
+    sp('2', { attributes: [{ key: 'n', value: { intValue: 'not-a-number' } }] }),
+    sp('3', { kind: 'SPAN_KIND_NO_SUCH_KIND' }),
+    sp('4'),
+  ] }] }] });
+  const r = await post(rx.httpPort, '/v1/traces', body, JS);
+  assert.equal(r.status, 200);
+  const ps = jsonStatus(r).partialSuccess;
+  assert.equal(Number(ps.rejectedSpans), 2);
+  assert.match(ps.errorMessage, /span 2{16}: invalid OTLP JSON at .*intValue/);
+  assert.match(ps.errorMessage, /span 3{16}: invalid OTLP JSON at .*kind: unknown enum value/);
+  assert.deepEqual(rx.r.store.spans('5a'.repeat(16)).map((s) => s.name).sort(), ['s1', 's4']);
+
+  // protobuf: a span whose attribute nests deeper than the decoder follows, between two good ones
+  let deep = { stringValue: 'leaf' };
+  for (let i = 0; i < 40; i++) deep = { arrayValue: { values: [deep] } };
+  const spans = ['1', '2', '3'].map((id) => ({
+    traceId: hex('5b'.repeat(16)), spanId: hex(id.repeat(16)), name: `p${id}`, startTimeUnixNano: now, endTimeUnixNano: now,
+    attributes: id === '2' ? [{ key: 'deep', value: deep }] : [],
+  }));
+  const pb = Buffer.from(TraceRequest.encode(TraceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] })).finish());
+  const r2 = await post(rx.httpPort, '/v1/traces', pb, PB);
+  assert.equal(r2.status, 200);
+  const ps2 = TraceResponse.decode(r2.body).partialSuccess;
+  assert.equal(Number(ps2.rejectedSpans), 1);
+  assert.match(ps2.errorMessage, /nested deeper than 32 levels/);
+  assert.deepEqual(rx.r.store.spans('5b'.repeat(16)).map((s) => s.name).sort(), ['p1', 'p3']);
+
+  // logs: one bad record costs that record
+  const logs = JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [
+    { body: { stringValue: 'kept' } },
+    { body: { intValue: 'x' } },
+  ] }] }] });
+  const r3 = await post(rx.httpPort, '/v1/logs', logs, JS);
+  assert.equal(r3.status, 200);
+  assert.equal(Number(jsonStatus(r3).partialSuccess.rejectedLogRecords), 1);
   await stillServing();
 });
 
