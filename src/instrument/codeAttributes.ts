@@ -5,7 +5,7 @@
 //   a route handler for good, a middleware until a route handler answers.
 // - Positions are mapped to the original source when the span ends (full mode) or right away (locations
 //   mode, where the app's own SDK owns onEnd).
-import { applicationFrame, type Frame } from './frames';
+import { applicationFrame, captureStack, firstApplicationFrame, type CapturedStack, type Frame } from './frames';
 import { functionLocation } from './functionLocation';
 import { originalPosition } from './sourceMaps';
 
@@ -38,8 +38,10 @@ const frameworkSpans = new WeakSet<object>();
 /** server spans whose route handler is known: later middleware no longer overwrites them */
 const settled = new WeakSet<object>();
 let mapNow = false;
+/** full mode: stacks captured at span start, read when the span ends */
+const pendingStacks = new WeakMap<object, CapturedStack>();
 
-/** Locations mode: no onEnd of ours runs, so positions are mapped when they are set. */
+/** Locations mode: no onEnd of ours runs, so stacks are read and positions mapped right at span start. */
 export function mapPositionsAtStart(on: boolean): void {
   mapNow = on;
 }
@@ -90,7 +92,7 @@ export function markServer(server: object | undefined, loc: Frame, route: boolea
 }
 
 /** Span start: framework spans → the handler's definition, others → the first application frame. */
-export function onSpanStart(span: AttributableSpan, scope: string | undefined, server: () => object | undefined): void {
+export function onSpanStart(span: AttributableSpan, scope: string | undefined, server: () => object | undefined, kind?: number, skip?: Function): void {
   if (scope !== undefined && FRAMEWORK_SCOPES.has(scope)) {
     frameworkSpans.add(span);
     const c = current;
@@ -103,13 +105,41 @@ export function onSpanStart(span: AttributableSpan, scope: string | undefined, s
       }
     }
   }
-  const frame = applicationFrame();
-  if (frame) setLocation(span, frame);
+  // an incoming request's server span starts in Node's HTTP parser: no application frame to look for
+  if (kind === SPAN_KIND_SERVER && scope === HTTP_SCOPE) return;
+  if (mapNow) {
+    const frame = applicationFrame();
+    if (frame) setLocation(span, frame);
+  } else {
+    // skip: the SDK's Tracer.startSpan, so the frames between it and us (processors, the span's constructor)
+    // neither cost nor count against the stack limit
+    pendingStacks.set(span, captureStack(skip ?? onSpanStart));
+  }
 }
 
-/** Span end (full mode): generated → original positions, cached per file. */
+const SPAN_KIND_SERVER = 1; // @opentelemetry/api SpanKind.SERVER
+const HTTP_SCOPE = '@opentelemetry/instrumentation-http';
+
+/**
+ * Span end (full mode): the application frame of the stack captured at start (unless a handler claimed the
+ * span meanwhile), then generated → original positions, cached per file. The span has ended, so its
+ * attributes object is written directly (exporters read it after onEnd).
+ */
 export function onSpanEnd(span: ReadableLike): void {
   const a = span.attributes;
+  const stack = pendingStacks.get(span);
+  if (stack) {
+    pendingStacks.delete(span);
+    if (a[CODE_FILE] === undefined) {
+      const f = firstApplicationFrame(stack);
+      if (f) {
+        a[CODE_FILE] = f.file;
+        if (f.line) a[CODE_LINE] = f.line;
+        if (f.column) a[CODE_COLUMN] = f.column;
+        a[CODE_FUNCTION] = f.function || '<anonymous>';
+      }
+    }
+  }
   const file = a[CODE_FILE];
   if (typeof file !== 'string') return;
   const line = typeof a[CODE_LINE] === 'number' ? (a[CODE_LINE] as number) : 0;

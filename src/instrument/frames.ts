@@ -1,6 +1,7 @@
 // Which frame of the current stack is the application's own: the first one that is not Node's internals,
-// not under node_modules and not this runtime. Hot path (every span start): structured V8 call sites with
-// a small stack limit, and a per-file verdict cache, so a span costs one stack capture and a Map lookup.
+// not under node_modules and not this runtime. Split in two: at span start only the raw capture (V8 keeps
+// the frames, unformatted); when the span ends, formatting into structured call sites and the scan, with a
+// per-file verdict cache.
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +12,10 @@ export interface Frame {
   function?: string;
 }
 
-/** Deep enough to get from the span processor through an instrumentation and a framework to the app. */
+/**
+ * Frames below the SDK's startSpan: deep enough to get through an instrumentation and a client library
+ * (Node's own fetch starts its span about 27 frames below the application's call).
+ */
 const STACK_LIMIT = 40;
 const ownDirs: string[] = [path.dirname(__filename) + path.sep];
 /** raw file name from V8 (path or file: URL) → absolute path when it is application code, else null */
@@ -52,20 +56,35 @@ function prepare(_e: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] {
   return sites;
 }
 
-/** The first application frame on the current stack, or undefined. */
-export function applicationFrame(): Frame | undefined {
-  const savedPrepare = Error.prepareStackTrace;
+/** A captured, not yet formatted stack: V8 turns it into call sites only when `stack` is first read. */
+export type CapturedStack = { stack?: unknown };
+
+/**
+ * The hot half: records the raw frames above `skip` (cheap) and leaves their formatting — the expensive
+ * part — to firstApplicationFrame, which can run when the span ends.
+ */
+export function captureStack(skip: Function): CapturedStack {
   const savedLimit = Error.stackTraceLimit;
-  let sites: unknown;
+  const holder: CapturedStack = {};
   try {
     Error.stackTraceLimit = STACK_LIMIT;
+    Error.captureStackTrace(holder, skip);
+  } finally {
+    Error.stackTraceLimit = savedLimit;
+  }
+  return holder;
+}
+
+/** The cold half: formats a captured stack into structured call sites and picks the application's frame. */
+export function firstApplicationFrame(holder: CapturedStack): Frame | undefined {
+  const savedPrepare = Error.prepareStackTrace;
+  let sites: unknown;
+  try {
+    // V8 calls whatever prepareStackTrace is set when `stack` is first read, not when it was captured
     Error.prepareStackTrace = prepare;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, applicationFrame);
     sites = holder.stack;
   } finally {
     Error.prepareStackTrace = savedPrepare;
-    Error.stackTraceLimit = savedLimit;
   }
   if (!Array.isArray(sites)) return undefined;
   for (const site of sites as NodeJS.CallSite[]) {
@@ -75,4 +94,9 @@ export function applicationFrame(): Frame | undefined {
     return { file, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0, function: fn || undefined };
   }
   return undefined;
+}
+
+/** The first application frame on the current stack, or undefined. */
+export function applicationFrame(): Frame | undefined {
+  return firstApplicationFrame(captureStack(applicationFrame));
 }

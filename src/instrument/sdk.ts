@@ -13,9 +13,11 @@ import { attributeExpress, attributeFastify, koaRequestHook } from './frameworks
 import type { RuntimeSettings } from './settings';
 
 class CodeLocationProcessor implements SpanProcessor {
+  /** the SDK's Tracer.prototype.startSpan: every span of ours starts inside it (startActiveSpan calls it too) */
+  startSpan?: Function;
   onStart(span: Span, parent: Context): void {
     try {
-      onSpanStart(span, span.instrumentationScope?.name, () => getRPCMetadata(parent)?.span);
+      onSpanStart(span, span.instrumentationScope?.name, () => getRPCMetadata(parent)?.span, span.kind, this.startSpan);
     } catch {
       // a location we cannot capture is no reason to lose the span
     }
@@ -74,11 +76,14 @@ export function startSdk(s: RuntimeSettings): StartedSdk {
   const detected = detectResources({ detectors: [envDetector, processDetector, hostDetector] });
   const resource = defaultResource().merge(detected).merge(resourceFromAttributes({ 'service.name': s.serviceName }));
   const exporter = new OTLPTraceExporter({ url: s.tracesUrl });
+  const locations = new CodeLocationProcessor();
   const provider = new TracerProvider({
     resource,
-    // ours first: it rewrites positions in onEnd before the batch processor queues the span
-    spanProcessors: [new CodeLocationProcessor(), new BatchSpanProcessor({ exporter })],
+    // ours first: it fills in positions in onEnd before the batch processor queues the span
+    spanProcessors: [locations, new BatchSpanProcessor({ exporter })],
   });
+  const startSpan = (Object.getPrototypeOf(provider.getTracer('trace-explorer')) as { startSpan?: unknown }).startSpan;
+  if (typeof startSpan === 'function') locations.startSpan = startSpan;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   trace.setGlobalTracerProvider(provider);
