@@ -16,6 +16,10 @@ export class OtlpDecodeError extends Error {
   }
 }
 
+/** A value the wire format carries correctly but the receiver will not keep (nesting too deep): the span
+ * holding it is rejected, not the request. */
+export class OtlpValueError extends OtlpDecodeError {}
+
 /** AnyValue arrays/kvlists nested deeper than this are refused (a decoder must never recurse without bound). */
 export const MAX_VALUE_DEPTH = 32;
 const MAX_REASONS = 10;
@@ -44,7 +48,7 @@ function wrap<T>(what: string, fn: () => T): T {
   }
 }
 
-/** a varint that is usually one byte (tags, short lengths): read inline, else through the Reader */
+/** a varint that is usually one byte (tags, short lengths): read inline, else in full */
 function varint(r: R): number {
   const pos = r.pos;
   if (pos < r.len) {
@@ -54,7 +58,38 @@ function varint(r: R): number {
       return b;
     }
   }
-  return r.uint32();
+  return uvarint(r);
+}
+
+/** a field's tag: a varint that must fit 32 bits (field numbers end at 2^29-1), so no bits are dropped */
+function tagOf(r: R): number {
+  const t = varint(r);
+  if (t > 0xffffffff) throw new OtlpDecodeError(`malformed protobuf: a tag of ${t} at offset ${r.pos} (field numbers end at 2^29-1)`);
+  return t;
+}
+
+/**
+ * An unsigned varint of up to 10 bytes as a number (exact below 2^53; beyond, it is larger than any length
+ * or field that can be valid, which is all that matters). protobufjs's uint32() keeps the low 32 bits of a
+ * longer varint, so a length of 2^62 read as 0.
+ */
+function uvarint(r: R): number {
+  const buf = r.buf;
+  const len = r.len;
+  let pos = r.pos;
+  let value = 0;
+  let mul = 1;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= len) throw new OtlpDecodeError(`malformed protobuf: truncated varint at offset ${r.pos}`);
+    const b = buf[pos++];
+    value += (b & 0x7f) * mul;
+    if (b < 0x80) {
+      r.pos = pos;
+      return value;
+    }
+    mul *= 128;
+  }
+  throw new OtlpDecodeError(`malformed protobuf: varint longer than 10 bytes at offset ${r.pos}`);
 }
 
 /** end offset of a length-delimited field whose length varint is next */
@@ -69,13 +104,28 @@ function checkEnd(r: R, end: number): void {
   if (r.pos !== end) throw new OtlpDecodeError(`malformed protobuf: a field overruns its enclosing message at offset ${r.pos}`);
 }
 
-function skip(r: R, wt: number): void {
-  if (wt === 3 || wt === 4) throw new OtlpDecodeError(`malformed protobuf: group wire type at offset ${r.pos}`);
-  r.skipType(wt);
+/** skips the field whose tag was just read (an unknown field, or a known one with another wire type) */
+function skip(r: R, tag: number): void {
+  if (tag < 8 || tag > 0xffffffff) throw new OtlpDecodeError(`malformed protobuf: field number ${Math.floor(tag / 8)} at offset ${r.pos} (field numbers are 1 to 2^29-1)`);
+  const wt = tag % 8;
+  if (wt === WT_LEN) r.pos = subEnd(r);
+  else if (wt === 3 || wt === 4) throw new OtlpDecodeError(`malformed protobuf: group wire type at offset ${r.pos}`);
+  else r.skipType(wt);
 }
 
 function str(r: R): string {
-  return r.string();
+  const end = subEnd(r);
+  const start = r.pos;
+  r.pos = end;
+  return start === end ? '' : r.buf.utf8Slice(start, end);
+}
+
+function bytes(r: R): Uint8Array {
+  const end = subEnd(r);
+  const start = r.pos;
+  r.pos = end;
+  // a copy: a view would keep the whole request buffer alive in the store
+  return Uint8Array.prototype.slice.call(r.buf, start, end);
 }
 
 /** a string field through the byte-level intern cache (keys, names, short values) */
@@ -133,10 +183,10 @@ function int64(r: R): bigint {
 }
 
 function anyValue(r: R, end: number, depth: number): AttrValue {
-  if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`attribute values nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  if (depth > MAX_VALUE_DEPTH) throw new OtlpValueError(`attribute values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   let v: AttrValue = null;
   while (r.pos < end) {
-    const tag = varint(r);
+    const tag = tagOf(r);
     const wt = tag & 7;
     switch (tag >>> 3) {
       case 1:
@@ -145,7 +195,7 @@ function anyValue(r: R, end: number, depth: number): AttrValue {
         continue;
       case 2:
         if (wt !== WT_VARINT) break;
-        v = r.bool();
+        v = uvarint(r) !== 0;
         continue;
       case 3:
         if (wt !== WT_VARINT) break;
@@ -160,12 +210,12 @@ function anyValue(r: R, end: number, depth: number): AttrValue {
         const e = subEnd(r);
         const arr: AttrValue[] = [];
         while (r.pos < e) {
-          const t = varint(r);
+          const t = tagOf(r);
           if (t === ((1 << 3) | WT_LEN)) {
             const ve = subEnd(r);
             arr.push(anyValue(r, ve, depth + 1));
             checkEnd(r, ve);
-          } else skip(r, t & 7);
+          } else skip(r, t);
         }
         checkEnd(r, e);
         v = arr;
@@ -176,9 +226,9 @@ function anyValue(r: R, end: number, depth: number): AttrValue {
         const e = subEnd(r);
         const kv: Attrs = [];
         while (r.pos < e) {
-          const t = varint(r);
+          const t = tagOf(r);
           if (t === ((1 << 3) | WT_LEN)) keyValue(r, kv, depth + 1);
-          else skip(r, t & 7);
+          else skip(r, t);
         }
         checkEnd(r, e);
         v = new KvList(kv);
@@ -186,12 +236,11 @@ function anyValue(r: R, end: number, depth: number): AttrValue {
       }
       case 7: {
         if (wt !== WT_LEN) break;
-        // copy: a view would keep the whole request buffer alive in the store
-        v = Uint8Array.prototype.slice.call(r.bytes());
+        v = bytes(r);
         continue;
       }
     }
-    skip(r, wt);
+    skip(r, tag);
   }
   return v;
 }
@@ -202,13 +251,13 @@ function keyValue(r: R, attrs: Attrs, depth: number): void {
   let key = '';
   let value: AttrValue = null;
   while (r.pos < end) {
-    const tag = varint(r);
+    const tag = tagOf(r);
     if (tag === ((1 << 3) | WT_LEN)) key = istr(r);
     else if (tag === ((2 << 3) | WT_LEN)) {
       const ve = subEnd(r);
       value = anyValue(r, ve, depth);
       checkEnd(r, ve);
-    } else skip(r, tag & 7);
+    } else skip(r, tag);
   }
   checkEnd(r, end);
   attrs.push(key, value);
@@ -233,10 +282,10 @@ export function finishResource(res: Resource): void {
 function resource(r: R, res: Resource): void {
   const end = subEnd(r);
   while (r.pos < end) {
-    const tag = varint(r);
+    const tag = tagOf(r);
     if (tag === ((1 << 3) | WT_LEN)) keyValue(r, res.attrs, 0);
-    else if (tag === ((2 << 3) | WT_VARINT)) res.droppedAttributesCount = r.uint32();
-    else skip(r, tag & 7);
+    else if (tag === ((2 << 3) | WT_VARINT)) res.droppedAttributesCount = uvarint(r);
+    else skip(r, tag);
   }
   checkEnd(r, end);
 }
@@ -248,7 +297,7 @@ function newScope(): Scope {
 function scope(r: R, sc: Scope): void {
   const end = subEnd(r);
   while (r.pos < end) {
-    const tag = varint(r);
+    const tag = tagOf(r);
     switch (tag) {
       case (1 << 3) | WT_LEN:
         sc.name = istr(r);
@@ -260,10 +309,10 @@ function scope(r: R, sc: Scope): void {
         keyValue(r, sc.attrs, 0);
         break;
       case (4 << 3) | WT_VARINT:
-        sc.droppedAttributesCount = r.uint32();
+        sc.droppedAttributesCount = uvarint(r);
         break;
       default:
-        skip(r, tag & 7);
+        skip(r, tag);
     }
   }
   checkEnd(r, end);
@@ -275,7 +324,7 @@ function event(r: R, epoch: EpochNs): SpanEvent {
   const ev: SpanEvent = { time: -epoch.sec * 1e9, name: '', attrs: [], droppedAttributesCount: 0 };
   innerScratch.length = 0;
   while (r.pos < end) {
-    const tag = varint(r);
+    const tag = tagOf(r);
     switch (tag) {
       case (1 << 3) | WT_I64:
         ev.time = fixed64(r, epoch);
@@ -287,10 +336,10 @@ function event(r: R, epoch: EpochNs): SpanEvent {
         keyValue(r, innerScratch, 0);
         break;
       case (4 << 3) | WT_VARINT:
-        ev.droppedAttributesCount = r.uint32();
+        ev.droppedAttributesCount = uvarint(r);
         break;
       default:
-        skip(r, tag & 7);
+        skip(r, tag);
     }
   }
   checkEnd(r, end);
@@ -304,7 +353,7 @@ function link(r: R): SpanLink {
   const l: SpanLink = { traceId: '', spanId: '', traceState: '', attrs: [], droppedAttributesCount: 0, flags: 0 };
   innerScratch.length = 0;
   while (r.pos < end) {
-    const tag = varint(r);
+    const tag = tagOf(r);
     switch (tag) {
       case (1 << 3) | WT_LEN:
         l.traceId = hexId(r);
@@ -319,13 +368,13 @@ function link(r: R): SpanLink {
         keyValue(r, innerScratch, 0);
         break;
       case (5 << 3) | WT_VARINT:
-        l.droppedAttributesCount = r.uint32();
+        l.droppedAttributesCount = uvarint(r);
         break;
       case (6 << 3) | WT_I32:
         l.flags = r.fixed32();
         break;
       default:
-        skip(r, tag & 7);
+        skip(r, tag);
     }
   }
   checkEnd(r, end);
@@ -343,8 +392,8 @@ function exact<T>(a: T[]): T[] {
   return a.length ? a.slice() : [];
 }
 
-/** A span whose own bytes are well delimited but whose content is not (a value nested too deep, a field
- * overrunning the span): that span is rejected, the rest of the request is read on. */
+/** A span whose bytes are well formed but hold a value the receiver refuses (nested too deep): that span is
+ * rejected, the rest of the request is read on. */
 class BadSpan {
   constructor(readonly reason: string) {}
 }
@@ -355,11 +404,12 @@ function spanOrBad(r: R, epoch: EpochNs, res: Resource, sc: Scope): Span | BadSp
   try {
     return span(r, end, epoch, res, sc);
   } catch (e) {
+    // wire-format errors (truncation, bad lengths, field number 0) make the whole message invalid
+    if (!(e instanceof OtlpValueError)) throw e;
     spanScratch.length = 0;
     innerScratch.length = 0;
     r.pos = end;
-    const msg = e instanceof Error ? e.message : String(e);
-    return new BadSpan(e instanceof OtlpDecodeError ? msg : `malformed protobuf: ${msg}`);
+    return new BadSpan(e.message);
   }
 }
 
@@ -372,7 +422,7 @@ function span(r: R, end: number, epoch: EpochNs, res: Resource, sc: Scope): Span
     statusCode: 0, statusMessage: '', resource: res, scope: sc,
   };
   while (r.pos < end) {
-    const tag = varint(r);
+    const tag = tagOf(r);
     switch (tag) {
       case (1 << 3) | WT_LEN:
         s.traceId = hexId(r);
@@ -390,7 +440,7 @@ function span(r: R, end: number, epoch: EpochNs, res: Resource, sc: Scope): Span
         s.name = istr(r);
         break;
       case (6 << 3) | WT_VARINT:
-        s.kind = r.uint32();
+        s.kind = uvarint(r);
         break;
       case (7 << 3) | WT_I64:
         s.start = fixed64(r, epoch);
@@ -402,27 +452,27 @@ function span(r: R, end: number, epoch: EpochNs, res: Resource, sc: Scope): Span
         keyValue(r, spanScratch, 0);
         break;
       case (10 << 3) | WT_VARINT:
-        s.droppedAttributesCount = r.uint32();
+        s.droppedAttributesCount = uvarint(r);
         break;
       case (11 << 3) | WT_LEN:
         (s.events ??= []).push(event(r, epoch));
         break;
       case (12 << 3) | WT_VARINT:
-        s.droppedEventsCount = r.uint32();
+        s.droppedEventsCount = uvarint(r);
         break;
       case (13 << 3) | WT_LEN:
         (s.links ??= []).push(link(r));
         break;
       case (14 << 3) | WT_VARINT:
-        s.droppedLinksCount = r.uint32();
+        s.droppedLinksCount = uvarint(r);
         break;
       case (15 << 3) | WT_LEN: {
         const se = subEnd(r);
         while (r.pos < se) {
-          const t = varint(r);
+          const t = tagOf(r);
           if (t === ((2 << 3) | WT_LEN)) s.statusMessage = str(r);
-          else if (t === ((3 << 3) | WT_VARINT)) s.statusCode = r.uint32();
-          else skip(r, t & 7);
+          else if (t === ((3 << 3) | WT_VARINT)) s.statusCode = uvarint(r);
+          else skip(r, t);
         }
         checkEnd(r, se);
         break;
@@ -431,7 +481,7 @@ function span(r: R, end: number, epoch: EpochNs, res: Resource, sc: Scope): Span
         s.flags = r.fixed32();
         break;
       default:
-        skip(r, tag & 7);
+        skip(r, tag);
     }
   }
   checkEnd(r, end);
@@ -472,22 +522,22 @@ export function decodeTraces(buf: Uint8Array, epoch: EpochNs): SpanBatch {
     const r = reader(buf);
     const out: SpanBatch = { spans: [], rejected: 0, rejectReasons: [] };
     while (r.pos < r.len) {
-      const tag = varint(r);
+      const tag = tagOf(r);
       if (tag !== ((1 << 3) | WT_LEN)) {
-        skip(r, tag & 7);
+        skip(r, tag);
         continue;
       }
       const rsEnd = subEnd(r);
       const res = newResource();
       while (r.pos < rsEnd) {
-        const t = varint(r);
+        const t = tagOf(r);
         if (t === ((1 << 3) | WT_LEN)) resource(r, res);
         else if (t === ((3 << 3) | WT_LEN)) res.schemaUrl = str(r);
         else if (t === ((2 << 3) | WT_LEN)) {
           const ssEnd = subEnd(r);
           const sc = newScope();
           while (r.pos < ssEnd) {
-            const t2 = varint(r);
+            const t2 = tagOf(r);
             if (t2 === ((2 << 3) | WT_LEN)) {
               const at = r.pos;
               const s = spanOrBad(r, epoch, res, sc);
@@ -503,10 +553,10 @@ export function decodeTraces(buf: Uint8Array, epoch: EpochNs): SpanBatch {
               } else out.spans.push(s);
             } else if (t2 === ((1 << 3) | WT_LEN)) scope(r, sc);
             else if (t2 === ((3 << 3) | WT_LEN)) sc.schemaUrl = str(r);
-            else skip(r, t2 & 7);
+            else skip(r, t2);
           }
           checkEnd(r, ssEnd);
-        } else skip(r, t & 7);
+        } else skip(r, t);
       }
       checkEnd(r, rsEnd);
       finishResource(res);
@@ -525,7 +575,7 @@ function logRecord(r: R, epoch: EpochNs, res: Resource, sc: Scope): LogRecord {
   let timeSet = false;
   let observed = NaN;
   while (r.pos < end) {
-    const tag = varint(r);
+    const tag = tagOf(r);
     switch (tag) {
       case (1 << 3) | WT_I64: {
         const lo = r.fixed32();
@@ -543,7 +593,7 @@ function logRecord(r: R, epoch: EpochNs, res: Resource, sc: Scope): LogRecord {
         break;
       }
       case (2 << 3) | WT_VARINT:
-        l.severityNumber = r.uint32();
+        l.severityNumber = uvarint(r);
         break;
       case (3 << 3) | WT_LEN:
         l.severityText = istr(r);
@@ -567,13 +617,13 @@ function logRecord(r: R, epoch: EpochNs, res: Resource, sc: Scope): LogRecord {
         l.eventName = istr(r);
         break;
       case (7 << 3) | WT_VARINT:
-        l.droppedAttributesCount = r.uint32();
+        l.droppedAttributesCount = uvarint(r);
         break;
       case (8 << 3) | WT_I32:
         l.flags = r.fixed32();
         break;
       default:
-        skip(r, tag & 7);
+        skip(r, tag);
     }
   }
   checkEnd(r, end);
@@ -601,22 +651,22 @@ export function decodeLogs(buf: Uint8Array, epoch: EpochNs): LogBatch {
     const r = reader(buf);
     const out: LogBatch = { logs: [], rejected: 0, rejectReasons: [] };
     while (r.pos < r.len) {
-      const tag = varint(r);
+      const tag = tagOf(r);
       if (tag !== ((1 << 3) | WT_LEN)) {
-        skip(r, tag & 7);
+        skip(r, tag);
         continue;
       }
       const rlEnd = subEnd(r);
       const res = newResource();
       while (r.pos < rlEnd) {
-        const t = varint(r);
+        const t = tagOf(r);
         if (t === ((1 << 3) | WT_LEN)) resource(r, res);
         else if (t === ((3 << 3) | WT_LEN)) res.schemaUrl = str(r);
         else if (t === ((2 << 3) | WT_LEN)) {
           const slEnd = subEnd(r);
           const sc = newScope();
           while (r.pos < slEnd) {
-            const t2 = varint(r);
+            const t2 = tagOf(r);
             if (t2 === ((2 << 3) | WT_LEN)) {
               const l = logRecord(r, epoch, res, sc);
               const problem = logProblem(l);
@@ -624,10 +674,10 @@ export function decodeLogs(buf: Uint8Array, epoch: EpochNs): LogBatch {
               out.logs.push(l);
             } else if (t2 === ((1 << 3) | WT_LEN)) scope(r, sc);
             else if (t2 === ((3 << 3) | WT_LEN)) sc.schemaUrl = str(r);
-            else skip(r, t2 & 7);
+            else skip(r, t2);
           }
           checkEnd(r, slEnd);
-        } else skip(r, t & 7);
+        } else skip(r, t);
       }
       checkEnd(r, rlEnd);
       finishResource(res);
@@ -647,7 +697,7 @@ export function checkMetrics(buf: Uint8Array): { dataPoints: number } {
     // ResourceMetrics(1) → ScopeMetrics(2) → Metric(2) → Gauge/Sum/...(5,7,9,10,11) → data_points(1)
     const walk = (end: number, level: number): void => {
       while (r.pos < end) {
-        const tag = varint(r);
+        const tag = tagOf(r);
         const f = tag >>> 3;
         const wt = tag & 7;
         const descend =
@@ -660,8 +710,8 @@ export function checkMetrics(buf: Uint8Array): { dataPoints: number } {
           checkEnd(r, e);
         } else if (level === 4 && f === 1 && wt === WT_LEN) {
           dataPoints++;
-          r.skip(r.uint32());
-        } else skip(r, wt);
+          r.pos = subEnd(r);
+        } else skip(r, tag);
       }
     };
     walk(r.len, 0);

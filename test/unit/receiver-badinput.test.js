@@ -432,3 +432,28 @@ test('a request whose trace alone is over the span limit: 200 with partial_succe
     await small.close();
   }
 });
+
+test('protobuf: a length of 2^62 and field number 0 are malformed (400), not read as 0 and skipped', async () => {
+  const good = traceProto('6c'.repeat(16), 2);
+  const len2p62 = Buffer.from([0x0a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40, 0x0a, 0x00]);
+  const cases = [
+    ['a resourceSpans of 2^62 bytes', Buffer.concat([good, len2p62]), /runs past the end/],
+    ['field number 0 at the top', Buffer.concat([good, Buffer.from([0x00, 0x00])]), /field number 0/],
+    ['field number 0 with a length', Buffer.concat([good, Buffer.from([0x02, 0x00])]), /field number 0/],
+    ['a tag beyond 32 bits', Buffer.concat([good, Buffer.from([0x8a, 0x80, 0x80, 0x80, 0x10, 0x00])]), /field numbers end at 2\^29-1/],
+  ];
+  // inside a span: a name whose length is 2^62, and a field 0 among the span's fields
+  const spanAt = good.indexOf(Buffer.from('op-1'));
+  const nameLen = Buffer.from([0x2a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40]);
+  cases.push(['a span name of 2^62 bytes', Buffer.concat([good.subarray(0, spanAt - 2), nameLen, good.subarray(spanAt)]), /malformed protobuf/]);
+  const zero = Buffer.from(good);
+  zero[spanAt - 2] = 0x02; // the name's tag (field 5, length-delimited) becomes field 0
+  cases.push(['field number 0 inside a span', zero, /field number 0/]);
+  for (const [what, body, re] of cases) {
+    const r = await post(rx.httpPort, '/v1/traces', body, PB);
+    assert.equal(r.status, 400, what);
+    assert.match(pbStatus(r).message, re, what);
+  }
+  assert.equal(rx.r.store.spans('6c'.repeat(16)), undefined, 'nothing from the refused requests is stored');
+  await stillServing();
+});
