@@ -331,7 +331,7 @@ test('generated tests assert names, kinds, structure, status and kept attributes
   assert.ok(!noBudgets.includes('budgets'));
   const tt = generateFixture(data, { format: 'tracetest' }).text;
   assert.match(tt, /selector: "span\[name=\\"HTTP GET \/dispatch\\"\] span\[name=\\"HTTP GET\\"\] span\[name=\\"HTTP GET \/customer\\"\] span\[name=\\"SQL SELECT\\"\]"/);
-  assert.match(tt, /trigger:\n    type: http\n    httpRequest:\n      method: GET\n      url: "\$\{env:BASE_URL\}\/dispatch\?customer=123&nonse=0.43"/);
+  assert.match(tt, /trigger:\n    type: http\n    httpRequest:\n      method: "GET"\n      url: "\$\{env:BASE_URL\}\/dispatch\?customer=123&nonse=0.43"/);
   assert.match(tt, /- attr:tracetest\.span\.duration < \d+ms/);
 });
 
