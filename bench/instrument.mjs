@@ -146,8 +146,10 @@ async function benchInstrument() {
           await load(port, WARMUP, false);
           results[mode].push(await load(port, SECONDS, true));
         } finally {
-          child.kill('SIGTERM');
-          await new Promise((r) => child.once('exit', r));
+          // SIGKILL: the standard register answers SIGTERM by shutting its SDK down and keeps serving
+          const exited = new Promise((r) => child.once('exit', r));
+          child.kill('SIGKILL');
+          await exited;
         }
       }
     }

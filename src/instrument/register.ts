@@ -3,7 +3,7 @@
 // one line what it did. Anything that goes wrong here leaves the program running untraced, with one line why.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { logLine, readSettings, type RuntimeMode } from './settings';
+import { isLauncher, logLine, readSettings, type RuntimeMode } from './settings';
 
 const STATE_KEY = Symbol.for('trace-explorer.runtime');
 
@@ -53,6 +53,10 @@ function start(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
   const env = process.env;
+  if (isLauncher(process.argv[1])) {
+    logLine(env, `not tracing the launcher ${process.argv[1]}; the program it starts is traced`, false);
+    return;
+  }
   const settings = readSettings(env, process.argv, process.cwd());
   let mode: RuntimeMode = settings.mode;
   if (mode === 'off') {

@@ -84,6 +84,16 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
+/**
+ * Launchers that only start the real program in a child process (which inherits NODE_OPTIONS and is traced
+ * itself): tracing them would add a second startup line and the package manager's own requests.
+ */
+const LAUNCHER = /[\\/]node_modules[\\/](npm|pnpm|yarn|corepack|nodemon|tsx[\\/]dist[\\/]cli\.[cm]?js)([\\/]|$)|[\\/](npm|npx|pnpm|pnpx|yarn|yarnpkg|corepack)(-cli)?(\.c?js)?$/;
+
+export function isLauncher(script: string | undefined): boolean {
+  return !!script && LAUNCHER.test(script);
+}
+
 export function readSettings(env: NodeJS.ProcessEnv, argv: string[], cwd: string): RuntimeSettings {
   const svc = serviceName(env, argv[1], cwd);
   return { mode: parseMode(env.TRACE_EXPLORER_INSTRUMENT), tracesUrl: tracesUrl(env), serviceName: svc.name, packageJson: svc.packageJson };

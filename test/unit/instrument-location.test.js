@@ -11,7 +11,7 @@ const { applicationFrame, applicationFile, addOwnDir } = require('../../out/src/
 const { functionLocation } = require('../../out/src/instrument/functionLocation.js');
 const { originalPosition } = require('../../out/src/instrument/sourceMaps.js');
 const { ownSdkReason } = require('../../out/src/instrument/detect.js');
-const { serviceName, tracesUrl } = require('../../out/src/instrument/settings.js');
+const { serviceName, tracesUrl, isLauncher } = require('../../out/src/instrument/settings.js');
 const { tagLines } = require('./_instrumentApps.js');
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -172,4 +172,13 @@ test('traces URL: the traces endpoint as is, the general one with /v1/traces, el
   assert.equal(tracesUrl({}), 'http://localhost:4318/v1/traces');
   assert.equal(tracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9999/' }), 'http://127.0.0.1:9999/v1/traces');
   assert.equal(tracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b/custom' }), 'http://b/custom');
+});
+
+test('launchers that only start the real program are not traced themselves', () => {
+  for (const s of ['/usr/bin/npm', '/usr/lib/node_modules/npm/bin/npm-cli.js', '/home/a/.npm-global/bin/npx', '/srv/app/node_modules/tsx/dist/cli.mjs', '/srv/app/node_modules/nodemon/bin/nodemon.js', 'C:\\nodejs\\node_modules\\npm\\bin\\npm-cli.js', '/usr/local/bin/pnpm']) {
+    assert.ok(isLauncher(s), s);
+  }
+  for (const s of ['/srv/app/server.js', '/srv/app/src/npm.ts', '/srv/app/node_modules/ts-node/dist/bin.js', '/srv/app/node_modules/.bin/next', undefined]) {
+    assert.ok(!isLauncher(s), String(s));
+  }
 });
