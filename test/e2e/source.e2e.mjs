@@ -241,6 +241,23 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
         throw new Error(`${e.message}: ${JSON.stringify(await codeLensTexts(page))}`);
       });
     await wb.screenshot('cleared');
+
+    // two operations started on one line (frontend.report and the GET client span inside it): one latency
+    // lens there, naming both (after the clear above: only this request's figures)
+    await app.get('/slow');
+    const FRONTEND = 'services/frontend/handlers.js';
+    await quickOpen(page, FRONTEND);
+    let lensesSeen = [];
+    const shared = await waitFor('one lens naming both operations on the report line', async () => {
+      lensesSeen = await codeLensTexts(page);
+      const texts = lensesSeen.filter((t) => t.includes('frontend.report'));
+      return texts.length === 1 && /frontend\.report \+ GET \/orders\/report/.test(texts[0]) ? texts[0] : false;
+    }, { timeout: 60_000 }).catch(async (e) => {
+      await wb.screenshot('one-lens-per-line-failed');
+      throw new Error(`${e.message}: ${JSON.stringify(lensesSeen)}`);
+    });
+    assert.equal((shared.match(/\bp50 /g) ?? []).length, 1, `one latency figure on the line: ${shared}`);
+    await wb.screenshot('one-lens-per-line');
   } finally {
     await app?.stop();
     await wb.close();

@@ -35,7 +35,8 @@ export class SourceHoverProvider implements vscode.HoverProvider {
 
 function section(s: LocationStats, res: Resolution, throwSiteOnly: boolean, label: string, state: SourceState): string {
   const out: string[] = [];
-  const name = s.function ? `${s.namespace ? s.namespace + '.' : ''}${s.function}` : '';
+  // the operations measured here (span names, as the trace list shows them), else the function they ran in
+  const name = s.operations?.length ? s.operations.join(', ') : s.function ? `${s.namespace ? s.namespace + '.' : ''}${s.function}` : '';
   out.push(`**Trace Explorer**${name ? ` · ${md(name, 200)}` : ''} · ${countOf(s.calls, 'call')} ${md(label)}${s.services.length ? ` · ${md(s.services.join(', '), 200)}` : ''}`);
   if (throwSiteOnly) out.push('_An exception from the code above was thrown at this line._');
   out.push(`p50 ${md(formatMs(s.p50Ms))} · p95 ${md(formatMs(s.p95Ms))} · max ${md(formatMs(s.maxMs))}${s.exact ? '' : ' \\(±5%\\)'}${s.errors ? ` · ${countOf(s.errors, 'error')}` : ''}`);
