@@ -6,6 +6,7 @@ import type { PackedTrace } from '../src/protocol/packedTrace';
 import {
   Copy,
   FocusSpan,
+  FocusSubtree,
   GetSpanDetail,
   ResolveFrames,
   isFrameRef,
@@ -20,10 +21,10 @@ import {
 } from '../src/protocol/waterfall';
 import type { TraceParams, TraceStatusParams } from '../src/protocol/waterfall';
 import type { WebviewIpc } from './ipc';
-import { collapseAll, expandToLevel, indexOfRow, keepWithAncestors, revealRow, setSubtree, visibleRows } from './model/rows';
+import { collapseAll, expandToLevel, indexOfRow, keepWithAncestors, revealRow, setSubtree, visibleRows, withinSubtree } from './model/rows';
 import { findMatches, firstFrom, listRows, stepTo } from './model/find';
 import { criticalPath } from './model/criticalPath';
-import { formatCount, type TimeWindow } from './model/timeScale';
+import { formatCount, plural, type TimeWindow } from './model/timeScale';
 import type { FrameRef } from '../src/protocol/stackFrames';
 import { makeTraceView } from './traceView';
 import type { TraceView } from './traceView';
@@ -56,22 +57,28 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const [detailsWidth, setDetailsWidthRaw] = useState<number | null>(() => validWidth(ipc.state?.detailsWidth));
   const [detail, setDetail] = useState<DetailState | null>(null);
   const [revealSeq, setRevealSeq] = useState(0);
+  /** Focus Subtree: only this row's subtree is shown (-1: the whole trace) */
+  const [focusRoot, setFocusRoot] = useState(-1);
 
   const rowsHandle = useRef<RowsHandle>(null);
   const findInput = useRef<HTMLInputElement>(null);
   const pendingAnchor = useRef<{ spanId: string; offset: number } | null>(null);
   const firstRowsMarked = useRef(false);
-  const latest = useRef({ view, collapsed, selected, rows: new Int32Array(0) as Int32Array, detailsOpen });
+  const latest = useRef({ view, collapsed, selected, rows: new Int32Array(0) as Int32Array, detailsOpen, focusRoot });
 
   const t = view?.t ?? null;
   const deferredQuery = useDeferredValue(query);
   const match = useMemo(() => (t ? findMatches(t, deferredQuery) : null), [t, deferredQuery]);
   const matchList = useMemo(() => (match ? listRows(match) : new Int32Array(0)), [match]);
   const keep = useMemo(() => (t && hide && match ? keepWithAncestors(t, match) : null), [t, hide, match]);
-  const rows = useMemo(() => (t && collapsed.length === t.spanCount ? visibleRows(t, collapsed, keep) : new Int32Array(0)), [t, collapsed, keep]);
+  const rows = useMemo(() => {
+    if (!t || collapsed.length !== t.spanCount) return new Int32Array(0);
+    const all = visibleRows(t, collapsed, keep);
+    return focusRoot >= 0 && focusRoot < t.spanCount ? withinSubtree(t, all, focusRoot) : all;
+  }, [t, collapsed, keep, focusRoot]);
   const cp = useMemo(() => (t && critical ? criticalPath(t).onPath : null), [t, critical]);
   const timeWindow: TimeWindow = useMemo(() => zoom ?? { start: 0, end: Math.max(1, t?.durationNs ?? 1) }, [zoom, t]);
-  latest.current = { view, collapsed, selected, rows, detailsOpen };
+  latest.current = { view, collapsed, selected, rows, detailsOpen, focusRoot };
 
   const setNameWidth = useCallback(
     (f: number) => {
@@ -108,6 +115,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       const nv = makeTraceView(next);
       let nextCollapsed: Uint8Array = new Uint8Array(next.spanCount);
       let nextSelected = -1;
+      let nextFocus = -1;
       // an update only means something to a webview that shows the trace (a recreated one starts afresh)
       const isUpdate = p.update && prev.view !== null && prev.view.t.traceId === next.traceId;
       // the whole trace after its head (the first rows, painted while the rest was on its way)
@@ -122,6 +130,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
           }
         }
         if (prev.selected >= 0) nextSelected = next.rowOf(old.spanId(prev.selected));
+        if (prev.focusRoot >= 0) nextFocus = next.rowOf(old.spanId(prev.focusRoot));
         const a = rowsHandle.current?.anchor();
         if (a && a.index < prev.rows.length) pendingAnchor.current = { spanId: old.spanId(prev.rows[a.index]), offset: a.offset };
       } else {
@@ -150,12 +159,18 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         }
       }
       setStatus(null);
+      setFocusRoot(nextFocus);
       setView(nv);
       setCollapsed(nextCollapsed);
       setSelected(nextSelected);
       ipc.patchState({ traceId: p.traceId, selectedSpanId: nextSelected >= 0 ? next.spanId(nextSelected) : undefined });
     });
     const offStatus = ipc.on(TraceStatus, (p: TraceStatusParams) => setStatus(p));
+    const offSubtree = ipc.on(FocusSubtree, ({ spanId }) => {
+      const cur = latest.current.view;
+      const r = cur ? cur.t.rowOf(spanId) : -1;
+      if (cur && r >= 0) focusSubtree.current(cur.t, r);
+    });
     const offFocus = ipc.on(FocusSpan, ({ spanId }) => {
       const cur = latest.current.view;
       if (!cur) return;
@@ -174,6 +189,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
     return () => {
       offTrace();
       offStatus();
+      offSubtree();
       offFocus();
     };
   }, [ipc]);
@@ -215,14 +231,33 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const goTo = useCallback(
     (r: number, openDetails = false) => {
       if (!t || r < 0) return;
+      // a row outside the focused subtree (a find match, the next error) brings the whole trace back
+      if (focusRoot >= 0 && (r < focusRoot || r >= t.subtreeEnd[focusRoot])) {
+        setFocusRoot(-1);
+        setZoom(null);
+      }
       setCollapsed((c) => revealRow(t, c, r));
       if (keep && !keep[r]) setHide(false);
       setSelected(r);
       if (openDetails) setDetailsOpen(true);
       setRevealSeq((x) => x + 1);
     },
-    [t, keep],
+    [t, keep, focusRoot],
   );
+
+  // the subtree alone, its root selected and the time axis zoomed to the root's span
+  const focusSubtree = useRef((tr: PackedTrace, r: number) => {
+    setFocusRoot(r);
+    setCollapsed((c) => revealRow(tr, c, r));
+    setSelected(r);
+    setZoom(tr.end[r] > tr.start[r] ? { start: tr.start[r], end: tr.end[r] } : null);
+    setRevealSeq((x) => x + 1);
+  });
+  const unfocus = useCallback(() => {
+    setFocusRoot(-1);
+    setZoom(null);
+    setRevealSeq((x) => x + 1);
+  }, []);
 
   const toggle = useCallback(
     (r: number, subtree: boolean) => {
@@ -270,6 +305,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         return out;
       },
       toggleSubtree: (r: number, c: boolean) => t && setCollapsed((x) => setSubtree(t, x, r, c)),
+      focusSubtree: (r: number) => t && focusSubtree.current(t, r),
       close: () => {
         setDetailsOpen(false);
         rowsHandle.current?.focus();
@@ -370,6 +406,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       if (e.key === 'Escape') {
         if (query) setQuery('');
         else if (detailsOpen) setDetailsOpen(false);
+        else if (focusRoot >= 0) unfocus();
         else if (zoom) setZoom(null);
         if (typing) rowsHandle.current?.focus();
         e.preventDefault();
@@ -401,7 +438,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       }
       e.preventDefault();
     },
-    [query, detailsOpen, zoom, step, stepError],
+    [query, detailsOpen, focusRoot, unfocus, zoom, step, stepError],
   );
 
   // on the window: when the panel gets focus, the body is the active element
@@ -495,6 +532,18 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       ) : (
         <>
           <Minimap view={view} window={timeWindow} zoomed={zoom !== null} onZoom={setZoom} />
+          {focusRoot >= 0 && focusRoot < t.spanCount && (
+            <div className="focus-bar" role="status" data-testid="focus-bar">
+              <span>
+                {'Showing the subtree of '}
+                <b className="focus-name">{t.str(t.name[focusRoot])}</b>
+                {` (${plural(t.subtreeEnd[focusRoot] - focusRoot, 'span')})`}
+              </span>
+              <button className="btn secondary" onClick={unfocus} title="Show every span of the trace again (Escape)">
+                Show whole trace
+              </button>
+            </div>
+          )}
           <div className={`main${detailsOpen && selected >= 0 ? ' with-details' : ''}`}>
             <div className="waterfall">
               <TimeAxis window={timeWindow} nameWidth={nameWidth} onZoom={setZoom} onNameWidth={setNameWidth} />

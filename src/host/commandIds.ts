@@ -20,6 +20,10 @@ export const Commands = {
   resumeTraceList: 'traceExplorer.resumeTraceList',
   // waterfall (src/host/panel): args (traceId?: string | {traceId}, spanId?: string)
   openTrace: 'traceExplorer.openTrace',
+  // the waterfall's span context menu (src/host/panel): args a webview context {traceId, spanId}
+  copySpanId: 'traceExplorer.copySpanId',
+  copySpanJson: 'traceExplorer.copySpanJson',
+  focusSubtree: 'traceExplorer.focusSubtree',
   // span → source (src/host/source): args (traceId, spanId)
   goToSource: 'traceExplorer.goToSource',
   goToTraceSource: 'traceExplorer.goToTraceSource',

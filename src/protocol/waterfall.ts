@@ -170,6 +170,8 @@ export interface TraceStatusParams {
 export const ShowTrace = notification<TraceParams>('trace');
 export const TraceStatus = notification<TraceStatusParams>('status');
 export const FocusSpan = notification<SpanRef>('focusSpan');
+/** show only this span's subtree, zoomed to the span (the waterfall's context menu: Focus Subtree) */
+export const FocusSubtree = notification<SpanRef>('focusSubtree');
 
 // ---------------------------------------------------------------- validation entry point
 export type ParsedWebviewMessage =

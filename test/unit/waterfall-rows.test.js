@@ -142,3 +142,14 @@ test('find: typing goes to the first match from the selection on, wrapping; the 
   assert.equal(findCount('x', 0, 0), 'No results');
   assert.equal(findCount('  ', 0, 5), '');
 });
+
+test('withinSubtree: the visible rows of one subtree, collapsed parts left out', () => {
+  const t = pack([span('r', null, 0, 100), span('a', 'r', 1, 50), span('a1', 'a', 2, 10), span('a2', 'a', 11, 20), span('b', 'r', 51, 90), span('b1', 'b', 52, 60)]);
+  const a = t.rowOf(require('./waterfall-helpers.js').hex('a'));
+  const all = rows.visibleRows(t, new Uint8Array(t.spanCount), null);
+  assert.deepEqual(names(t, rows.withinSubtree(t, all, a)), ['op-a', 'op-a1', 'op-a2']);
+  const folded = new Uint8Array(t.spanCount);
+  folded[a] = 1;
+  assert.deepEqual(names(t, rows.withinSubtree(t, rows.visibleRows(t, folded, null), a)), ['op-a']);
+  assert.deepEqual(names(t, rows.withinSubtree(t, all, 0)).length, 6);
+});

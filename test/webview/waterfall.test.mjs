@@ -70,8 +70,9 @@ test('renders the trace as a treegrid: depth-first rows, levels, service legend,
   assert.equal(await rowByName(page, 'charge card').locator('[role=img][aria-label=error]').count(), 1);
   assert.equal(await page.locator('.row.error').count(), 3);
   // webview/context menus (e.g. Copy Span Subtree as Test Fixture) get the span under the pointer
+  // (and the row's own actions replace the browser's Cut/Copy/Paste there)
   assert.deepEqual(JSON.parse(await rowByName(page, 'charge card').getAttribute('data-vscode-context')),
-    { webviewSection: 'span', traceId: SAMPLE_TRACE, spanId: '0000000000000005' });
+    { webviewSection: 'span', traceId: SAMPLE_TRACE, spanId: '0000000000000005', preventDefaultContextMenuItems: true });
   assert.deepEqual(JSON.parse(await page.getAttribute('.app', 'data-vscode-context')), { webviewSection: 'trace', traceId: SAMPLE_TRACE });
   await rowByName(page, 'loop b').click({ button: 'right' });
   assert.equal(await selectedName(page), 'loop b', 'a right-click selects the span the menu is for');
@@ -502,6 +503,37 @@ test('a span with 100,000 attributes shows the first 200 of each list, more on d
   await moreEvents.click();
   assert.equal(await d.locator('.event').count(), 300);
   assert.equal(await moreEvents.count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('Focus Subtree (context menu or details) shows the span and its descendants, zoomed to it, until Show whole trace', async () => {
+  const page = await open();
+  const ticks = () => page.$$eval('.axis .tick', (els) => els.map((e) => e.textContent));
+  const whole = await ticks();
+  // what the host sends for the context menu's Focus Subtree
+  await page.evaluate(() => window.postMessage({ type: 'notification', method: 'focusSubtree', params: { spanId: '0000000000000002' } }, '*'));
+  await page.waitForSelector('[data-testid=focus-bar]');
+  assert.deepEqual(await rowNames(page), ['POST /api/orders', 'cache lookup', 'SELECT orders', HOSTILE, 'charge card']);
+  assert.equal(await page.textContent('[data-testid=focus-bar] .focus-name'), 'POST /api/orders');
+  assert.match(await page.textContent('[data-testid=focus-bar]'), /\(5 spans\)/);
+  assert.equal(await selectedName(page), 'POST /api/orders');
+  assert.notDeepEqual(await ticks(), whole, 'the time axis is zoomed to the span');
+  await page.click('[data-testid=focus-bar] button:has-text("Show whole trace")');
+  assert.equal((await rowNames(page)).length, 10);
+  assert.deepEqual(await ticks(), whole);
+  // the same from the details pane; the next error outside the subtree brings the whole trace back
+  await rowByName(page, HOSTILE).click();
+  await page.locator('[data-testid=details] button', { hasText: 'Focus subtree' }).click();
+  assert.deepEqual(await rowNames(page), [HOSTILE, 'charge card']);
+  await page.focus('[role=treegrid]');
+  await page.keyboard.press('e');
+  assert.equal(await selectedName(page), 'charge card', 'an error inside keeps the focus');
+  assert.equal((await rowNames(page)).length, 2);
+  await page.keyboard.press('e');
+  assert.equal(await selectedName(page), 'GET /checkout');
+  assert.equal(await page.locator('[data-testid=focus-bar]').count(), 0);
+  assert.equal((await rowNames(page)).length, 10);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -24,6 +24,8 @@ export interface DetailActions {
   resolveFrames(frames: FrameRef[]): Promise<boolean[]>;
   openLink(traceId: string, spanId: string): void;
   toggleSubtree(row: number, collapse: boolean): void;
+  /** show only this span's subtree, zoomed to it */
+  focusSubtree(row: number): void;
   close(): void;
 }
 
@@ -134,6 +136,9 @@ export function Details({ view, row, width, state, onCritical, actions }: { view
             <>
               <button className="btn secondary" onClick={() => actions.toggleSubtree(row, true)}>Collapse subtree</button>
               <button className="btn secondary" onClick={() => actions.toggleSubtree(row, false)}>Expand subtree</button>
+              <button className="btn secondary" onClick={() => actions.focusSubtree(row)} title="Show only this span and the spans under it, zoomed to it">
+                Focus subtree
+              </button>
             </>
           )}
           {d && (

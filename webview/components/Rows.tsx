@@ -221,8 +221,9 @@ const Row = memo(function Row({ v, r, index, selected, collapsed, match, critica
       aria-selected={selected}
       aria-rowindex={index + 1}
       style={{ top: index * ROW_HEIGHT }}
-      // what VS Code passes to webview/context menu commands (e.g. Copy Span Subtree as Test Fixture)
-      data-vscode-context={JSON.stringify({ webviewSection: 'span', traceId: t.traceId, spanId: t.spanId(r) })}
+      // what VS Code passes to the span's webview/context menu commands (package.json): its own actions replace
+      // the browser's Cut/Copy/Paste there
+      data-vscode-context={JSON.stringify({ webviewSection: 'span', traceId: t.traceId, spanId: t.spanId(r), preventDefaultContextMenuItems: true })}
       onMouseDown={(e) => {
         // a click shows the span's details, always (also after the pane was closed); a right-click selects
         // only, so the context menu's span is the highlighted one

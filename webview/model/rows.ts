@@ -61,6 +61,23 @@ export function setSubtree(t: TraceShape, collapsed: Uint8Array, row: number, co
   return c;
 }
 
+/** the visible rows inside `root`'s subtree (rows are depth-first, so they are one run of `rows`) */
+export function withinSubtree(t: TraceShape, rows: Int32Array, root: number): Int32Array {
+  return rows.subarray(lowerBound(rows, root), lowerBound(rows, t.subtreeEnd[root]));
+}
+
+/** the first index of the ascending `rows` whose row is at least `row` */
+function lowerBound(rows: Int32Array, row: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid] < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** position of `row` in the visible rows (binary search: visible rows are ascending), or -1 */
 export function indexOfRow(rows: Int32Array, row: number): number {
   let lo = 0;

@@ -76,6 +76,12 @@ class WaterfallPanels implements vscode.Disposable {
     return w;
   }
 
+  /** the panel the context menu was opened in: the active one showing the trace, else any showing it */
+  showing(traceId: string): WaterfallPanel | undefined {
+    const all = [...this.byTrace.values(), ...this.adopted].filter((p) => p.traceId === traceId);
+    return all.find((p) => p.panel.active) ?? all[0];
+  }
+
   /** two tabs whose roots read the same ("GET /checkout") both add their short trace id */
   private retitle(): void {
     const all = [...this.byTrace.values(), ...this.adopted];
@@ -123,10 +129,55 @@ export function activateWaterfall(services: HostServices): vscode.Disposable {
   };
   return vscode.Disposable.from(
     vscode.commands.registerCommand(Commands.openTrace, openTrace),
+    ...registerSpanMenu(services, log, panels),
     vscode.window.registerWebviewPanelSerializer(WATERFALL_VIEW_TYPE, serializer),
     panels,
     { dispose: () => active === panels && (active = undefined) },
   );
+}
+
+/** the span context menu's own commands (webview/context in package.json; Go to Source and the fixture are other features') */
+function registerSpanMenu(services: HostServices, log: ComponentLog, panels: WaterfallPanels): vscode.Disposable[] {
+  const spanOf = (ctx: unknown, span?: unknown): { traceId: string; spanId: string } | undefined => {
+    const a = parseOpenTraceArgs(ctx, span);
+    if (a.traceId && a.spanId) return { traceId: a.traceId, spanId: a.spanId };
+    void vscode.window.showErrorMessage('Trace Explorer: this command needs a span of the waterfall (open it from a span\'s context menu).');
+    return undefined;
+  };
+  const copied = (what: string) => vscode.window.setStatusBarMessage(`Trace Explorer: copied ${what}`, 2500);
+  return [
+    vscode.commands.registerCommand(Commands.copySpanId, async (ctx?: unknown, span?: unknown) => {
+      const s = spanOf(ctx, span);
+      if (!s) return;
+      await vscode.env.clipboard.writeText(s.spanId);
+      copied('span id');
+    }),
+    vscode.commands.registerCommand(Commands.copySpanJson, async (ctx?: unknown, span?: unknown) => {
+      const s = spanOf(ctx, span);
+      if (!s) return;
+      try {
+        const api = await services.receiver.ready();
+        const d = await api.spanDetail(s.traceId, s.spanId);
+        if (!d) {
+          void vscode.window.showErrorMessage(`Trace Explorer: span ${s.spanId} is no longer held by the receiver (evicted, removed or cleared).`);
+          return;
+        }
+        // the same JSON as the details pane's Copy span as JSON
+        await vscode.env.clipboard.writeText(JSON.stringify(d.span, null, 2));
+        copied('span as JSON');
+      } catch (e) {
+        log.warn(`copy span ${s.spanId} as JSON failed: ${errorText(e)}`);
+        void vscode.window.showErrorMessage(`Trace Explorer could not copy the span: ${errorText(e)}`);
+      }
+    }),
+    vscode.commands.registerCommand(Commands.focusSubtree, (ctx?: unknown, span?: unknown) => {
+      const s = spanOf(ctx, span);
+      if (!s) return;
+      const p = panels.showing(s.traceId);
+      if (p) p.focusSubtree(s.spanId);
+      else panels.open(s.traceId, s.spanId);
+    }),
+  ];
 }
 
 /**

@@ -14,6 +14,7 @@ import { rootLabel } from '../../tracelist/format';
 import {
   Copy,
   FocusSpan,
+  FocusSubtree,
   GetSpanDetail,
   ResolveFrames,
   type FramesParams,
@@ -110,6 +111,12 @@ export class WaterfallPanel implements vscode.Disposable {
       if (this.shown && this.ready) this.notify(FocusSpan, { spanId });
       else this.pendingFocus = spanId;
     }
+  }
+
+  /** shows only this span's subtree (the span context menu's Focus Subtree) */
+  focusSubtree(spanId: string): void {
+    this.panel.reveal(undefined, false);
+    this.notify(FocusSubtree, { spanId });
   }
 
   dispose(): void {
