@@ -12,8 +12,13 @@ const SDK_PACKAGES = [
 
 /** Why the app counts as already instrumented, or undefined. */
 export function ownSdkReason(env: NodeJS.ProcessEnv, execArgv: string[], packageJson: string | undefined): string | undefined {
-  const delegate = (trace.getTracerProvider() as { getDelegate?: () => object }).getDelegate?.();
-  if (delegate && delegate.constructor?.name !== 'NoopTracerProvider') return 'a tracer provider is already registered';
+  // the API keeps what was registered on one global (shared by every copy of @opentelemetry/api 1.x); a class
+  // name would not do: bundlers rename classes
+  const api = (globalThis as Record<symbol, { trace?: unknown } | undefined>)[Symbol.for('opentelemetry.js.api.1')];
+  if (api?.trace) {
+    const name = (trace.getTracerProvider() as { getDelegate?: () => object }).getDelegate?.()?.constructor?.name;
+    return `a tracer provider${name ? ` (${name})` : ''} is already registered`;
+  }
   const preload = `${env.NODE_OPTIONS ?? ''} ${execArgv.join(' ')}`;
   if (preload.includes('@opentelemetry/auto-instrumentations-node/register')) return 'NODE_OPTIONS preloads @opentelemetry/auto-instrumentations-node/register';
   const pkg = readPackageJson(packageJson);

@@ -7,6 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, symlinkSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import {
   ROOT, codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, waitForReceiver, waitForHttpListening,
   receiverApi, clearTraces, waitFor, runCommand, quickOpen, activeEditorTab, cursorLine, codeLensTexts, webviewFrame,
@@ -108,6 +109,11 @@ test('F5 on an app without OpenTelemetry: traces, a lens per handler, Go to Sour
     // the receiver holds the app's traces under its package name (5 requests from here + 2 it made itself)
     const traces = await waitFor('the app’s traces', async () => ((await tracesOf(SERVICE)).length >= 5 ? tracesOf(SERVICE) : false), { timeout: 30_000 });
     assert.ok(traces.some((t) => (t.rootTarget ?? t.rootName).includes('/users/')), JSON.stringify(traces.map((t) => t.rootName)));
+
+    // what the runtime said about itself is in the extension's log folder (followed into the Trace Explorer log)
+    const runtimeLogs = execFileSync('find', [cs.userDataDir, '-name', 'runtime.log'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    assert.ok(runtimeLogs.some((f) => /tracing shop-zero → http:\/\/127\.0\.0\.1:\d+ \(full\)/.test(readFileSync(f, 'utf8'))),
+      `the runtime's startup line in ${runtimeLogs.join(', ') || 'no runtime.log'}`);
 
     // the trace list shows them
     await runCommand(page, 'Trace Explorer: Show Traces', { exact: true });

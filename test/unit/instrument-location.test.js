@@ -146,7 +146,13 @@ test('an app brings its own SDK: registered provider, preloaded auto-instrumenta
   const { TracerProvider } = require('@opentelemetry/sdk-trace');
   trace.setGlobalTracerProvider(new TracerProvider());
   try {
-    assert.equal(ownSdkReason({}, [], none), 'a tracer provider is already registered');
+    assert.equal(ownSdkReason({}, [], none), 'a tracer provider (TracerProvider) is already registered');
+  } finally {
+    trace.disable();
+  }
+  // and after it is gone again, nothing is registered (the check reads the API's global, not a class name)
+  try {
+    assert.equal(ownSdkReason({}, [], none), undefined);
   } finally {
     trace.disable();
   }

@@ -11,10 +11,12 @@ import {
   NODE_DEBUG_TYPES, OTLP_ENV_DEBUG_TYPES, OPT_OUT_PROPERTY, PYTHON_DEBUG_TYPES, TRACED_PROPERTY, traceLaunchConfig, type LaunchConfig,
 } from '../../instrument/launchConfig';
 import { hasDistro, offerDistroInstall, pythonInterpreter } from './python';
+import { followRuntimeLog } from './runtimeLog';
 import { receiverEndpoint, runtimePath } from './endpoint';
 
 export function activateDebugSessions(s: HostServices, log: ComponentLog): vscode.Disposable {
-  const disposables: vscode.Disposable[] = [];
+  const runtimeLog = followRuntimeLog(s.context, log);
+  const disposables: vscode.Disposable[] = [runtimeLog];
   const provider: vscode.DebugConfigurationProvider = {
     // after ${…} variables are substituted: program and envFile are real paths by then
     resolveDebugConfigurationWithSubstitutedVariables: async (folder, debugConfig) => {
@@ -45,6 +47,11 @@ export function activateDebugSessions(s: HostServices, log: ComponentLog): vscod
       }
       log.info(`"${debugConfig.name}" (${debugConfig.type}) is traced → ${endpoint.url}` +
         (result.serviceName ? ` as service "${result.serviceName}"` : ''));
+      const env = result.config.env ?? {};
+      // the runtime's own lines (its mode, why it is off) go to this log rather than the program's stderr
+      if (result.what === 'node' && !env.TRACE_EXPLORER_LOG && !process.env.TRACE_EXPLORER_LOG) {
+        result.config.env = { ...env, TRACE_EXPLORER_LOG: runtimeLog.file };
+      }
       return result.config as vscode.DebugConfiguration;
     },
   };
