@@ -105,6 +105,39 @@ export function koaRequestHook(span: object, info: { middlewareLayer?: unknown; 
   claimForHandler(span, fn, info.layerType === 'router', activeServerSpan());
 }
 
+/**
+ * Plain `http.createServer(listener)` apps: the request listener runs inside the incoming request's server
+ * span, and is the code that handles it (frameworks' own listeners live in node_modules and resolve to nothing,
+ * so their route handlers still decide). Wrapped where it is added; `.listener` keeps removeListener(fn) and
+ * listeners() working as they do for once() wrappers.
+ */
+export function attributeRequestListeners(serverProto: object): void {
+  const proto = serverProto as Record<string, unknown>;
+  for (const method of ['on', 'addListener', 'prependListener']) {
+    const original = proto[method] as ((this: unknown, event: unknown, fn: unknown) => unknown) | undefined;
+    if (typeof original !== 'function' || (original as unknown as Record<symbol, boolean>)[kAttributed]) continue;
+    const patched = function (this: unknown, event: unknown, fn: unknown) {
+      if (event === 'request' && typeof fn === 'function' && !(fn as unknown as Record<symbol, boolean>)[kAttributed]) {
+        const listener = fn as Fn;
+        const wrapped = function (this: unknown, ...args: unknown[]) {
+          try {
+            claimForHandler(undefined, listener, false, activeServerSpan());
+          } catch {
+            // attribution must never break the request
+          }
+          return listener.apply(this, args);
+        };
+        (wrapped as unknown as { listener: Fn }).listener = listener;
+        (wrapped as unknown as Record<symbol, boolean>)[kAttributed] = true;
+        return original.call(this, event, wrapped);
+      }
+      return original.call(this, event, fn);
+    };
+    (patched as unknown as Record<symbol, boolean>)[kAttributed] = true;
+    proto[method] = patched;
+  }
+}
+
 interface FastifyLike {
   addHook(name: 'onRoute', hook: (routeOptions: { handler?: Fn }) => void): unknown;
 }

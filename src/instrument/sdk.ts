@@ -9,7 +9,7 @@ import { registerInstrumentations, type Instrumentation } from '@opentelemetry/i
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { onSpanEnd, onSpanStart } from './codeAttributes';
-import { attributeExpress, attributeFastify, koaRequestHook } from './frameworks';
+import { attributeExpress, attributeFastify, attributeRequestListeners, koaRequestHook } from './frameworks';
 import type { RuntimeSettings } from './settings';
 
 class CodeLocationProcessor implements SpanProcessor {
@@ -98,5 +98,11 @@ export function startSdk(s: RuntimeSettings): StartedSdk {
     }
   }
   registerInstrumentations({ instrumentations, tracerProvider: provider });
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    for (const m of ['node:http', 'node:https']) attributeRequestListeners((require(m) as typeof import('node:http')).Server.prototype);
+  } catch {
+    failed.push('request listeners');
+  }
   return { provider, failed };
 }

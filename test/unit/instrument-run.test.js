@@ -63,3 +63,39 @@ for (const framework of ['express', 'koa', 'fastify']) {
     });
   }
 }
+
+test('a plain http.createServer app: the server span points at the request listener', async () => {
+  const rc = await startTestReceiver();
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'te-http-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'plain-http-app' }));
+    const src = `const http = require('node:http');
+const server = http.createServer(function handle(req, res) { // @listener
+  res.end(req.url);
+});
+server.listen(0, '127.0.0.1', async () => {
+  await (await fetch(\`http://127.0.0.1:\${server.address().port}/a\`)).text(); // @drive
+  server.close();
+});
+`;
+    const file = path.join(dir, 'server.js');
+    fs.writeFileSync(file, src);
+    const r = await runTraced(dir, ['--endpoint', `http://127.0.0.1:${rc.httpPort}`], [process.execPath, file]);
+    assert.equal(r.code, 0, r.stderr);
+    const spans = await until(async () => {
+      const s = await allSpans(rc.api);
+      return s.length >= 2 ? s : undefined;
+    }, 10000, 'server and client span');
+    const tags = require('./_instrumentApps.js').tagLines(src);
+    const server = spans.find((s) => s.kind === SERVER);
+    const client = spans.find((s) => s.kind === CLIENT);
+    assert.equal(server.attrs['code.file.path'], file);
+    assert.equal(server.attrs['code.line.number'], tags.listener);
+    assert.equal(server.attrs['code.function.name'], 'handle');
+    assert.equal(client.attrs['code.line.number'], tags.drive);
+    assert.equal(server.service, 'plain-http-app');
+  } finally {
+    await rc.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
