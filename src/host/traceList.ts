@@ -336,6 +336,8 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
       if (view.total === 0) return []; // the welcome content explains how to send traces
       const top: Node[] = view.held > 0 ? [this.heldNote(view.held)] : [];
       if (view.matched === 0) {
+        // held, with every row shown before gone (evicted, removed): only the new ones are left to show
+        if (isEmptyFilter(this.filter)) return top;
         return [
           ...top,
           { kind: 'note', id: 'note:nomatch', icon: 'filter', label: `No traces match “${this.filter.source}”${this.search.progressNote()}` },
