@@ -258,3 +258,30 @@ test(`the generated Jest (JS) test runs at ${RUN_DEPTH.toLocaleString('en')} lev
   assert.deepEqual(await run(true), ['produces the recorded spans (names, kinds, parents, status, attributes): failed', 'stays within loose duration budgets: passed']);
   assert.equal(api.trace.getTracerProvider().constructor.name, 'ProxyTracerProvider', 'the generated test left no global provider behind');
 });
+
+test(`an attribute value nested ${DEEP.toLocaleString('en')} levels deep is cut at 64 levels with a note; every generator works`, () => {
+  const { MAX_VALUE_DEPTH } = require(path.join(root, 'out/src/fixtures/otlpJsonImport.js'));
+  const data = otlpChain(2);
+  const nested = `${'{"arrayValue":{"values":['.repeat(DEEP)}{"stringValue":"x"}${']}}'.repeat(DEEP)}`;
+  const text = JSON.stringify(data).replace('{"stringValue":"postgresql"}', nested);
+  const r = importTraceFile(text);
+  assert.equal(r.spanCount, 2);
+  assert.ok(r.warnings.includes(`an attribute value nested deeper than ${MAX_VALUE_DEPTH} levels was cut at that depth`), r.warnings.join('\n'));
+  let v = r.data.resourceSpans[0].scopeSpans[0].spans[1].attributes[0].value;
+  let levels = 0;
+  while (v.arrayValue) {
+    v = v.arrayValue.values[0];
+    levels++;
+  }
+  assert.equal(levels, MAX_VALUE_DEPTH);
+  assert.match(v.stringValue, /nested deeper than 64 levels was cut/);
+  for (const { label, text: out } of allOutputs(r.data)) assert.ok(out.length > 0, label);
+});
+
+test(`a file of ${DEEP.toLocaleString('en')} nested JSON arrays gets the one-line "not a trace file" message`, () => {
+  const { TraceFileError } = require(path.join(root, 'out/src/fixtures/importResult.js'));
+  assert.throws(
+    () => importTraceFile(`${'['.repeat(DEEP)}1${']'.repeat(DEEP)}`),
+    (e) => e instanceof TraceFileError && /found 100000 nested JSON arrays whose innermost first element is a JSON number/.test(e.message),
+  );
+});
