@@ -10,7 +10,7 @@ import * as dc from 'node:diagnostics_channel';
 import { context, trace } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import { claimForHandler, claimSpan, isFrameworkSpan, withHandler } from './codeAttributes';
-import { unwrap } from './functionLocation';
+import { HANDLER_TARGET, unwrap } from './functionLocation';
 
 const kAttributed = Symbol('traceExplorerAttributed');
 
@@ -28,6 +28,19 @@ function claimFastifyRequestSpan(request: unknown, fn: Function): void {
     const v = (request as Record<symbol, unknown>)[sym];
     if (isFrameworkSpan(v)) claimSpan(v as object, fn);
   }
+}
+
+interface ReflectMetadata {
+  getMetadataKeys?: (target: object) => unknown[];
+  getMetadata?: (key: unknown, target: object) => unknown;
+  defineMetadata?: (key: unknown, value: unknown, target: object) => void;
+}
+
+/** Nest reads decorator metadata (reflect-metadata) off the functions it is given: keep it on wrappers. */
+function copyMetadata(from: object, to: object): void {
+  const r = Reflect as unknown as ReflectMetadata;
+  if (typeof r.getMetadataKeys !== 'function' || typeof r.getMetadata !== 'function' || typeof r.defineMetadata !== 'function') return;
+  for (const key of r.getMetadataKeys(from)) r.defineMetadata(key, r.getMetadata(key, from), to);
 }
 
 /** A wrapper with fn's name and arity (frameworks read both), that lets fn claim the span it runs in. */
@@ -136,6 +149,47 @@ export function attributeRequestListeners(serverProto: object): void {
     (patched as unknown as Record<symbol, boolean>)[kAttributed] = true;
     proto[method] = patched;
   }
+}
+
+/**
+ * NestInstrumentation wraps RouterExecutionContext.create(instance, callback): its request span starts when
+ * the returned handler is called (the controller method is "current" then), and its handler span starts
+ * around the controller method, which claims it (and the server span) when it runs.
+ */
+export function attributeNest(instrumentation: object): void {
+  type Wrapper = (original: Fn) => Fn;
+  const inst = instrumentation as { ensureWrapped?: (obj: object, name: string, wrapper: Wrapper) => unknown };
+  const ensureWrapped = inst.ensureWrapped;
+  if (typeof ensureWrapped !== 'function') return;
+  inst.ensureWrapped = function (this: unknown, obj: object, name: string, wrapper: Wrapper) {
+    // NestFactoryStatic.create is wrapped through here too
+    if (name !== 'create' || (obj as { constructor?: { name?: string } }).constructor?.name !== 'RouterExecutionContext') return ensureWrapped.call(this, obj, name, wrapper);
+    return ensureWrapped.call(this, obj, name, (original: Fn) => {
+      const traced = wrapper(original);
+      return function createWithLocations(this: unknown, ...args: unknown[]) {
+        const callback = args[1];
+        if (typeof callback !== 'function') return traced.apply(this, args);
+        const claimed = claiming(callback as Fn, true);
+        copyMetadata(callback, claimed);
+        args[1] = claimed;
+        const handler = traced.apply(this, args);
+        if (typeof handler !== 'function') return handler;
+        const withLocation = function (this: unknown, ...handlerArgs: unknown[]) {
+          try {
+            // Nest's router proxy calls this inside the underlying Express/Fastify handler span: point it here too
+            claimForHandler(trace.getActiveSpan(), callback, true, activeServerSpan());
+          } catch {
+            // attribution must never break the request
+          }
+          return withHandler(callback, true, () => (handler as Fn).apply(this, handlerArgs));
+        };
+        Object.defineProperty(withLocation, 'length', { value: (handler as Fn).length });
+        // Express sees this as the route's handler: its request-handler span points at the controller method
+        (withLocation as unknown as Record<symbol, unknown>)[HANDLER_TARGET] = callback;
+        return withLocation;
+      };
+    });
+  };
 }
 
 interface FastifyLike {

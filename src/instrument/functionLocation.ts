@@ -64,11 +64,14 @@ function scriptUrl(scriptId: string): string | undefined {
   return url;
 }
 
-/** Unwraps shimmer-style wrappers (`__original`) so a patched handler resolves to the user's function. */
+/** Set on a wrapper of ours that stands for a user function (Nest's route handler → the controller method). */
+export const HANDLER_TARGET = Symbol.for('trace-explorer.handlerTarget');
+
+/** Unwraps shimmer-style wrappers (`__original`) and ours, so a patched handler resolves to the user's function. */
 export function unwrap(fn: Function): Function {
   let f = fn;
   for (let i = 0; i < 5; i++) {
-    const inner = (f as { __original?: unknown }).__original;
+    const inner = (f as { [HANDLER_TARGET]?: unknown })[HANDLER_TARGET] ?? (f as { __original?: unknown }).__original;
     if (typeof inner !== 'function') break;
     f = inner;
   }

@@ -9,7 +9,7 @@ import { registerInstrumentations, type Instrumentation } from '@opentelemetry/i
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { onSpanEnd, onSpanStart } from './codeAttributes';
-import { attributeExpress, attributeFastify, attributeRequestListeners, koaRequestHook } from './frameworks';
+import { attributeExpress, attributeFastify, attributeNest, attributeRequestListeners, koaRequestHook } from './frameworks';
 import type { RuntimeSettings } from './settings';
 
 class CodeLocationProcessor implements SpanProcessor {
@@ -51,7 +51,11 @@ const INSTRUMENTATIONS: Array<[string, () => Instrumentation]> = [
     attributeFastify(); // subscribes before @fastify/otel does, see frameworks.ts
     return new (require('@fastify/otel').FastifyOtelInstrumentation)({ registerOnInitialization: true });
   }],
-  ['nestjs-core', () => new (require('@opentelemetry/instrumentation-nestjs-core').NestInstrumentation)()],
+  ['nestjs-core', () => {
+    const inst = new (require('@opentelemetry/instrumentation-nestjs-core').NestInstrumentation)();
+    attributeNest(inst);
+    return inst;
+  }],
   ['pg', () => new (require('@opentelemetry/instrumentation-pg').PgInstrumentation)()],
   ['mysql2', () => new (require('@opentelemetry/instrumentation-mysql2').MySQL2Instrumentation)()],
   ['mongodb', () => new (require('@opentelemetry/instrumentation-mongodb').MongoDBInstrumentation)()],

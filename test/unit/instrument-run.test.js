@@ -99,3 +99,68 @@ server.listen(0, '127.0.0.1', async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a NestJS app: controller methods own their Nest, Express and server spans', async () => {
+  const rc = await startTestReceiver();
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'te-nest-'));
+  try {
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'nest-app' }));
+    // decorators applied by hand, so plain JavaScript runs it
+    const src = `require('reflect-metadata');
+const { NestFactory } = require('@nestjs/core');
+const { Module, Controller, Get } = require('@nestjs/common');
+class ItemsController {
+  list() { // @list
+    return ['a', 'b'];
+  }
+  async one() { // @one
+    const r = await fetch(\`http://127.0.0.1:\${port}/items\`); // @fetch
+    return { n: (await r.json()).length };
+  }
+}
+Reflect.decorate([Get()], ItemsController.prototype, 'list', Object.getOwnPropertyDescriptor(ItemsController.prototype, 'list'));
+Reflect.decorate([Get('one')], ItemsController.prototype, 'one', Object.getOwnPropertyDescriptor(ItemsController.prototype, 'one'));
+Reflect.decorate([Controller('items')], ItemsController);
+class AppModule {}
+Reflect.decorate([Module({ controllers: [ItemsController] })], AppModule);
+let port = 0;
+async function main() {
+  const app = await NestFactory.create(AppModule, { logger: false }); // @create
+  await app.listen(0, '127.0.0.1');
+  port = app.getHttpServer().address().port;
+  await (await fetch(\`http://127.0.0.1:\${port}/items/one\`)).text(); // @drive
+  await app.close();
+}
+main();
+`;
+    const file = path.join(dir, 'app.js');
+    fs.writeFileSync(file, src);
+    const tags = require('./_instrumentApps.js').tagLines(src);
+    const r = await runTraced(dir, ['--endpoint', `http://127.0.0.1:${rc.httpPort}`], [process.execPath, file]);
+    assert.equal(r.code, 0, r.stderr);
+    const spans = await until(async () => {
+      const s = await allSpans(rc.api);
+      return s.filter((x) => x.kind === SERVER).length >= 2 && s.some((x) => x.name === 'Create Nest App') ? s : undefined;
+    }, 10000, 'the Nest app\'s spans');
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    for (const s of spans) {
+      const where = `${s.name} (${s.scope})`;
+      if (/^middleware - /.test(s.name)) {
+        // Nest's own body parsers: library code, nothing of the app's to point at
+        assert.equal(s.attrs['code.file.path'], undefined, where);
+        continue;
+      }
+      let tag;
+      if (s.name === 'Create Nest App') tag = 'create';
+      else if (s.kind === CLIENT) tag = s.parentSpanId ? 'fetch' : 'drive';
+      else tag = routeOf(s, byId) === '/items' ? 'list' : 'one';
+      assert.equal(s.attrs['code.file.path'], file, `file of ${where}`);
+      assert.equal(s.attrs['code.line.number'], tags[tag], `line of ${where} (expected @${tag})`);
+    }
+    assert.ok(spans.some((s) => s.scope === '@opentelemetry/instrumentation-express' && s.attrs['code.line.number'] === tags.one), 'the Express request handler span of /items/one');
+  } finally {
+    await rc.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
