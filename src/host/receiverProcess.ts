@@ -6,7 +6,7 @@
 //   receiver.lock  taken (O_EXCL, holding our pid) by the window that is starting a receiver, so two windows
 //                  opening at once do not start two (the second waits for the first one's state file)
 //   receiver.log   the receiver's stdout/stderr; it outlives the window, so it cannot write to a pipe of ours
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient } from '../receiver/apiClient';
@@ -109,6 +109,36 @@ export function isAlive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** A process's command line as its arguments: /proc on Linux, `ps` elsewhere; undefined when unknown. */
+export function commandLineOf(pid: number): string[] | undefined {
+  try {
+    const raw = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw.split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
+  } catch {
+    // no /proc (macOS) or the process is gone
+  }
+  if (process.platform === 'win32') return undefined;
+  try {
+    const out = execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return out ? out.split(/\s+/) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the process is a receiver started on this state file: its command line names the receiver
+ * program and `--state-file <this file>`. A state file left by a crash can name a pid the system has since
+ * given to an unrelated process, which must never be signalled.
+ */
+export function isReceiverProcess(pid: number, receiverScript: string, stateFile: string): boolean {
+  const args = commandLineOf(pid);
+  if (!args) return false;
+  const at = args.indexOf('--state-file');
+  const script = path.basename(receiverScript);
+  return at >= 0 && args[at + 1] === stateFile && args.some((a) => path.basename(a) === script);
+}
+
 /** Compares dotted versions numerically ("0.10.0" > "0.9.1"); non-numeric parts compare as 0. */
 export function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
@@ -209,8 +239,10 @@ export class ReceiverProcess {
       if (running) {
         if (running.health.startedAt >= requestedAt && matches(running.health, settings)) return running;
         running.client.dispose();
-        await this.stop(running.health.pid);
+        // the pid comes from the receiver itself, over the API with its token
+        await this.stop(running.health.pid, 4000, true);
       } else {
+        // a pid from the state file alone: signalled only when its command line is one of our receivers
         const pid = this.findRunningPid();
         if (pid !== undefined) await this.stop(pid);
       }
@@ -348,13 +380,24 @@ export class ReceiverProcess {
     }
   }
 
-  /** Stops a receiver (SIGTERM, then SIGKILL after `graceMs`) and waits until it is gone. */
-  async stop(pid: number, graceMs = 4000): Promise<void> {
+  /**
+   * Stops a receiver (SIGTERM, then SIGKILL after `graceMs`) and waits until it is gone. The process is
+   * signalled only when it is known to be our receiver: `verified` (it told us its pid over the API), or
+   * its command line says so. Otherwise the state file is stale and only the file goes.
+   */
+  async stop(pid: number, graceMs = 4000, verified = false): Promise<void> {
     if (!isAlive(pid)) return;
+    if (!verified && !isReceiverProcess(pid, this.receiverScript, this.stateFile)) {
+      this.log.warn(`the receiver state file names pid ${pid}, which is not a Trace Explorer receiver (the pid was reused after a crash?); not signalling it`);
+      this.removeStateFileOf(pid);
+      return;
+    }
     this.kill(pid);
     const deadline = Date.now() + graceMs;
     while (isAlive(pid)) {
       if (Date.now() > deadline) {
+        // checked again: in these seconds the receiver may have exited and its pid been reused
+        if (!isReceiverProcess(pid, this.receiverScript, this.stateFile) && !verified) break;
         this.log.warn(`receiver pid ${pid} did not stop within ${graceMs} ms; killing it`);
         this.kill(pid, 'SIGKILL');
         await sleep(100);
@@ -362,7 +405,12 @@ export class ReceiverProcess {
       }
       await sleep(50);
     }
-    // a receiver killed hard leaves its state file: remove it when it still names that pid
+    this.removeStateFileOf(pid);
+  }
+
+  private removeStateFileOf(pid: number): void {
+    // a receiver killed hard leaves its state file (and a stale one names a reused pid): remove it when it
+    // still names that pid
     const state = readState(this.stateFile);
     if (state?.pid === pid) {
       try {

@@ -168,3 +168,33 @@ test('a receiver that exits at once reports its own message', { timeout: 30_000 
   const w = windowOn(storage());
   await assert.rejects(w.connectOrStart(settings({ maxSpans: 0 })), /exited \(code 2\) before listening[\s\S]*--max-spans must be between/);
 });
+
+test('restart signals only our receiver: a stale state file naming a reused pid leaves that process alone', { timeout: 30_000 }, async () => {
+  const { spawn } = require('node:child_process');
+  const { isReceiverProcess } = require('../../out/src/host/receiverProcess.js');
+  const dir = storage();
+  // an unrelated process holding the pid a crashed receiver's state file names
+  const stranger = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  try {
+    const closedPort = await new Promise((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = srv.address();
+        srv.close(() => resolve(port));
+      });
+    });
+    const stateFile = join(dir, 'receiver.json');
+    fs.writeFileSync(stateFile, JSON.stringify({ pid: stranger.pid, apiPort: closedPort, token: 'stale-token-123' }), { mode: 0o600 });
+    assert.equal(isReceiverProcess(stranger.pid, SCRIPT, stateFile), false);
+    const w = windowOn(dir);
+    const c = track(await w.restart(settings(), Date.now()));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(isAlive(stranger.pid), true, 'the unrelated process was not signalled');
+    assert.equal(stranger.exitCode, null);
+    assert.equal(stranger.signalCode, null);
+    assert.notEqual(c.health.pid, stranger.pid);
+    assert.equal(isReceiverProcess(c.health.pid, SCRIPT, stateFile), true, 'the new receiver is recognised by its command line');
+    assert.equal(isReceiverProcess(c.health.pid, SCRIPT, join(dir, 'other.json')), false, 'another state file: not ours');
+  } finally {
+    stranger.kill('SIGKILL');
+  }
+});
