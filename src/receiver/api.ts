@@ -61,6 +61,15 @@ function noContent(res: http.ServerResponse): void {
   res.end();
 }
 
+/** one path segment, percent-decoded; malformed encoding (`%E0%A4%A`) is the client's error */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `malformed percent-encoding in the path: ${JSON.stringify(segment.slice(0, 80))}`);
+  }
+}
+
 function isLoopbackHost(host: string | undefined): boolean {
   if (!host) return true; // HTTP/1.0 clients; the token still guards
   const h = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
@@ -125,7 +134,7 @@ export function createApiServer(o: ApiOptions): ApiServer {
       throw new HttpError(401, 'missing or wrong bearer token (see the receiver state file or its listening line)');
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeSegment);
     const method = req.method ?? 'GET';
     if (parts[0] !== 'api') throw new HttpError(404, `no such route ${url.pathname}`);
     const [, what, id, sub, subId] = parts;

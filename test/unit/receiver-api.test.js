@@ -224,3 +224,12 @@ test('a pin that would take pinned traces past half of the store\'s limits is re
     await small.close();
   }
 });
+
+test('malformed percent-encoding in the path is a 400 naming it, not a 500', async () => {
+  const auth = { authorization: `Bearer ${rx.r.token}` };
+  for (const path of ['/api/traces/%E0%A4%A', '/api/traces/%', `/api/traces/${T}/spans/%ZZ`]) {
+    const r = await request(rx.r.apiPort, 'GET', path, auth);
+    assert.equal(r.status, 400, path);
+    assert.match(JSON.parse(r.body.toString()).error, /malformed percent-encoding in the path/);
+  }
+});
