@@ -11,6 +11,7 @@ import { OtlpDecodeError } from '../otlp/protoDecode';
 import { decodeTracesJson } from '../otlp/jsonDecode';
 import { BodyError, parseContentEncoding, readBody } from './body';
 import type { ReceiverLog } from './log';
+import { isLoopbackHost } from './hostCheck';
 import { API_CONNECTION_LIMITS, type ConnectionLimits, httpServerOptions, limitHttpServer } from './connectionLimits';
 
 export interface ApiOptions {
@@ -68,12 +69,6 @@ function decodeSegment(segment: string): string {
   } catch {
     throw new HttpError(400, `malformed percent-encoding in the path: ${JSON.stringify(segment.slice(0, 80))}`);
   }
-}
-
-function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return true; // HTTP/1.0 clients; the token still guards
-  const h = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
-  return h === '127.0.0.1' || h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 export function createApiServer(o: ApiOptions): ApiServer {

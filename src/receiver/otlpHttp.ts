@@ -10,6 +10,7 @@ import { BodyError, parseContentEncoding, readBody } from './body';
 import type { OriginPolicy } from './cors';
 import { type IngestCounters, ingest } from './ingest';
 import type { ReceiverLog } from './log';
+import { isLoopbackHost } from './hostCheck';
 import { type ConnectionLimits, OTLP_CONNECTION_LIMITS, httpServerOptions, limitHttpServer } from './connectionLimits';
 
 export interface OtlpHttpOptions {
@@ -20,6 +21,8 @@ export interface OtlpHttpOptions {
   counters: IngestCounters;
   log: ReceiverLog;
   limits?: ConnectionLimits;
+  /** listening on loopback only: refuse requests whose Host is not a loopback name (DNS rebinding) */
+  loopbackOnly?: boolean;
 }
 
 const ROUTES: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
@@ -68,6 +71,11 @@ async function handle(o: OtlpHttpOptions, req: http.IncomingMessage, res: http.S
   const signal = ROUTES[path];
   const origin = req.headers.origin;
   const reqEncoding = contentEncodingOf(req.headers['content-type']) ?? 'json';
+  if (o.loopbackOnly && !isLoopbackHost(req.headers.host)) {
+    o.log.warn(`[otlp/http] refused a request for host ${JSON.stringify(req.headers.host).slice(0, 100)} (this port listens on loopback only)`);
+    refuse(req, res, 403, statusResponse(reqEncoding, 7 /* PERMISSION_DENIED */, `host ${JSON.stringify(String(req.headers.host).slice(0, 100))} is not a loopback name: this receiver listens on loopback only, so it accepts requests for localhost or 127.0.0.1 (a web page reaching it through another name is refused)`));
+    return;
+  }
   if (!signal) {
     refuse(req, res, 404, statusResponse(reqEncoding, GrpcCode.NOT_FOUND, `no such endpoint ${path}: OTLP/HTTP endpoints are /v1/traces, /v1/logs and /v1/metrics`));
     return;

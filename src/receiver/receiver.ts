@@ -15,6 +15,7 @@ import { type IngestCounters, newCounters } from './ingest';
 import { type ReceiverLog, silentLog } from './log';
 import { createOtlpGrpcServer } from './otlpGrpc';
 import { createOtlpHttpServer } from './otlpHttp';
+import { isLoopbackName } from './hostCheck';
 import type { ReceiverOptions } from './options';
 import { productVersion } from './version';
 
@@ -100,7 +101,7 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
   const startedAt = Date.now();
   const version = productVersion();
 
-  const httpServer = createOtlpHttpServer({ store, origins: new OriginPolicy(opts.cors), maxBodyBytes: opts.maxBody, counters, log, limits: opts.otlpLimits });
+  const httpServer = createOtlpHttpServer({ store, origins: new OriginPolicy(opts.cors), maxBodyBytes: opts.maxBody, counters, log, limits: opts.otlpLimits, loopbackOnly: isLoopbackName(opts.host.toLowerCase()) });
   const grpcServer = createOtlpGrpcServer({ store, maxBodyBytes: opts.maxBody, counters, log, limits: opts.otlpLimits });
   const grpcSessions = trackSessions(grpcServer);
   let api: ApiServer | undefined;

@@ -457,3 +457,24 @@ test('protobuf: a length of 2^62 and field number 0 are malformed (400), not rea
   assert.equal(rx.r.store.spans('6c'.repeat(16)), undefined, 'nothing from the refused requests is stored');
   await stillServing();
 });
+
+test('OTLP/HTTP on loopback refuses a Host that is not a loopback name (DNS rebinding), in the request\'s encoding', async () => {
+  const { isLoopbackName } = require('../../out/src/receiver/hostCheck.js');
+  const body = traceProto('7e'.repeat(16), 1);
+  for (const host of ['evil.example', `evil.example:${rx.httpPort}`, '192.168.1.5', 'localhost.evil.example']) {
+    const r = await post(rx.httpPort, '/v1/traces', body, { ...PB, host });
+    assert.equal(r.status, 403, host);
+    assert.match(pbStatus(r).message, /not a loopback name: this receiver listens on loopback only/);
+  }
+  const j = await post(rx.httpPort, '/v1/traces', '{}', { ...JS, host: 'rebound.example' });
+  assert.equal(j.status, 403);
+  assert.match(jsonStatus(j).message, /not a loopback name/);
+  assert.equal(rx.r.store.spans('7e'.repeat(16)), undefined, 'nothing stored from a refused host');
+  for (const host of [`localhost:${rx.httpPort}`, `127.0.0.1:${rx.httpPort}`, `[::1]:${rx.httpPort}`, '127.0.0.2']) {
+    const r = await post(rx.httpPort, '/v1/traces', body, { ...PB, host });
+    assert.equal(r.status, 200, host);
+  }
+  // bound to every interface, apps on other machines name this one in Host: no check there
+  assert.equal(isLoopbackName('0.0.0.0'), false);
+  assert.equal(isLoopbackName('127.0.0.1'), true);
+});
