@@ -111,6 +111,50 @@ export function attributeExpress(instrumentation: object): void {
   };
 }
 
+interface LayerLike extends ExpressLayer {
+  method?: string;
+}
+
+/**
+ * Locations mode: the app's own ExpressInstrumentation starts each layer's span inside the layer's handle
+ * call, so Express's Layer (router 2's handleRequest, Express 4's handle_request) is patched to make the
+ * layer's function current around that call; a layer of a route's stack (it has a `method` key) is a route
+ * handler and claims the request-handler span it runs in.
+ */
+export function attributeExpressLayers(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Hook } = require('require-in-the-middle') as { Hook: new (names: string[], opts: object, cb: (exports: unknown, name: string) => unknown) => unknown };
+  const files: Record<string, string> = { 'router/lib/layer.js': 'handleRequest', 'express/lib/router/layer.js': 'handle_request' };
+  const normal = (n: string) => n.split('\\').join('/');
+  new Hook(['router', 'express'], { internals: true }, (exports, name) => {
+    const method = files[normal(name)];
+    const proto = (exports as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+    if (!method || !proto || typeof proto[method] !== 'function' || (proto[method] as unknown as Record<symbol, boolean>)[kAttributed]) return exports;
+    const original = proto[method] as Fn;
+    const patched = function (this: LayerLike, ...args: unknown[]) {
+      let target: Function | undefined;
+      let route = false;
+      try {
+        const handle = this.handle;
+        if (typeof handle === 'function' && handle.length <= 3) {
+          if (Object.prototype.hasOwnProperty.call(this, 'method')) {
+            claimForHandler(trace.getActiveSpan(), unwrap(handle), true, activeServerSpan());
+          } else {
+            route = !!this.route;
+            target = this.route ? routeHandler(this.route, (args[0] as { method?: string } | undefined)?.method) : unwrap(handle);
+          }
+        }
+      } catch {
+        target = undefined; // attribution must never break the request
+      }
+      return target ? withHandler(target, route, () => original.apply(this, args)) : original.apply(this, args);
+    };
+    (patched as unknown as Record<symbol, boolean>)[kAttributed] = true;
+    proto[method] = patched;
+    return exports;
+  });
+}
+
 /** KoaInstrumentation's requestHook: the original middleware (or router handler) behind each span. */
 export function koaRequestHook(span: object, info: { middlewareLayer?: unknown; layerType?: string }): void {
   const fn = info.middlewareLayer;
