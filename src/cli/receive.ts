@@ -1,6 +1,6 @@
 // `trace-explorer receive` — the receiver and store without VS Code, in the foreground; never idles out.
 // Prints {"event":"listening","http":…,"grpc":…,"api":…,"token":…} on stdout when ready; logs go to stderr.
-import { RECEIVER_USAGE, UsageError, defaultOptions, parseReceiverArgs } from '../receiver/options';
+import { RECEIVER_USAGE, TOKEN_ENV, UsageError, checkToken, defaultOptions, parseReceiverArgs } from '../receiver/options';
 import { runReceiverProcess } from '../receiver/runProcess';
 
 export async function run(args: string[]): Promise<number> {
@@ -10,7 +10,10 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   try {
-    const opts = parseReceiverArgs(args, { ...defaultOptions(), idleExitMs: 0 });
+    // the token from the environment unless an option gives one (options are visible in ps, the environment is not)
+    const env = process.env[TOKEN_ENV];
+    const base = { ...defaultOptions(), idleExitMs: 0, ...(env ? { token: checkToken(env, TOKEN_ENV) } : {}) };
+    const opts = parseReceiverArgs(args, base);
     const code = await runReceiverProcess(opts);
     // stopped (or given up waiting for connections to close): exit even if a client still holds one open
     process.exit(code);

@@ -1,4 +1,5 @@
 // Receiver command-line options (shared by dist/receiver.js and `trace-explorer receive`).
+import * as fs from 'node:fs';
 import { DEFAULT_CORS_ORIGINS } from './cors';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SPANS } from '../store/traceStore';
 import type { ConnectionLimits } from './connectionLimits';
@@ -39,6 +40,27 @@ export function defaultOptions(): ReceiverOptions {
 
 export class UsageError extends Error {}
 
+/** the environment variable `trace-explorer receive` takes the token from when no option gives one */
+export const TOKEN_ENV = 'TRACE_EXPLORER_TOKEN';
+const TOKEN_RULE = 'at least 8 printable ASCII characters, no spaces';
+
+/** a query API token as given by `from` (an option, a file, the environment), checked */
+export function checkToken(v: string | undefined, from: string): string {
+  if (!v || !/^[\x21-\x7e]{8,}$/.test(v)) throw new UsageError(`${from} needs a token of ${TOKEN_RULE}`);
+  return v;
+}
+
+/** the token in a file: its first line (a trailing newline is not part of it) */
+export function readTokenFile(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--token-file: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return checkToken(text.replace(/\r?\n$/, ''), `--token-file ${file}`);
+}
+
 export const RECEIVER_USAGE = `options:
   --host H             address to bind the OTLP ports (default 127.0.0.1)
   --http-port P        OTLP/HTTP port (default 4318; 0 = any free port)
@@ -48,7 +70,11 @@ export const RECEIVER_USAGE = `options:
   --max-bytes N        approximate memory kept before eviction (default ${DEFAULT_MAX_BYTES})
   --max-body N         largest request body after decompression (default ${DEFAULT_MAX_BODY})
   --cors O,O           browser origins allowed to send telemetry (default ${DEFAULT_CORS_ORIGINS.join(',')})
-  --token T            query API bearer token (default: random)
+  --token-file F       query API bearer token read from file F (its first line; keep the file private)
+  --token T            the token on the command line; every local user can read it in ps, so prefer
+                       --token-file or the ${TOKEN_ENV} environment variable (trace-explorer receive)
+                       A token is ${TOKEN_RULE}. Default: a random one, printed
+                       in the listening line and written to the state file.
   --state-file F       write {pid, apiPort, token, …} there (mode 0600) while running
   --idle-exit-ms N     exit N ms after the last event-stream client leaves (0 = never)`;
 
@@ -59,7 +85,7 @@ function intArg(name: string, v: string | undefined, min: number, max: number): 
   return n;
 }
 
-const KNOWN_OPTIONS = new Set(['--host', '--http-port', '--grpc-port', '--api-port', '--max-spans', '--max-bytes', '--max-body', '--cors', '--token', '--state-file', '--idle-exit-ms']);
+const KNOWN_OPTIONS = new Set(['--host', '--http-port', '--grpc-port', '--api-port', '--max-spans', '--max-bytes', '--max-body', '--cors', '--token', '--token-file', '--state-file', '--idle-exit-ms']);
 
 /** Parses `--flag value` / `--flag=value` arguments over `base`. Throws UsageError. */
 export function parseReceiverArgs(argv: readonly string[], base: ReceiverOptions = defaultOptions()): ReceiverOptions {
@@ -98,8 +124,11 @@ export function parseReceiverArgs(argv: readonly string[], base: ReceiverOptions
         o.cors = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
         break;
       case '--token':
-        if (!v || !/^[\x21-\x7e]{8,}$/.test(v)) throw new UsageError('--token needs at least 8 printable characters without spaces');
-        o.token = v;
+        o.token = checkToken(v, '--token');
+        break;
+      case '--token-file':
+        if (!v) throw new UsageError('--token-file needs a path');
+        o.token = readTokenFile(v);
         break;
       case '--state-file':
         if (!v) throw new UsageError('--state-file needs a path');

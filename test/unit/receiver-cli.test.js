@@ -210,3 +210,51 @@ test('receive: an unknown option or a stray argument is a usage error (exit 2) t
     assert.match(p.stderr(), re);
   }
 });
+
+test('receive: the token from a file or TRACE_EXPLORER_TOKEN (not visible in ps); --help says what a valid token is', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'te-token-'));
+  const file = path.join(dir, 'token');
+  fs.writeFileSync(file, 'file-token-12345\n', { mode: 0o600 });
+  const viaFile = start(['receive', '--http-port', '0', '--grpc-port', '0', '--token-file', file]);
+  try {
+    const line = await viaFile.line;
+    assert.equal(line.token, 'file-token-12345');
+    const cmdline = fs.readFileSync(`/proc/${viaFile.child.pid}/cmdline`, 'utf8');
+    assert.ok(!cmdline.includes('file-token-12345'), 'the token is not on the command line');
+  } finally {
+    viaFile.child.kill('SIGTERM');
+    await viaFile.exited;
+  }
+
+  const bin = path.join(ROOT, 'bin', 'trace-explorer.js');
+  const viaEnv = spawn(process.execPath, [bin, 'receive', '--http-port', '0', '--grpc-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRACE_EXPLORER_TOKEN: 'env-token-12345' } });
+  try {
+    const line = await new Promise((resolve, reject) => {
+      let out = '';
+      viaEnv.stdout.on('data', (c) => {
+        out += c;
+        if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
+      });
+      viaEnv.on('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    assert.equal(line.token, 'env-token-12345');
+    const r = await request(line.api, 'GET', '/api/health', { authorization: 'Bearer env-token-12345' });
+    assert.equal(r.status, 200);
+  } finally {
+    viaEnv.kill('SIGTERM');
+  }
+
+  fs.writeFileSync(file, 'short\n');
+  const bad = start(['receive', '--http-port', '0', '--grpc-port', '0', '--token-file', file]);
+  bad.line.catch(() => undefined); // it is meant to exit without listening
+  assert.equal((await bad.exited).code, 2);
+  assert.match(bad.stderr(), /--token-file .* needs a token of at least 8 printable ASCII characters, no spaces/);
+
+  const help = spawn(process.execPath, [bin, 'receive', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  help.stdout.on('data', (c) => (text += c));
+  assert.equal(await new Promise((r) => help.on('exit', r)), 0);
+  assert.match(text, /--token-file F/);
+  assert.match(text, /TRACE_EXPLORER_TOKEN/);
+  assert.match(text, /A token is at least 8 printable ASCII characters, no spaces/);
+});
