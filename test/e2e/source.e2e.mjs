@@ -246,7 +246,11 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
     // lens there, naming both (after the clear above: only this request's figures)
     await app.get('/slow');
     const FRONTEND = 'services/frontend/handlers.js';
-    await quickOpen(page, FRONTEND);
+    // (both files are named handlers.js: make sure the one open is frontend's, by its breadcrumbs)
+    await waitFor('frontend handlers.js open', async () => {
+      await quickOpen(page, FRONTEND);
+      return /frontend/.test(await page.locator('.monaco-breadcrumbs').first().innerText().catch(() => ''));
+    }, { timeout: 60_000 });
     let lensesSeen = [];
     const shared = await waitFor('one lens naming both operations on the report line', async () => {
       lensesSeen = await codeLensTexts(page);

@@ -22,10 +22,19 @@ export class LatencyLensProvider implements vscode.CodeLensProvider, vscode.Disp
     // controller answers the event with a debounced request and cancels that request when the editor loses
     // focus (onDidBlurEditorText → cancel; focus schedules it again): a clear is run from the palette, the
     // trace list or the status bar menu, and focus moving about right after it dropped the request (the e2e
-    // saw the traces' lenses stand). No more changes follow a clear to heal it, so it is signalled again.
+    // saw the traces' lenses stand). No more changes follow a clear to heal it, so it is signalled again —
+    // a few times, because focus can still be moving a second later on a busy machine (palette → editor →
+    // palette → Problems: each blur cancels what was scheduled); the last one lands once it has settled.
     this.clearSub = state.onDidClear(() => {
       clearTimeout(this.again);
-      this.again = setTimeout(() => this.emitter.fire(), 1000);
+      const at = [1000, 3000, 8000];
+      const next = (i: number, prev: number) => {
+        this.again = setTimeout(() => {
+          this.emitter.fire();
+          if (i + 1 < at.length) next(i + 1, at[i]);
+        }, at[i] - prev);
+      };
+      next(0, 0);
     });
   }
 
