@@ -261,3 +261,32 @@ export function attributeFastify(): void {
     }
   });
 }
+
+const FASTIFY_LIFECYCLE = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onError', 'onTimeout', 'onRequestAbort']);
+let fastifyHooksSubscribed = false;
+
+/**
+ * Lifecycle hooks (onRequest, preHandler, …): subscribed AFTER @fastify/otel, whose plugin replaces
+ * app.addHook with one that wraps each hook in a span; ours goes around that, so each hook reaches it already
+ * wrapped to claim the span it will run in.
+ */
+export function attributeFastifyHooks(): void {
+  if (fastifyHooksSubscribed) return;
+  fastifyHooksSubscribed = true;
+  dc.subscribe('fastify.initialization', (message: unknown) => {
+    try {
+      const app = (message as { fastify?: { addHook?: Fn } }).fastify;
+      const addHook = app?.addHook;
+      if (!app || typeof addHook !== 'function' || (addHook as unknown as Record<symbol, boolean>)[kAttributed]) return;
+      const patched = function (this: unknown, name: unknown, hook: unknown, ...rest: unknown[]) {
+        const h = hook as (Fn & Record<symbol, boolean>) | undefined;
+        const wrapped = typeof name === 'string' && FASTIFY_LIFECYCLE.has(name) && typeof h === 'function' && !h[kAttributed] ? claiming(h, false) : hook;
+        return addHook.call(this, name, wrapped, ...rest);
+      };
+      (patched as unknown as Record<symbol, boolean>)[kAttributed] = true;
+      app.addHook = patched;
+    } catch {
+      // a fastify we do not understand keeps working, untouched
+    }
+  });
+}

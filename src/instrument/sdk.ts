@@ -9,7 +9,7 @@ import { registerInstrumentations, type Instrumentation } from '@opentelemetry/i
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { onSpanEnd, onSpanStart } from './codeAttributes';
-import { attributeExpress, attributeFastify, attributeNest, attributeRequestListeners, koaRequestHook } from './frameworks';
+import { attributeExpress, attributeFastify, attributeFastifyHooks, attributeNest, attributeRequestListeners, koaRequestHook } from './frameworks';
 import type { RuntimeSettings } from './settings';
 
 class CodeLocationProcessor implements SpanProcessor {
@@ -49,7 +49,9 @@ const INSTRUMENTATIONS: Array<[string, () => Instrumentation]> = [
   ['koa', () => new (require('@opentelemetry/instrumentation-koa').KoaInstrumentation)({ requestHook: koaRequestHook })],
   ['fastify', () => {
     attributeFastify(); // subscribes before @fastify/otel does, see frameworks.ts
-    return new (require('@fastify/otel').FastifyOtelInstrumentation)({ registerOnInitialization: true });
+    const inst = new (require('@fastify/otel').FastifyOtelInstrumentation)({ registerOnInitialization: true });
+    attributeFastifyHooks(); // and this one after it
+    return inst;
   }],
   ['nestjs-core', () => {
     const inst = new (require('@opentelemetry/instrumentation-nestjs-core').NestInstrumentation)();

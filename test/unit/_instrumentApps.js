@@ -57,6 +57,7 @@ const server = app.listen(0, '127.0.0.1', () => {
     case 'fastify':
       return `const app = Fastify();
 let port${ts ? ': number' : ''} = 0;
+app.addHook('onRequest', async function checkAuth(req${A}, reply${A}) {}); // @mw
 app.get('/hello', async function hello(req${A}, reply${A}) { return 'hi'; }); // @hello
 app.get('/boom', async function boom(req${A}, reply${A}) { throw new Error('boom'); }); // @boom
 app.get('/call', async function call(req${A}, reply${A}) { // @call

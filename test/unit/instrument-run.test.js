@@ -49,7 +49,7 @@ for (const framework of ['express', 'koa', 'fastify']) {
           assert.equal(s.attrs['code.file.path'], app.file, `file of ${where}: ${JSON.stringify(s.attrs)}`);
           let tag;
           if (s.kind === CLIENT) tag = s.parentSpanId ? 'fetch' : 'drive';
-          else if (/middleware/.test(s.name)) tag = 'mw';
+          else if (/middleware|^onRequest/.test(s.name)) tag = 'mw';
           else tag = HANDLER_TAG[routeOf(s, byId)];
           assert.ok(tag, `no expectation for ${where}`);
           assert.equal(s.attrs['code.line.number'], app.tags[tag], `line of ${where} (expected @${tag})`);
