@@ -4,8 +4,7 @@ import type { HostServices } from '../services';
 import type { TraceSummary } from '../../protocol/api';
 import { errorText } from '../log';
 import { normalizeTraceId } from './traceArgs';
-import { rootLabel } from '../../tracelist/format';
-import { lensText } from '../../source/untrustedText';
+import { tracePickItem } from '../../tracelist/format';
 
 interface Item extends vscode.QuickPickItem {
   traceId?: string;
@@ -13,17 +12,11 @@ interface Item extends vscode.QuickPickItem {
 
 const RECENT = 200;
 
-function describe(s: TraceSummary): Item {
-  const dur = s.durationMs < 1 ? `${Math.round(s.durationMs * 1000)} µs` : s.durationMs < 1000 ? `${s.durationMs.toFixed(1)} ms` : `${(s.durationMs / 1000).toFixed(2)} s`;
-  const age = Math.max(0, Math.round((Date.now() - s.startMs) / 1000));
-  const ago = age < 60 ? `${age}s ago` : age < 3600 ? `${Math.floor(age / 60)}m ago` : `${Math.floor(age / 3600)}h ago`;
-  return {
-    // span text is untrusted: quick picks render $(icon) syntax in labels, so keep it out of the label
-    label: `${s.errorCount ? '$(error) ' : ''}${lensText(rootLabel(s), 200)}`,
-    description: `${s.rootService} · ${dur} · ${s.spanCount} span${s.spanCount === 1 ? '' : 's'} · ${ago}`,
-    detail: s.traceId,
-    traceId: s.traceId,
-  };
+function describe(s: TraceSummary, now: number): Item {
+  // span text is untrusted: quick picks render $(icon) syntax in the label, the description and the detail,
+  // so every part comes escaped from the same item the other trace pickers use
+  const item = tracePickItem(s, now);
+  return { ...item, label: `${s.errorCount ? '$(error) ' : ''}${item.label}`, traceId: s.traceId };
 }
 
 /** asks for a trace; undefined when the user cancels */
@@ -33,7 +26,7 @@ export async function pickTrace(services: HostServices): Promise<string | undefi
   const api = services.receiver.api;
   if (api) {
     try {
-      recent = (await api.traces()).slice(0, RECENT).map(describe);
+      recent = (await api.traces()).slice(0, RECENT).map((t) => describe(t, Date.now()));
     } catch (e) {
       note = `Could not list the receiver's traces: ${errorText(e)}`;
     }
