@@ -96,6 +96,8 @@ class TraceEntry {
   spans: Span[] = [];
   /** the shared resources and scopes its spans and logs refer to, each once */
   shared: Shared<unknown>[] = [];
+  /** the same as a set, once there are many (a hostile trace can give every span its own resource) */
+  sharedSet: Set<Shared<unknown>> | null = null;
   /** spanId → first span with it; only for traces above SCAN_LIMIT spans */
   ids: Map<string, Span> | null = null;
   logs: LogRecord[] | null = null;
@@ -105,6 +107,8 @@ class TraceEntry {
   maxEnd = -Infinity;
   errorCount = 0;
   services: string[] = [];
+  /** the same as a set, once there are many (every span of a hostile trace can name its own service) */
+  serviceSet: Set<string> | null = null;
   /** index of the span used as root for the summary (-1 none) */
   root = -1;
   summary: TraceSummary | null = null;
@@ -247,8 +251,10 @@ export class TraceStore {
     if (s.end > e.maxEnd) e.maxEnd = s.end;
     if (s.statusCode === 2) e.errorCount++;
     const svc = s.resource.serviceName;
-    if (!e.services.includes(svc)) {
+    if (e.serviceSet ? !e.serviceSet.has(svc) : !e.services.includes(svc)) {
       e.services.push(svc);
+      if (e.serviceSet) e.serviceSet.add(svc);
+      else if (e.services.length > 16) e.serviceSet = new Set(e.services);
       let set = this.byService.get(svc);
       if (!set) this.byService.set(svc, (set = new Set()));
       set.add(e);
@@ -688,6 +694,7 @@ export class TraceStore {
     this.bytes -= e.bytes;
     for (const x of e.shared) this.release(x);
     e.shared = [];
+    e.sharedSet = null;
     this.pendingUpserts.delete(e);
     if (e.spans.length) this.pendingRemoved.add(e.traceId);
   }
@@ -758,7 +765,13 @@ export class TraceStore {
 
 /** the trace refers to a shared resource or scope (counted once per trace) */
 function hold(e: TraceEntry, x: Shared<unknown>): void {
-  if (e.shared.includes(x)) return;
+  if (e.sharedSet) {
+    if (e.sharedSet.has(x)) return;
+    e.sharedSet.add(x);
+  } else {
+    if (e.shared.includes(x)) return;
+    if (e.shared.length >= 16) e.sharedSet = new Set([...e.shared, x]);
+  }
   e.shared.push(x);
   x.holders++;
 }

@@ -400,3 +400,23 @@ test('pinned traces get at most half of each cap: a pin over it is refused with 
   for (let k = 0; k < 2000; k++) bytesStore.addSpans([span(3, 2 + k, 1, 1, 2, { attrs: ['k', 'v'.repeat(200)] })]);
   assert.ok(bytesStore.stats().approxBytes <= 1024 * 1024, `a 1 MiB store holds ~${bytesStore.stats().approxBytes} bytes`);
 });
+
+test('a trace whose every span names its own service and resource is stored in linear time', () => {
+  const build = (n) => Array.from({ length: n }, (_, i) => span(77, i + 1, 0, 1, 2, {
+    resource: { attrs: ['service.name', `svc${i}`], serviceName: `svc${i}`, droppedAttributesCount: 0, schemaUrl: '' },
+  }));
+  const time = (n) => {
+    let best = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const spans = build(n);
+      const t = process.hrtime.bigint();
+      new TraceStore({ epoch: EPOCH }).addSpans(spans);
+      best = Math.min(best, Number(process.hrtime.bigint() - t));
+    }
+    return best;
+  };
+  const small = time(5000);
+  const big = time(40_000);
+  // 8× the spans: ~8× the time when linear, ~64× when every span scans the trace's lists
+  assert.ok(big / small < 24, `8× the spans took ${(big / small).toFixed(1)}× the time`);
+});
