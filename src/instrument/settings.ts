@@ -90,8 +90,17 @@ function decodeURIComponentSafe(s: string): string {
  */
 const LAUNCHER = /[\\/]node_modules[\\/](npm|pnpm|yarn|corepack|nodemon|tsx[\\/]dist[\\/]cli\.[cm]?js)([\\/]|$)|[\\/](npm|npx|pnpm|pnpx|yarn|yarnpkg|corepack)(-cli)?(\.c?js)?$/;
 
+/** True for a launcher script, as given (node_modules/.bin/tsx is a link) or after following links. */
+const BIN_LAUNCHER = /[\\/]node_modules[\\/]\.bin[\\/](npm|npx|pnpm|yarn|corepack|nodemon|tsx)(\.cmd)?$/;
+
 export function isLauncher(script: string | undefined): boolean {
-  return !!script && LAUNCHER.test(script);
+  if (!script) return false;
+  if (LAUNCHER.test(script) || BIN_LAUNCHER.test(script)) return true;
+  try {
+    return LAUNCHER.test(fs.realpathSync(script));
+  } catch {
+    return false;
+  }
 }
 
 export function readSettings(env: NodeJS.ProcessEnv, argv: string[], cwd: string): RuntimeSettings {

@@ -181,7 +181,7 @@ test('traces URL: the traces endpoint as is, the general one with /v1/traces, el
 });
 
 test('launchers that only start the real program are not traced themselves', () => {
-  for (const s of ['/usr/bin/npm', '/usr/lib/node_modules/npm/bin/npm-cli.js', '/home/a/.npm-global/bin/npx', '/srv/app/node_modules/tsx/dist/cli.mjs', '/srv/app/node_modules/nodemon/bin/nodemon.js', 'C:\\nodejs\\node_modules\\npm\\bin\\npm-cli.js', '/usr/local/bin/pnpm']) {
+  for (const s of ['/usr/bin/npm', '/usr/lib/node_modules/npm/bin/npm-cli.js', '/home/a/.npm-global/bin/npx', '/srv/app/node_modules/tsx/dist/cli.mjs', '/srv/app/node_modules/nodemon/bin/nodemon.js', '/srv/app/node_modules/.bin/tsx', 'C:\\nodejs\\node_modules\\npm\\bin\\npm-cli.js', '/usr/local/bin/pnpm']) {
     assert.ok(isLauncher(s), s);
   }
   for (const s of ['/srv/app/server.js', '/srv/app/src/npm.ts', '/srv/app/node_modules/ts-node/dist/bin.js', '/srv/app/node_modules/.bin/next', undefined]) {

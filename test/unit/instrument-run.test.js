@@ -35,6 +35,8 @@ for (const framework of ['express', 'koa', 'fastify']) {
         const r = await runTraced(app.dir, ['--endpoint', `http://127.0.0.1:${rc.httpPort}`], command(app, kind));
         assert.equal(r.code, 0, `app exited ${r.code} ${r.signal ?? ''}: ${r.stderr}`);
         assert.match(r.stderr, new RegExp(`trace-explorer: tracing ${app.name} → http://127\\.0\\.0\\.1:${rc.httpPort} \\(full\\)`));
+        // one line per program, also when a launcher (tsx's CLI) starts it in a child
+        assert.equal(r.stderr.match(/trace-explorer:/g).length, 1, r.stderr);
         // 3 driver fetches + 1 fetch from /call, each with a server span
         const spans = await until(async () => {
           const s = await allSpans(rc.api);
