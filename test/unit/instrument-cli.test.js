@@ -9,9 +9,9 @@ const { spawn } = require('node:child_process');
 const { startTestReceiver, until } = require('./_receiverHelpers.js');
 const { CLI, runTraced, allSpans, tagLines } = require('./_instrumentApps.js');
 
-function cli(args, env = {}) {
+function cli(args, env = {}, cwd = undefined) {
   return new Promise((resolve) => {
-    const c = spawn(process.execPath, [CLI, 'run', ...args], { env: { ...process.env, NODE_OPTIONS: '', ...env } });
+    const c = spawn(process.execPath, [CLI, 'run', ...args], { cwd, env: { ...process.env, NODE_OPTIONS: '', ...env } });
     let out = '';
     let err = '';
     c.stdout.on('data', (d) => (out += d));
@@ -99,4 +99,17 @@ test('TRACE_EXPLORER_INSTRUMENT=off and TRACE_EXPLORER_QUIET=1: the program runs
   const quiet = await cli(['--endpoint', 'http://127.0.0.1:9', '--', process.execPath, '-e', '1'], { TRACE_EXPLORER_QUIET: '1' });
   assert.equal(quiet.code, 0);
   assert.equal(quiet.err, '');
+});
+
+test('TRACE_EXPLORER_LOG: diagnostics go to that file, not to the program\'s stderr', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'te-log-'));
+  try {
+    const log = path.join(dir, 'runtime.log');
+    const r = await cli(['--endpoint', 'http://127.0.0.1:9', '--service', 'logged', '--', process.execPath, '-e', '1'], { TRACE_EXPLORER_LOG: log }, dir);
+    assert.equal(r.code, 0);
+    assert.equal(r.err, '');
+    assert.match(fs.readFileSync(log, 'utf8'), /pid \d+ trace-explorer: tracing logged → http:\/\/127\.0\.0\.1:9 \(full\)/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
