@@ -155,6 +155,37 @@ export function attributeExpressLayers(): void {
   });
 }
 
+/**
+ * Locations mode, Koa: the app's KoaInstrumentation replaces each middleware by a span-starting wrapper before
+ * Koa sees it, so its `_patchLayer` is wrapped (caught when the app requires the instrumentation package) to
+ * make the original middleware current while the wrapper starts its span.
+ */
+export function attributeAppKoaInstrumentation(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Hook } = require('require-in-the-middle') as { Hook: new (names: string[], opts: object, cb: (exports: unknown, name: string) => unknown) => unknown };
+  new Hook(['@opentelemetry/instrumentation-koa'], {}, (exports) => {
+    try {
+      const proto = (exports as { KoaInstrumentation?: { prototype?: Record<string, unknown> } })?.KoaInstrumentation?.prototype;
+      const patchLayer = proto?._patchLayer as (Fn & Record<symbol, boolean>) | undefined;
+      if (!proto || typeof patchLayer !== 'function' || patchLayer[kAttributed]) return exports;
+      const wrapped = function (this: unknown, middleware: unknown, isRouter: unknown, ...rest: unknown[]) {
+        const patched = patchLayer.call(this, middleware, isRouter, ...rest);
+        if (typeof middleware !== 'function' || typeof patched !== 'function' || patched === middleware) return patched;
+        const withLocation = function (this: unknown, ...args: unknown[]) {
+          return withHandler(middleware, !!isRouter, () => (patched as Fn).apply(this, args));
+        };
+        (withLocation as unknown as Record<symbol, unknown>)[HANDLER_TARGET] = middleware;
+        return withLocation;
+      };
+      (wrapped as unknown as Record<symbol, boolean>)[kAttributed] = true;
+      proto._patchLayer = wrapped;
+    } catch {
+      // leave the app's instrumentation as it is
+    }
+    return exports;
+  });
+}
+
 /** KoaInstrumentation's requestHook: the original middleware (or router handler) behind each span. */
 export function koaRequestHook(span: object, info: { middlewareLayer?: unknown; layerType?: string }): void {
   const fn = info.middlewareLayer;

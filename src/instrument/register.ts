@@ -80,9 +80,10 @@ function start(): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { startLocationsMode } = require('./locationsMode') as typeof import('./locationsMode');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { attributeExpressLayers, attributeFastify } = require('./frameworks') as typeof import('./frameworks');
+    const { attributeAppKoaInstrumentation, attributeExpressLayers, attributeFastify } = require('./frameworks') as typeof import('./frameworks');
     attributeFastify();
     attributeExpressLayers();
+    attributeAppKoaInstrumentation();
     startLocationsMode((provider) => logLine(env, `adding code locations to the spans of the app's ${provider}`, false));
     logLine(env, `code locations only for ${settings.serviceName} (locations mode${why}); its own exporter is unchanged`, true);
     return;

@@ -149,3 +149,62 @@ test("an Express app with its own SDK: its middleware, handler and server spans 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const KOA_APP = `const { NodeSDK } = require('@opentelemetry/sdk-node');
+const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
+const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
+const { KoaInstrumentation } = require('@opentelemetry/instrumentation-koa');
+const sdk = new NodeSDK({
+  serviceName: 'own-sdk-koa',
+  traceExporter: new OTLPTraceExporter({ url: process.env.APP_TRACES_URL }),
+  instrumentations: [new HttpInstrumentation(), new KoaInstrumentation()],
+});
+sdk.start();
+const Koa = require('koa');
+const Router = require('@koa/router');
+const app = new Koa();
+const router = new Router();
+app.use(async function timing(ctx, next) { await next(); }); // @mw
+router.get('/orders/:id', async function getOrder(ctx) { ctx.body = { id: ctx.params.id }; }); // @handler
+app.use(router.routes());
+const server = app.listen(0, '127.0.0.1', async () => {
+  await (await fetch(\`http://127.0.0.1:\${server.address().port}/orders/7\`)).text();
+  server.close();
+  await sdk.shutdown();
+});
+`;
+
+test("a Koa app with its own SDK: its middleware, router and server spans point at the app's functions", async () => {
+  const ours = await startTestReceiver();
+  const theirs = await startTestReceiver();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'te-own-koa-'));
+  try {
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'own-sdk-koa', dependencies: { '@opentelemetry/sdk-node': '0.301.0', koa: '3.3.0' } }));
+    const file = path.join(dir, 'app.js');
+    fs.writeFileSync(file, KOA_APP);
+    const tags = tagLines(KOA_APP);
+    const env = { APP_TRACES_URL: `http://127.0.0.1:${theirs.httpPort}/v1/traces`, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+    const r = await runTraced(dir, ['--endpoint', `http://127.0.0.1:${ours.httpPort}`], [process.execPath, 'app.js'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /locations mode/);
+    const spans = await until(async () => {
+      const s = await allSpans(theirs.api);
+      return s.length >= 3 ? s : undefined;
+    }, 10000, 'the app\'s spans');
+    const mw = spans.find((s) => s.name === 'middleware - timing');
+    const handler = spans.find((s) => s.name.startsWith('router - '));
+    const server = spans.find((s) => s.kind === 2);
+    for (const [s, tag, fn] of [[mw, 'mw', 'timing'], [handler, 'handler', 'getOrder'], [server, 'handler', 'getOrder']]) {
+      assert.ok(s, `span for @${tag}: ${spans.map((x) => x.name).join(', ')}`);
+      assert.equal(s.attrs['code.file.path'], file, s.name);
+      assert.equal(s.attrs['code.line.number'], tags[tag], s.name);
+      assert.equal(s.attrs['code.function.name'], fn, s.name);
+    }
+    assert.equal((await ours.api.traces()).length, 0, 'nothing reaches our receiver');
+  } finally {
+    await ours.close();
+    await theirs.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
