@@ -78,3 +78,12 @@ test('envFile parsing: quotes, export, comments, blank lines', () => {
   assert.deepEqual(parseEnvFile('A=1\n\n# x\nexport B="two words"\nC=\'single\'\nD=v # note\nbad line\n'),
     { A: '1', B: 'two words', C: 'single', D: 'v' });
 });
+
+test('traced programs send their spans 200 ms after they end (the SDK waits 5 s), unless OTEL_BSP_SCHEDULE_DELAY says otherwise', () => {
+  const { scheduleDelayMs } = require('../../out/src/instrument/sdk');
+  assert.equal(scheduleDelayMs({}), 200);
+  assert.equal(scheduleDelayMs({ OTEL_BSP_SCHEDULE_DELAY: '1000' }), 1000);
+  assert.equal(scheduleDelayMs({ OTEL_BSP_SCHEDULE_DELAY: '0' }), 0);
+  assert.equal(scheduleDelayMs({ OTEL_BSP_SCHEDULE_DELAY: 'soon' }), 200);
+  assert.equal(scheduleDelayMs({ OTEL_BSP_SCHEDULE_DELAY: '' }), 200);
+});
