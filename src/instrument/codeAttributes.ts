@@ -5,7 +5,7 @@
 //   a route handler for good, a middleware until a route handler answers.
 // - Positions are mapped to the original source when the span ends (full mode) or right away (locations
 //   mode, where the app's own SDK owns onEnd).
-import { applicationFrame, captureStack, firstApplicationFrame, type CapturedStack, type Frame } from './frames';
+import { DepthHints, applicationFrame, captureStack, firstApplicationFrameAt, type CapturedStack, type Frame } from './frames';
 import { functionLocation } from './functionLocation';
 import { originalPosition } from './sourceMaps';
 
@@ -40,6 +40,9 @@ const settled = new WeakSet<object>();
 let mapNow = false;
 /** full mode: stacks captured at span start, read when the span ends */
 const pendingStacks = new WeakMap<object, CapturedStack>();
+/** the instrumentation scope of each pending stack, and how deep each scope's spans need capturing */
+const stackScopes = new WeakMap<object, string>();
+const depthHints = new DepthHints();
 
 /** Locations mode: no onEnd of ours runs, so stacks are read and positions mapped right at span start. */
 export function mapPositionsAtStart(on: boolean): void {
@@ -113,7 +116,8 @@ export function onSpanStart(span: AttributableSpan, scope: string | undefined, s
   } else {
     // skip: the SDK's Tracer.startSpan, so the frames between it and us (processors, the span's constructor)
     // neither cost nor count against the stack limit
-    pendingStacks.set(span, captureStack(skip ?? onSpanStart));
+    pendingStacks.set(span, captureStack(skip ?? onSpanStart, depthHints.limit(scope)));
+    if (scope !== undefined) stackScopes.set(span, scope);
   }
 }
 
@@ -131,7 +135,9 @@ export function onSpanEnd(span: ReadableLike): void {
   if (stack) {
     pendingStacks.delete(span);
     if (a[CODE_FILE] === undefined) {
-      const f = firstApplicationFrame(stack);
+      const at = firstApplicationFrameAt(stack);
+      depthHints.learn(stackScopes.get(span), stack, at?.index);
+      const f = at?.frame;
       if (f) {
         a[CODE_FILE] = f.file;
         if (f.line) a[CODE_LINE] = f.line;

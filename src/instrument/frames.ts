@@ -57,17 +57,17 @@ function prepare(_e: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] {
 }
 
 /** A captured, not yet formatted stack: V8 turns it into call sites only when `stack` is first read. */
-export type CapturedStack = { stack?: unknown };
+export type CapturedStack = { stack?: unknown; limit?: number };
 
 /**
  * The hot half: records the raw frames above `skip` (cheap) and leaves their formatting — the expensive
  * part — to firstApplicationFrame, which can run when the span ends.
  */
-export function captureStack(skip: Function): CapturedStack {
+export function captureStack(skip: Function, limit = STACK_LIMIT): CapturedStack {
   const savedLimit = Error.stackTraceLimit;
-  const holder: CapturedStack = {};
+  const holder: CapturedStack = { limit };
   try {
-    Error.stackTraceLimit = STACK_LIMIT;
+    Error.stackTraceLimit = limit;
     Error.captureStackTrace(holder, skip);
   } finally {
     Error.stackTraceLimit = savedLimit;
@@ -75,8 +75,36 @@ export function captureStack(skip: Function): CapturedStack {
   return holder;
 }
 
+/**
+ * How deep to capture for spans of one instrumentation scope. Capturing costs about 100 ns a frame, and a
+ * library starts its spans at a nearly fixed depth below the application's call: after a span of the scope has
+ * shown where the application frame is, later ones capture that many frames and a few more. A capture that
+ * finds none within a shorter limit puts the scope back to the full depth (that one span stays unplaced).
+ */
+export class DepthHints {
+  private readonly hints = new Map<string, number>();
+  limit(scope: string | undefined): number {
+    return (scope !== undefined && this.hints.get(scope)) || STACK_LIMIT;
+  }
+  learn(scope: string | undefined, holder: CapturedStack, index: number | undefined): void {
+    if (scope === undefined) return;
+    if (index !== undefined) {
+      const want = Math.min(STACK_LIMIT, index + 1 + DEPTH_MARGIN);
+      if (want > (this.hints.get(scope) ?? 0)) this.hints.set(scope, want);
+    } else if ((holder.limit ?? STACK_LIMIT) < STACK_LIMIT) {
+      this.hints.delete(scope);
+    }
+  }
+}
+const DEPTH_MARGIN = 4;
+
 /** The cold half: formats a captured stack into structured call sites and picks the application's frame. */
 export function firstApplicationFrame(holder: CapturedStack): Frame | undefined {
+  return firstApplicationFrameAt(holder)?.frame;
+}
+
+/** The application's frame of a captured stack and its index among the captured frames. */
+export function firstApplicationFrameAt(holder: CapturedStack): { frame: Frame; index: number } | undefined {
   const savedPrepare = Error.prepareStackTrace;
   let sites: unknown;
   try {
@@ -87,11 +115,12 @@ export function firstApplicationFrame(holder: CapturedStack): Frame | undefined 
     Error.prepareStackTrace = savedPrepare;
   }
   if (!Array.isArray(sites)) return undefined;
-  for (const site of sites as NodeJS.CallSite[]) {
+  for (let index = 0; index < sites.length; index++) {
+    const site = sites[index] as NodeJS.CallSite;
     const file = applicationFile(site.getFileName() ?? site.getScriptNameOrSourceURL?.());
     if (!file) continue;
     const fn = site.getFunctionName() ?? site.getMethodName() ?? undefined;
-    return { file, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0, function: fn || undefined };
+    return { frame: { file, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0, function: fn || undefined }, index };
   }
   return undefined;
 }
