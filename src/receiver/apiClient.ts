@@ -119,6 +119,11 @@ export class ApiClient {
     return this.jsonOrUndefined<OtlpTracesData>('GET', `/api/traces/${enc(traceId)}`);
   }
 
+  /** Where to read a trace as OTLP JSON and the header that authorizes it (for a worker thread that reads it itself). */
+  traceRequest(traceId: string): { url: string; authorization: string } {
+    return { url: `${this.url}/api/traces/${enc(traceId)}`, authorization: `Bearer ${this.token}` };
+  }
+
   /** One trace's summary (as in traces()), or undefined when the receiver does not hold it. */
   summary(traceId: string): Promise<TraceSummary | undefined> {
     return this.jsonOrUndefined<TraceSummary>('GET', `/api/traces/${enc(traceId)}/summary`);

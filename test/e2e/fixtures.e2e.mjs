@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ROOT, codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, waitForReceiver, receiverApi, clearTraces,
-  waitFor, runCommand, quickPickItems,
+  waitFor, runCommand, quickPickItems, waitForNotification, NOTIFICATION_ITEMS,
 } from './lib.mjs';
 
 // Alone, this file runs a private code-server on free receiver ports; under the runner it uses the shared one.
@@ -213,6 +213,40 @@ test('Copy Trace as Test Fixture: the deterministic, redacted fixture and tests 
   // close it unsaved: the shared code-server would otherwise restore it into the next test file's window
   await runCommand(page, 'View: Revert and Close Editor');
   await page.locator('.tabs-container .tab', { hasText: /Untitled/ }).first().waitFor({ state: 'detached', timeout: 10_000 });
+}));
+
+test('Copy Trace as Test Fixture on a 150,000-span trace: progress in a notification, Cancel stops it and copies nothing', { timeout: 240_000 }, () => step('big-cancel', async () => {
+  const { page } = wb;
+  const bigId = 'b16b16b16b16b16b16b16b16b16b16b1';
+  const N = 150_000;
+  const t0 = 1_700_000_000_000_000_000n;
+  const hex = (n) => n.toString(16).padStart(16, '0');
+  const spans = [{ traceId: bigId, spanId: hex(1), name: 'batch job', kind: 1, startTimeUnixNano: String(t0), endTimeUnixNano: String(t0 + 10_000_000_000n) }];
+  for (let i = 2; i <= N; i++) {
+    spans.push({ traceId: bigId, spanId: hex(i), parentSpanId: hex(1), name: `item ${i % 50}`, kind: 1,
+      startTimeUnixNano: String(t0 + BigInt(i) * 1000n), endTimeUnixNano: String(t0 + BigInt(i) * 1000n + 500n) });
+  }
+  await receiverApi(cs, '/api/import?source=file&name=batch.otlp.json', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'batch' } }] }, scopeSpans: [{ scope: { name: 'batch' }, spans }] }] }),
+  });
+  await page.evaluate(() => navigator.clipboard.writeText('before the big copy'));
+  await runCommand(page, 'Trace Explorer: Copy Trace as Test Fixture…');
+  await choose(page, bigId);
+  await choose(page, 'pytest test');
+  await choose(page, 'Clipboard');
+  // the work runs in a worker: a notification reports its steps and offers Cancel, and the editor stays usable
+  const shown = await waitForNotification(page, /Copy Trace as pytest test/, { timeout: 60_000 });
+  assert.ok(shown.buttons.includes('Cancel'), `buttons: ${shown.buttons.join(', ')}`);
+  await wb.screenshot('big-progress');
+  const item = page.locator(NOTIFICATION_ITEMS, { hasText: 'Copy Trace as pytest test' }).first();
+  await item.hover();
+  await item.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  await item.waitFor({ state: 'hidden', timeout: 20_000 });
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'before the big copy', 'nothing copied');
+  const errors = await page.locator('.notification-toast .codicon-error').count();
+  assert.equal(errors, 0, 'a cancel is no error');
 }));
 
 test('Save Trace As writes the raw trace; Replay sends a saved file to this receiver with new ids', { timeout: 180_000 }, () => step('save-replay', async () => {

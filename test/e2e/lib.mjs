@@ -606,7 +606,7 @@ export async function waitForStatusBarText(page, re, { timeout = 30000 } = {}) {
   }, { timeout, interval: 250 });
 }
 
-const NOTIFICATION_ITEMS = '.notifications-toasts .notification-list-item, .notifications-center .notification-list-item';
+export const NOTIFICATION_ITEMS = '.notifications-toasts .notification-list-item, .notifications-center .notification-list-item';
 
 /** Texts of visible notification toasts (and of the notification center when it is open). */
 export async function notificationTexts(page) {

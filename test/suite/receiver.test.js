@@ -106,7 +106,8 @@ suite('Trace Explorer receiver (extension host)', function () {
     });
     const row = rows.find((x) => x.traceId === viaHttp);
     assert.equal(row.label, 'GET /suite/http');
-    assert.match(row.description, /^suite-http · .+ · 1 error · 3 spans · /);
+    // duration first (the figure a user scans for), then errors, age, service, spans
+    assert.match(row.description, /^[\d.,]+ (µs|ms|s) · 1 error · .+ · suite-http · 3 spans$/);
     await vscode.commands.executeCommand('traceExplorer.copyTraceId', viaGrpc);
     assert.equal(await vscode.env.clipboard.readText(), viaGrpc);
   });

@@ -113,3 +113,29 @@ test('cancel mid-way: the job rejects as cancelled and the worker is stopped', a
   assert.equal(started.length, worker);
   assert.ok(started.every((w) => w.exited), 'no worker is left running after any job');
 });
+
+test('given where the trace is, the worker reads it itself (with the token); a trace no longer held is TraceNotHeld', async () => {
+  const { TraceNotHeld } = require(path.join(root, 'out/src/fixtures/fixtureJob.js'));
+  const http = require('node:http');
+  const data = chain(50);
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    seen.push([req.url, req.headers.authorization]);
+    if (req.url !== `/api/traces/${TRACE}`) { res.writeHead(404).end('not held'); return; }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(data));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const steps = [];
+    const result = await runFixtureJob(WORKER, { data: { url: `${base}/api/traces/${TRACE}`, authorization: 'Bearer t0ken' }, options: { format: 'pytest' } },
+      { onProgress: (m) => steps.push(m) });
+    assert.deepEqual(result, generateFixture(data, { format: 'pytest' }));
+    assert.equal(steps[0], 'Reading the trace…');
+    assert.deepEqual(seen[0], [`/api/traces/${TRACE}`, 'Bearer t0ken']);
+    await assert.rejects(runFixtureJob(WORKER, { data: { url: `${base}/api/traces/ffff`, authorization: 'Bearer t0ken' }, options: { format: 'pytest', traceId: 'ffff' } }),
+      (e) => e instanceof TraceNotHeld && /no longer held/.test(e.message));
+  } finally {
+    server.close();
+  }
+});
