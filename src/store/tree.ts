@@ -1,19 +1,20 @@
 // Assembles a trace's spans into a tree whatever the arrival order, and never loops: orphans (parent
 // never arrived), self-parents and parent cycles become marked roots; duplicate span ids stay separate
 // rows (the first one received is the one children attach to). Clock skew is flagged, never corrected.
-// Skew needs two clocks: a child outside its parent's times is skew only when the two were recorded by
-// different processes or hosts (different resources). In one process the times come from one clock, so a
-// child that ends after its parent is an async child the parent did not wait for — named so, not flagged.
+// Skew needs two clocks: a child outside its parent's times is skew only when the two were recorded on
+// different hosts. Processes on one host read one system clock, so there a child that ends after its parent
+// is one the parent did not wait for (an async child, or a server that finished writing its answer after the
+// client had it) — named so, not flagged. When either side does not say its host, nothing is flagged.
 
 export const TreeFlag = {
   Orphan: 1, // parentSpanId names a span that is not in the trace
   SelfParent: 2, // parentSpanId === spanId
   Cycle: 4, // part of a parent cycle (the cycle is cut at its earliest span)
   Duplicate: 8, // another span in the trace has the same spanId and was received earlier
-  StartsBeforeParent: 16, // clock skew: starts before its parent starts, the two on different clocks
-  EndsAfterParent: 32, // clock skew: ends after its parent ends, the two on different clocks
-  AsyncChild: 64, // same clock: ends after its parent ends (the parent did not wait for it)
-  EarlyStart: 128, // same clock: starts before its parent starts (as recorded; not skew)
+  StartsBeforeParent: 16, // clock skew: starts before its parent starts, the two on different hosts
+  EndsAfterParent: 32, // clock skew: ends after its parent ends, the two on different hosts
+  AsyncChild: 64, // one clock: ends after its parent ends (the parent did not wait for it)
+  EarlyStart: 128, // one clock: starts before its parent starts (as recorded; not skew)
 } as const;
 
 /** the flags that mark a problem with the trace's data (the rest only name what happened) */
@@ -189,32 +190,31 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
 
 const NONE = new Int32Array(0);
 
-// The attributes that tell processes apart (OpenTelemetry resource semantic conventions). Two resources with
-// the same service, instance, host and process share a clock even when they are different objects (two
-// batches of one process that the store did not unify).
-const CLOCK_KEYS = ['service.instance.id', 'host.id', 'host.name', 'process.pid'];
-
+// The attributes that tell hosts apart (OpenTelemetry resource semantic conventions): host.id when both sides
+// have it, else host.name. Every process on a host reads the same clock.
 class SameClock {
-  private readonly keys = new Map<ClockSource, string>();
+  private readonly hosts = new Map<ClockSource, { id: string; name: string }>();
 
   same(a: ClockSource | undefined, b: ClockSource | undefined): boolean {
-    if (a === b) return true;
-    if (!a || !b) return false;
-    return this.key(a) === this.key(b);
+    if (a === b || !a || !b) return true; // one resource, or one side unknown: no second clock is known
+    const x = this.host(a);
+    const y = this.host(b);
+    if (x.id && y.id) return x.id === y.id;
+    if (x.name && y.name) return x.name === y.name;
+    return true;
   }
 
-  private key(r: ClockSource): string {
-    let k = this.keys.get(r);
-    if (k === undefined) {
-      const parts = [r.serviceName, '', '', '', ''];
+  private host(r: ClockSource): { id: string; name: string } {
+    let h = this.hosts.get(r);
+    if (h === undefined) {
+      h = { id: '', name: '' };
       for (let j = 0; j + 1 < r.attrs.length; j += 2) {
-        const at = CLOCK_KEYS.indexOf(r.attrs[j] as string);
-        if (at >= 0) parts[at + 1] = String(r.attrs[j + 1]);
+        if (r.attrs[j] === 'host.id') h.id = String(r.attrs[j + 1]);
+        else if (r.attrs[j] === 'host.name') h.name = String(r.attrs[j + 1]);
       }
-      k = parts.join('\u0000');
-      this.keys.set(r, k);
+      this.hosts.set(r, h);
     }
-    return k;
+    return h;
   }
 }
 

@@ -5,13 +5,14 @@ const { EpochNs } = require('../../out/src/model/time.js');
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const resources = new Map();
-function resource(service) {
-  if (!resources.has(service)) resources.set(service, { attrs: ['service.name', service], serviceName: service, droppedAttributesCount: 0, schemaUrl: '' });
-  return resources.get(service);
+function resource(service, host = 'dev-box') {
+  const key = `${service}\u0000${host}`;
+  if (!resources.has(key)) resources.set(key, { attrs: ['service.name', service, 'host.name', host], serviceName: service, droppedAttributesCount: 0, schemaUrl: '' });
+  return resources.get(key);
 }
 const scope = { name: 'test', version: '', attrs: [], droppedAttributesCount: 0, schemaUrl: '' };
 
-/** span('a', null, 0, 100, { service, name, status, attrs, events, links }) — ids are padded to 16 hex */
+/** span('a', null, 0, 100, { service, host, name, status, attrs, events, links }) — ids are padded to 16 hex */
 function span(id, parent, start, end, o = {}) {
   return {
     traceId: TRACE,
@@ -31,7 +32,7 @@ function span(id, parent, start, end, o = {}) {
     droppedLinksCount: 0,
     statusCode: o.status ?? 0,
     statusMessage: o.statusMessage ?? '',
-    resource: resource(o.service ?? 'svc'),
+    resource: resource(o.service ?? 'svc', o.host),
     scope,
   };
 }

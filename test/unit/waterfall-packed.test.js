@@ -50,7 +50,7 @@ test('orphans, cycles, duplicates and clock skew arrive as tree flags; nothing i
     span('x', 'y', 10, 20, { name: 'x' }),
     span('y', 'x', 11, 21, { name: 'y' }),
     span('s', 's', 30, 40, { name: 'self' }),
-    span('k', 'r', -5, 120, { name: 'skewed', service: 'other-process' }),
+    span('k', 'r', -5, 120, { name: 'skewed', service: 'other-service', host: 'other-host' }),
   ]);
   const row = (name) => [...Array(t.spanCount).keys()].find((r) => t.str(t.name[r]) === name);
   assert.ok(t.tree[row('orphan')] & TreeFlag.Orphan);

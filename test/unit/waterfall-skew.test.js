@@ -1,5 +1,5 @@
-// Clock skew needs two clocks: a child outside its parent's times is skew only when another process or host
-// recorded it; in one process it is an async child (or an early start), named so and not counted as a problem.
+// Clock skew needs two clocks: a child outside its parent's times is skew only when another host recorded it;
+// on one host (one system clock) it is an async child (or an early start), named so and not a problem.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { TreeFlag, TREE_PROBLEMS, buildTree } = require('../../out/src/store/tree.js');
@@ -24,25 +24,30 @@ test('a child of the same process that ends after its parent is an async child, 
   for (let r = 0; r < t.spanCount; r++) assert.equal(t.tree[r] & TREE_PROBLEMS, 0, 'a healthy local request has no problem flag');
 });
 
-test('a child recorded by another process or host outside its parent is clock skew', () => {
+test('a child recorded on another host outside its parent is clock skew; another process on the same host is not', () => {
   const host = ['host.name', 'dev-box'];
   const a = res('frontend', [...host, 'process.pid', 100n]);
   const b = res('orders', [...host, 'process.pid', 200n]);
   const aAgain = res('frontend', [...host, 'process.pid', 100n]); // another batch of the same process
   const a2 = res('frontend', ['host.name', 'other-box', 'process.pid', 100n]); // same pid, another host
-  const inst = res('frontend', [...host, 'process.pid', 100n, 'service.instance.id', 'i-2']);
+  const byId = res('orders', ['host.id', 'h-2', 'host.name', 'dev-box']); // host.id wins over a shared name
+  const idA = res('frontend', ['host.id', 'h-1', 'host.name', 'dev-box']);
+  const unknown = res('billing'); // says nothing about its host
   const spans = [
     withResource(span('c', null, 0, 100), a),
-    withResource(span('s1', 'c', -2, 50), b), // another process, same host: two clocks
+    withResource(span('s1', 'c', -2, 50), b), // another process, same host: one clock
     withResource(span('s2', 'c', 10, 120), aAgain), // same process (another resource object): async
-    withResource(span('s3', 'c', 10, 130), a2),
-    withResource(span('s4', 'c', -1, 20), inst),
+    withResource(span('s3', 'c', 10, 130), a2), // another host: skew
+    withResource(span('s4', 'c', -1, 20), unknown), // host unknown: no second clock is known
+    withResource(span('i', null, 0, 100), idA),
+    withResource(span('j', 'i', 5, 140), byId), // different host.id: skew
   ];
   const { flags } = buildTree(spans);
-  assert.equal(flags[1], TreeFlag.StartsBeforeParent);
+  assert.equal(flags[1], TreeFlag.EarlyStart);
   assert.equal(flags[2], TreeFlag.AsyncChild);
   assert.equal(flags[3], TreeFlag.EndsAfterParent);
-  assert.equal(flags[4], TreeFlag.StartsBeforeParent);
+  assert.equal(flags[4], TreeFlag.EarlyStart);
+  assert.equal(flags[6], TreeFlag.EndsAfterParent);
 });
 
 test('children inside their parent carry no flag, whatever recorded them', () => {

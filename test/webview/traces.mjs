@@ -13,11 +13,11 @@ export const HOSTILE = '<img src=x onerror=alert(1)>';
 const scope = { name: '@opentelemetry/instrumentation-http', version: '0.301.0', attrs: [], droppedAttributesCount: 0, schemaUrl: '' };
 const resources = new Map();
 /** one resource per service, and per process when a pid is given: one clock each */
-function resource(service, pid) {
-  const key = pid === undefined ? service : `${service}\u0000${pid}`;
+function resource(service, pid, host = 'dev-box') {
+  const key = `${service}\u0000${pid}\u0000${host}`;
   if (!resources.has(key)) {
     resources.set(key, {
-      attrs: ['service.name', service, 'service.version', '1.4.2', 'telemetry.sdk.language', 'nodejs', 'host.name', 'dev-box', ...(pid === undefined ? [] : ['process.pid', BigInt(pid)])],
+      attrs: ['service.name', service, 'service.version', '1.4.2', 'telemetry.sdk.language', 'nodejs', 'host.name', host, ...(pid === undefined ? [] : ['process.pid', BigInt(pid)])],
       serviceName: service, droppedAttributesCount: 0, schemaUrl: '',
     });
   }
@@ -46,7 +46,7 @@ export function makeSpan(traceId, spanId, parentSpanId, name, service, start, en
     traceId, spanId, parentSpanId, traceState: '', flags: 1, name, kind: o.kind ?? 1, start, end,
     attrs: o.attrs ?? [], droppedAttributesCount: 0, events: o.events ?? null, droppedEventsCount: 0,
     links: o.links ?? null, droppedLinksCount: 0, statusCode: o.status ?? 0, statusMessage: o.statusMessage ?? '',
-    resource: resource(service, o.pid), scope,
+    resource: resource(service, o.pid, o.host), scope,
   };
 }
 
@@ -189,7 +189,7 @@ export function sampleTrace() {
     makeSpan(t, S(7), S(99), 'late webhook', 'notifications', base + 50 * ms, base + 70 * ms, { kind: 5 }), // orphan
     makeSpan(t, S(8), S(9), 'loop a', 'legacy', base + 20 * ms, base + 25 * ms), // cycle
     makeSpan(t, S(9), S(8), 'loop b', 'legacy', base + 21 * ms, base + 24 * ms),
-    makeSpan(t, S(10), S(2), 'cache lookup', 'orders', base + 4 * ms, base + 6 * ms, { kind: 3, attrs: ['db.system', 'redis', 'code.stacktrace', 'Error\n    at getCached (/app/src/payments/cache.ts:14:9)\n    at lookup (/app/src/orders/cache.ts:3:1)'], pid: 2 }), // starts before its parent, another process: skew
+    makeSpan(t, S(10), S(2), 'cache lookup', 'orders', base + 4 * ms, base + 6 * ms, { kind: 3, attrs: ['db.system', 'redis', 'code.stacktrace', 'Error\n    at getCached (/app/src/payments/cache.ts:14:9)\n    at lookup (/app/src/orders/cache.ts:3:1)'], pid: 2, host: 'cache-box' }), // starts before its parent, another host: skew
   ];
   const logs = [
     // a Python-style exception log (logging.exception) and a log with the deprecated code.* names its site

@@ -60,13 +60,13 @@ test('renders the trace as a treegrid: depth-first rows, levels, service legend,
   assert.ok(ticks.length >= 4 && ticks[0] === '0 ms', `ticks: ${ticks}`);
   assert.equal(await rowByName(page, 'late webhook').locator('.badge').textContent(), 'orphan');
   assert.equal(await rowByName(page, 'loop a').locator('.badge').textContent(), 'cycle');
-  // one process, one clock: a child ending after its parent is an async child, not skew (nor flagged)
+  // one host, one clock: a child ending after its parent is an async child, not skew (nor flagged)
   assert.equal(await rowByName(page, 'render page').locator('.badge.skew').count(), 0);
   assert.equal(await rowByName(page, 'render page').locator('.bar.skew').count(), 0);
   assert.equal(await rowByName(page, 'render page').locator('.badge.note').textContent(), 'async');
-  assert.match(await rowByName(page, 'render page').locator('.badge.note').getAttribute('title'), /^Async child: ends 10 ms after its parent, in the same process/);
-  // another process recorded it: two clocks, so skew
-  assert.match(await rowByName(page, 'cache lookup').locator('.badge.skew').getAttribute('title'), /^Clock skew: starts 1 ms before its parent, which another process or host recorded/);
+  assert.match(await rowByName(page, 'render page').locator('.badge.note').getAttribute('title'), /^Ends 10 ms after its parent, on the same host \(one clock: not skew/);
+  // another host recorded it: two clocks, so skew
+  assert.match(await rowByName(page, 'cache lookup').locator('.badge.skew').getAttribute('title'), /^Clock skew: starts 1 ms before its parent, which another host recorded/);
   assert.equal(await rowByName(page, 'charge card').locator('[role=img][aria-label=error]').count(), 1);
   assert.equal(await page.locator('.row.error').count(), 3);
   // webview/context menus (e.g. Copy Span Subtree as Test Fixture) get the span under the pointer

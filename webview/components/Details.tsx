@@ -110,10 +110,10 @@ export function Details({ view, row, width, state, onCritical, actions }: { view
             {flags & TreeFlag.SelfParent ? <li>Self-parent: the span names itself as its parent.</li> : null}
             {flags & TreeFlag.Cycle ? <li>Cycle: the parent links form a loop; it was cut at its earliest span.</li> : null}
             {flags & TreeFlag.Duplicate ? <li>Duplicate id: another span with this id was received first.</li> : null}
-            {flags & TreeFlag.StartsBeforeParent ? <li>Clock skew: starts before its parent, which another process or host recorded. Times are shown as received.</li> : null}
-            {flags & TreeFlag.EndsAfterParent ? <li>Clock skew: ends after its parent, which another process or host recorded. Times are shown as received.</li> : null}
-            {flags & TreeFlag.EarlyStart ? <li className="note">Starts before its parent in the same process: one clock, so not skew — the parent's start was recorded after this span began.</li> : null}
-            {flags & TreeFlag.AsyncChild ? <li className="note">Async child: ends after its parent in the same process — the parent did not wait for it.</li> : null}
+            {flags & TreeFlag.StartsBeforeParent ? <li>Clock skew: starts before its parent, which another host recorded. Times are shown as received.</li> : null}
+            {flags & TreeFlag.EndsAfterParent ? <li>Clock skew: ends after its parent, which another host recorded. Times are shown as received.</li> : null}
+            {flags & TreeFlag.EarlyStart ? <li className="note">Starts before its parent on the same host: one clock, so not skew — the parent's start was recorded after this span began.</li> : null}
+            {flags & TreeFlag.AsyncChild ? <li className="note">Ends after its parent on the same host: one clock, so not skew — the parent did not wait for it (an async child, or a server that finished its answer after the client had it).</li> : null}
           </ul>
         )}
         <div className="details-actions">

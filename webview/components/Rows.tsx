@@ -302,13 +302,13 @@ function FlagBadges({ v, r, flags }: { v: TraceView; r: number; flags: number })
     const after = formatDuration(t.end[r] - t.end[p]);
     // skew only between two clocks (parent and child recorded by different processes or hosts)
     if (flags & TreeFlag.StartsBeforeParent)
-      out.push(<span key="b" className="badge skew" title={`Clock skew: starts ${before} before its parent, which another process or host recorded (shown as received)`}>skew ◂</span>);
+      out.push(<span key="b" className="badge skew" title={`Clock skew: starts ${before} before its parent, which another host recorded (shown as received)`}>skew ◂</span>);
     if (flags & TreeFlag.EndsAfterParent)
-      out.push(<span key="a" className="badge skew" title={`Clock skew: ends ${after} after its parent, which another process or host recorded (shown as received)`}>skew ▸</span>);
+      out.push(<span key="a" className="badge skew" title={`Clock skew: ends ${after} after its parent, which another host recorded (shown as received)`}>skew ▸</span>);
     if (flags & TreeFlag.EarlyStart)
-      out.push(<span key="e" className="badge note" title={`Starts ${before} before its parent, in the same process (one clock: not skew; the parent's start was recorded later)`}>early start</span>);
+      out.push(<span key="e" className="badge note" title={`Starts ${before} before its parent, on the same host (one clock: not skew; the parent's start was recorded later)`}>early start</span>);
     if (flags & TreeFlag.AsyncChild)
-      out.push(<span key="y" className="badge note" title={`Async child: ends ${after} after its parent, in the same process (the parent did not wait for it)`}>async</span>);
+      out.push(<span key="y" className="badge note" title={`Ends ${after} after its parent, on the same host (one clock: not skew; the parent did not wait for it)`}>async</span>);
   }
   return <>{out}</>;
 }
