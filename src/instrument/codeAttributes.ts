@@ -40,8 +40,7 @@ const settled = new WeakSet<object>();
 let mapNow = false;
 /** full mode: stacks captured at span start, read when the span ends */
 const pendingStacks = new WeakMap<object, CapturedStack>();
-/** the instrumentation scope of each pending stack, and how deep each scope's spans need capturing */
-const stackScopes = new WeakMap<object, string>();
+/** how deep each instrumentation scope's spans need capturing */
 const depthHints = new DepthHints();
 
 /** Locations mode: no onEnd of ours runs, so stacks are read and positions mapped right at span start. */
@@ -116,8 +115,9 @@ export function onSpanStart(span: AttributableSpan, scope: string | undefined, s
   } else {
     // skip: the SDK's Tracer.startSpan, so the frames between it and us (processors, the span's constructor)
     // neither cost nor count against the stack limit
-    pendingStacks.set(span, captureStack(skip ?? onSpanStart, depthHints.limit(scope)));
-    if (scope !== undefined) stackScopes.set(span, scope);
+    const stack = captureStack(skip ?? onSpanStart, depthHints.limit(scope));
+    stack.scope = scope;
+    pendingStacks.set(span, stack);
   }
 }
 
@@ -136,7 +136,7 @@ export function onSpanEnd(span: ReadableLike): void {
     pendingStacks.delete(span);
     if (a[CODE_FILE] === undefined) {
       const at = firstApplicationFrameAt(stack);
-      depthHints.learn(stackScopes.get(span), stack, at?.index);
+      depthHints.learn(stack.scope, stack, at?.index);
       const f = at?.frame;
       if (f) {
         a[CODE_FILE] = f.file;

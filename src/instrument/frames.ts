@@ -57,7 +57,7 @@ function prepare(_e: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] {
 }
 
 /** A captured, not yet formatted stack: V8 turns it into call sites only when `stack` is first read. */
-export type CapturedStack = { stack?: unknown; limit?: number };
+export type CapturedStack = { stack?: unknown; limit?: number; scope?: string };
 
 /**
  * The hot half: records the raw frames above `skip` (cheap) and leaves their formatting — the expensive
