@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ReceiverConnection, ReceiverStatus } from '../services';
+import { clientHost } from '../../tracelist/otlpEnv';
 
 const READY_WAIT_MS = 5000; // a launch right after the window opened waits this long for the receiver
 
@@ -25,9 +26,7 @@ export async function receiverEndpoint(receiver: ReceiverConnection): Promise<Re
 export function runningEndpoint(s: ReceiverStatus): ReceiverEndpoint | undefined {
   if (s.kind !== 'running' || !s.health.http.listening) return undefined;
   const h = s.health;
-  // a receiver listening on every interface is reached over loopback from this machine
-  const host = h.host === '0.0.0.0' || h.host === '::' ? '127.0.0.1' : h.host.includes(':') ? `[${h.host}]` : h.host;
-  return { url: `http://${host}:${h.http.port}`, defaultPorts: h.http.port === 4318 && h.grpc.port === 4317 && h.grpc.listening };
+  return { url: `http://${clientHost(h.host)}:${h.http.port}`, defaultPorts: h.http.port === 4318 && h.grpc.port === 4317 && h.grpc.listening };
 }
 
 /** dist/instrument/register.js of this extension, or undefined when the build left it out. */
