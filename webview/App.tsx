@@ -14,6 +14,8 @@ import {
   OpenLinkedTrace,
   OpenStackFrame,
   HeadShown,
+  KeepPanel,
+  PreviewState,
   Ready,
   ReportError,
   ShowTrace,
@@ -33,6 +35,7 @@ import type { RowActions, RowsHandle } from './components/Rows';
 import { TickLines, TimeAxis } from './components/TimeAxis';
 import { Minimap } from './components/Minimap';
 import { Toolbar } from './components/Toolbar';
+import { PreviewMark } from './components/PreviewMark';
 import { Legend } from './components/Legend';
 import { Details } from './components/Details';
 import type { DetailActions, DetailState } from './components/Details';
@@ -59,6 +62,16 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const [revealSeq, setRevealSeq] = useState(0);
   /** Focus Subtree: only this row's subtree is shown (-1: the whole trace) */
   const [focusRoot, setFocusRoot] = useState(-1);
+  /** the preview panel (the next trace opened replaces this one); the user's work in it keeps it */
+  const [preview, setPreview] = useState(false);
+  const previewRef = useRef(false);
+  previewRef.current = preview;
+  const keepPanel = useCallback(() => {
+    if (!previewRef.current) return;
+    previewRef.current = false;
+    setPreview(false);
+    ipc.command(KeepPanel, {});
+  }, [ipc]);
 
   const rowsHandle = useRef<RowsHandle>(null);
   const findInput = useRef<HTMLInputElement>(null);
@@ -166,6 +179,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       ipc.patchState({ traceId: p.traceId, selectedSpanId: nextSelected >= 0 ? next.spanId(nextSelected) : undefined });
     });
     const offStatus = ipc.on(TraceStatus, (p: TraceStatusParams) => setStatus(p));
+    const offPreview = ipc.on(PreviewState, (p) => setPreview(p.preview));
     const offSubtree = ipc.on(FocusSubtree, ({ spanId }) => {
       const cur = latest.current.view;
       const r = cur ? cur.t.rowOf(spanId) : -1;
@@ -189,6 +203,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
     return () => {
       offTrace();
       offStatus();
+      offPreview();
       offSubtree();
       offFocus();
     };
@@ -239,10 +254,13 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       setCollapsed((c) => revealRow(t, c, r));
       if (keep && !keep[r]) setHide(false);
       setSelected(r);
-      if (openDetails) setDetailsOpen(true);
+      if (openDetails) {
+        setDetailsOpen(true);
+        keepPanel();
+      }
       setRevealSeq((x) => x + 1);
     },
-    [t, keep, focusRoot],
+    [t, keep, focusRoot, keepPanel],
   );
 
   // the subtree alone, its root selected and the time axis zoomed to the root's span
@@ -281,11 +299,12 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       openDetails: (r) => {
         setSelected(r);
         setDetailsOpen(true);
+        keepPanel();
       },
       toggle,
       goToSource,
     }),
-    [toggle, goToSource],
+    [toggle, goToSource, keepPanel],
   );
 
   const detailActions: DetailActions = useMemo(
@@ -305,13 +324,17 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         return out;
       },
       toggleSubtree: (r: number, c: boolean) => t && setCollapsed((x) => setSubtree(t, x, r, c)),
-      focusSubtree: (r: number) => t && focusSubtree.current(t, r),
+      focusSubtree: (r: number) => {
+        if (!t) return;
+        keepPanel();
+        focusSubtree.current(t, r);
+      },
       close: () => {
         setDetailsOpen(false);
         rowsHandle.current?.focus();
       },
     }),
-    [copy, goToSource, ipc, t],
+    [copy, goToSource, ipc, t, keepPanel],
   );
 
   const step = useCallback((dir: 1 | -1) => goTo(stepTo(matchList, selected, dir)), [goTo, matchList, selected]);
@@ -387,15 +410,17 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
           if (selected >= 0) setCollapsed((c) => setSubtree(t, c, selected, false));
           break;
         case 'Enter':
-          if (selected >= 0) setDetailsOpen(true);
-          else move(0);
+          if (selected >= 0) {
+            setDetailsOpen(true);
+            keepPanel();
+          } else move(0);
           break;
         default:
           return;
       }
       e.preventDefault();
     },
-    [t, rows, selected, collapsed, toggle],
+    [t, rows, selected, collapsed, toggle, keepPanel],
   );
 
   const onAppKey = useCallback(
@@ -485,10 +510,21 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
     requestAnimationFrame(() => setTimeout(() => performance.mark('traceExplorer.wholeTrace'), 0));
   }, [t]);
 
-  const onFind = useCallback((q: string) => {
-    setQuery(q);
-    setTab('waterfall');
-  }, []);
+  // finding is work in the panel: a preview panel is kept (as an edit keeps an editor's preview tab)
+  const onQuery = useCallback(
+    (q: string) => {
+      setQuery(q);
+      if (q.trim()) keepPanel();
+    },
+    [keepPanel],
+  );
+  const onFind = useCallback(
+    (q: string) => {
+      onQuery(q);
+      setTab('waterfall');
+    },
+    [onQuery],
+  );
 
   // ---------------------------------------------------------------- render
   if (!view || !t) {
@@ -504,7 +540,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       {status && <StatusBanner status={status} />}
       <Toolbar
         query={query}
-        onQuery={setQuery}
+        onQuery={onQuery}
         matchCount={matchList.length}
         matchIndex={matchIndex}
         hide={hide}
@@ -521,6 +557,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         onTab={setTab}
         inputRef={findInput}
         onFindKey={onFindKey}
+        lead={preview ? <PreviewMark onKeep={keepPanel} /> : undefined}
       />
       <Legend view={view} onFind={onFind} onFlagged={stepFlagged} />
       {tab === 'stats' ? (

@@ -20,6 +20,8 @@ export const Commands = {
   resumeTraceList: 'traceExplorer.resumeTraceList',
   // waterfall (src/host/panel): args (traceId?: string | {traceId}, spanId?: string)
   openTrace: 'traceExplorer.openTrace',
+  /** the active preview panel stays open for its trace (issue 26) */
+  keepTracePanel: 'traceExplorer.keepTracePanel',
   // the waterfall's span context menu (src/host/panel): args a webview context {traceId, spanId}
   copySpanId: 'traceExplorer.copySpanId',
   copySpanJson: 'traceExplorer.copySpanJson',

@@ -131,6 +131,8 @@ export const Copy = command<CopyParams>('copy', (p): p is CopyParams => isObj(p)
 export const HeadShown = command<{ traceId: string }>('headShown', (p): p is { traceId: string } => isObj(p) && isTraceId(p.traceId));
 /** the webview could not use something it was sent (shown to the user and logged by the host) */
 export const ReportError = command<{ message: string }>('reportError', (p): p is { message: string } => isObj(p) && isText(p.message, 2000));
+/** the user worked in a preview panel (find, details, focus, its Keep Open button): the panel stays open for its trace */
+export const KeepPanel = command<Record<string, never>>('keepPanel', isEmpty);
 
 export const GetSpanDetail = request<SpanRef, SpanDetail>('spanDetail', (p): p is SpanRef => isObj(p) && isSpanId(p.spanId));
 /** stack frames shown in the details: which of them resolve to a workspace file (those become links) */
@@ -146,7 +148,7 @@ export const ResolveFrames = request<FramesParams, boolean[]>(
   (p): p is FramesParams => isObj(p) && Array.isArray(p.frames) && p.frames.length <= MAX_FRAMES && p.frames.every(isFrameRef),
 );
 
-export const webviewCommands = [Ready, HeadShown, GoToSource, OpenStackFrame, OpenLinkedTrace, Copy, ReportError] as const;
+export const webviewCommands = [Ready, HeadShown, GoToSource, OpenStackFrame, OpenLinkedTrace, Copy, ReportError, KeepPanel] as const;
 export const webviewRequests = [GetSpanDetail, ResolveFrames] as const;
 
 // ---------------------------------------------------------------- host → webview
@@ -172,6 +174,14 @@ export const TraceStatus = notification<TraceStatusParams>('status');
 export const FocusSpan = notification<SpanRef>('focusSpan');
 /** show only this span's subtree, zoomed to the span (the waterfall's context menu: Focus Subtree) */
 export const FocusSubtree = notification<SpanRef>('focusSubtree');
+/**
+ * whether the panel is the preview panel (the next trace opened replaces its trace, as the editor's preview
+ * tabs do); the webview marks it and offers Keep Open. Sent before the trace and again when it changes.
+ */
+export interface PreviewParams {
+  preview: boolean;
+}
+export const PreviewState = notification<PreviewParams>('preview');
 
 // ---------------------------------------------------------------- validation entry point
 export type ParsedWebviewMessage =

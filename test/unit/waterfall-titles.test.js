@@ -37,3 +37,14 @@ test('labels equal once cut to the title length count as the same; a trace not l
 test('the same trace in two panels (the waterfall and a trace file) is one use of its label', () => {
   assert.deepEqual(panelTitles([{ traceId: A, label: 'GET /checkout' }, { traceId: A, label: 'GET /checkout' }]), ['Trace: GET /checkout', 'Trace: GET /checkout']);
 });
+
+test('the preview panel says so in its title, after the disambiguating id', () => {
+  assert.deepEqual(
+    panelTitles([
+      { traceId: A, label: 'GET /checkout', preview: true },
+      { traceId: B, label: 'GET /checkout' },
+      { traceId: C, label: undefined, preview: true },
+    ]),
+    ['Trace: GET /checkout · 4bf92f35 (preview)', 'Trace: GET /checkout · 0af76519', 'Trace c0c0c0c0… (preview)'],
+  );
+});

@@ -1,5 +1,5 @@
 // Find, navigation and view controls above the waterfall.
-import type { Ref } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { formatCount, plural } from '../model/timeScale';
 
 /** "2 of 1,031" on a match; "1,031 matches" when the selection moved off them; "No results" */
@@ -28,11 +28,14 @@ interface Props {
   onTab(t: 'waterfall' | 'stats'): void;
   inputRef: Ref<HTMLInputElement>;
   onFindKey(e: React.KeyboardEvent<HTMLInputElement>): void;
+  /** shown first (the preview panel's mark) */
+  lead?: ReactNode;
 }
 
 export function Toolbar(p: Props) {
   return (
     <div className="toolbar" role="toolbar" aria-label="Waterfall tools">
+      {p.lead}
       <div className="find">
         <input
           ref={p.inputRef}

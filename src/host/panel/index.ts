@@ -1,5 +1,6 @@
 // The waterfall feature: the `traceExplorer.openTrace` command (one panel per trace, revealed when already
-// open; without an argument, "Open Trace by ID…"), the serializer that restores panels after a reload, and
+// open; a trace opened while a preview panel is open replaces its trace, see previewPolicy.ts; without an
+// argument, "Open Trace by ID…"), Keep Trace Panel Open, the serializer that restores panels after a reload, and
 // `showTraceInPanel` for panels other features own (the trace-file custom editor).
 import * as vscode from 'vscode';
 import { Commands } from '../commandIds';
@@ -11,6 +12,8 @@ import { WATERFALL_VIEW_TYPE, waterfallWebviewOptions } from './html';
 import { normalizeTraceId, parseOpenTraceArgs } from './traceArgs';
 import { pickTrace } from './pickTrace';
 import { panelTitles } from './panelTitles';
+import { openAction } from './previewPolicy';
+import { get } from '../config';
 import type { WaterfallState } from '../../protocol/waterfall';
 
 export { WATERFALL_VIEW_TYPE } from './html';
@@ -18,7 +21,8 @@ export { WATERFALL_VIEW_TYPE } from './html';
 let active: WaterfallPanels | undefined;
 
 class WaterfallPanels implements vscode.Disposable {
-  private readonly byTrace = new Map<string, WaterfallPanel>();
+  /** the panels this feature created (one per trace); at most one of them is the preview */
+  private readonly owned = new Set<WaterfallPanel>();
   private readonly adopted = new Set<WaterfallPanel>();
 
   constructor(
@@ -26,11 +30,26 @@ class WaterfallPanels implements vscode.Disposable {
     private readonly log: ComponentLog,
   ) {}
 
-  open(traceId: string, spanId?: string): WaterfallPanel {
-    const existing = this.byTrace.get(traceId);
+  /** `keep`: the caller wants a panel of its own (no preview) */
+  open(traceId: string, spanId?: string, keep = false): WaterfallPanel {
+    const existing = this.find(traceId);
+    const preview = this.preview();
+    const action = openAction({
+      showing: existing && { preview: existing.preview, openedAt: existing.openedAt },
+      hasPreview: preview !== undefined,
+      preview: !keep && get('waterfall.preview'),
+      now: Date.now(),
+    });
     if (existing) {
+      if (action === 'revealAndKeep') this.keep(existing);
+      existing.openedAt = Date.now();
       existing.reveal(spanId);
       return existing;
+    }
+    if (action === 'replacePreview' && preview) {
+      preview.showTrace(traceId, spanId);
+      this.retitle();
+      return preview;
     }
     const panel = vscode.window.createWebviewPanel(
       WATERFALL_VIEW_TYPE,
@@ -38,11 +57,13 @@ class WaterfallPanels implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       waterfallWebviewOptions(this.services.context.extensionUri),
     );
-    return this.track(panel, traceId, spanId);
+    const w = this.track(panel, traceId, spanId);
+    if (action === 'newPreview') this.markPreview(w, true);
+    return w;
   }
 
   restore(panel: vscode.WebviewPanel, traceId: string): WaterfallPanel {
-    this.byTrace.get(traceId)?.dispose(); // a second restored panel of the same trace replaces the first
+    this.find(traceId)?.dispose(); // a second restored panel of the same trace replaces the first
     return this.track(panel, traceId, undefined);
   }
 
@@ -62,36 +83,72 @@ class WaterfallPanels implements vscode.Disposable {
   }
 
   private track(panel: vscode.WebviewPanel, traceId: string, spanId: string | undefined): WaterfallPanel {
-    panel.iconPath = vscode.Uri.joinPath(this.services.context.extensionUri, 'media', 'trace-explorer.svg');
+    panel.iconPath = this.icon(false);
     const w = new WaterfallPanel(
       panel, traceId, this.services, this.log, spanId,
       (p) => {
-        if (this.byTrace.get(traceId) === p) this.byTrace.delete(traceId);
+        this.owned.delete(p);
         this.retitle();
       },
       true,
       () => this.retitle(),
+      (p) => this.keep(p),
     );
-    this.byTrace.set(traceId, w);
+    this.owned.add(w);
     return w;
+  }
+
+  private find(traceId: string): WaterfallPanel | undefined {
+    for (const p of this.owned) if (p.traceId === traceId) return p;
+    return undefined;
+  }
+
+  private preview(): WaterfallPanel | undefined {
+    for (const p of this.owned) if (p.preview) return p;
+    return undefined;
+  }
+
+  /** the preview panel stays for its trace; the next trace opens in a new preview panel */
+  keep(p: WaterfallPanel): void {
+    if (!p.preview) return;
+    this.markPreview(p, false);
+    this.log.debug(`trace ${p.traceId}: preview panel kept`);
+  }
+
+  /** the active preview panel kept (Keep Trace Panel Open); false when the active panel is not a preview */
+  keepActive(): boolean {
+    const p = [...this.owned].find((x) => x.panel.active && x.preview);
+    if (p) this.keep(p);
+    return p !== undefined;
+  }
+
+  private markPreview(p: WaterfallPanel, on: boolean): void {
+    p.setPreview(on);
+    p.panel.iconPath = this.icon(on);
+    this.retitle();
+  }
+
+  /** a preview panel's tab shows the outlined icon (and "(preview)" in its title, see panelTitles) */
+  private icon(preview: boolean): vscode.Uri {
+    return vscode.Uri.joinPath(this.services.context.extensionUri, 'media', preview ? 'trace-explorer-preview.svg' : 'trace-explorer.svg');
   }
 
   /** the panel the context menu was opened in: the active one showing the trace, else any showing it */
   showing(traceId: string): WaterfallPanel | undefined {
-    const all = [...this.byTrace.values(), ...this.adopted].filter((p) => p.traceId === traceId);
+    const all = [...this.owned, ...this.adopted].filter((p) => p.traceId === traceId);
     return all.find((p) => p.panel.active) ?? all[0];
   }
 
   /** two tabs whose roots read the same ("GET /checkout") both add their short trace id */
   private retitle(): void {
-    const all = [...this.byTrace.values(), ...this.adopted];
-    const titles = panelTitles(all.map((p) => ({ traceId: p.traceId, label: p.label })));
-    all.forEach((p, i) => p.label !== undefined && p.applyTitle(titles[i]));
+    const all = [...this.owned, ...this.adopted];
+    const titles = panelTitles(all.map((p) => ({ traceId: p.traceId, label: p.label, preview: p.preview })));
+    all.forEach((p, i) => (p.label !== undefined || p.preview) && p.applyTitle(titles[i]));
   }
 
   dispose(): void {
-    for (const p of [...this.byTrace.values(), ...this.adopted]) p.dispose();
-    this.byTrace.clear();
+    for (const p of [...this.owned, ...this.adopted]) p.dispose();
+    this.owned.clear();
     this.adopted.clear();
   }
 }
@@ -129,6 +186,9 @@ export function activateWaterfall(services: HostServices): vscode.Disposable {
   };
   return vscode.Disposable.from(
     vscode.commands.registerCommand(Commands.openTrace, openTrace),
+    vscode.commands.registerCommand(Commands.keepTracePanel, () => {
+      if (!panels.keepActive()) void vscode.window.showInformationMessage('Trace Explorer: the active editor is not a trace preview panel (its tab title ends in "(preview)").');
+    }),
     ...registerSpanMenu(services, log, panels),
     vscode.window.registerWebviewPanelSerializer(WATERFALL_VIEW_TYPE, serializer),
     panels,
@@ -175,7 +235,7 @@ function registerSpanMenu(services: HostServices, log: ComponentLog, panels: Wat
       if (!s) return;
       const p = panels.showing(s.traceId);
       if (p) p.focusSubtree(s.spanId);
-      else panels.open(s.traceId, s.spanId);
+      else panels.open(s.traceId, s.spanId, true); // focusing is an edit: no preview
     }),
   ];
 }

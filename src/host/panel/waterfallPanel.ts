@@ -1,7 +1,8 @@
 // One waterfall webview showing one trace: loads the packed trace from the receiver, answers the webview's
 // requests, runs the commands it asks for (after validating them), and refreshes in place when the trace
 // grows. Notifications wait in a queue until the webview says `ready` (it also says so again after VS Code
-// recreated a hidden webview, and then gets the trace again).
+// recreated a hidden webview, and then gets the trace again). The preview panel shows another trace in the
+// same webview (`showTrace`), which costs a trace's data, not a new webview.
 import * as vscode from 'vscode';
 import { Commands } from '../commandIds';
 import type { HostServices } from '../services';
@@ -20,8 +21,10 @@ import {
   type FramesParams,
   GoToSource,
   HeadShown,
+  KeepPanel,
   OpenLinkedTrace,
   OpenStackFrame,
+  PreviewState,
   Ready,
   ReportError,
   ShowTrace,
@@ -64,10 +67,14 @@ export class WaterfallPanel implements vscode.Disposable {
   private titleRoot: string | undefined;
   /** what the tab is named for (the root's label); the owner makes the title from it (panelTitles) */
   label: string | undefined;
+  /** the preview panel: the next trace opened replaces this one's (the owner decides, see previewPolicy) */
+  preview = false;
+  /** when a trace was last opened here (ms), to tell a double-click in the trace list */
+  openedAt = Date.now();
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    readonly traceId: string,
+    public traceId: string,
     private readonly services: HostServices,
     private readonly log: ComponentLog,
     focusSpanId: string | undefined,
@@ -76,6 +83,8 @@ export class WaterfallPanel implements vscode.Disposable {
     private readonly ownsPanel: boolean,
     /** the label changed: the owner retitles its panels (a title may depend on the other tabs') */
     private readonly onLabel: (p: WaterfallPanel) => void,
+    /** the user worked in the panel (or pinned its trace): a preview panel is kept from now on */
+    private readonly onKeep: (p: WaterfallPanel) => void = () => undefined,
   ) {
     const extUri = services.context.extensionUri;
     panel.webview.options = waterfallWebviewOptions(extUri);
@@ -90,8 +99,13 @@ export class WaterfallPanel implements vscode.Disposable {
       }),
       services.receiver.onDidReceiveEvent((e) => {
         if (e.type === 'traces') {
+          const mine = e.upserted.find((s) => s.traceId === this.traceId);
           if (e.removed.includes(this.traceId)) this.notify(TraceStatus, { traceId: this.traceId, state: 'removed' });
-          else if (e.upserted.some((s) => s.traceId === this.traceId)) this.scheduleRefresh();
+          else if (mine) {
+            // pinning is an edit, as in the editor's preview tabs: the panel stays for this trace
+            if (mine.pinned && this.preview) this.onKeep(this);
+            this.scheduleRefresh();
+          }
         } else if (e.type === 'cleared') this.notify(TraceStatus, { traceId: this.traceId, state: 'removed' });
       }),
       services.receiver.onDidChangeStatus((s) => {
@@ -113,8 +127,40 @@ export class WaterfallPanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * Shows another trace in this panel (the preview panel's reuse): the webview stays, only the trace's data
+   * travels. A load of the previous trace still under way is dropped (its generation is stale).
+   */
+  showTrace(traceId: string, spanId?: string): void {
+    if (this.disposed) return;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.headAck?.wake?.();
+    this.headAck = undefined;
+    this.traceId = traceId;
+    this.openedAt = Date.now();
+    this.shown = false;
+    this.titleRoot = undefined;
+    this.label = undefined;
+    this.pendingFocus = spanId;
+    // what was queued for the previous trace means nothing now
+    this.queue = this.queue.filter((m) => !(m.type === 'notification' && (m.method === ShowTrace.method || m.method === TraceStatus.method || m.method === FocusSpan.method)));
+    this.onLabel(this);
+    this.panel.reveal(undefined, false);
+    this.notify(TraceStatus, { traceId, state: 'loading' });
+    void this.load(false);
+  }
+
+  /** marks the panel as the preview or as kept: the webview shows it (the owner retitles the tab) */
+  setPreview(preview: boolean): void {
+    if (this.preview === preview) return;
+    this.preview = preview;
+    this.notify(PreviewState, { preview }, true);
+  }
+
   /** shows only this span's subtree (the span context menu's Focus Subtree) */
   focusSubtree(spanId: string): void {
+    if (this.preview) this.onKeep(this);
     this.panel.reveal(undefined, false);
     this.notify(FocusSubtree, { spanId });
   }
@@ -280,6 +326,10 @@ export class WaterfallPanel implements vscode.Disposable {
       return;
     }
     if (Ready.is(m)) return this.onReady();
+    if (KeepPanel.is(m)) {
+      if (this.preview) this.onKeep(this);
+      return;
+    }
     if (HeadShown.is(m)) {
       if (this.headAck && (m.params as { traceId: string }).traceId === this.traceId) {
         this.headAck.painted = true;
@@ -316,8 +366,10 @@ export class WaterfallPanel implements vscode.Disposable {
   private onReady(): void {
     const hasTrace = this.queue.some((q) => q.type === 'notification' && q.method === ShowTrace.method);
     this.ready = true;
-    const q = this.queue;
+    // every document learns whether it is the preview first (a recreated one has forgotten)
+    const q = this.queue.filter((m) => !(m.type === 'notification' && m.method === PreviewState.method));
     this.queue = [];
+    void this.panel.webview.postMessage({ type: 'notification', method: PreviewState.method, params: { preview: this.preview } });
     for (const msg of q) void this.panel.webview.postMessage(msg);
     if (hasTrace) this.headAck?.posted?.();
     if (this.shown && !hasTrace && !this.loading) {
