@@ -31,6 +31,56 @@ export interface TraceSummary {
   sourceName?: string;
   /** spans whose parent is missing, self-parented or in a cycle */
   brokenParents: number;
+  /** the run (src/store/runs.ts) of the trace's root span */
+  runId?: string;
+}
+
+// ---- runs: GET /api/runs, GET /api/runs/{runId}/stats, PUT|DELETE /api/runs/baseline ------------------
+
+/** One start of a traced program: (service.name, service.instance.id), else (service.name, process.pid, host.name). */
+export interface RunSummary {
+  runId: string;
+  service: string;
+  instanceId?: string;
+  pid?: number;
+  hostName?: string;
+  /** Unix ms of the run's first and last stored span */
+  startedMs: number;
+  lastMs: number;
+  /** traces holding spans of the run, and those spans */
+  traceCount: number;
+  spanCount: number;
+  errorCount: number;
+  /** the run is its service's baseline */
+  baseline: boolean;
+}
+
+/** one operation of a run: spans with this service, name and kind */
+export interface OpStats {
+  service: string;
+  name: string;
+  kind: number;
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  errors: number;
+}
+
+/** one code location of a run (the span's location signal, src/source/signal.ts), raw as the telemetry says it */
+export interface LocStats {
+  file: string;
+  line?: number;
+  function?: string;
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  errors: number;
+}
+
+export interface RunStats {
+  runId: string;
+  operations: OpStats[];
+  locations: LocStats[];
 }
 
 /** The one `{"event":"listening",…}` line the receiver process prints on stdout once its ports are open

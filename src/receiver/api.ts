@@ -162,6 +162,7 @@ export function createApiServer(o: ApiOptions): ApiServer {
       if (!index) return json(res, 200, { sinceMs: sinceMs ?? null, windowStartMs: null, nowMs: Date.now(), locations: [], droppedLocations: 0 });
       return json(res, 200, index.query({ sinceMs, keys: keys.length ? keys : undefined, detail: url.searchParams.get('detail') !== '0' }));
     }
+    if (what === 'runs') return routeRuns(req, res, url, parts.slice(2), allow);
     if (what === 'import' && parts.length === 2) {
       allow('POST');
       const ce = parseContentEncoding(req.headers['content-encoding']);
@@ -259,6 +260,41 @@ export function createApiServer(o: ApiOptions): ApiServer {
       }
     }
     throw new HttpError(404, `no such route ${method} ${url.pathname}`);
+  };
+
+  // GET /api/runs[?service=S], GET /api/runs/{runId}/stats, PUT /api/runs/baseline {service, runId},
+  // DELETE /api/runs/baseline?service=S
+  const routeRuns = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, rest: string[], allow: (...m: string[]) => void): Promise<void> => {
+    if (rest.length === 0) {
+      allow('GET');
+      return json(res, 200, o.store.runs(url.searchParams.get('service') ?? undefined));
+    }
+    if (rest.length === 1 && rest[0] === 'baseline') {
+      allow('PUT', 'DELETE');
+      if (req.method === 'DELETE') {
+        const service = url.searchParams.get('service');
+        if (!service) throw new HttpError(400, 'DELETE /api/runs/baseline needs ?service=<service name>');
+        o.store.clearBaseline(service);
+        return noContent(res);
+      }
+      const body = await readBody(req, 'identity', 64 * 1024, 10_000);
+      let v: { service?: unknown; runId?: unknown };
+      try {
+        v = JSON.parse(body.toString('utf8') || '{}') as typeof v;
+      } catch {
+        throw new HttpError(400, 'body must be JSON {"service": "…", "runId": "…"}');
+      }
+      if (typeof v?.service !== 'string' || typeof v.runId !== 'string') throw new HttpError(400, 'body must be JSON {"service": "…", "runId": "…"}');
+      if (!o.store.setBaseline(v.service, v.runId)) throw new HttpError(404, `run ${v.runId.slice(0, 80)} of service ${v.service.slice(0, 200)} is not held`);
+      return noContent(res);
+    }
+    if (rest.length === 2 && rest[1] === 'stats') {
+      allow('GET');
+      const stats = o.store.runStats(rest[0]);
+      if (!stats) throw new HttpError(404, `run ${rest[0].slice(0, 80)} is not held`);
+      return json(res, 200, stats);
+    }
+    throw new HttpError(404, `no such route ${req.method} ${url.pathname}`);
   };
 
   const openEvents = (req: http.IncomingMessage, res: http.ServerResponse): void => {

@@ -1,7 +1,7 @@
 // Client for the receiver's query API (routes: docs/ARCHITECTURE.md, shapes: src/protocol/api.ts).
 // Plain Node (node:http only): the extension host, the CLI, tests and benchmarks all use it.
 import * as http from 'node:http';
-import { PACKED_FRAMES_TYPE, type HealthInfo, type ReceiverEvent, type SpanDetail, type TraceSummary } from '../protocol/api';
+import { PACKED_FRAMES_TYPE, type HealthInfo, type ReceiverEvent, type RunStats, type RunSummary, type SpanDetail, type TraceSummary } from '../protocol/api';
 import { isPackedHead } from '../protocol/packedTrace';
 import type { OtlpTracesData } from '../model/otlpJson';
 
@@ -221,6 +221,25 @@ export class ApiClient {
   async removeTrace(traceId: string): Promise<void> {
     const r = await this.request('DELETE', `/api/traces/${enc(traceId)}`);
     if (r.status !== 404) this.check(r);
+  }
+
+  /** Runs (one start of a traced program each), newest first; optionally only those of `service`. */
+  runs(service?: string): Promise<RunSummary[]> {
+    return this.json<RunSummary[]>('GET', `/api/runs${service !== undefined ? `?service=${enc(service)}` : ''}`);
+  }
+
+  /** Per operation and per code location statistics of a run, or undefined when the receiver holds no trace of it. */
+  runStats(runId: string): Promise<RunStats | undefined> {
+    return this.jsonOrUndefined<RunStats>('GET', `/api/runs/${enc(runId)}/stats`);
+  }
+
+  /** Makes a run its service's baseline (kept with the store); throws ApiError 404 when the run is not held. */
+  async setBaselineRun(service: string, runId: string): Promise<void> {
+    this.check(await this.request('PUT', '/api/runs/baseline', JSON.stringify({ service, runId })));
+  }
+
+  async clearBaselineRun(service: string): Promise<void> {
+    this.check(await this.request('DELETE', `/api/runs/baseline?service=${enc(service)}`));
   }
 
   /** Removes every trace and log (pinned ones too). */

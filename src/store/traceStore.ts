@@ -14,13 +14,14 @@ import type { AttrValue, Attrs, LogRecord, Resource, Scope, Span } from '../mode
 import { KvList } from '../model/span';
 import { EpochNs } from '../model/time';
 import type { OtlpTracesData } from '../model/otlpJson';
-import type { ReceiverEvent, SpanDetail, TraceSummary } from '../protocol/api';
+import type { ReceiverEvent, RunStats, RunSummary, SpanDetail, TraceSummary } from '../protocol/api';
 import { locationSignal, logLocates, type RawLocation } from '../source/signal';
 import type { LocationIndex } from '../stats/locationIndex';
 import { logToOtlp, resourceToOtlp, scopeToOtlp, spanToOtlp, spansToOtlp } from '../otlp/toOtlpJson';
 import { TreeFlag, buildTree } from './tree';
 import { estimateLogBytes, estimateResourceBytes, estimateScopeBytes, estimateSpanBytes } from './sizeEstimate';
 import { rootTarget } from './rootTarget';
+import { type RunInfo, type RunTally, runOf, runStats, tallySpan } from './runs';
 
 export const DEFAULT_MAX_SPANS = 1_000_000;
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
@@ -111,6 +112,8 @@ class TraceEntry {
   serviceSet: Set<string> | null = null;
   /** index of the span used as root for the summary (-1 none) */
   root = -1;
+  /** spans, errors and times per run the trace touches (src/store/runs.ts) */
+  runs: RunTally[] = [];
   summary: TraceSummary | null = null;
   constructor(
     readonly traceId: string,
@@ -158,6 +161,10 @@ export class TraceStore {
   private readonly fresh: Shared<unknown>[] = [];
   /** per slot of unlinkedLogs: the resource and scope entries it holds */
   private unlinkedShared: Shared<unknown>[] = [];
+  /** every run seen (kept while the store holds traces of it; cleared with the store) */
+  private runInfo = new Map<string, RunInfo>();
+  /** service → its baseline run */
+  private baselineRuns = new Map<string, string>();
 
   constructor(options: TraceStoreOptions = {}) {
     this.epoch = options.epoch ?? EpochNs.now();
@@ -250,6 +257,9 @@ export class TraceStore {
     if (s.start < e.minStart) e.minStart = s.start;
     if (s.end > e.maxEnd) e.maxEnd = s.end;
     if (s.statusCode === 2) e.errorCount++;
+    const run = runOf(s.resource);
+    if (!this.runInfo.has(run.runId)) this.runInfo.set(run.runId, run);
+    tallySpan(e.runs, run.runId, s);
     const svc = s.resource.serviceName;
     if (e.serviceSet ? !e.serviceSet.has(svc) : !e.services.includes(svc)) {
       e.services.push(svc);
@@ -542,6 +552,8 @@ export class TraceStore {
     this.resources = new Map();
     this.scopes = new Map();
     this.byService.clear();
+    this.runInfo = new Map();
+    this.baselineRuns = new Map();
     this.unlinkedLogs = [];
     this.unlinkedShared = [];
     this.unlinkedNext = 0;
@@ -558,6 +570,69 @@ export class TraceStore {
     this.emit({ type: 'cleared' });
     this.statsDirty = true;
     this.schedule();
+  }
+
+  // ---- runs (src/store/runs.ts) ---------------------------------------------------------------------
+
+  /** The runs the store holds traces of, newest (by first span) first; optionally of one service only. */
+  runs(service?: string): RunSummary[] {
+    const acc = new Map<string, { min: number; max: number; traces: number; spans: number; errors: number }>();
+    for (const e of this.traces.values()) {
+      for (const t of e.runs) {
+        const a = acc.get(t.runId);
+        if (!a) acc.set(t.runId, { min: t.minStart, max: t.maxEnd, traces: 1, spans: t.spans, errors: t.errors });
+        else {
+          if (t.minStart < a.min) a.min = t.minStart;
+          if (t.maxEnd > a.max) a.max = t.maxEnd;
+          a.traces++;
+          a.spans += t.spans;
+          a.errors += t.errors;
+        }
+      }
+    }
+    const out: RunSummary[] = [];
+    for (const [runId, a] of acc) {
+      const info = this.runInfo.get(runId);
+      if (!info || (service !== undefined && info.service !== service)) continue;
+      const r: RunSummary = {
+        ...info,
+        startedMs: this.epoch.toUnixMs(a.min),
+        lastMs: this.epoch.toUnixMs(a.max),
+        traceCount: a.traces,
+        spanCount: a.spans,
+        errorCount: a.errors,
+        baseline: this.baselineRuns.get(info.service) === runId,
+      };
+      out.push(r);
+    }
+    out.sort((a, b) => b.startedMs - a.startedMs || (a.runId < b.runId ? -1 : 1));
+    return out;
+  }
+
+  /** Per operation and per code location statistics of one run, or undefined when no trace holds it. */
+  runStats(runId: string): RunStats | undefined {
+    if (!this.runInfo.has(runId)) return undefined;
+    const traces: Span[][] = [];
+    for (const e of this.traces.values()) if (e.spans.length && e.runs.some((t) => t.runId === runId)) traces.push(e.spans);
+    if (!traces.length) return undefined;
+    return runStats(runId, traces);
+  }
+
+  /** Makes a run its service's baseline; false when the store holds no such run (or it is of another service). */
+  setBaseline(service: string, runId: string): boolean {
+    const info = this.runInfo.get(runId);
+    if (!info || info.service !== service) return false;
+    this.baselineRuns.set(service, runId);
+    return true;
+  }
+
+  clearBaseline(service: string): void {
+    this.baselineRuns.delete(service);
+  }
+
+  /** service → baseline run id */
+  baselines(): Record<string, string> {
+    return Object.fromEntries(this.baselineRuns);
   }
 
   stats(): StoreStats {
@@ -663,6 +738,7 @@ export class TraceStore {
       brokenParents: broken,
     };
     if (e.sourceName !== undefined) s.sourceName = e.sourceName;
+    s.runId = runOf(root.resource).runId;
     const target = rootTarget(root.name, root.attrs);
     if (target !== undefined) s.rootTarget = target;
     e.summary = s;
