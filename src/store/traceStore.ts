@@ -17,6 +17,7 @@ import type { OtlpTracesData } from '../model/otlpJson';
 import type { ReceiverEvent, RunStats, RunSummary, SpanDetail, TraceSummary } from '../protocol/api';
 import { locationSignal, logLocates, type RawLocation } from '../source/signal';
 import type { LocationIndex } from '../stats/locationIndex';
+import type { StoreObserver } from './storeObserver';
 import { logToOtlp, resourceToOtlp, scopeToOtlp, spanToOtlp, spansToOtlp } from '../otlp/toOtlpJson';
 import { TreeFlag, buildTree } from './tree';
 import { estimateLogBytes, estimateResourceBytes, estimateScopeBytes, estimateSpanBytes } from './sizeEstimate';
@@ -42,6 +43,8 @@ export interface TraceStoreOptions {
   maxBytes?: number;
   epoch?: EpochNs;
   locationIndex?: LocationIndex;
+  /** follows every span stored and every trace that leaves (the service map, src/explore) */
+  observer?: StoreObserver;
   /** coalescing interval of change events (ms); default 100 */
   eventIntervalMs?: number;
   /** called when eviction starts (again after a clear): the headless receiver logs it */
@@ -134,6 +137,7 @@ export class TraceStore {
   readonly maxSpans: number;
   readonly maxBytes: number;
   private readonly index: LocationIndex | undefined;
+  private readonly observer: StoreObserver | undefined;
   private readonly eventIntervalMs: number;
   /** Map order = arrival order of each trace's first span (or log): eviction goes front to back */
   private readonly traces = new Map<string, TraceEntry>();
@@ -171,6 +175,7 @@ export class TraceStore {
     this.maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.index = options.locationIndex;
+    this.observer = options.observer;
     this.eventIntervalMs = options.eventIntervalMs ?? 100;
     this.onEvictionStart = options.onEvictionStart;
     this.onPinsDropped = options.onPinsDropped;
@@ -231,6 +236,7 @@ export class TraceStore {
       this.addToEntry(e, s, prev === undefined);
       result.added++;
       if (this.index) this.recordLocation(s, e);
+      if (this.observer) this.observe(s, e);
     }
     for (const e of touched) this.markChanged(e);
     this.releaseUnheld();
@@ -289,6 +295,15 @@ export class TraceStore {
       if (loc) this.index!.record(s, loc, this.epoch);
     } catch (err) {
       // the statistics hook must never cost a span: the span is stored, only its statistic is missing
+      this.hookErrors++;
+      if (this.hookErrors === 1) this.lastHookError = String((err as Error)?.stack ?? err);
+    }
+  }
+
+  private observe(s: Span, e: TraceEntry): void {
+    try {
+      this.observer!.spanAdded(s, (id) => e.find(id), this.epoch);
+    } catch (err) {
       this.hookErrors++;
       if (this.hookErrors === 1) this.lastHookError = String((err as Error)?.stack ?? err);
     }
@@ -565,6 +580,7 @@ export class TraceStore {
     this.evictingNow = false;
     this.index?.clear();
     this.index?.takeChangedKeys();
+    this.observer?.cleared();
     this.pendingUpserts.clear();
     this.pendingRemoved.clear();
     this.emit({ type: 'cleared' });
@@ -762,6 +778,13 @@ export class TraceStore {
         } catch {
           this.hookErrors++;
         }
+      }
+    }
+    if (this.observer && e.spans.length) {
+      try {
+        this.observer.traceDropped(e.traceId, e.spans, this.epoch);
+      } catch {
+        this.hookErrors++;
       }
     }
     this.spanCount -= e.spans.length;

@@ -1,0 +1,203 @@
+// The search page's trace summaries as columns: typed arrays over one buffer plus a string table, so 100,000
+// traces cross from the receiver to the webview as a few MB of bytes (no JSON), and the page filters and
+// sorts them on typed arrays. Little-endian (every platform VS Code runs on).
+//
+//   u32 × 8   magic 'TXS1', n (traces), strings, service-list length, string bytes, 0, 0, 0
+//   f64 × n   start (Unix ms)          f64 × n   duration (ms)
+//   u32 × n   spans, errors, root service (string), label (string), trace id (string)
+//   u32 × n+1 services offsets into    u32 × L   service list (strings)
+//   u32 × strings+1  string byte offsets
+//   u8 × n    flags (ROW_PINNED, ROW_INCOMPLETE, ROW_FILE)
+//   bytes     the strings, UTF-8
+const MAGIC = 0x31535854;
+const HEADER_WORDS = 8;
+
+export const ROW_PINNED = 1;
+/** a span names a parent that is not there: the root and duration are provisional */
+export const ROW_INCOMPLETE = 2;
+/** opened from a trace file (not received) */
+export const ROW_FILE = 4;
+
+export interface ColumnRow {
+  traceId: string;
+  /** the root as the trace list labels it (rootLabel) */
+  label: string;
+  rootService: string;
+  services: readonly string[];
+  spanCount: number;
+  errorCount: number;
+  startMs: number;
+  durationMs: number;
+  flags: number;
+}
+
+export interface SummaryColumns {
+  readonly n: number;
+  readonly start: Float64Array;
+  readonly duration: Float64Array;
+  readonly spans: Uint32Array;
+  readonly errors: Uint32Array;
+  readonly rootService: Uint32Array;
+  readonly label: Uint32Array;
+  readonly traceId: Uint32Array;
+  readonly serviceOffsets: Uint32Array;
+  readonly serviceList: Uint32Array;
+  readonly flags: Uint8Array;
+  readonly stringCount: number;
+  /** string i of the table (decoded on first use) */
+  string(i: number): string;
+}
+
+export function encodeSummaryColumns(rows: readonly ColumnRow[]): Uint8Array {
+  const n = rows.length;
+  const index = new Map<string, number>();
+  const strings: string[] = [];
+  const intern = (s: string): number => {
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      index.set(s, i);
+    }
+    return i;
+  };
+  let listLen = 0;
+  for (const r of rows) listLen += r.services.length;
+  const start = new Float64Array(n);
+  const duration = new Float64Array(n);
+  const spans = new Uint32Array(n);
+  const errors = new Uint32Array(n);
+  const rootService = new Uint32Array(n);
+  const label = new Uint32Array(n);
+  const traceId = new Uint32Array(n);
+  const svcOff = new Uint32Array(n + 1);
+  const svcList = new Uint32Array(listLen);
+  const flags = new Uint8Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    start[i] = r.startMs;
+    duration[i] = r.durationMs;
+    spans[i] = r.spanCount;
+    errors[i] = r.errorCount;
+    rootService[i] = intern(r.rootService);
+    label[i] = intern(r.label);
+    // trace ids are unique: straight into the table, without the map
+    traceId[i] = strings.length;
+    strings.push(r.traceId);
+    svcOff[i] = k;
+    for (const s of r.services) svcList[k++] = intern(s);
+    flags[i] = r.flags;
+  }
+  svcOff[n] = k;
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  const strOff = new Uint32Array(strings.length + 1);
+  let bytes = 0;
+  // one encode for the table: most strings are ASCII, so a per-string encode would dominate
+  const joined = enc.encode(strings.join(''));
+  if (joined.length === strings.reduce((a, s) => a + s.length, 0)) {
+    let o = 0;
+    for (let i = 0; i < strings.length; i++) {
+      strOff[i] = o;
+      o += strings[i].length;
+    }
+    strOff[strings.length] = o;
+    parts.push(joined);
+    bytes = o;
+  } else {
+    for (let i = 0; i < strings.length; i++) {
+      strOff[i] = bytes;
+      const b = enc.encode(strings[i]);
+      parts.push(b);
+      bytes += b.length;
+    }
+    strOff[strings.length] = bytes;
+  }
+  const u32Words = n * 5 + (n + 1) + listLen + (strings.length + 1);
+  const total = HEADER_WORDS * 4 + n * 16 + u32Words * 4 + n + bytes;
+  const out = new Uint8Array(total);
+  const header = new Uint32Array(out.buffer, 0, HEADER_WORDS);
+  header.set([MAGIC, n, strings.length, listLen, bytes, 0, 0, 0]);
+  let o = HEADER_WORDS * 4;
+  const put = (a: Float64Array | Uint32Array | Uint8Array) => {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), o);
+    o += a.byteLength;
+  };
+  for (const a of [start, duration, spans, errors, rootService, label, traceId, svcOff, svcList, strOff, flags]) put(a);
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export class ColumnsFormatError extends Error {}
+
+export function decodeSummaryColumns(buf: ArrayBuffer | Uint8Array): SummaryColumns {
+  const bytes = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
+  if (bytes.byteOffset % 8 !== 0) return decodeSummaryColumns(bytes.slice());
+  const ab = bytes.buffer;
+  const base = bytes.byteOffset;
+  if (bytes.byteLength < HEADER_WORDS * 4) throw new ColumnsFormatError('summary columns: too short');
+  const h = new Uint32Array(ab, base, HEADER_WORDS);
+  if (h[0] !== MAGIC) throw new ColumnsFormatError('summary columns: not this format');
+  const n = h[1];
+  const stringCount = h[2];
+  const listLen = h[3];
+  const strBytes = h[4];
+  const need = HEADER_WORDS * 4 + n * 16 + (n * 5 + (n + 1) + listLen + (stringCount + 1)) * 4 + n + strBytes;
+  if (bytes.byteLength < need) throw new ColumnsFormatError(`summary columns: ${bytes.byteLength} bytes, ${need} expected`);
+  let o = base + HEADER_WORDS * 4;
+  const f64 = (len: number) => {
+    const a = new Float64Array(ab, o, len);
+    o += len * 8;
+    return a;
+  };
+  const u32 = (len: number) => {
+    const a = new Uint32Array(ab, o, len);
+    o += len * 4;
+    return a;
+  };
+  const start = f64(n);
+  const duration = f64(n);
+  const spans = u32(n);
+  const errors = u32(n);
+  const rootService = u32(n);
+  const label = u32(n);
+  const traceId = u32(n);
+  const serviceOffsets = u32(n + 1);
+  const serviceList = u32(listLen);
+  const strOff = u32(stringCount + 1);
+  const flags = new Uint8Array(ab, o, n);
+  o += n;
+  const text = new Uint8Array(ab, o, strBytes);
+  const cache: (string | undefined)[] = new Array(stringCount);
+  const dec = new TextDecoder();
+  return {
+    n, start, duration, spans, errors, rootService, label, traceId, serviceOffsets, serviceList, flags, stringCount,
+    string(i: number): string {
+      let s = cache[i];
+      if (s === undefined) {
+        const a = strOff[i];
+        const b = strOff[i + 1];
+        // short ASCII strings (ids, names): a char-code loop beats TextDecoder's call overhead
+        if (b - a <= 64) {
+          let ascii = true;
+          s = '';
+          for (let j = a; j < b; j++) {
+            const c = text[j];
+            if (c > 127) {
+              ascii = false;
+              break;
+            }
+            s += String.fromCharCode(c);
+          }
+          if (!ascii) s = dec.decode(text.subarray(a, b));
+        } else s = dec.decode(text.subarray(a, b));
+        cache[i] = s;
+      }
+      return s;
+    },
+  };
+}
