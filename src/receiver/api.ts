@@ -12,6 +12,8 @@ import { decodeTracesJson } from '../otlp/jsonDecode';
 import { BodyError, parseContentEncoding, readBody } from './body';
 import type { ReceiverLog } from './log';
 import { isLoopbackHost } from './hostCheck';
+import { exploreRoute } from './exploreRoutes';
+import type { ServiceMapIndex } from '../explore/serviceMapIndex';
 import { API_CONNECTION_LIMITS, type ConnectionLimits, httpServerOptions, limitHttpServer } from './connectionLimits';
 
 export interface ApiOptions {
@@ -23,6 +25,8 @@ export interface ApiOptions {
   /** called when the number of event-stream clients changes */
   onClients?: (count: number) => void;
   limits?: ConnectionLimits;
+  /** the ingest-time service map (the store's observer), for /api/explore */
+  serviceMap?: ServiceMapIndex;
 }
 
 export interface ApiServer {
@@ -163,6 +167,15 @@ export function createApiServer(o: ApiOptions): ApiServer {
       return json(res, 200, index.query({ sinceMs, keys: keys.length ? keys : undefined, detail: url.searchParams.get('detail') !== '0' }));
     }
     if (what === 'runs') return routeRuns(req, res, url, parts.slice(2), allow);
+    if (what === 'explore') {
+      const a = await exploreRoute(o.store, o.serviceMap, method, parts.slice(2), url, () => readBody(req, 'identity', 1024 * 1024, 10_000));
+      if ('bytes' in a) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': a.bytes.byteLength, 'cache-control': 'no-store' });
+        res.end(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
+        return;
+      }
+      return json(res, a.status, a.json);
+    }
     if (what === 'import' && parts.length === 2) {
       allow('POST');
       const ce = parseContentEncoding(req.headers['content-encoding']);

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import { PACKED_FRAMES_TYPE, type HealthInfo, type ReceiverEvent, type RunStats, type RunSummary, type SpanDetail, type TraceSummary } from '../protocol/api';
 import { isPackedHead } from '../protocol/packedTrace';
 import type { OtlpTracesData } from '../model/otlpJson';
+import type { EdgeTraces, ExploreVocabulary, NodeOperations, ServiceMapData } from '../protocol/explore';
 
 export interface ApiClientOptions {
   host?: string; // default 127.0.0.1
@@ -127,6 +128,41 @@ export class ApiClient {
   /** One trace's summary (as in traces()), or undefined when the receiver does not hold it. */
   summary(traceId: string): Promise<TraceSummary | undefined> {
     return this.jsonOrUndefined<TraceSummary>('GET', `/api/traces/${enc(traceId)}/summary`);
+  }
+
+  // ---- explore (src/receiver/exploreRoutes.ts)
+  /** every trace summary as columns (src/protocol/exploreColumns.ts), newest first */
+  async exploreSummaries(): Promise<Uint8Array> {
+    const r = await this.request('GET', '/api/explore/summaries');
+    this.check(r);
+    return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+  }
+
+  serviceMap(w: { fromMs?: number | null; toMs?: number | null } = {}): Promise<ServiceMapData> {
+    return this.json<ServiceMapData>('GET', `/api/explore/servicemap${windowQuery(w)}`);
+  }
+
+  nodeOperations(node: string, w: { fromMs?: number | null; toMs?: number | null } = {}): Promise<NodeOperations> {
+    const q = windowQuery(w);
+    return this.json<NodeOperations>('GET', `/api/explore/operations${q ? `${q}&` : '?'}node=${enc(node)}`);
+  }
+
+  exploreVocabulary(): Promise<ExploreVocabulary> {
+    return this.json<ExploreVocabulary>('GET', '/api/explore/vocabulary');
+  }
+
+  edgeTraces(from: string, to: string, w: { fromMs?: number | null; toMs?: number | null } = {}): Promise<EdgeTraces> {
+    const q = windowQuery(w);
+    return this.json<EdgeTraces>('GET', `/api/explore/edge${q ? `${q}&` : '?'}from=${enc(from)}&to=${enc(to)}`);
+  }
+
+  matchAttributes(attributes: { key: string; value: string }[]): Promise<string[]> {
+    return this.json<string[]>('POST', '/api/explore/match', JSON.stringify({ attributes }));
+  }
+
+  /** the service map of one trace, or undefined when the receiver does not hold it */
+  traceServiceMap(traceId: string): Promise<ServiceMapData | undefined> {
+    return this.jsonOrUndefined<ServiceMapData>('GET', `/api/explore/trace/${enc(traceId)}/servicemap`);
   }
 
   /** The packed waterfall form of a trace (src/protocol/packedTrace.ts), or undefined when not held. */
@@ -390,6 +426,14 @@ export class ApiClient {
       req.end(body);
     });
   }
+}
+
+function windowQuery(w: { fromMs?: number | null; toMs?: number | null }): string {
+  const q = new URLSearchParams();
+  if (w.fromMs !== undefined && w.fromMs !== null) q.set('fromMs', String(w.fromMs));
+  if (w.toMs !== undefined && w.toMs !== null) q.set('toMs', String(w.toMs));
+  const t = q.toString();
+  return t ? `?${t}` : '';
 }
 
 function enc(id: string): string {

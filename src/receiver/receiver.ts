@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { HealthInfo, ListeningLine, PortState } from '../protocol/api';
 import { TraceStore } from '../store/traceStore';
 import { LocationIndex } from '../stats/locationIndex';
+import { ServiceMapIndex } from '../explore/serviceMapIndex';
 import { createApiServer, type ApiServer } from './api';
 import { OriginPolicy } from './cors';
 import { type IngestCounters, newCounters } from './ingest';
@@ -90,10 +91,12 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
   const log = hooks.log ?? silentLog;
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const index = new LocationIndex();
+  const serviceMap = new ServiceMapIndex();
   const store = new TraceStore({
     maxSpans: opts.maxSpans,
     maxBytes: opts.maxBytes,
     locationIndex: index,
+    observer: serviceMap,
     onEvictionStart: () => log.warn(`[store] full (at most ${opts.maxSpans} spans, ~${Math.round(opts.maxBytes / 1024 / 1024)} MiB): evicting the oldest traces; pinned traces stay (up to half of each limit)`),
     onPinsDropped: (ids, why) => log.warn(`[store] ${ids.length} pinned trace(s) unpinned, oldest first, and may now be evicted: ${why} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`),
   });
@@ -134,7 +137,7 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
     };
   };
 
-  api = createApiServer({ store, token, health, maxBodyBytes: Math.max(opts.maxBody, 64 * 1024 * 1024), log, onClients: hooks.onClients, limits: opts.apiLimits });
+  api = createApiServer({ store, token, health, maxBodyBytes: Math.max(opts.maxBody, 64 * 1024 * 1024), log, onClients: hooks.onClients, limits: opts.apiLimits, serviceMap });
   const apiState = await listen(api.server, '127.0.0.1', opts.apiPort);
   if (!apiState.listening) {
     api.close();
