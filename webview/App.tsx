@@ -35,6 +35,8 @@ import type { RowActions, RowsHandle } from './components/Rows';
 import { TickLines, TimeAxis } from './components/TimeAxis';
 import { Minimap } from './components/Minimap';
 import { Toolbar } from './components/Toolbar';
+import type { PanelTab } from './components/Toolbar';
+import { FlameGraph } from './components/FlameGraph';
 import { PreviewMark } from './components/PreviewMark';
 import { Legend } from './components/Legend';
 import { Details } from './components/Details';
@@ -54,7 +56,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   const [query, setQuery] = useState('');
   const [hide, setHide] = useState(false);
   const [critical, setCritical] = useState(false);
-  const [tab, setTab] = useState<'waterfall' | 'stats'>('waterfall');
+  const [tab, setTab] = useState<PanelTab>('waterfall');
   // the layout the user dragged, remembered with the webview's state (a recreated webview keeps it)
   const [nameWidth, setNameWidthRaw] = useState(() => clampNameWidth(ipc.state?.nameWidth));
   const [detailsWidth, setDetailsWidthRaw] = useState<number | null>(() => validWidth(ipc.state?.detailsWidth));
@@ -560,7 +562,22 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         lead={preview ? <PreviewMark onKeep={keepPanel} /> : undefined}
       />
       <Legend view={view} onFind={onFind} onFlagged={stepFlagged} />
-      {tab === 'stats' ? (
+      {tab === 'flame' ? (
+        // the flame graph lays out the whole trace: not a head
+        t.partial ? (
+          <div className="no-rows">{`Loading all ${formatCount(t.totalSpanCount)} spans…`}</div>
+        ) : (
+          <div className={`main${detailsOpen && selected >= 0 ? ' with-details' : ''}`}>
+            <FlameGraph view={view} match={match} selected={selected} onSelect={rowActions.openDetails} />
+            {detailsOpen && selected >= 0 && (
+              <>
+                <DetailsSplitter width={detailsWidth} onWidth={setDetailsWidth} />
+                <Details view={view} row={selected} width={detailsWidth} state={detail && detail.spanId === selectedId ? detail : null} onCritical={cp ? cp[selected] === 1 : false} actions={detailActions} />
+              </>
+            )}
+          </div>
+        )
+      ) : tab === 'stats' ? (
         t.partial ? (
           <div className="no-rows">{`Loading all ${formatCount(t.totalSpanCount)} spans…`}</div>
         ) : (

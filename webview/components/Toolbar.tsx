@@ -9,6 +9,9 @@ export function findCount(query: string, index: number, count: number): string {
   return index ? `${formatCount(index)} of ${formatCount(count)}` : plural(count, 'match', 'matches');
 }
 
+/** the panel's views of the trace */
+export type PanelTab = 'waterfall' | 'stats' | 'flame';
+
 interface Props {
   query: string;
   onQuery(q: string): void;
@@ -24,8 +27,8 @@ interface Props {
   onCollapseAll(): void;
   onExpandAll(): void;
   onLevel(n: number): void;
-  tab: 'waterfall' | 'stats';
-  onTab(t: 'waterfall' | 'stats'): void;
+  tab: PanelTab;
+  onTab(t: PanelTab): void;
   inputRef: Ref<HTMLInputElement>;
   onFindKey(e: React.KeyboardEvent<HTMLInputElement>): void;
   /** shown first (the preview panel's mark) */
@@ -101,6 +104,9 @@ export function Toolbar(p: Props) {
         </button>
         <button role="tab" aria-selected={p.tab === 'stats'} className={`tab${p.tab === 'stats' ? ' active' : ''}`} onClick={() => p.onTab('stats')}>
           Statistics
+        </button>
+        <button role="tab" aria-selected={p.tab === 'flame'} className={`tab${p.tab === 'flame' ? ' active' : ''}`} onClick={() => p.onTab('flame')} title="Flame graph: where the trace's time went, by span or merged by operation">
+          Flame graph
         </button>
       </div>
     </div>
