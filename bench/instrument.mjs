@@ -10,11 +10,14 @@
 //     connections, each sending its next request when the previous answer arrived, for SECONDS after a
 //     WARMUP; p99 = 99th percentile latency of that run. "ours" also prints ratioToStandard (median reqPerSec
 //     of ours ÷ median of standard; target ≥ 0.9).
-//   {"bench":"code-location","nsPerSpanP50":…,"atEndNsPerSpanP50":…}
-//     the runtime's code-location work (out/src/instrument/codeAttributes.js) for a span started by app code
-//     through a library 8 frames deep: nsPerSpanP50 = at span start (the raw stack capture, on the request's
-//     path; target ≤ 2000 ns), atEndNsPerSpanP50 = when the span ends (formatting the captured stack, the
-//     first application frame, four attributes); medians over batches of 2000 spans, in CPU time of the bench thread
+//   {"bench":"code-location","nsPerSpanP50":…,"atEndNsPerSpanP50":…,"noEntryNsPerSpanP50":…,"captureFloorNsP50":…,"calibrationMs":…}
+//     the runtime's code-location work (out/src/instrument/codeAttributes.js) for a span a client library
+//     starts 8 frames below the function the app called: nsPerSpanP50 = at span start, when that function is
+//     one an instrumentation patched (the raw stack capture below it, on the request's path; target ≤ 2000 ns),
+//     atEndNsPerSpanP50 = when the span ends (formatting the captured stack, the first application frame, four
+//     attributes), noEntryNsPerSpanP50 = at span start when no patched function leads to the span,
+//     captureFloorNsP50 = V8's cheapest stack capture (one frame) timed the same way, the floor for any of them;
+//     medians over batches of 2000 spans, in CPU time of the bench thread
 // Env: BENCH_RUNS (default 5), BENCH_SECONDS (default 3), BENCH_WARMUP_SECONDS (default 1),
 // BENCH_CONNECTIONS (default 8), BENCH_ONLY=instrument,code-location (default both).
 import { spawn } from 'node:child_process';
@@ -173,45 +176,96 @@ function cpuNs() {
   return (u.user + u.system) * 1000;
 }
 
+// A fixed CPU workload measured in the same run (as bench:waterfall): the figures scale with it on a slow machine.
+function calibrate() {
+  const xs = [];
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    const m = new Map();
+    for (let i = 0; i < 200_000; i++) m.set(`k${i}`, i);
+    const a = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * 1e6);
+    a.sort();
+    xs.push(performance.now() - t0);
+  }
+  return median(xs);
+}
+
 function benchCodeLocation() {
   const { onSpanStart, onSpanEnd } = require(join(ROOT, 'out/src/instrument/codeAttributes.js'));
-  // a library 8 frames deep between the app's call and the span start, as an instrumented client would be
+  const { markEntry } = require(join(ROOT, 'out/src/instrument/entryPoints.js'));
+  // A client library (under node_modules) that starts its span 8 frames below the function the app calls, as
+  // an instrumented client does: `query` patched by an instrumentation (so marked as an entry, as every
+  // function an instrumentation wraps is), `raw` a path no instrumentation patched.
   const dir = mkdtempSync(join(tmpdir(), 'te-bench-location-'));
   try {
     mkdirSync(join(dir, 'node_modules', 'deep-lib'), { recursive: true });
-    const frames = Array.from({ length: 8 }, (_, i) => `function f${i}(cb) { return ${i === 7 ? 'cb()' : `f${i + 1}(cb)`}; }`).join('\n');
-    writeFileSync(join(dir, 'node_modules', 'deep-lib', 'index.js'), `${frames}\nmodule.exports = f0;\n`);
-    const deep = require(join(dir, 'node_modules', 'deep-lib', 'index.js'));
+    const frames = Array.from({ length: 8 }, (_, i) => `function f${i}(s) { return ${i === 7 ? 's()' : `f${i + 1}(s)`}; }`).join('\n');
+    writeFileSync(join(dir, 'node_modules', 'deep-lib', 'index.js'), `${frames}\nmodule.exports = { query: (s) => f0(s), raw: (s) => f0(s) };\n`);
+    const lib = require(join(dir, 'node_modules', 'deep-lib', 'index.js'));
+    lib.query = markEntry(lib.query);
     const noServer = () => undefined;
     const newSpan = () => {
       const attributes = {};
       return { attributes, setAttribute: (k, v) => { attributes[k] = v; } };
     };
     const BATCH = 2000;
-    const spans = Array.from({ length: BATCH }, newSpan);
+    let spans = [];
     let i = 0;
-    const start = () => onSpanStart(spans[i], '@opentelemetry/instrumentation-undici', noServer, 2);
-    function appCode() {
-      return deep(start);
+    // what the SDK's Tracer.startSpan is to the runtime: the frame below which a capture without an entry starts
+    function startSpan() {
+      onSpanStart(spans[i], '@opentelemetry/instrumentation-pg', noServer, 2, startSpan);
     }
-    const startNs = [];
-    const endNs = [];
-    for (let b = 0; b < 36; b++) {
-      for (let k = 0; k < BATCH; k++) spans[k] = newSpan();
-      // CPU time of this thread, not wall time: other processes on a busy machine do not count
-      const t0 = cpuNs();
-      for (i = 0; i < BATCH; i++) appCode();
-      const t1 = cpuNs();
-      for (let k = 0; k < BATCH; k++) onSpanEnd(spans[k]);
-      const t2 = cpuNs();
-      if (!String(spans[0].attributes['code.file.path']).endsWith('instrument.mjs')) throw new Error(`bench: captured ${spans[0].attributes['code.file.path']}, not the bench file`);
-      if (b >= 5) { // the first batches warm up the code and the per-file cache
-        startNs.push((t1 - t0) / BATCH);
-        endNs.push((t2 - t1) / BATCH);
+    function appQuery() {
+      return lib.query(startSpan);
+    }
+    function appRaw() {
+      return lib.raw(startSpan);
+    }
+    const measure = (appCall) => {
+      const startNs = [];
+      const endNs = [];
+      for (let b = 0; b < 36; b++) {
+        spans = Array.from({ length: BATCH }, newSpan);
+        // CPU time of this thread, not wall time: other processes on a busy machine do not count
+        const t0 = cpuNs();
+        for (i = 0; i < BATCH; i++) appCall();
+        const t1 = cpuNs();
+        for (let k = 0; k < BATCH; k++) onSpanEnd(spans[k]);
+        const t2 = cpuNs();
+        const at = `${spans[0].attributes['code.file.path']}:${spans[0].attributes['code.function.name']}`;
+        if (!at.endsWith(`instrument.mjs:${appCall.name}`)) throw new Error(`bench: captured ${at}, not ${appCall.name} in the bench file`);
+        if (b >= 5) { // the first batches warm up the code, the depth learning and the per-file cache
+          startNs.push((t1 - t0) / BATCH);
+          endNs.push((t2 - t1) / BATCH);
+        }
       }
+      return { start: Math.round(median(startNs)), end: Math.round(median(endNs)) };
+    };
+    const entry = measure(appQuery);
+    const noEntry = measure(appRaw);
+    // V8's cheapest capture (one frame, right at the caller) on this machine in this run: no runtime can capture
+    // a location from the stack for less, so it says how far the figures above are from the floor
+    const floorNs = [];
+    function floorCapture() {
+      const saved = Error.stackTraceLimit;
+      Error.stackTraceLimit = 1;
+      const h = {};
+      Error.captureStackTrace(h, floorCapture);
+      Error.stackTraceLimit = saved;
+      return h;
     }
-    // nsPerSpanP50: at span start (the request's path); atEndNsPerSpanP50: reading the stack when the span ends
-    console.log(JSON.stringify({ bench: 'code-location', nsPerSpanP50: Math.round(median(startNs)), atEndNsPerSpanP50: Math.round(median(endNs)) }));
+    for (let b = 0; b < 36; b++) {
+      const t0 = cpuNs();
+      for (let k = 0; k < BATCH; k++) floorCapture();
+      if (b >= 5) floorNs.push((cpuNs() - t0) / BATCH);
+    }
+    // nsPerSpanP50: at span start, through a patched library function (every instrumented client);
+    // atEndNsPerSpanP50: reading the stack when the span ends; noEntryNsPerSpanP50: a span no patched
+    // function leads to (the capture then starts at Tracer.startSpan and reaches the app 10 frames down)
+    console.log(JSON.stringify({
+      bench: 'code-location', nsPerSpanP50: entry.start, atEndNsPerSpanP50: entry.end,
+      noEntryNsPerSpanP50: noEntry.start, captureFloorNsP50: Math.round(median(floorNs)), calibrationMs: round1(calibrate()),
+    }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

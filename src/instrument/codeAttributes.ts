@@ -5,6 +5,7 @@
 //   a route handler for good, a middleware until a route handler answers.
 // - Positions are mapped to the original source when the span ends (full mode) or right away (locations
 //   mode, where the app's own SDK owns onEnd).
+import { entryStack } from './entryPoints';
 import { DepthHints, applicationFrame, captureStack, firstApplicationFrameAt, type CapturedStack, type Frame } from './frames';
 import { functionLocation } from './functionLocation';
 import { originalPosition } from './sourceMaps';
@@ -38,8 +39,13 @@ const frameworkSpans = new WeakSet<object>();
 /** server spans whose route handler is known: later middleware no longer overwrites them */
 const settled = new WeakSet<object>();
 let mapNow = false;
-/** full mode: stacks captured at span start, read when the span ends */
-const pendingStacks = new WeakMap<object, CapturedStack>();
+/**
+ * Full mode: the stack captured at span start, kept on the span until it ends. A property of the span rather
+ * than a WeakMap entry: every SDK span gets it, so it is one hidden-class transition, where a WeakMap costs
+ * about a microsecond a span (an ephemeron for the collector to trace).
+ */
+const PENDING = Symbol('trace-explorer.stack');
+type WithPending = { [PENDING]?: CapturedStack };
 /** how deep each instrumentation scope's spans need capturing */
 const depthHints = new DepthHints();
 
@@ -113,11 +119,10 @@ export function onSpanStart(span: AttributableSpan, scope: string | undefined, s
     const frame = applicationFrame();
     if (frame) setLocation(span, frame);
   } else {
-    // skip: the SDK's Tracer.startSpan, so the frames between it and us (processors, the span's constructor)
-    // neither cost nor count against the stack limit
-    const stack = captureStack(skip ?? onSpanStart, depthHints.limit(scope));
-    stack.scope = scope;
-    pendingStacks.set(span, stack);
+    // Below the library function the app called when there is one (entryPoints.ts): its caller is usually the
+    // app. Else below the SDK's Tracer.startSpan, so the frames between it and us (processors, the span's
+    // constructor) neither cost nor count against the stack limit.
+    (span as WithPending)[PENDING] = entryStack(scope) ?? captureStack(skip ?? onSpanStart, depthHints.limit(scope), scope);
   }
 }
 
@@ -131,12 +136,13 @@ const HTTP_SCOPE = '@opentelemetry/instrumentation-http';
  */
 export function onSpanEnd(span: ReadableLike): void {
   const a = span.attributes;
-  const stack = pendingStacks.get(span);
+  const stack = (span as WithPending)[PENDING];
   if (stack) {
-    pendingStacks.delete(span);
+    (span as WithPending)[PENDING] = undefined;
     if (a[CODE_FILE] === undefined) {
       const at = firstApplicationFrameAt(stack);
-      depthHints.learn(stack.scope, stack, at?.index);
+      if (stack.entry) stack.entry.learn(stack, at?.index);
+      else depthHints.learn(stack.scope, stack, at?.index);
       const f = at?.frame;
       if (f) {
         a[CODE_FILE] = f.file;

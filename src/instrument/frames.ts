@@ -16,7 +16,7 @@ export interface Frame {
  * Frames below the SDK's startSpan: deep enough to get through an instrumentation and a client library
  * (Node's own fetch starts its span about 27 frames below the application's call).
  */
-const STACK_LIMIT = 40;
+export const STACK_LIMIT = 40;
 const ownDirs: string[] = [path.dirname(__filename) + path.sep];
 /** raw file name from V8 (path or file: URL) → absolute path when it is application code, else null */
 const verdicts = new Map<string, string | null>();
@@ -57,15 +57,22 @@ function prepare(_e: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] {
 }
 
 /** A captured, not yet formatted stack: V8 turns it into call sites only when `stack` is first read. */
-export type CapturedStack = { stack?: unknown; limit?: number; scope?: string };
+export type CapturedStack = {
+  stack?: unknown;
+  limit?: number;
+  scope?: string;
+  /** the library function the capture started below (entryPoints.ts), which learns from the result */
+  entry?: { learn(holder: CapturedStack, index: number | undefined): void };
+};
 
 /**
  * The hot half: records the raw frames above `skip` (cheap) and leaves their formatting — the expensive
  * part — to firstApplicationFrame, which can run when the span ends.
  */
-export function captureStack(skip: Function, limit = STACK_LIMIT): CapturedStack {
+export function captureStack(skip: Function, limit = STACK_LIMIT, scope?: string, entry?: CapturedStack['entry']): CapturedStack {
   const savedLimit = Error.stackTraceLimit;
-  const holder: CapturedStack = { limit };
+  // every field before the capture adds `stack`: one object shape for all holders
+  const holder: CapturedStack = { limit, scope, entry };
   try {
     Error.stackTraceLimit = limit;
     Error.captureStackTrace(holder, skip);

@@ -9,6 +9,7 @@ import { registerInstrumentations, type Instrumentation } from '@opentelemetry/i
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { onSpanEnd, onSpanStart } from './codeAttributes';
+import { markEntry, markInstrumentationEntries } from './entryPoints';
 import { attributeExpress, attributeFastify, attributeFastifyHooks, attributeNest, attributeRequestListeners, koaRequestHook } from './frameworks';
 import type { RuntimeSettings } from './settings';
 
@@ -108,11 +109,16 @@ export function startSdk(s: RuntimeSettings): StartedSdk {
   const failed: string[] = [];
   for (const [name, make] of INSTRUMENTATIONS) {
     try {
-      instrumentations.push(make());
+      const inst = make();
+      // before the app requires anything: the patches happen then, through the instance's _wrap
+      markInstrumentationEntries(inst);
+      instrumentations.push(inst);
     } catch {
       failed.push(name);
     }
   }
+  // Node's own fetch has no patched function (its spans come from diagnostics channels): the global is the entry
+  if (typeof globalThis.fetch === 'function') globalThis.fetch = markEntry(globalThis.fetch);
   registerInstrumentations({ instrumentations, tracerProvider: provider });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
