@@ -76,7 +76,7 @@ export function parseRunArgs(args: string[]): RunArgs | 'help' {
 }
 
 /** The global-storage folders where an editor keeps this extension's receiver state file. */
-function stateFileCandidates(env: NodeJS.ProcessEnv): string[] {
+export function stateFileCandidates(env: NodeJS.ProcessEnv): string[] {
   const home = os.homedir();
   const users = [
     path.join(home, '.config', 'Code', 'User'),

@@ -166,20 +166,22 @@ const GAP = 1.2;
 /** above this many cells an uneven group pairs in order (extras at the end) */
 const MAX_ALIGN_CELLS = 250_000;
 
+const LN_2_5 = Math.log(2.5);
+
 /** the cost of pairing span a (the i-th of its group) with span b (the j-th) */
 function pairCost(A: Tree, a: number, i: number, B: Tree, b: number, j: number): number {
   const sa = A.spans[a];
   const sb = B.spans[b];
-  // within 2× is the same to the alignment (timer jitter on a short span is that big): then position decides,
+  // within 2.5× is the same to the alignment (timer jitter on a short span is that big): then position decides,
   // so loops pair from their first iteration. +1 µs: two near-zero durations are the same whatever their ratio.
   const ratio = Math.abs(Math.log((sa.end - sa.start + 1e3) / (sb.end - sb.start + 1e3)));
   const ca = A.kids[a]?.length ?? 0;
   const cb = B.kids[b]?.length ?? 0;
   return (
-    Math.min(Math.max(0, ratio - Math.LN2), 1.5) +
+    Math.min(Math.max(0, ratio - LN_2_5), 1.5) +
     (sa.error !== sb.error ? 0.5 : 0) +
     Math.abs(ca - cb) / Math.max(ca, cb, 1) +
-    0.1 * Math.abs(i - j)
+    0.3 * Math.abs(i - j)
   );
 }
 

@@ -143,7 +143,8 @@ function verdictLine(v: Verdict): string {
 
 /** Markdown: span text escaped so it cannot start markup, break a table or link anywhere. */
 export function mdText(s: string): string {
-  return plain(s).replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, (c) => `\\${c}`);
+  // only what is markup inside a line (every line here starts with our own text: no block markup to fear)
+  return plain(s).replace(/[\\`*_{}[\]<>#|~&]/g, (c) => `\\${c}`);
 }
 
 export function markdownReport(diff: TraceDiff, o: ReportOptions = {}): string {

@@ -28,14 +28,14 @@ test('the same request twice: every span matched, the structure the same', async
 
 test('a slower step comes first among the regressions, by its own time; its parent is slower too', async () => {
   const a = await recordSide();
-  const b = await recordSide({ slowMs: 60 });
+  const b = await recordSide({ slowMs: 150 });
   const d = diffTraces(a, b);
   assert.equal(d.structureDiffers, false);
   const first = d.rows[d.regressions[0]];
   assert.equal(first.name, 'render');
-  assert.ok(first.deltaMs > 45 && first.selfDeltaMs > 45, JSON.stringify(first));
+  assert.ok(first.deltaMs > 140 && first.selfDeltaMs > 140, JSON.stringify(first));
   const root = d.rows.find((r) => r.depth === 0);
-  assert.ok(root.deltaMs > 45 && Math.abs(root.selfDeltaMs) < 20, JSON.stringify(root));
+  assert.ok(root.deltaMs > 140 && root.selfDeltaMs < first.selfDeltaMs / 2, JSON.stringify(root));
   const v = verdict(d);
   assert.equal(v.exitCode, 1);
   assert.ok(v.regressed.map((i) => d.rows[i].name).includes('render'));
@@ -191,7 +191,8 @@ test('reports: span text cannot break lines or Markdown; JSON holds rows and the
   assert.ok(!text.includes('a\nb'));
   assert.ok(!text.includes('\u202e'));
   const md = markdownReport(d);
-  assert.ok(md.includes('\\*\\*x\\*\\* \\[l\\]\\(http://e\\)') || md.includes('\\*\\*x\\*\\* \\[l\\]\\(http:/'), md);
+  assert.ok(md.includes('\\*\\*x\\*\\* \\[l\\](http://e)'), md);
+  assert.ok(!md.includes('[l]('), md);
   assert.ok(!/\| \*\*x/.test(md));
   const j = JSON.parse(jsonReport(d));
   assert.equal(j.verdict.exitCode, 1);
