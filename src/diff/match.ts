@@ -179,9 +179,9 @@ function pairCost(A: Tree, a: number, i: number, B: Tree, b: number, j: number):
   const cb = B.kids[b]?.length ?? 0;
   return (
     Math.min(Math.max(0, ratio - LN_2_5), 1.5) +
-    (sa.error !== sb.error ? 0.5 : 0) +
+    (sa.error !== sb.error ? 0.8 : 0) +
     Math.abs(ca - cb) / Math.max(ca, cb, 1) +
-    0.3 * Math.abs(i - j)
+    0.4 * Math.abs(i - j)
   );
 }
 

@@ -198,3 +198,11 @@ test('reports: span text cannot break lines or Markdown; JSON holds rows and the
   assert.equal(j.verdict.exitCode, 1);
   assert.equal(j.rows[1].kind, 'removed');
 });
+
+test('a failed retry as long as the good call: the status tells them apart', () => {
+  const a = side(['root', 0, 30, [['call', 0, 10]]]);
+  const b = side(['root', 0, 30, [['call', 0, 10, [], { error: true }], ['call', 10, 20]]]);
+  const d = diffTraces(a, b);
+  const added = d.rows.find((r) => r.kind === 'added');
+  assert.equal(added.b.error, true);
+});
