@@ -557,3 +557,113 @@ export function valueText(v: AttrValue, max: number): string {
   } else s = String(v);
   return s.length > max ? s.slice(0, max) : s;
 }
+
+/**
+ * Some rows of a packed trace as a packed trace of their own (a window of a trace too big to send whole):
+ * `rows` are row indexes of `t`, ascending (display order is depth-first order). A row's parent is the
+ * window row of its parent when that is in the window, else -1 with the parent's span id kept as its
+ * received parent id; depths stay the whole trace's. The header keeps the whole trace's span count and time
+ * range, flagged partial. Child counts and subtree ends of the decoded window count only what is in it: the
+ * receiver sends the whole trace's child counts beside it (src/protocol/rowWindow.ts).
+ */
+export function slicePackedTrace(t: PackedTrace, rows: ArrayLike<number>): Uint8Array {
+  const n = rows.length;
+  const strings: string[] = [];
+  const index = new Map<number, number>();
+  const byText = new Map<string, number>();
+  const text = (s: string): number => {
+    let i = byText.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      byText.set(s, i);
+    }
+    return i;
+  };
+  const intern = (i: number): number => {
+    let j = index.get(i);
+    if (j === undefined) index.set(i, (j = text(t.str(i))));
+    return j;
+  };
+  text(t.traceId);
+  text('');
+  const idsInTable = t.spanCount > 0 && !HEX16.test(t.spanId(0));
+  const winOf = new Map<number, number>();
+  for (let j = 0; j < n; j++) winOf.set(rows[j], j);
+  let attrPairs = 0;
+  for (let j = 0; j < n; j++) attrPairs += t.attrStart[rows[j] + 1] - t.attrStart[rows[j]];
+  const svc = new Uint32Array(n), nm = new Uint32Array(n), pid = new Uint32Array(n), par = new Int32Array(n), dep = new Int32Array(n);
+  const idIdx = idsInTable ? new Uint32Array(n) : null;
+  const idBytes = idsInTable ? null : new Uint8Array(8 * n);
+  const start = new Float64Array(n), end = new Float64Array(n);
+  const kind = new Uint8Array(n), status = new Uint8Array(n), tree = new Uint8Array(n), bits = new Uint8Array(n);
+  const eventCount = new Uint32Array(n);
+  const attrStart = new Uint32Array(n + 1);
+  const attrs = new Uint32Array(2 * attrPairs);
+  let w = 0;
+  for (let j = 0; j < n; j++) {
+    const r = rows[j];
+    svc[j] = intern(t.service[r]);
+    nm[j] = intern(t.name[r]);
+    const p = t.parent[r];
+    const pw = p >= 0 ? winOf.get(p) : undefined;
+    par[j] = pw ?? -1;
+    pid[j] = pw !== undefined ? 0 : text(t.parentId(r));
+    dep[j] = t.depth[r];
+    const id = t.spanId(r);
+    if (idIdx) idIdx[j] = text(id);
+    else for (let k = 0; k < 8; k++) idBytes![8 * j + k] = (nibble(id.charCodeAt(2 * k)) << 4) | nibble(id.charCodeAt(2 * k + 1));
+    start[j] = t.start[r];
+    end[j] = t.end[r];
+    kind[j] = t.kind[r];
+    status[j] = t.status[r];
+    tree[j] = t.tree[r];
+    bits[j] = t.bits[r];
+    eventCount[j] = t.eventCount[r];
+    attrStart[j] = w >> 1;
+    for (let a = 2 * t.attrStart[r], e = 2 * t.attrStart[r + 1]; a < e; a++) attrs[w++] = intern(t.attrs[a]);
+  }
+  attrStart[n] = attrPairs;
+  const joined = strings.join('');
+  const blob = new TextEncoder().encode(joined);
+  const L = layout(n, strings.length, blob.byteLength, attrPairs, idsInTable);
+  const buf = new ArrayBuffer(L.total);
+  const bytes = new Uint8Array(buf);
+  const dv = new DataView(buf);
+  dv.setUint32(0, PACKED_MAGIC, true);
+  dv.setUint16(4, PACKED_VERSION, true);
+  dv.setUint16(6, (idsInTable ? HeaderFlag.IdsInTable : 0) | HeaderFlag.Partial, true);
+  dv.setUint32(8, n, true);
+  dv.setUint32(12, strings.length, true);
+  dv.setUint32(16, blob.byteLength, true);
+  dv.setUint32(20, attrPairs, true);
+  dv.setFloat64(24, t.epochSec, true);
+  dv.setFloat64(32, t.startOffsetNs, true);
+  dv.setFloat64(40, t.durationNs, true);
+  dv.setUint32(48, Math.max(n, t.totalSpanCount), true);
+  const offs = new Uint32Array(buf, L.strOffsets, strings.length + 1);
+  let c = 0;
+  for (let i = 0; i < strings.length; i++) {
+    offs[i] = c;
+    c += strings[i].length;
+  }
+  offs[strings.length] = c;
+  bytes.set(blob, L.strBlob);
+  new Float64Array(buf, L.start, n).set(start);
+  new Float64Array(buf, L.end, n).set(end);
+  new Int32Array(buf, L.parent, n).set(par);
+  new Int32Array(buf, L.depth, n).set(dep);
+  new Uint32Array(buf, L.service, n).set(svc);
+  new Uint32Array(buf, L.name, n).set(nm);
+  if (idIdx) new Uint32Array(buf, L.ids, n).set(idIdx);
+  else bytes.set(idBytes!, L.ids);
+  bytes.set(kind, L.kind);
+  bytes.set(status, L.status);
+  bytes.set(tree, L.tree);
+  bytes.set(bits, L.bits);
+  new Uint32Array(buf, L.eventCount, n).set(eventCount);
+  new Uint32Array(buf, L.attrStart, n + 1).set(attrStart);
+  new Uint32Array(buf, L.attrs, 2 * attrPairs).set(attrs);
+  new Uint32Array(buf, L.parentIds, n).set(pid);
+  return bytes;
+}

@@ -1,0 +1,130 @@
+// Windowed traces (issue 26): a trace too big to send whole stays in the receiver, ordered into rows once,
+// and the waterfall asks for the rows it shows. A view (collapse state, find, focus, critical path) lives in
+// the receiver too, so collapse/expand (all), find over every span, next error and the critical path work on
+// the whole trace while the webview holds a screenful. The webview's requests go through the host (checked
+// there with `isWindowRequest`) to POST /api/traces/{id}/window; the answer is one buffer: the meta as JSON
+// and the rows as a packed trace of their own (slicePackedTrace), which the webview renders as it renders a
+// whole trace. Browser-safe: no Node, no vscode.
+
+/** traces with more spans than this open windowed (the whole trace would cost the webview ~100 bytes a span) */
+export const WINDOWED_SPANS = 200_000;
+/** most rows one window answer holds */
+export const MAX_WINDOW_ROWS = 2000;
+
+/** something the view does to itself before the window is cut; rows are the whole trace's row indexes */
+export type WindowOp =
+  | { kind: 'toggle'; row: number; subtree?: boolean }
+  | { kind: 'collapseAll' }
+  | { kind: 'expandAll' }
+  | { kind: 'level'; n: number }
+  | { kind: 'find'; query: string; hide: boolean }
+  /** only this row's subtree (-1: the whole trace) */
+  | { kind: 'focus'; row: number }
+  | { kind: 'critical'; on: boolean };
+
+/** a row to go to: the next/previous match or error from a row, a span by id, or a row; it is revealed */
+export type WindowNav =
+  | { kind: 'match' | 'error'; from: number; dir: 1 | -1 }
+  | { kind: 'firstMatch'; from: number }
+  | { kind: 'span'; spanId: string }
+  | { kind: 'row'; row: number };
+
+export interface WindowRequest {
+  /** the view to use; absent or unknown (expired): a new one, everything expanded */
+  view?: string;
+  ops?: WindowOp[];
+  nav?: WindowNav;
+  /** display indexes of the rows wanted (after ops and nav) */
+  from: number;
+  count: number;
+}
+
+export interface WindowMeta {
+  view: string;
+  spanCount: number;
+  /** rows the view shows (display count) */
+  total: number;
+  /** display index of the first row in this answer */
+  from: number;
+  /** per row of the answer: its row in the whole trace, the whole trace's child count, collapsed, find
+   *  match and critical path flags (0/1) */
+  rows: number[];
+  childCount: number[];
+  collapsed: number[];
+  match: number[];
+  critical: number[];
+  matchCount: number;
+  errorCount: number;
+  /** where a nav went: the row, its display index, and its position among the matches (1-based, 0: none) */
+  target?: { row: number; index: number; matchIndex: number };
+  /** the whole trace's services in order of first appearance (colours stay the same in every window) */
+  services: string[];
+  /** the trace's root span name (the tab title) */
+  rootName: string;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRow = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= -1 && v < 2 ** 31;
+
+function isOp(o: unknown): o is WindowOp {
+  if (!isObj(o)) return false;
+  switch (o.kind) {
+    case 'toggle':
+      return isRow(o.row) && o.row >= 0 && (o.subtree === undefined || typeof o.subtree === 'boolean');
+    case 'collapseAll':
+    case 'expandAll':
+      return true;
+    case 'level':
+      return isRow(o.n) && o.n >= 1 && o.n <= 1000;
+    case 'find':
+      return typeof o.query === 'string' && o.query.length <= 1000 && typeof o.hide === 'boolean';
+    case 'focus':
+      return isRow(o.row);
+    case 'critical':
+      return typeof o.on === 'boolean';
+    default:
+      return false;
+  }
+}
+
+function isNav(n: unknown): n is WindowNav {
+  if (!isObj(n)) return false;
+  if (n.kind === 'match' || n.kind === 'error') return isRow(n.from) && (n.dir === 1 || n.dir === -1);
+  if (n.kind === 'firstMatch') return isRow(n.from);
+  if (n.kind === 'span') return typeof n.spanId === 'string' && n.spanId.length > 0 && n.spanId.length <= 64;
+  if (n.kind === 'row') return isRow(n.row) && n.row >= 0;
+  return false;
+}
+
+/** checks a window request from an untrusted side (the webview, an HTTP body) */
+export function isWindowRequest(p: unknown): p is WindowRequest {
+  return (
+    isObj(p)
+    && (p.view === undefined || (typeof p.view === 'string' && p.view.length <= 64))
+    && (p.ops === undefined || (Array.isArray(p.ops) && p.ops.length <= 16 && p.ops.every(isOp)))
+    && (p.nav === undefined || isNav(p.nav))
+    && isRow(p.from) && p.from >= 0
+    && isRow(p.count) && p.count >= 0 && p.count <= MAX_WINDOW_ROWS
+  );
+}
+
+/** one buffer: meta length (u32 LE), meta JSON (UTF-8), padding to 8 bytes, the packed rows */
+export function encodeWindow(meta: WindowMeta, packed: Uint8Array): Uint8Array {
+  const m = new TextEncoder().encode(JSON.stringify(meta));
+  const at = (4 + m.byteLength + 7) & ~7;
+  const out = new Uint8Array(at + packed.byteLength);
+  new DataView(out.buffer).setUint32(0, m.byteLength, true);
+  out.set(m, 4);
+  out.set(packed, at);
+  return out;
+}
+
+export function decodeWindow(input: ArrayBuffer | Uint8Array): { meta: WindowMeta; packed: Uint8Array } {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  if (bytes.byteLength < 4) throw new Error('row window: too short');
+  const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  if (4 + len > bytes.byteLength) throw new Error('row window: truncated meta');
+  const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + len))) as WindowMeta;
+  const at = (4 + len + 7) & ~7;
+  return { meta, packed: bytes.subarray(at) };
+}

@@ -1,0 +1,217 @@
+// Windows of rows of big traces (src/protocol/rowWindow.ts): the receiver orders a trace into rows once
+// (packed and decoded in place: the same typed arrays the webview reads), keeps the views the panels open on
+// it (collapse state, find, focus, critical path) and cuts the rows a panel shows. The layout, find and
+// critical-path functions are the webview's own pure ones (webview/model), so a windowed trace behaves as a
+// whole one. No vscode, no I/O: the API route hands requests in.
+import { randomBytes } from 'node:crypto';
+import { decodePackedTrace, defaultHasLocation, packTrace, slicePackedTrace } from '../protocol/packedTrace';
+import type { PackedTrace } from '../protocol/packedTrace';
+import type { Span } from '../model/span';
+import type { EpochNs } from '../model/time';
+import { collapseAll, expandToLevel, indexOfRow, keepWithAncestors, revealRow, setSubtree, visibleRows, withinSubtree } from '../../webview/model/rows';
+import { findMatches, firstFrom, listRows, stepTo } from '../../webview/model/find';
+import { criticalPath } from '../../webview/model/criticalPath';
+import { encodeWindow } from '../protocol/rowWindow';
+import type { WindowMeta, WindowOp, WindowRequest } from '../protocol/rowWindow';
+
+/** views kept at most (oldest use dropped first); a panel whose view was dropped starts a new one */
+const MAX_VIEWS = 16;
+/** ordered traces kept at most (each costs about what the packed trace does: ~100 bytes a span) */
+const MAX_TRACES = 2;
+
+interface Ordered {
+  traceId: string;
+  /** the span count it was built from: a trace that grew is ordered again */
+  built: number;
+  t: PackedTrace;
+  errors: Int32Array;
+  services: string[];
+}
+
+interface View {
+  id: string;
+  traceId: string;
+  built: number;
+  collapsed: Uint8Array;
+  query: string;
+  hide: boolean;
+  focus: number;
+  critical: boolean;
+  match: Uint8Array | null;
+  matchList: Int32Array;
+  cp: Uint8Array | null;
+  rows: Int32Array | null;
+  used: number;
+}
+
+export interface TraceSource {
+  spans(traceId: string): Span[] | undefined;
+  spansPlacedByLogs(traceId: string): Set<string> | null;
+  readonly epoch: EpochNs;
+}
+
+export class TraceWindows {
+  private readonly traces = new Map<string, Ordered>();
+  private readonly views = new Map<string, View>();
+
+  constructor(private readonly store: TraceSource) {}
+
+  /** undefined when the store does not hold the trace */
+  window(traceId: string, req: WindowRequest): Uint8Array | undefined {
+    const o = this.ordered(traceId);
+    if (!o) return undefined;
+    const t = o.t;
+    let v = req.view ? this.views.get(req.view) : undefined;
+    if (!v || v.traceId !== traceId || v.built !== o.built) v = this.newView(o, v);
+    v.used = Date.now();
+    for (const op of req.ops ?? []) this.apply(o, v, op);
+    let target: WindowMeta['target'];
+    const nav = req.nav;
+    if (nav) {
+      let row = -1;
+      if (nav.kind === 'match') row = stepTo(v.matchList, nav.from, nav.dir);
+      else if (nav.kind === 'firstMatch') row = firstFrom(v.matchList, nav.from);
+      else if (nav.kind === 'error') row = stepTo(o.errors, nav.from, nav.dir);
+      else if (nav.kind === 'span') row = t.rowOf(nav.spanId);
+      else if (nav.kind === 'row' && nav.row < t.spanCount) row = nav.row;
+      if (row >= 0) {
+        // a row outside the focused subtree or hidden by "only matches" brings the whole trace back
+        if (v.focus >= 0 && (row < v.focus || row >= t.subtreeEnd[v.focus])) v.focus = -1;
+        if (v.hide && v.match && !v.match[row]) v.hide = false;
+        v.collapsed = revealRow(t, v.collapsed, row);
+        v.rows = null;
+        const rows = this.rows(v, t);
+        target = { row, index: indexOfRow(rows, row), matchIndex: v.match?.[row] ? indexOfRow(v.matchList, row) + 1 : 0 };
+      }
+    }
+    const rows = this.rows(v, t);
+    const from = Math.min(req.from, Math.max(0, rows.length - 1));
+    const picked = rows.subarray(from, Math.min(rows.length, from + req.count));
+    const meta: WindowMeta = {
+      view: v.id,
+      spanCount: t.spanCount,
+      total: rows.length,
+      from,
+      rows: Array.from(picked),
+      childCount: Array.from(picked, (r) => t.childCount[r]),
+      collapsed: Array.from(picked, (r) => v.collapsed[r]),
+      match: Array.from(picked, (r) => (v.match ? v.match[r] : 0)),
+      critical: Array.from(picked, (r) => (v.cp ? v.cp[r] : 0)),
+      matchCount: v.matchList.length,
+      errorCount: o.errors.length,
+      target,
+      services: o.services,
+      rootName: t.spanCount ? t.str(t.name[0]) : '',
+    };
+    return encodeWindow(meta, slicePackedTrace(t, picked));
+  }
+
+  /** forgets what was built for a trace (removed, or cleared) */
+  drop(traceId?: string): void {
+    for (const [k, o] of this.traces) if (traceId === undefined || o.traceId === traceId) this.traces.delete(k);
+    for (const [k, v] of this.views) if (traceId === undefined || v.traceId === traceId) this.views.delete(k);
+  }
+
+  private ordered(traceId: string): Ordered | undefined {
+    const spans = this.store.spans(traceId);
+    if (!spans) {
+      this.drop(traceId);
+      return undefined;
+    }
+    const have = this.traces.get(traceId);
+    if (have && have.built === spans.length) {
+      // most recently used last
+      this.traces.delete(traceId);
+      this.traces.set(traceId, have);
+      return have;
+    }
+    const byLogs = this.store.spansPlacedByLogs(traceId);
+    const bytes = packTrace(spans, this.store.epoch, byLogs ? { hasLocation: (s) => defaultHasLocation(s) || byLogs.has(s.spanId) } : {}).encode();
+    const t = decodePackedTrace(bytes);
+    let ne = 0;
+    for (let r = 0; r < t.spanCount; r++) if (t.status[r] === 2) ne++;
+    const errors = new Int32Array(ne);
+    ne = 0;
+    for (let r = 0; r < t.spanCount; r++) if (t.status[r] === 2) errors[ne++] = r;
+    const o: Ordered = { traceId, built: spans.length, t, errors, services: t.services.map((s) => t.str(s)) };
+    this.traces.delete(traceId);
+    this.traces.set(traceId, o);
+    while (this.traces.size > MAX_TRACES) this.traces.delete(this.traces.keys().next().value as string);
+    return o;
+  }
+
+  /** a new view, everything expanded — or the state of the expired/outgrown `old` carried over by span id */
+  private newView(o: Ordered, old: View | undefined): View {
+    const v: View = {
+      id: old?.id ?? randomBytes(9).toString('base64url'),
+      traceId: o.traceId,
+      built: o.built,
+      collapsed: new Uint8Array(o.t.spanCount),
+      query: '',
+      hide: false,
+      focus: -1,
+      critical: false,
+      match: null,
+      matchList: new Int32Array(0),
+      cp: null,
+      rows: null,
+      used: Date.now(),
+    };
+    if (old && old.traceId === o.traceId) {
+      // the trace grew: its rows moved; the find and critical path are recomputed, collapse starts afresh
+      if (old.query) this.apply(o, v, { kind: 'find', query: old.query, hide: old.hide });
+      if (old.critical) this.apply(o, v, { kind: 'critical', on: true });
+    }
+    this.views.set(v.id, v);
+    while (this.views.size > MAX_VIEWS) {
+      let oldest: View | undefined;
+      for (const x of this.views.values()) if (!oldest || x.used < oldest.used) oldest = x;
+      this.views.delete(oldest!.id);
+    }
+    return v;
+  }
+
+  private apply(o: Ordered, v: View, op: WindowOp): void {
+    const t = o.t;
+    switch (op.kind) {
+      case 'toggle':
+        if (op.row >= t.spanCount) return;
+        if (op.subtree) v.collapsed = setSubtree(t, v.collapsed, op.row, !v.collapsed[op.row]);
+        else v.collapsed[op.row] = v.collapsed[op.row] ? 0 : 1;
+        break;
+      case 'collapseAll':
+        v.collapsed = collapseAll(t);
+        break;
+      case 'expandAll':
+        v.collapsed = new Uint8Array(t.spanCount);
+        break;
+      case 'level':
+        v.collapsed = expandToLevel(t, op.n);
+        break;
+      case 'find':
+        if (op.query !== v.query) {
+          v.query = op.query;
+          v.match = findMatches(t, op.query);
+          v.matchList = v.match ? listRows(v.match) : new Int32Array(0);
+        }
+        v.hide = op.hide;
+        break;
+      case 'focus':
+        v.focus = op.row < t.spanCount ? op.row : -1;
+        break;
+      case 'critical':
+        v.critical = op.on;
+        v.cp = op.on ? (v.cp ?? criticalPath(t).onPath) : null;
+        return;
+    }
+    v.rows = null;
+  }
+
+  private rows(v: View, t: PackedTrace): Int32Array {
+    if (v.rows) return v.rows;
+    const keep = v.hide && v.match ? keepWithAncestors(t, v.match) : null;
+    const all = visibleRows(t, v.collapsed, keep);
+    v.rows = v.focus >= 0 && v.focus < t.spanCount ? withinSubtree(t, all, v.focus) : all;
+    return v.rows;
+  }
+}

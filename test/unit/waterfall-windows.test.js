@@ -1,0 +1,136 @@
+// Windowed traces (issue 26): the receiver keeps a big trace ordered and serves windows of rows; the view's
+// collapse state, find, next error and critical path cover the whole trace.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { span, pack, epoch } = require('./waterfall-helpers.js');
+const { decodePackedTrace, slicePackedTrace } = require('../../out/src/protocol/packedTrace.js');
+const { decodeWindow, isWindowRequest } = require('../../out/src/protocol/rowWindow.js');
+const { TraceWindows } = require('../../out/src/receiver/traceWindows.js');
+
+const TRACE = '0af7651916cd43dd8448eb211c80319c';
+
+/** a root with `groups` children of `per` leaves each; every 7th leaf fails; leaf k is named `leaf-k` */
+function fanOut(groups, per) {
+  const spans = [span('r', null, 0, 100_000_000, { name: 'root' })];
+  let k = 0;
+  for (let g = 0; g < groups; g++) {
+    spans.push(span(`g${g}`, 'r', g * 100_000, g * 100_000 + 90_000, { name: `group-${g}`, service: g % 2 ? 'db' : 'api' }));
+    for (let i = 0; i < per; i++, k++) spans.push(span(`l${k}`, `g${g}`, g * 100_000 + 1 + i, g * 100_000 + 2 + i, { name: `leaf-${k}`, status: k % 7 === 6 ? 2 : 0, attrs: ['n', String(k)] }));
+  }
+  return spans;
+}
+
+function store(spans) {
+  return { spans: (id) => (id === TRACE ? spans : undefined), spansPlacedByLogs: () => null, epoch };
+}
+
+const ask = (w, req) => {
+  const bytes = w.window(TRACE, req);
+  assert.ok(bytes, 'the trace is held');
+  const { meta, packed } = decodeWindow(bytes);
+  const t = decodePackedTrace(packed);
+  return { meta, t, names: Array.from({ length: t.spanCount }, (_, j) => t.str(t.name[j])) };
+};
+
+test('a slice of a packed trace keeps its rows, ids, depths and in-window parents', () => {
+  const t = pack(fanOut(3, 4));
+  const rows = [0, 1, 2, 6, 7];
+  const s = decodePackedTrace(slicePackedTrace(t, rows));
+  assert.equal(s.spanCount, 5);
+  assert.ok(s.partial);
+  assert.equal(s.totalSpanCount, t.spanCount);
+  assert.deepEqual(Array.from({ length: 5 }, (_, j) => s.spanId(j)), rows.map((r) => t.spanId(r)));
+  assert.deepEqual(Array.from(s.depth), rows.map((r) => t.depth[r]));
+  // row 7's parent (group-1, row 6) is in the window, and so is row 6's (the root); a row whose parent is not
+  // keeps its parent's id
+  assert.equal(s.parent[4], 3);
+  assert.equal(s.parent[3], 0);
+  const lone = decodePackedTrace(slicePackedTrace(t, [7]));
+  assert.equal(lone.parent[0], -1);
+  assert.equal(lone.parentId(0), t.spanId(6));
+  assert.equal(lone.str(lone.attrs[1]), t.str(t.attrs[2 * t.attrStart[7] + 1]));
+});
+
+test('windows: the first rows, then the last row at the far end of the trace', () => {
+  const w = new TraceWindows(store(fanOut(50, 40)));
+  const first = ask(w, { from: 0, count: 5 });
+  assert.equal(first.meta.spanCount, 1 + 50 + 2000);
+  assert.equal(first.meta.total, first.meta.spanCount, 'everything expanded');
+  assert.deepEqual(first.names, ['root', 'group-0', 'leaf-0', 'leaf-1', 'leaf-2']);
+  assert.deepEqual(first.meta.childCount.slice(0, 2), [50, 40], 'child counts are the whole trace\'s');
+  const last = ask(w, { view: first.meta.view, from: first.meta.total - 1, count: 10 });
+  assert.equal(last.meta.view, first.meta.view);
+  assert.deepEqual(last.names, ['leaf-1999']);
+  assert.equal(last.meta.from, first.meta.total - 1);
+});
+
+test('collapse all, expand one, expand all: the view remembers between windows', () => {
+  const w = new TraceWindows(store(fanOut(50, 40)));
+  const a = ask(w, { ops: [{ kind: 'collapseAll' }], from: 0, count: 100 });
+  assert.equal(a.meta.total, 1);
+  const b = ask(w, { view: a.meta.view, ops: [{ kind: 'toggle', row: 0 }], from: 0, count: 100 });
+  assert.equal(b.meta.total, 51);
+  assert.deepEqual(b.meta.collapsed.slice(0, 3), [0, 1, 1]);
+  const c = ask(w, { view: a.meta.view, from: 0, count: 1 });
+  assert.equal(c.meta.total, 51, 'the same view without ops keeps its state');
+  const d = ask(w, { view: a.meta.view, ops: [{ kind: 'expandAll' }], from: 0, count: 1 });
+  assert.equal(d.meta.total, 2051);
+});
+
+test('find covers every span; the next match is revealed (its collapsed ancestors open) and placed', () => {
+  const w = new TraceWindows(store(fanOut(50, 40)));
+  const a = ask(w, { ops: [{ kind: 'collapseAll' }, { kind: 'find', query: 'leaf-1998', hide: false }], nav: { kind: 'firstMatch', from: -1 }, from: 0, count: 0 });
+  assert.equal(a.meta.matchCount, 1);
+  assert.ok(a.meta.target, 'a match was found');
+  const row = a.meta.target.row;
+  assert.equal(a.meta.target.matchIndex, 1);
+  // the root and group-49 opened: 50 groups + root + 40 leaves of the last group
+  assert.equal(a.meta.total, 1 + 50 + 40);
+  const at = ask(w, { view: a.meta.view, from: a.meta.target.index, count: 1 });
+  assert.deepEqual(at.names, ['leaf-1998']);
+  assert.equal(at.meta.rows[0], row);
+  assert.equal(at.meta.match[0], 1);
+  // key=value finds by attribute; "only matches" keeps matches and their ancestors
+  const b = ask(w, { view: a.meta.view, ops: [{ kind: 'expandAll' }, { kind: 'find', query: 'n=1999', hide: true }], from: 0, count: 10 });
+  assert.deepEqual(b.names, ['root', 'group-49', 'leaf-1999']);
+});
+
+test('next error steps through failing spans of the whole trace and wraps', () => {
+  const w = new TraceWindows(store(fanOut(50, 40)));
+  const a = ask(w, { ops: [{ kind: 'collapseAll' }], nav: { kind: 'error', from: -1, dir: 1 }, from: 0, count: 0 });
+  assert.equal(a.meta.errorCount, Math.floor(2000 / 7));
+  const first = a.meta.target.row;
+  const back = ask(w, { view: a.meta.view, nav: { kind: 'error', from: first, dir: -1 }, from: 0, count: 0 });
+  assert.ok(back.meta.target.row > first, 'the previous error from the first wraps to the last');
+  const there = ask(w, { view: a.meta.view, from: back.meta.target.index, count: 1 });
+  assert.equal(there.t.status[0], 2);
+});
+
+test('the critical path is marked in the windows; focus shows one subtree', () => {
+  const w = new TraceWindows(store(fanOut(5, 3)));
+  const a = ask(w, { ops: [{ kind: 'critical', on: true }], from: 0, count: 100 });
+  assert.equal(a.meta.critical[0], 1, 'the root is on the path');
+  assert.ok(a.meta.critical.reduce((x, y) => x + y, 0) >= 2);
+  const g2 = a.meta.rows[a.names.indexOf('group-2')];
+  const f = ask(w, { view: a.meta.view, ops: [{ kind: 'focus', row: g2 }], from: 0, count: 100 });
+  assert.deepEqual(f.names, ['group-2', 'leaf-6', 'leaf-7', 'leaf-8']);
+});
+
+test('a trace that grew is ordered again; a trace not held answers undefined', () => {
+  const spans = fanOut(2, 2);
+  const w = new TraceWindows(store(spans));
+  const a = ask(w, { from: 0, count: 100 });
+  spans.push(span('late', 'r', 500, 600, { name: 'late' }));
+  const b = ask(w, { view: a.meta.view, from: 0, count: 100 });
+  assert.equal(b.meta.spanCount, a.meta.spanCount + 1);
+  assert.ok(b.names.includes('late'));
+  assert.equal(w.window('ffffffffffffffffffffffffffffffff', { from: 0, count: 1 }), undefined);
+});
+
+test('window requests are checked before they reach the receiver', () => {
+  assert.ok(isWindowRequest({ from: 0, count: 100, ops: [{ kind: 'find', query: 'x', hide: false }], nav: { kind: 'match', from: 3, dir: -1 } }));
+  assert.ok(!isWindowRequest({ from: 0, count: 5000 }), 'too many rows');
+  assert.ok(!isWindowRequest({ from: -5, count: 1 }));
+  assert.ok(!isWindowRequest({ from: 0, count: 1, ops: [{ kind: 'drop' }] }));
+  assert.ok(!isWindowRequest({ from: 0, count: 1, nav: { kind: 'span', spanId: 'x'.repeat(100) } }));
+});
