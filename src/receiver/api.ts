@@ -13,6 +13,8 @@ import { BodyError, parseContentEncoding, readBody } from './body';
 import type { ReceiverLog } from './log';
 import { isLoopbackHost } from './hostCheck';
 import { exploreRoute } from './exploreRoutes';
+import { TraceWindows } from './traceWindows';
+import { isWindowRequest } from '../protocol/rowWindow';
 import type { ServiceMapIndex } from '../explore/serviceMapIndex';
 import { API_CONNECTION_LIMITS, type ConnectionLimits, httpServerOptions, limitHttpServer } from './connectionLimits';
 
@@ -78,6 +80,8 @@ function decodeSegment(segment: string): string {
 export function createApiServer(o: ApiOptions): ApiServer {
   const tokenBuf = Buffer.from(o.token, 'utf8');
   const clients = new Set<http.ServerResponse>();
+  // big traces' rows, served a window at a time (issue 26)
+  const windows = new TraceWindows(o.store);
   let pending = '';
   let flushScheduled = false;
 
@@ -192,6 +196,7 @@ export function createApiServer(o: ApiOptions): ApiServer {
         allow('GET', 'DELETE');
         if (method === 'DELETE') {
           o.store.clear();
+          windows.drop();
           return noContent(res);
         }
         // ?service=S (traces touching that service, from the service index), ?limit=N (newest N)
@@ -242,6 +247,22 @@ export function createApiServer(o: ApiOptions): ApiServer {
         }
         writeFrame(res, packer.encode());
         res.end();
+        return;
+      }
+      if (parts.length === 4 && sub === 'window') {
+        allow('POST');
+        const body = await readBody(req, 'identity', 64 * 1024, 10_000);
+        let w: unknown;
+        try {
+          w = JSON.parse(body.toString('utf8'));
+        } catch {
+          throw new HttpError(400, 'body must be a JSON window request (src/protocol/rowWindow.ts)');
+        }
+        if (!isWindowRequest(w)) throw new HttpError(400, 'not a window request: {view?, ops?, nav?, from, count ≤ 2000}');
+        const bytes = windows.window(tid, w);
+        if (!bytes) throw new HttpError(404, `trace ${tid} is not held (never received, evicted or removed)`);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
+        res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         return;
       }
       if (parts.length === 4 && sub === 'summary') {

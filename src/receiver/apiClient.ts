@@ -1,5 +1,6 @@
 // Client for the receiver's query API (routes: docs/ARCHITECTURE.md, shapes: src/protocol/api.ts).
 // Plain Node (node:http only): the extension host, the CLI, tests and benchmarks all use it.
+import type { WindowRequest } from '../protocol/rowWindow';
 import * as http from 'node:http';
 import { PACKED_FRAMES_TYPE, type HealthInfo, type ReceiverEvent, type RunStats, type RunSummary, type SpanDetail, type TraceSummary } from '../protocol/api';
 import { isPackedHead } from '../protocol/packedTrace';
@@ -168,6 +169,14 @@ export class ApiClient {
   /** The packed waterfall form of a trace (src/protocol/packedTrace.ts), or undefined when not held. */
   async packedTrace(traceId: string): Promise<Uint8Array | undefined> {
     const r = await this.request('GET', `/api/traces/${enc(traceId)}/packed`);
+    if (r.status === 404) return undefined;
+    this.check(r);
+    return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+  }
+
+  /** A window of a big trace's rows (src/protocol/rowWindow.ts, issue 26), or undefined when not held. */
+  async rowWindow(traceId: string, req: WindowRequest): Promise<Uint8Array | undefined> {
+    const r = await this.request('POST', `/api/traces/${enc(traceId)}/window`, JSON.stringify(req));
     if (r.status === 404) return undefined;
     this.check(r);
     return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
