@@ -180,13 +180,23 @@ test('code_stats: calls, latencies, errors and the latest failing trace of a fil
   await assert.rejects(tools.call('code_stats', {}), AgentInputError);
 });
 
-test('compare_traces: two checkouts side by side', async () => {
+test('compare_traces: two checkouts side by side, with the trace diff of their spans', async () => {
   const a = await call('compare_traces', { traceIdA: ids.checkout.traceId, traceIdB: ids.slowCheckout.traceId });
   assert.equal(a.data.differences.durationMs.a, 100);
   assert.equal(a.data.differences.durationMs.b, 180);
   assert.equal(a.data.differences.durationMs.delta, 80);
   assert.equal(a.data.b.criticalPath.top[0].spanId, ids.slowCheckout.query);
   assert.match(a.summary, /\+80 ms/);
+  const d = a.data.spanDiff;
+  assert.equal(d.counts.matched, 3);
+  assert.equal(d.structureDiffers, false);
+  assert.equal(d.result, 'different');
+  assert.equal(d.slowerByOwnTime[0].name, 'SELECT prices');
+  assert.equal(d.slowerByOwnTime[0].selfDeltaMs, 80);
+  assert.equal(d.slowerByOwnTime[0].b.spanId, ids.slowCheckout.query);
+  assert.ok(d.slowerByOwnTime.slice(1).every((r) => r.selfDeltaMs === 0), 'the others only waited on it');
+  const big = await call('compare_traces', { traceIdA: ids.checkout.traceId, traceIdB: bigId });
+  assert.match(big.data.spanDiff, /not computed: over/);
 });
 
 test('recent_errors: grouped by type and throwing place, counted, one trace each', async () => {
