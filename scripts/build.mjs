@@ -4,6 +4,8 @@
 //  dist/cli.js        the `trace-explorer` command line
 //  dist/fixtureWorker.js  the worker thread that generates fixtures off the extension host's thread
 //  dist/webview.js    the waterfall webview (browser, React) + dist/webview.css
+//  dist/compare.js    the compare webview (Compare Traces, Compare Runs) + dist/compare.css
+//  dist/explore.js    the trace search page and service map webviews (browser, React, dagre) + dist/explore.css
 //  dist/instrument/   the runtime preloaded into traced Node programs (register.js, register.mjs, iitm/)
 //  out/**             every src file transpiled one-to-one, for the plain-Node unit tests
 // `--production` minifies the bundles; `--watch` (npm run watch) rebuilds what changed until Ctrl-C (a new
@@ -79,6 +81,20 @@ const entries = [
   {
     ...common, platform: 'browser', format: 'iife', target: 'chrome120',
     entryPoints: { webview: 'webview/main.tsx' }, outdir: 'dist',
+    define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+    loader: { '.css': 'css' },
+  },
+  {
+    // the compare panel (Compare Traces, Compare Runs): dist/compare.js + dist/compare.css
+    ...common, platform: 'browser', format: 'iife', target: 'chrome120',
+    entryPoints: { compare: 'webview/compare/main.tsx' }, outdir: 'dist',
+    define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+    loader: { '.css': 'css' },
+  },
+  {
+    // the trace search page and the service map (webview/explore) + dist/explore.css
+    ...common, platform: 'browser', format: 'iife', target: 'chrome120',
+    entryPoints: { explore: 'webview/explore/main.tsx' }, outdir: 'dist',
     define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
     loader: { '.css': 'css' },
   },

@@ -14,3 +14,4 @@ export {
   textReport,
   verdict,
 } from './report';
+export { compareRuns } from './runs';

@@ -14,61 +14,10 @@
 //     else left is added or removed, with its whole subtree.
 // Every span appears in exactly one row. The walk uses explicit stacks: a trace may be deeper than the call
 // stack.
+import type { DiffRow, RowKind, RowSide, SideSummary, TraceDiff } from '../protocol/traceDiff';
 import type { DiffSpan, DiffTrace } from './spans';
 
-export type RowKind = 'matched' | 'renamed' | 'added' | 'removed';
-
-/** One side of a row. Times in ms. */
-export interface RowSide {
-  spanId: string;
-  name: string;
-  durationMs: number;
-  /** the span's duration less the time covered by its children */
-  selfMs: number;
-  /** start from its trace's first start */
-  startMs: number;
-  error: boolean;
-  code?: DiffSpan['code'];
-}
-
-export interface DiffRow {
-  kind: RowKind;
-  depth: number;
-  /** the parent's row index; -1 for a root */
-  parent: number;
-  service: string;
-  spanKind: number;
-  /** B's name, or A's when the span was removed */
-  name: string;
-  a?: RowSide;
-  b?: RowSide;
-  /** B − A (matched and renamed rows) */
-  deltaMs?: number;
-  /** (B − A) / A in %, null when A took no time */
-  deltaPct?: number | null;
-  selfDeltaMs?: number;
-}
-
-export interface SideSummary {
-  traceId: string;
-  spanCount: number;
-  /** first start to last end */
-  durationMs: number;
-}
-
-export interface TraceDiff {
-  a: SideSummary;
-  b: SideSummary;
-  /** depth-first; children after their parent, ordered by start */
-  rows: DiffRow[];
-  counts: Record<RowKind, number>;
-  /** some span was added, removed or renamed */
-  structureDiffers: boolean;
-  /** row indexes of paired spans that got slower, the biggest change of their own (self) time first */
-  regressions: number[];
-  /** row indexes of paired spans that got faster, the biggest first */
-  improvements: number[];
-}
+export type { DiffRow, RowKind, RowSide, SideSummary, TraceDiff };
 
 interface Tree {
   spans: DiffSpan[];
