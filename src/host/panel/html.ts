@@ -15,9 +15,14 @@ export function waterfallWebviewOptions(extensionUri: vscode.Uri): vscode.Webvie
 }
 
 export function waterfallHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  return bundleHtml(webview, extensionUri, 'webview', 'Trace');
+}
+
+/** The page of any of our webview bundles (dist/<bundle>.js + .css), under the one CSP above. */
+export function bundleHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
   const nonce = randomBytes(18).toString('base64');
-  const js = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css'));
+  const js = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', `${bundle}.js`));
+  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', `${bundle}.css`));
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource}`,
@@ -32,7 +37,7 @@ export function waterfallHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${css.toString()}">
-<title>Trace</title>
+<title>${title}</title>
 </head>
 <body>
 <div id="root"></div>
