@@ -76,6 +76,8 @@ function start(): void {
     mode = reason ? 'locations' : 'full';
     if (reason) why = `, the app brings its own OpenTelemetry SDK: ${reason}`;
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./sourceMaps') as typeof import('./sourceMaps')).watchCompiledSources();
   if (mode === 'locations') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { startLocationsMode } = require('./locationsMode') as typeof import('./locationsMode');

@@ -59,6 +59,9 @@ export function readPackageJson(file: string | undefined): Record<string, unknow
 
 /** OTEL_SERVICE_NAME, else service.name in OTEL_RESOURCE_ATTRIBUTES, else package name, else the script name. */
 export function serviceName(env: NodeJS.ProcessEnv, entry: string | undefined, cwd: string): { name: string; packageJson?: string } {
+  // a main script under node_modules is a runner that loads the app in this process (ts-node, babel-node):
+  // the project is where it was started from
+  if (entry && /[\\/]node_modules[\\/]/.test(path.resolve(entry))) entry = undefined;
   const start = entry ? path.dirname(path.resolve(entry)) : cwd;
   const packageJson = nearestPackageJson(start);
   const explicit = (env.OTEL_SERVICE_NAME ?? '').trim();

@@ -165,6 +165,11 @@ test('service name: OTEL_SERVICE_NAME, resource attributes, nearest package.json
   assert.equal(serviceName({}, entry, '/').packageJson, pkg);
   assert.equal(serviceName({ OTEL_SERVICE_NAME: 'x' }, entry, '/').name, 'x');
   assert.equal(serviceName({ OTEL_RESOURCE_ATTRIBUTES: 'a=b,service.name=from%20attrs' }, entry, '/').name, 'from attrs');
+  // a runner that loads the app in-process (ts-node's bin) is no guide: the directory it was started in is
+  const other = write('tools/package.json', JSON.stringify({ name: 'tooling-monorepo-root' }));
+  const runner = write('tools/node_modules/ts-node/dist/bin.js', '');
+  assert.equal(serviceName({}, runner, path.dirname(pkg)).name, '@acme/orders');
+  assert.notEqual(serviceName({}, runner, path.dirname(pkg)).packageJson, other);
   const lone = fs.mkdtempSync(path.join('/tmp', 'te-lone-'));
   try {
     // no package.json up to / (tmp dirs have none): the script's name
@@ -187,4 +192,16 @@ test('launchers that only start the real program are not traced themselves', () 
   for (const s of ['/srv/app/server.js', '/srv/app/src/npm.ts', '/srv/app/node_modules/ts-node/dist/bin.js', '/srv/app/node_modules/.bin/next', undefined]) {
     assert.ok(!isLauncher(s), String(s));
   }
+});
+
+test('an inline source map longer than 4 KB is found (its comment starts far from the end of the file)', () => {
+  const { transformSync } = require('esbuild');
+  const big = `${Array.from({ length: 300 }, (_, i) => `export const filler${i}: string = 'value number ${i} of the filler';`).join('\n')}\n${TS}`;
+  const ts = path.join(tmp, 'biginline', 'src', 'price.ts');
+  const out = transformSync(big, { loader: 'ts', sourcemap: 'inline', sourcefile: ts, format: 'cjs' });
+  assert.ok(out.code.length - out.code.lastIndexOf('sourceMappingURL=') > 4096, 'the map comment is longer than the old 4 KB tail');
+  const js = write('biginline/build/price.js', out.code);
+  const p = originalPosition({ file: js, line: generatedLine(out.code, 'o.total * rate'), column: 3 });
+  assert.equal(p.file, ts);
+  assert.equal(p.line, tagLines(big).target);
 });
