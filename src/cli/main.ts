@@ -13,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   locate: { summary: 'show where each span of a trace file is in your workspace (checks path mappings)', load: () => import('./locate') },
   run: { summary: 'run a Node command traced: every span on its file and line (npm run dev, node app.js, …)', load: () => import('./run') },
   fixture: { summary: 'turn a trace file into a deterministic fixture or a Vitest/Jest/pytest/Tracetest test', load: () => import('./fixture') },
+  mcp: { summary: 'serve the traces to coding agents: an MCP server on stdio (list_traces, get_trace, code_stats, …)', load: () => import('./mcp') },
   diff: { summary: 'compare two traces (files or trace ids) span by span: structure and timings; exit 1 when they differ', load: () => import('./diff') },
 };
 
