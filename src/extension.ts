@@ -9,6 +9,7 @@ import { activateNotices } from './host/notices';
 import { activateTraceList, type TraceListSnapshot } from './host/traceList';
 import { activateFixtures } from './host/fixtures';
 import { activateWaterfall } from './host/panel';
+import { activateExplore } from './host/explore';
 import { activateSource } from './host/source';
 import { activateInstrument } from './host/instrument';
 import type { HostServices, ReceiverConnection } from './host/services';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): TraceExplorerApi {
   };
   feature('fixtures', activateFixtures);
   feature('waterfall', activateWaterfall);
+  feature('explore', activateExplore);
   feature('source', activateSource);
   feature('zero-code tracing', activateInstrument);
 

@@ -43,6 +43,13 @@ export const Commands = {
   openTraceFile: 'traceExplorer.openTraceFile',
   saveTrace: 'traceExplorer.saveTrace',
   replayTrace: 'traceExplorer.replayTrace',
+  // explore (src/host/explore): the trace search page, the service map; showTraceServiceMap (traceId)
+  searchTraces: 'traceExplorer.searchTraces',
+  showServiceMap: 'traceExplorer.showServiceMap',
+  showTraceServiceMap: 'traceExplorer.showTraceServiceMap',
+  // compare (src/host/compare): compareTraces args (clicked row?, selected rows?) as trace-list commands get
+  compareTraces: 'traceExplorer.compareTraces',
+  compareRuns: 'traceExplorer.compareRuns',
   // zero-code tracing (src/host/instrument)
   toggleTerminalTracing: 'traceExplorer.toggleTerminalTracing',
 } as const;

@@ -202,6 +202,8 @@ async function statusMenu(receiver: ReceiverConnectionImpl): Promise<void> {
   }
   items.push(
     { label: '$(list-tree) Show Traces', run: exec(Commands.showTraces) },
+    { label: '$(search) Search Traces', description: 'scatter plot and table of every stored trace', run: exec(Commands.searchTraces) },
+    { label: '$(type-hierarchy) Show Service Map', run: exec(Commands.showServiceMap) },
     { label: '$(copy) Copy OTLP Environment Variables…', description: 'OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _TRACES_ENDPOINT', run: exec(Commands.copyOtlpEnv) },
     {
       label: '$(debug-console) Trace Node Programs in Terminals',

@@ -120,8 +120,10 @@ export const exploreRequests = [GetVocabulary, MatchAttributes, GetServiceMap, G
 /** the summary columns (exploreColumns.ts), whole: on open, on reconnect and when the page takes new traces */
 export interface SummariesParams {
   columns: ArrayBuffer;
-  /** when the host asked the receiver (performance.timeOrigin-free: Date.now()) */
+  /** when the host asked the receiver (Date.now()) */
   at: number;
+  /** the compare command is there (Compare Traces is offered for two selected traces) */
+  canCompare: boolean;
 }
 /** traces came or went since the columns were sent: the page counts them ("N new") or asks for them */
 export interface ChangesParams {

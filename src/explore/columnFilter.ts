@@ -1,0 +1,152 @@
+// The trace list's filter language (src/tracelist/filter.ts) run over the search page's summary columns:
+// each term is first decided once per distinct label or service name (a few hundred strings), then every row
+// is a few typed-array reads. Browser-safe (the webview runs it on every keystroke).
+import type { SummaryColumns } from '../protocol/exploreColumns';
+import { ROW_PINNED } from '../protocol/exploreColumns';
+import type { TraceFilter } from '../tracelist/filter';
+
+type Term = TraceFilter['terms'][number];
+
+export interface Brush {
+  /** Unix ms */
+  t0: number;
+  t1: number;
+  /** ms */
+  d0: number;
+  d1: number;
+}
+
+export interface RowQuery {
+  filter: TraceFilter;
+  onlyErrors: boolean;
+  /** start time window, Unix ms (null: open) */
+  fromMs: number | null;
+  toMs: number | null;
+  brush: Brush | null;
+  /** only these trace ids (an edge of the service map, attribute matches); null: all */
+  only: ReadonlySet<string> | null;
+}
+
+/** the distinct label and service strings of the columns, for deciding text terms once per string */
+export interface NameIndex {
+  ids: Uint32Array;
+  lower: Map<number, string>;
+}
+
+export function nameIndex(c: SummaryColumns): NameIndex {
+  const seen = new Uint8Array(c.stringCount);
+  const ids: number[] = [];
+  const mark = (i: number) => {
+    if (!seen[i]) {
+      seen[i] = 1;
+      ids.push(i);
+    }
+  };
+  for (let r = 0; r < c.n; r++) {
+    mark(c.label[r]);
+    mark(c.rootService[r]);
+  }
+  for (let k = 0; k < c.serviceList.length; k++) mark(c.serviceList[k]);
+  const lower = new Map<number, string>();
+  for (const i of ids) lower.set(i, c.string(i).toLowerCase());
+  return { ids: Uint32Array.from(ids), lower };
+}
+
+interface Compiled {
+  term: Term;
+  /** per string index: the term's value occurs in it (labels and services only) */
+  hit?: Uint8Array;
+}
+
+function compile(c: SummaryColumns, names: NameIndex, t: Term): Compiled {
+  if (t.kind !== 'text' && t.kind !== 'service' && t.kind !== 'name') return { term: t };
+  const hit = new Uint8Array(c.stringCount);
+  for (const [i, s] of names.lower) if (s.includes(t.value)) hit[i] = 1;
+  return { term: t, hit };
+}
+
+function anyService(c: SummaryColumns, r: number, hit: Uint8Array): boolean {
+  if (hit[c.rootService[r]]) return true;
+  for (let k = c.serviceOffsets[r], e = c.serviceOffsets[r + 1]; k < e; k++) if (hit[c.serviceList[k]]) return true;
+  return false;
+}
+
+function termMatches(c: SummaryColumns, r: number, x: Compiled): boolean {
+  const t = x.term;
+  switch (t.kind) {
+    case 'text': {
+      const hit = x.hit![c.label[r]] === 1 || anyService(c, r, x.hit!) || c.string(c.traceId[r]).startsWith(t.value);
+      return hit !== t.negate;
+    }
+    case 'service':
+      return anyService(c, r, x.hit!) !== t.negate;
+    case 'name':
+      return (x.hit![c.label[r]] === 1) !== t.negate;
+    case 'error':
+      return c.errors[r] > 0 !== t.negate;
+    case 'pinned':
+      return ((c.flags[r] & ROW_PINNED) !== 0) !== t.negate;
+    case 'min':
+      return c.duration[r] >= t.ms;
+    case 'max':
+      return c.duration[r] <= t.ms;
+  }
+}
+
+/**
+ * The rows of `order` (row indexes, in display order) that pass the query, in the same order. Without a
+ * brush when `ignoreBrush` (the plot shows every point the filter passes and draws the brush over them).
+ */
+export function filterRows(c: SummaryColumns, names: NameIndex, order: Uint32Array, q: RowQuery, ignoreBrush = false): Uint32Array {
+  const terms = q.filter.terms.map((t) => compile(c, names, t));
+  const brush = ignoreBrush ? null : q.brush;
+  const out = new Uint32Array(order.length);
+  let k = 0;
+  const from = q.fromMs ?? -Infinity;
+  const to = q.toMs ?? Infinity;
+  const trivial = terms.length === 0 && !q.onlyErrors && !brush && !q.only && from === -Infinity && to === Infinity;
+  if (trivial) return order;
+  next: for (let j = 0; j < order.length; j++) {
+    const r = order[j];
+    const st = c.start[r];
+    if (st < from || st > to) continue;
+    if (q.onlyErrors && c.errors[r] === 0) continue;
+    if (brush) {
+      const d = c.duration[r];
+      if (st < brush.t0 || st > brush.t1 || d < brush.d0 || d > brush.d1) continue;
+    }
+    for (let i = 0; i < terms.length; i++) if (!termMatches(c, r, terms[i])) continue next;
+    if (q.only && !q.only.has(c.string(c.traceId[r]))) continue;
+    out[k++] = r;
+  }
+  return out.subarray(0, k);
+}
+
+export type SortKey = 'label' | 'service' | 'start' | 'duration' | 'spans' | 'errors' | 'services';
+
+/** row indexes sorted by a column (stable: ties keep the store's order, newest first) */
+export function sortRows(c: SummaryColumns, key: SortKey, descending: boolean): Uint32Array {
+  const n = c.n;
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  if (key === 'start' && descending) return idx; // the store's own order
+  let num: Float64Array | null = null;
+  if (key === 'start') num = c.start;
+  else if (key === 'duration') num = c.duration;
+  else if (key === 'spans' || key === 'errors' || key === 'services') {
+    num = new Float64Array(n);
+    for (let i = 0; i < n; i++) num[i] = key === 'spans' ? c.spans[i] : key === 'errors' ? c.errors[i] : c.serviceOffsets[i + 1] - c.serviceOffsets[i];
+  }
+  const sign = descending ? -1 : 1;
+  if (num) {
+    const v = num;
+    return idx.sort((a, b) => sign * (v[a] - v[b]) || a - b);
+  }
+  // text columns: rank the distinct strings once, then sort rows by rank
+  const col = key === 'label' ? c.label : c.rootService;
+  const distinct = [...new Set(col)];
+  distinct.sort((a, b) => c.string(a).localeCompare(c.string(b)));
+  const rank = new Float64Array(c.stringCount);
+  distinct.forEach((s, i) => (rank[s] = i));
+  return idx.sort((a, b) => sign * (rank[col[a]] - rank[col[b]]) || a - b);
+}

@@ -1,0 +1,105 @@
+// The trace search page: sends every stored trace's summary as columns (one binary buffer), tells the page
+// how many traces came or went since (it brings them in when live, or shows "N new"), answers its completion
+// and attribute-term requests, and runs what its buttons ask for.
+import * as vscode from 'vscode';
+import type { HostServices } from '../services';
+import type { ComponentLog } from '../log';
+import { errorText } from '../log';
+import type { CommandMessage, RequestMessage } from '../../protocol/waterfall';
+import {
+  GetVocabulary, MatchAttributes, RefreshSummaries, RestrictTraces, RunTraceAction, ShowSummaries, SummariesChanged,
+  type RestrictParams,
+} from '../../protocol/explore';
+import { ExploreWebview } from './exploreWebview';
+import { exploreHtml, exploreWebviewOptions } from './html';
+import { compareAvailable, runTraceAction } from './traceActions';
+
+export class SearchPanel extends ExploreWebview {
+  private loading = false;
+  private again = false;
+  /** the newest start among the traces sent: a trace starting after it is new */
+  private newestSentMs = -Infinity;
+  private counted = new Set<string>();
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    private readonly services: HostServices,
+    log: ComponentLog,
+    private readonly showTraceMap: (traceId: string) => unknown,
+  ) {
+    super(panel, log);
+    const extUri = services.context.extensionUri;
+    panel.webview.options = exploreWebviewOptions(extUri);
+    panel.webview.html = exploreHtml(panel.webview, extUri, 'search');
+    this.disposables.push(
+      services.receiver.onDidReceiveEvent((e) => {
+        if (e.type === 'traces') {
+          let added = 0;
+          for (const s of e.upserted) {
+            if (s.startMs > this.newestSentMs && !this.counted.has(s.traceId)) {
+              this.counted.add(s.traceId);
+              added++;
+            }
+          }
+          if (added || e.removed.length || e.upserted.length) this.notify(SummariesChanged, { added, removed: e.removed.length });
+        } else if (e.type === 'cleared') void this.load();
+      }),
+      services.receiver.onDidChangeStatus((s) => {
+        if (s.kind === 'running' && this.ready) void this.load();
+      }),
+    );
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  /** only these traces (an edge of the service map), or all again */
+  restrict(p: RestrictParams): void {
+    this.notify(RestrictTraces, p, true);
+  }
+
+  protected onReady(): void {
+    void this.load();
+  }
+
+  /** one load at a time; asks made meanwhile make one more */
+  async load(): Promise<void> {
+    if (this.loading) {
+      this.again = true;
+      return;
+    }
+    this.loading = true;
+    try {
+      do {
+        this.again = false;
+        const api = await this.services.receiver.ready();
+        const bytes = await api.exploreSummaries();
+        const at = Date.now();
+        // newest first: the first row's start (bytes 32.. hold the start column)
+        const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
+        this.newestSentMs = n > 0 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(32, true) : -Infinity;
+        this.counted = new Set();
+        const columns = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        this.notify(ShowSummaries, { columns, at, canCompare: await compareAvailable() }, true);
+      } while (this.again && !this.disposed);
+    } catch (e) {
+      this.log.error(`search page: could not load the trace summaries: ${errorText(e)}`);
+      void vscode.window.showErrorMessage(`Trace Explorer: the search page could not load the traces: ${errorText(e)}`);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  protected async onCommand(msg: CommandMessage): Promise<void> {
+    if (RefreshSummaries.is(msg)) return this.load();
+    if (RunTraceAction.is(msg)) return runTraceAction(msg.params.action, msg.params.traceIds, this.showTraceMap);
+  }
+
+  protected async onRequest(msg: RequestMessage): Promise<unknown> {
+    const api = await this.services.receiver.ready();
+    if (this.is(GetVocabulary, msg)) return api.exploreVocabulary();
+    if (this.is(MatchAttributes, msg)) return api.matchAttributes(msg.params.attributes);
+    throw new Error(`unknown request ${msg.method}`);
+  }
+}
