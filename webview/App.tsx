@@ -19,9 +19,11 @@ import {
   Ready,
   ReportError,
   ShowTrace,
+  ShowWindowed,
   TraceStatus,
 } from '../src/protocol/waterfall';
-import type { TraceParams, TraceStatusParams } from '../src/protocol/waterfall';
+import type { TraceParams, TraceStatusParams, WindowedParams } from '../src/protocol/waterfall';
+import { WindowedWaterfall } from './WindowedWaterfall';
 import type { WebviewIpc } from './ipc';
 import { collapseAll, expandToLevel, indexOfRow, keepWithAncestors, revealRow, setSubtree, visibleRows, withinSubtree } from './model/rows';
 import { findMatches, firstFrom, listRows, stepTo } from './model/find';
@@ -48,6 +50,8 @@ const EMPTY: Uint8Array = new Uint8Array(0);
 
 export function App({ ipc }: { ipc: WebviewIpc }) {
   const [view, setView] = useState<TraceView | null>(null);
+  /** a trace too big to send whole: the receiver serves its rows (WindowedWaterfall) */
+  const [windowed, setWindowed] = useState<WindowedParams | null>(null);
   const [status, setStatus] = useState<TraceStatusParams | null>(null);
   const [collapsed, setCollapsed] = useState<Uint8Array>(EMPTY);
   const [selected, setSelected] = useState(-1);
@@ -114,7 +118,14 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
 
   // ---------------------------------------------------------------- messages from the host
   useEffect(() => {
+    const offWindowed = ipc.on(ShowWindowed, (p: WindowedParams) => {
+      setStatus(null);
+      setView(null);
+      setWindowed((w) => (p.update && w?.traceId === p.traceId ? { ...p } : p));
+      ipc.patchState({ traceId: p.traceId });
+    });
     const offTrace = ipc.on(ShowTrace, (p: TraceParams) => {
+      setWindowed(null);
       // once per document, for the workbench bench (a live trace is sent again and again)
       if (!performance.getEntriesByName('traceExplorer.traceReceived').length) performance.mark('traceExplorer.traceReceived');
       let next: PackedTrace;
@@ -204,6 +215,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
     ipc.command(Ready, {});
     return () => {
       offTrace();
+      offWindowed();
       offStatus();
       offPreview();
       offSubtree();
@@ -529,6 +541,23 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
   );
 
   // ---------------------------------------------------------------- render
+  if (windowed) {
+    return (
+      <>
+        {status && <StatusBanner status={status} />}
+        <WindowedWaterfall
+          key={windowed.traceId}
+          ipc={ipc}
+          params={windowed}
+          nameWidth={nameWidth}
+          onNameWidth={setNameWidth}
+          detailsWidth={detailsWidth}
+          onWork={keepPanel}
+          lead={preview ? <PreviewMark onKeep={keepPanel} /> : undefined}
+        />
+      </>
+    );
+  }
   if (!view || !t) {
     return (
       <div className="app empty">

@@ -50,6 +50,8 @@ export interface WindowMeta {
    *  match and critical path flags (0/1) */
   rows: number[];
   childCount: number[];
+  /** spans below the row in the whole trace (what a collapsed row hides) */
+  descendants: number[];
   collapsed: number[];
   match: number[];
   critical: number[];

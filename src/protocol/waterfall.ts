@@ -7,6 +7,7 @@
 // webview with `parseWebviewMessage` — a webview is a browser frame showing untrusted span text, so its
 // messages are input like any other.
 import type { SpanDetail } from './api';
+import { isWindowRequest, type WindowRequest } from './rowWindow';
 
 // what the webview needs from the model, re-exported so it imports nothing outside src/protocol
 export type { AnyValue, KeyValue, OtlpEvent, OtlpLink, OtlpLogRecord } from '../model/otlpJson';
@@ -134,6 +135,8 @@ export const ReportError = command<{ message: string }>('reportError', (p): p is
 /** the user worked in a preview panel (find, details, focus, its Keep Open button): the panel stays open for its trace */
 export const KeepPanel = command<Record<string, never>>('keepPanel', isEmpty);
 
+/** a window of a trace too big to send whole (src/protocol/rowWindow.ts): the buffer of encodeWindow */
+export const GetRowWindow = request<WindowRequest, ArrayBuffer>('rowWindow', isWindowRequest);
 export const GetSpanDetail = request<SpanRef, SpanDetail>('spanDetail', (p): p is SpanRef => isObj(p) && isSpanId(p.spanId));
 /** stack frames shown in the details: which of them resolve to a workspace file (those become links) */
 export interface FramesParams {
@@ -149,7 +152,7 @@ export const ResolveFrames = request<FramesParams, boolean[]>(
 );
 
 export const webviewCommands = [Ready, HeadShown, GoToSource, OpenStackFrame, OpenLinkedTrace, Copy, ReportError, KeepPanel] as const;
-export const webviewRequests = [GetSpanDetail, ResolveFrames] as const;
+export const webviewRequests = [GetSpanDetail, ResolveFrames, GetRowWindow] as const;
 
 // ---------------------------------------------------------------- host → webview
 export interface TraceParams {
@@ -170,6 +173,17 @@ export interface TraceStatusParams {
 }
 
 export const ShowTrace = notification<TraceParams>('trace');
+/**
+ * the trace is too big to send whole (more than WINDOWED_SPANS spans): the webview asks for the rows it shows
+ * (GetRowWindow); `update`: it grew while shown (ask again for what is shown)
+ */
+export interface WindowedParams {
+  traceId: string;
+  spanCount: number;
+  update: boolean;
+  focusSpanId?: string;
+}
+export const ShowWindowed = notification<WindowedParams>('windowed');
 export const TraceStatus = notification<TraceStatusParams>('status');
 export const FocusSpan = notification<SpanRef>('focusSpan');
 /** show only this span's subtree, zoomed to the span (the waterfall's context menu: Focus Subtree) */

@@ -94,6 +94,7 @@ export class TraceWindows {
       from,
       rows: Array.from(picked),
       childCount: Array.from(picked, (r) => t.childCount[r]),
+      descendants: Array.from(picked, (r) => t.subtreeEnd[r] - r - 1),
       collapsed: Array.from(picked, (r) => v.collapsed[r]),
       match: Array.from(picked, (r) => (v.match ? v.match[r] : 0)),
       critical: Array.from(picked, (r) => (v.cp ? v.cp[r] : 0)),

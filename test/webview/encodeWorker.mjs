@@ -9,7 +9,13 @@ import { epoch, generateTrace } from './traces.mjs';
 
 const require = createRequire(import.meta.url);
 const { packTrace } = require('../../out/src/protocol/packedTrace.js');
+const { TraceWindows } = require('../../out/src/receiver/traceWindows.js');
+const { WINDOWED_SPANS } = require('../../out/src/protocol/rowWindow.js');
 const traces = new Map();
+// big traces are served a window at a time, as the receiver does (src/receiver/traceWindows.ts); the trace
+// is ordered when it is generated, as the receiver keeps it ordered once a panel has asked
+const byId = new Map();
+const windows = new TraceWindows({ spans: (id) => byId.get(id), spansPlacedByLogs: () => null, epoch });
 
 const own = (bytes) => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
 
@@ -17,7 +23,21 @@ parentPort.on('message', (m) => {
   if (m.type === 'generate') {
     const { spans } = generateTrace(m.n);
     traces.set(m.name, spans);
-    parentPort.postMessage({ id: m.id, traceId: spans[0]?.traceId ?? '' });
+    byId.set(spans[0]?.traceId ?? '', spans);
+    let orderMs = 0;
+    if (spans.length > WINDOWED_SPANS) {
+      const t0 = performance.now();
+      windows.window(spans[0].traceId, { from: 0, count: 0 });
+      orderMs = performance.now() - t0;
+    }
+    parentPort.postMessage({ id: m.id, traceId: spans[0]?.traceId ?? '', spanCount: spans.length, orderMs });
+    return;
+  }
+  if (m.type === 'window') {
+    const bytes = windows.window(m.traceId, m.req);
+    if (!bytes) return parentPort.postMessage({ id: m.id, part: 'whole', error: 'no such trace' });
+    const own2 = own(bytes);
+    parentPort.postMessage({ id: m.id, part: 'whole', bytes: own2 }, [own2.buffer]);
     return;
   }
   const spans = traces.get(m.name);

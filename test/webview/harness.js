@@ -160,8 +160,27 @@
 
   window.__currentTrace = trace;
 
+  // Like WaterfallPanel: the summary first; a trace over the windowed threshold (?windowAbove=N, else
+  // WINDOWED_SPANS) is not sent whole: the webview asks for windows of its rows (src/protocol/rowWindow.ts)
+  const windowAbove = Number(params.get('windowAbove') || 200000);
+  let windowed = null;
+  async function openTrace(name, focusSpanId) {
+    window.__timing.requestStart = performance.now();
+    const res = await fetch(`/summary?trace=${encodeURIComponent(name)}`);
+    const s = res.ok ? await res.json() : null;
+    if (s && s.spanCount > windowAbove) {
+      traceId = s.traceId;
+      windowed = { traceId: s.traceId, spanCount: s.spanCount, update: false, focusSpanId };
+      notify({ type: 'notification', method: 'windowed', params: windowed });
+      shown = true;
+      return;
+    }
+    windowed = null;
+    await sendTrace(name, false, focusSpanId);
+  }
+  window.__openTrace = openTrace;
   notify({ type: 'notification', method: 'status', params: { traceId: trace, state: 'loading' } });
-  loading = sendTrace(trace, false, params.get('focus') || undefined).finally(() => { loading = null; });
+  loading = openTrace(trace, params.get('focus') || undefined).finally(() => { loading = null; });
 
   async function handle(msg) {
     if (msg.type === 'command' && msg.method === 'ready') {
@@ -170,7 +189,8 @@
       queue = [];
       for (const [m, transfer] of q) send(m, transfer);
       if (q.some(([m]) => m.method === 'trace') && headAck && headAck.posted) headAck.posted();
-      if (shown && !loading && !q.some(([m]) => m.method === 'trace')) await sendTrace(window.__currentTrace, false);
+      if (windowed && !q.some(([m]) => m.method === 'windowed')) send({ type: 'notification', method: 'windowed', params: { ...windowed, focusSpanId: undefined } });
+      else if (!windowed && shown && !loading && !q.some(([m]) => m.method === 'trace')) await sendTrace(window.__currentTrace, false);
     } else if (msg.type === 'command' && msg.method === 'headShown') {
       if (headAck) {
         headAck.painted = true;
@@ -180,6 +200,15 @@
       // the stand-in workspace holds the payments service only (the host asks its resolver)
       window.__frameQueries = (window.__frameQueries || 0) + 1;
       send({ type: 'response', id: msg.id, result: msg.params.frames.map((f) => f.file.startsWith('/app/src/payments/')) });
+    } else if (msg.type === 'request' && msg.method === 'rowWindow') {
+      window.__windowRequests = (window.__windowRequests || 0) + 1;
+      const res = await fetch(`/window?trace=${encodeURIComponent(window.__currentTrace)}`, { method: 'POST', body: JSON.stringify(msg.params) });
+      if (!res.ok) return send({ type: 'response', id: msg.id, error: await res.text() });
+      const buf = await res.arrayBuffer();
+      window.__timing.received ??= performance.now();
+      window.__timing.bytes = (window.__timing.bytes || 0) + buf.byteLength;
+      window.__timing.wholeReceived = window.__timing.received;
+      send({ type: 'response', id: msg.id, result: buf }, [buf]);
     } else if (msg.type === 'request' && msg.method === 'spanDetail') {
       const res = await fetch(`/detail?trace=${encodeURIComponent(window.__currentTrace)}&span=${encodeURIComponent(msg.params.spanId)}`);
       const body = await res.json();

@@ -11,6 +11,8 @@ import { epoch } from './traces.mjs';
 
 const require = createRequire(import.meta.url);
 const { packTrace, PANEL_HEAD_ROWS: HEAD_ROWS } = require('../../out/src/protocol/packedTrace.js');
+const { TraceWindows } = require('../../out/src/receiver/traceWindows.js');
+const { WINDOWED_SPANS, isWindowRequest } = require('../../out/src/protocol/rowWindow.js');
 const { PACKED_FRAMES_TYPE } = require('../../out/src/protocol/api.js');
 const { TraceStore } = require('../../out/src/store/traceStore.js');
 
@@ -25,6 +27,9 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}) {
   const traces = new Map(); // name → { spans, traceId }
   const generated = new Map(); // name → trace id of the traces held (and packed) by the worker
+  const sizes = new Map(); // name → span count of a generated trace
+  // windows of the traces added here (tests; generated ones are served by the worker)
+  const localWindows = new TraceWindows({ spans: (id) => [...traces.values()].find((t) => t.traceId === id)?.spans, spansPlacedByLogs: () => null, epoch });
   let worker = null;
   let nextId = 0;
   const waiting = new Map(); // id → { onHead, resolve }
@@ -63,7 +68,8 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
         // WaterfallPanel asks the receiver for the packed trace when it creates the panel, while the webview
         // loads: so packing starts with the page, and the page's own request picks up the result
         const name = u.searchParams.get('trace');
-        if (generated.has(name)) prefetched.set(name, startPacking(name));
+        // (a windowed trace is not packed whole: the page asks for windows)
+        if (generated.has(name) && !(sizes.get(name) > WINDOWED_SPANS)) prefetched.set(name, startPacking(name));
         return file(res, join(here, 'harness.html'));
       }
       if (u.pathname === '/harness.js') return file(res, join(here, 'harness.js'));
@@ -114,6 +120,38 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
         res.writeHead(200, packedHeaders(bytes.byteLength, t.traceId, encodeMs));
         return res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       }
+      // what WaterfallPanel asks first (the trace summary's span count decides whether it opens windowed)
+      if (u.pathname === '/summary') {
+        const name = u.searchParams.get('trace');
+        const t = traces.get(name);
+        const spanCount = t ? t.spans.length : sizes.get(name);
+        if (spanCount === undefined) return send(res, 404, 'application/json', JSON.stringify({ error: 'no such trace' }));
+        return send(res, 200, 'application/json', JSON.stringify({ traceId: t ? t.traceId : generated.get(name), spanCount }));
+      }
+      // POST /window?trace=: a window of a big trace's rows (the receiver's /api/traces/{id}/window)
+      if (u.pathname === '/window' && req.method === 'POST') {
+        const name = u.searchParams.get('trace');
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          const q = JSON.parse(body);
+          if (!isWindowRequest(q)) return send(res, 400, 'text/plain', 'not a window request');
+          if (generated.has(name)) {
+            void fromWorker({ type: 'window', traceId: generated.get(name), req: q }).then((m) => {
+              if (m.error) return send(res, 404, 'text/plain', m.error);
+              res.writeHead(200, { 'content-type': 'application/octet-stream' });
+              res.end(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+            });
+            return;
+          }
+          const t = traces.get(name);
+          const bytes = t && localWindows.window(t.traceId, q);
+          if (!bytes) return send(res, 404, 'text/plain', 'no such trace');
+          res.writeHead(200, { 'content-type': 'application/octet-stream' });
+          res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        });
+        return;
+      }
       if (u.pathname === '/detail') {
         const t = traces.get(u.searchParams.get('trace'));
         const d = t && store.spanDetail(t.traceId, u.searchParams.get('span') ?? '');
@@ -143,8 +181,10 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
     },
     /** generateTrace(n) held and packed on a worker thread (the benchmark: packing never delays the page's files) */
     async addGeneratedTrace(name, n) {
-      const { traceId } = await fromWorker({ type: 'generate', name, n });
+      const { traceId, orderMs } = await fromWorker({ type: 'generate', name, n });
       generated.set(name, traceId);
+      sizes.set(name, n);
+      return { orderMs };
     },
     close: async () => {
       await worker?.terminate();

@@ -180,7 +180,7 @@ interface RowProps {
   actions: RowActions;
 }
 
-const Row = memo(function Row({ v, r, index, selected, collapsed, match, critical, ws, we, nameWidth, actions }: RowProps) {
+export const Row = memo(function Row({ v, r, index, selected, collapsed, match, critical, ws, we, nameWidth, actions }: RowProps) {
   const t = v.t;
   const depth = t.depth[r];
   const kids = t.childCount[r] > 0;

@@ -16,8 +16,10 @@ import {
   Copy,
   FocusSpan,
   FocusSubtree,
+  GetRowWindow,
   GetSpanDetail,
   ResolveFrames,
+  ShowWindowed,
   type FramesParams,
   GoToSource,
   HeadShown,
@@ -42,6 +44,8 @@ import type {
   TraceStatusParams,
 } from '../../protocol/waterfall';
 import { waterfallHtml, waterfallWebviewOptions } from './html';
+import { WINDOWED_SPANS, type WindowRequest } from '../../protocol/rowWindow';
+import type { TraceSummary } from '../../protocol/api';
 
 /** refreshes of a growing trace are at most this often */
 const REFRESH_MS = 400;
@@ -144,7 +148,7 @@ export class WaterfallPanel implements vscode.Disposable {
     this.label = undefined;
     this.pendingFocus = spanId;
     // what was queued for the previous trace means nothing now
-    this.queue = this.queue.filter((m) => !(m.type === 'notification' && (m.method === ShowTrace.method || m.method === TraceStatus.method || m.method === FocusSpan.method)));
+    this.queue = this.queue.filter((m) => !(m.type === 'notification' && [ShowTrace.method, ShowWindowed.method, TraceStatus.method, FocusSpan.method].includes(m.method)));
     this.onLabel(this);
     this.panel.reveal(undefined, false);
     this.notify(TraceStatus, { traceId, state: 'loading' });
@@ -202,6 +206,18 @@ export class WaterfallPanel implements vscode.Disposable {
         api = await this.services.receiver.ready();
       } catch (e) {
         this.status({ state: 'error', message: `the Trace Explorer receiver is not running (${errorText(e)}). Restart it from the status bar menu.` });
+        return;
+      }
+      // A trace too big to send whole stays in the receiver: the webview asks for the rows it shows
+      let summary: TraceSummary | undefined;
+      try {
+        summary = await api.summary(this.traceId);
+      } catch (e) {
+        this.log.debug(`trace ${this.traceId}: no summary (${errorText(e)}); loading it whole`);
+      }
+      if (gen !== this.generation || this.disposed) return;
+      if (summary && summary.spanCount > WINDOWED_SPANS) {
+        this.showWindowed(summary, update);
         return;
       }
       // A first load paints the trace's first rows while the rest is packed and sent (a big trace's whole
@@ -265,6 +281,18 @@ export class WaterfallPanel implements vscode.Disposable {
     this.shown = true;
   }
 
+
+  private showWindowed(summary: TraceSummary, update: boolean): void {
+    const focusSpanId = this.pendingFocus;
+    this.pendingFocus = undefined;
+    const root = rootLabel(summary) || summary.rootName || 'trace';
+    if (root !== this.titleRoot) {
+      this.titleRoot = root;
+      this.setTitle(root);
+    }
+    this.notify(ShowWindowed, { traceId: this.traceId, spanCount: summary.spanCount, update: update && this.shown, focusSpanId }, true);
+    this.shown = true;
+  }
 
   private updateTitle(packed: ArrayBuffer, api: ApiClient): void {
     let root: string;
@@ -364,7 +392,7 @@ export class WaterfallPanel implements vscode.Disposable {
   }
 
   private onReady(): void {
-    const hasTrace = this.queue.some((q) => q.type === 'notification' && q.method === ShowTrace.method);
+    const hasTrace = this.queue.some((q) => q.type === 'notification' && (q.method === ShowTrace.method || q.method === ShowWindowed.method));
     this.ready = true;
     // every document learns whether it is the preview first (a recreated one has forgotten)
     const q = this.queue.filter((m) => !(m.type === 'notification' && m.method === PreviewState.method));
@@ -392,6 +420,16 @@ export class WaterfallPanel implements vscode.Disposable {
         reply = d
           ? { type: 'response', id: m.id, result: d }
           : { type: 'response', id: m.id, error: `span ${spanId} is no longer held by the receiver (evicted, removed or cleared)` };
+      } catch (e) {
+        reply = { type: 'response', id: m.id, error: errorText(e) };
+      }
+    } else if (GetRowWindow.is(m)) {
+      try {
+        const api = await this.services.receiver.ready();
+        const bytes = await api.rowWindow(this.traceId, m.params as WindowRequest);
+        reply = bytes
+          ? { type: 'response', id: m.id, result: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }
+          : { type: 'response', id: m.id, error: `trace ${this.traceId} is no longer held by the receiver (evicted, removed or cleared)` };
       } catch (e) {
         reply = { type: 'response', id: m.id, error: errorText(e) };
       }

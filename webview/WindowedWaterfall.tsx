@@ -1,0 +1,464 @@
+// The waterfall of a trace too big to send whole (src/protocol/rowWindow.ts): the receiver keeps the trace
+// ordered and a view of it (collapse state, find, focus, critical path); this component holds the blocks of
+// rows around the viewport (each a small packed trace, rendered by the same Row as a whole trace's) and
+// sends what the user does as operations on the view. Memory and work follow the screen, not the trace.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { decodePackedTrace } from '../src/protocol/packedTrace';
+import { decodeWindow } from '../src/protocol/rowWindow';
+import type { WindowMeta, WindowNav, WindowOp, WindowRequest } from '../src/protocol/rowWindow';
+import { Copy, FocusSpan, FocusSubtree, GetRowWindow, GetSpanDetail, GoToSource, OpenLinkedTrace, OpenStackFrame } from '../src/protocol/waterfall';
+import type { WindowedParams } from '../src/protocol/waterfall';
+import type { WebviewIpc } from './ipc';
+import { makeTraceView } from './traceView';
+import type { TraceView } from './traceView';
+import { SERVICE_COLORS } from './model/serviceColors';
+import { ROW_HEIGHT, Row } from './components/Rows';
+import type { RowActions } from './components/Rows';
+import { Toolbar } from './components/Toolbar';
+import { TickLines, TimeAxis } from './components/TimeAxis';
+import { Details } from './components/Details';
+import type { DetailActions, DetailState } from './components/Details';
+import { formatCount, formatDuration, type TimeWindow } from './model/timeScale';
+import type { FrameRef } from '../src/protocol/stackFrames';
+
+/** rows per block asked of the receiver */
+export const BLOCK_ROWS = 128;
+/** blocks kept at most (the ones nearest the viewport stay) */
+const KEEP_BLOCKS = 12;
+const OVERSCAN = 6;
+
+interface Block {
+  index: number;
+  v: TraceView;
+  meta: WindowMeta;
+  actions: RowActions;
+}
+
+interface Props {
+  ipc: WebviewIpc;
+  params: WindowedParams;
+  nameWidth: number;
+  onNameWidth(f: number): void;
+  detailsWidth: number | null;
+  /** the user worked in the panel: a preview panel is kept */
+  onWork(): void;
+  lead?: React.ReactNode;
+}
+
+export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, detailsWidth, onWork, lead }: Props) {
+  const [info, setInfo] = useState<WindowMeta | null>(null);
+  const [, setTick] = useState(0);
+  const blocks = useRef(new Map<number, Block>());
+  const pending = useRef(new Set<number>());
+  /** a view-changing operation drops every block asked for before it */
+  const gen = useRef(0);
+  const chain = useRef<Promise<unknown>>(Promise.resolve());
+  const viewId = useRef<string | undefined>(undefined);
+  const [selected, setSelected] = useState(-1);
+  const [query, setQuery] = useState('');
+  const [hide, setHide] = useState(false);
+  const [critical, setCritical] = useState(false);
+  const [detailsOpen, setDetailsOpen] = useState(false);
+  const [detail, setDetail] = useState<DetailState | null>(null);
+  const [matchIndex, setMatchIndex] = useState(0);
+  const [zoom, setZoom] = useState<TimeWindow | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const vp = useRef<HTMLDivElement>(null);
+  const findInput = useRef<HTMLInputElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(() => window.innerHeight || 600);
+  const firstPainted = useRef(false);
+  const latest = useRef({ selected, info, query, hide });
+  latest.current = { selected, info, query, hide };
+
+  /** every request in order: an operation's view change is in place before the next window is cut */
+  const ask = useCallback(
+    (req: Omit<WindowRequest, 'view'>): Promise<WindowMeta | null> => {
+      const run = async (): Promise<WindowMeta | null> => {
+        const g = gen.current;
+        try {
+          const buf = await ipc.request(GetRowWindow, { ...req, view: viewId.current });
+          const { meta, packed } = decodeWindow(buf);
+          viewId.current = meta.view;
+          if (meta.rows.length) {
+            const t = decodePackedTrace(packed);
+            // child counts and subtree sizes are the whole trace's (the slice only knows its own rows)
+            t.childCount.set(meta.childCount);
+            for (let j = 0; j < t.spanCount; j++) t.subtreeEnd[j] = j + 1 + meta.descendants[j];
+            const v = makeTraceView(t);
+            // colours by the whole trace's service order, the same in every block
+            const slotOf = new Map(meta.services.map((s, i) => [s, i % SERVICE_COLORS.length]));
+            v.slots = new Int32Array(t.stringCount).fill(-1);
+            for (const s of t.services) v.slots[s] = slotOf.get(t.str(s)) ?? 0;
+            if (g === gen.current && meta.from % BLOCK_ROWS === 0) {
+              const index = meta.from / BLOCK_ROWS;
+              const at = (j: number) => meta.rows[j];
+              const actions: RowActions = {
+                select: (j) => setSelected(at(j)),
+                openDetails: (j) => {
+                  setSelected(at(j));
+                  setDetailsOpen(true);
+                  onWork();
+                },
+                toggle: (j, subtree) => void op([{ kind: 'toggle', row: at(j), subtree }]),
+                goToSource: (j) => ipc.command(GoToSource, { spanId: t.spanId(j) }),
+              };
+              blocks.current.set(index, { index, v, meta, actions });
+            }
+          }
+          setInfo(meta);
+          setError(null);
+          return meta;
+        } catch (e) {
+          setError((e as Error).message);
+          return null;
+        }
+      };
+      const p = chain.current.then(run, run);
+      chain.current = p;
+      return p;
+    },
+    [ipc, onWork], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+
+  const scrollToIndex = useCallback((i: number) => {
+    const el = vp.current;
+    if (!el || i < 0) return;
+    const top = i * ROW_HEIGHT;
+    if (top < el.scrollTop || top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, top - el.clientHeight / 3);
+    setScrollTop(el.scrollTop);
+  }, []);
+
+  /** an operation on the view (and where to go after it): the blocks are asked again */
+  const op = useCallback(
+    async (ops: WindowOp[], nav?: WindowNav, openDetails = false): Promise<void> => {
+      gen.current++;
+      blocks.current.clear();
+      pending.current.clear();
+      const el = vp.current;
+      const top = el ? Math.floor(el.scrollTop / ROW_HEIGHT) : 0;
+      const meta = await ask({ ops, nav, from: Math.floor(top / BLOCK_ROWS) * BLOCK_ROWS, count: BLOCK_ROWS });
+      if (!meta) return;
+      if (meta.target) {
+        setSelected(meta.target.row);
+        setMatchIndex(meta.target.matchIndex);
+        if (openDetails) setDetailsOpen(true);
+        scrollToIndex(meta.target.index);
+      }
+      setTick((x) => x + 1);
+    },
+    [ask, scrollToIndex],
+  );
+
+  // the first window (and again when the trace grew)
+  useEffect(() => {
+    const nav: WindowNav | undefined = params.focusSpanId ? { kind: 'span', spanId: params.focusSpanId } : undefined;
+    void op([], nav, !!params.focusSpanId);
+  }, [params, op]);
+
+  useEffect(() => {
+    const offFocus = ipc.on(FocusSpan, ({ spanId }) => void op([], { kind: 'span', spanId }, true));
+    const offSubtree = ipc.on(FocusSubtree, ({ spanId }) => {
+      void (async () => {
+        const m = await ask({ nav: { kind: 'span', spanId }, from: 0, count: 0 });
+        if (m?.target) void op([{ kind: 'focus', row: m.target.row }], { kind: 'row', row: m.target.row });
+      })();
+    });
+    return () => {
+      offFocus();
+      offSubtree();
+    };
+  }, [ipc, op, ask]);
+
+  useLayoutEffect(() => {
+    const el = vp.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      setHeight(el.clientHeight);
+      el.parentElement?.parentElement?.style.setProperty('--sbw', `${el.offsetWidth - el.clientWidth}px`);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [info !== null]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const total = info?.total ?? 0;
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(total, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+
+  // the blocks the viewport needs, and the next one each way; far ones are let go
+  useEffect(() => {
+    if (!info) return;
+    const lo = Math.max(0, Math.floor(first / BLOCK_ROWS) - 1);
+    const hi = Math.min(Math.ceil(total / BLOCK_ROWS) - 1, Math.floor(Math.max(first, last - 1) / BLOCK_ROWS) + 1);
+    for (let b = lo; b <= hi; b++) {
+      if (blocks.current.has(b) || pending.current.has(b)) continue;
+      pending.current.add(b);
+      const g = gen.current;
+      void ask({ from: b * BLOCK_ROWS, count: BLOCK_ROWS }).then(() => {
+        if (g === gen.current) pending.current.delete(b);
+        setTick((x) => x + 1);
+      });
+    }
+    if (blocks.current.size > KEEP_BLOCKS) {
+      const mid = (lo + hi) / 2;
+      const far = [...blocks.current.keys()].sort((a, b) => Math.abs(b - mid) - Math.abs(a - mid));
+      for (const b of far.slice(0, blocks.current.size - KEEP_BLOCKS)) blocks.current.delete(b);
+    }
+  });
+
+  const timeWindow: TimeWindow = useMemo(() => {
+    const any = blocks.current.values().next().value as Block | undefined;
+    return zoom ?? { start: 0, end: Math.max(1, any?.v.t.durationNs ?? 1) };
+  }, [zoom, info]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const items = [];
+  let shownRows = 0;
+  let selectedAt: { b: Block; j: number } | null = null;
+  for (let i = first; i < last; i++) {
+    const b = blocks.current.get(Math.floor(i / BLOCK_ROWS));
+    const j = i - (b?.meta.from ?? 0);
+    if (!b || j >= b.meta.rows.length) {
+      items.push(<div key={`p${i}`} className="row placeholder" role="row" aria-rowindex={i + 1} style={{ top: i * ROW_HEIGHT }} />);
+      continue;
+    }
+    shownRows++;
+    const row = b.meta.rows[j];
+    items.push(
+      <Row
+        key={`r${row}`}
+        v={b.v}
+        r={j}
+        index={i}
+        selected={row === selected}
+        collapsed={b.meta.collapsed[j] === 1}
+        match={b.meta.match[j] === 1}
+        critical={b.meta.critical[j] === 1}
+        ws={timeWindow.start}
+        we={timeWindow.end}
+        nameWidth={nameWidth}
+        actions={b.actions}
+      />,
+    );
+  }
+  for (const b of blocks.current.values()) {
+    const j = b.meta.rows.indexOf(selected);
+    if (j >= 0) selectedAt = { b, j };
+  }
+
+  // for the benchmarks: the first rows painted (a windowed trace has no later "whole trace")
+  useLayoutEffect(() => {
+    if (firstPainted.current || shownRows === 0) return;
+    firstPainted.current = true;
+    if (document.activeElement === document.body || !document.activeElement) vp.current?.focus();
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        performance.mark('traceExplorer.firstRows');
+        performance.mark('traceExplorer.wholeTrace');
+      }, 0),
+    );
+  });
+
+  // details on demand
+  const selectedId = selectedAt ? selectedAt.b.v.t.spanId(selectedAt.j) : '';
+  useEffect(() => {
+    if (!detailsOpen || !selectedId) return;
+    let live = true;
+    setDetail({ spanId: selectedId });
+    ipc.request(GetSpanDetail, { spanId: selectedId }).then(
+      (d) => live && setDetail({ spanId: selectedId, detail: d }),
+      (e: Error) => live && setDetail({ spanId: selectedId, error: e.message }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [ipc, detailsOpen, selectedId]);
+
+  // find: the receiver searches every span; typing goes to the first match from the selection on
+  const applied = useRef({ query: '', hide: false });
+  useEffect(() => {
+    if (!info || (applied.current.query === query && applied.current.hide === hide)) return;
+    const h = setTimeout(() => {
+      applied.current = { query, hide };
+      const sel = latest.current.selected;
+      void op([{ kind: 'find', query, hide }], query.trim() ? { kind: 'firstMatch', from: Math.max(0, sel) } : undefined);
+    }, 150);
+    return () => clearTimeout(h);
+  }, [query, hide]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const step = useCallback((dir: 1 | -1) => void op([], { kind: 'match', from: latest.current.selected, dir }), [op]);
+  const stepError = useCallback((dir: 1 | -1) => {
+    onWork();
+    void op([], { kind: 'error', from: latest.current.selected, dir }, true);
+  }, [op, onWork]);
+
+  const indexOfSelected = (): number => {
+    for (const b of blocks.current.values()) {
+      const j = b.meta.rows.indexOf(latest.current.selected);
+      if (j >= 0) return b.meta.from + j;
+    }
+    return -1;
+  };
+
+  const onKey = (e: React.KeyboardEvent) => {
+    if (!info || !total) return;
+    const i = indexOfSelected();
+    const move = (to: number) => {
+      const k = Math.max(0, Math.min(total - 1, to));
+      scrollToIndex(k);
+      const b = blocks.current.get(Math.floor(k / BLOCK_ROWS));
+      if (b && k - b.meta.from < b.meta.rows.length) setSelected(b.meta.rows[k - b.meta.from]);
+      else void op([], undefined).then(() => {
+        const nb = blocks.current.get(Math.floor(k / BLOCK_ROWS));
+        if (nb && k - nb.meta.from < nb.meta.rows.length) setSelected(nb.meta.rows[k - nb.meta.from]);
+      });
+    };
+    const page = Math.max(1, Math.floor((vp.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
+    const sel = selectedAt;
+    switch (e.key) {
+      case 'ArrowDown': move(i + 1); break;
+      case 'ArrowUp': move(i < 0 ? 0 : i - 1); break;
+      case 'PageDown': move(i + page); break;
+      case 'PageUp': move(i - page); break;
+      case 'Home': move(0); break;
+      case 'End': move(total - 1); break;
+      case 'ArrowRight':
+      case 'ArrowLeft': {
+        if (!sel) return;
+        const c = sel.b.meta.collapsed[sel.j] === 1;
+        const kids = sel.b.meta.childCount[sel.j] > 0;
+        if (kids && (e.key === 'ArrowRight') === c) void op([{ kind: 'toggle', row: selected, subtree: e.shiftKey }]);
+        else if (e.key === 'ArrowRight') move(i + 1);
+        break;
+      }
+      case 'Enter':
+        if (selected >= 0) {
+          setDetailsOpen(true);
+          onWork();
+        }
+        break;
+      case 'n': step(1); break;
+      case 'N': step(-1); break;
+      case 'e': stepError(1); break;
+      case 'E': stepError(-1); break;
+      case 'c': setCriticalOn(!critical); break;
+      case '/':
+        findInput.current?.focus();
+        break;
+      case 'Escape':
+        if (detailsOpen) setDetailsOpen(false);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const setCriticalOn = (on: boolean) => {
+    setCritical(on);
+    void op([{ kind: 'critical', on }]);
+  };
+
+  const detailActions: DetailActions = useMemo(() => {
+    const row = (j: number) => selectedAt?.b.meta.rows[j] ?? -1;
+    const t = selectedAt?.b.v.t;
+    return {
+      copy: (text: string, what: string) => ipc.command(Copy, { text, what }),
+      goToSource: (j: number) => t && ipc.command(GoToSource, { spanId: t.spanId(j) }),
+      openFrame: (j: number, f: FrameRef) => t && ipc.command(OpenStackFrame, { file: f.file, line: f.line, column: f.column, function: f.function, spanId: t.spanId(j) }),
+      openLink: (traceId: string, spanId: string) => ipc.command(OpenLinkedTrace, { traceId, spanId }),
+      resolveFrames: async (frames: FrameRef[]) => frames.map(() => false),
+      toggleSubtree: (j: number) => void op([{ kind: 'toggle', row: row(j), subtree: true }]),
+      focusSubtree: (j: number) => {
+        onWork();
+        void op([{ kind: 'focus', row: row(j) }], { kind: 'row', row: row(j) });
+      },
+      close: () => setDetailsOpen(false),
+    };
+  }, [ipc, op, onWork, selectedAt?.b, selectedAt?.j]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!info) {
+    return (
+      <div className="app empty">
+        <div className={`banner ${error ? 'error' : 'loading'}`} role={error ? 'alert' : 'status'} data-testid="status">
+          {error ? `Could not load the trace: ${error}` : `Loading a trace of ${formatCount(params.spanCount)} spans…`}
+        </div>
+      </div>
+    );
+  }
+  const any = blocks.current.values().next().value as Block | undefined;
+  return (
+    <div className="app" data-vscode-context={JSON.stringify({ webviewSection: 'trace', traceId: params.traceId })}>
+      {error && <div className="banner error" role="alert">{`Could not load rows: ${error}`}</div>}
+      <Toolbar
+        query={query}
+        onQuery={(q) => {
+          setQuery(q);
+          if (q.trim()) onWork();
+        }}
+        matchCount={info.matchCount}
+        matchIndex={matchIndex}
+        hide={hide}
+        onHide={setHide}
+        onStep={step}
+        errorCount={info.errorCount}
+        onError={stepError}
+        critical={critical}
+        onCritical={setCriticalOn}
+        onCollapseAll={() => void op([{ kind: 'collapseAll' }])}
+        onExpandAll={() => void op([{ kind: 'expandAll' }])}
+        onLevel={(n) => void op([{ kind: 'level', n }])}
+        tab="waterfall"
+        onTab={() => undefined}
+        inputRef={findInput}
+        onFindKey={(e) => {
+          if (e.key === 'Enter') {
+            step(e.shiftKey ? -1 : 1);
+            e.preventDefault();
+          }
+        }}
+        lead={lead}
+      />
+      <div className="legend" data-testid="legend">
+        <span className="trace-id">{params.traceId}</span>
+        <span>{`${formatCount(info.spanCount)} spans`}</span>
+        {any && <span>{formatDuration(any.v.t.durationNs)}</span>}
+        <span className="windowed-note" data-testid="windowed" title="The receiver holds this trace; the panel asks for the rows it shows. Find, collapse, errors and the critical path cover every span.">
+          {`windowed · ${formatCount(total)} rows shown`}
+        </span>
+      </div>
+      <div className={`main${detailsOpen && selectedAt ? ' with-details' : ''}`}>
+        <div className="waterfall">
+          <TimeAxis window={timeWindow} nameWidth={nameWidth} onZoom={setZoom} onNameWidth={onNameWidth} />
+          <div className="rows-area">
+            <TickLines window={timeWindow} nameWidth={nameWidth} />
+            <div
+              ref={vp}
+              className={`viewport${critical ? ' critical-on' : ''}`}
+              role="treegrid"
+              aria-label="Spans"
+              aria-rowcount={total}
+              tabIndex={0}
+              onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+              onKeyDown={onKey}
+            >
+              <div className="spacer" style={{ height: total * ROW_HEIGHT }} role="presentation">
+                {items}
+              </div>
+            </div>
+            {total === 0 && <div className="no-rows">{query ? 'No span matches the find query' : 'This trace has no spans'}</div>}
+          </div>
+        </div>
+        {detailsOpen && selectedAt && (
+          <Details
+            view={selectedAt.b.v}
+            row={selectedAt.j}
+            width={detailsWidth}
+            state={detail && detail.spanId === selectedId ? detail : null}
+            onCritical={selectedAt.b.meta.critical[selectedAt.j] === 1}
+            actions={detailActions}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
