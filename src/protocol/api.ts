@@ -160,8 +160,21 @@ export interface HealthInfo {
   maxBody?: number;
   cors?: string[];
   idleExitMs?: number;
+  /** the persistent store (absent: memory only) */
+  store?: StoreHealth;
   startedAt: number; // Unix ms
   clients: number; // connected editor windows (event streams)
+}
+
+export interface StoreHealth {
+  dir: string;
+  bytesOnDisk: number;
+  maxDiskBytes: number;
+  maxAgeMs: number;
+  /** traces listed from disk only (not held in memory) */
+  coldTraces: number;
+  /** something about the store the user should know (a damaged store was set aside) */
+  notice?: string;
 }
 
 export interface SpanDetail {

@@ -188,7 +188,7 @@ export function createApiServer(o: ApiOptions): ApiServer {
       const kind = url.searchParams.get('source') === 'otlp' ? 'otlp' : 'file';
       const name = url.searchParams.get('name') ?? undefined;
       const batch = decodeTracesJson(body, o.store.epoch);
-      const r = o.store.addSpans(batch.spans, { kind, name });
+      const r = o.store.addSpans(batch.spans, { kind, name }, { encoding: 'json', body });
       return json(res, 200, { traceIds: r.traceIds, spans: r.added, duplicates: r.duplicates, rejected: batch.rejected, rejectReasons: batch.rejectReasons });
     }
     if (what === 'traces') {

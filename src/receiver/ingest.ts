@@ -32,7 +32,7 @@ export function ingest(store: TraceStore, signal: Signal, encoding: Encoding, bo
   counters.requests++;
   if (signal === 'traces') {
     const batch = encoding === 'protobuf' ? decodeTraces(body, store.epoch) : decodeTracesJson(body, store.epoch);
-    const r = batch.spans.length ? store.addSpans(batch.spans, { kind: 'otlp' }) : { added: 0, duplicates: 0, traceIds: [] };
+    const r = batch.spans.length ? store.addSpans(batch.spans, { kind: 'otlp' }, { encoding, body }) : { added: 0, duplicates: 0, traceIds: [] };
     counters.spans += r.added;
     counters.rejectedSpans += batch.rejected;
     let message = batch.rejected ? `${batch.rejected} span(s) rejected: ${batch.rejectReasons.join('; ')}` : '';
@@ -49,7 +49,7 @@ export function ingest(store: TraceStore, signal: Signal, encoding: Encoding, bo
   }
   if (signal === 'logs') {
     const batch = encoding === 'protobuf' ? decodeLogs(body, store.epoch) : decodeLogsJson(body, store.epoch);
-    if (batch.logs.length) store.addLogs(batch.logs);
+    if (batch.logs.length) store.addLogs(batch.logs, { encoding, body });
     counters.logs += batch.logs.length;
     return { rejected: batch.rejected, message: batch.rejectReasons.join('; '), accepted: batch.logs.length };
   }

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import { DEFAULT_CORS_ORIGINS } from './cors';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SPANS } from '../store/traceStore';
+import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_DISK_BYTES } from '../store/persist/diskStore';
 import type { ConnectionLimits } from './connectionLimits';
 
 export interface ReceiverOptions {
@@ -17,6 +18,11 @@ export interface ReceiverOptions {
   stateFile?: string;
   /** exit this long after the last event-stream client left (0 = never) */
   idleExitMs: number;
+  /** keep traces in this directory across restarts (src/store/persist/); memory only when absent */
+  storeDir?: string;
+  /** the persistent store's limits: bytes on disk, and age of the oldest kept batch */
+  storeMaxBytes: number;
+  storeMaxAgeMs: number;
   /** per OTLP port and for the query API (defaults in connectionLimits.ts; tests shorten them) */
   otlpLimits?: ConnectionLimits;
   apiLimits?: ConnectionLimits;
@@ -35,6 +41,8 @@ export function defaultOptions(): ReceiverOptions {
     maxBody: DEFAULT_MAX_BODY,
     cors: [...DEFAULT_CORS_ORIGINS],
     idleExitMs: 60_000,
+    storeMaxBytes: DEFAULT_MAX_DISK_BYTES,
+    storeMaxAgeMs: DEFAULT_MAX_AGE_MS,
   };
 }
 
@@ -76,7 +84,11 @@ export const RECEIVER_USAGE = `options:
                        A token is ${TOKEN_RULE}. Default: a random one, printed
                        in the listening line and written to the state file.
   --state-file F       write {pid, apiPort, token, …} there (mode 0600) while running
-  --idle-exit-ms N     exit N ms after the last event-stream client leaves (0 = never)`;
+  --idle-exit-ms N     exit N ms after the last event-stream client leaves (0 = never)
+  --store DIR          keep traces, logs, pins and statistics in DIR across restarts (default: memory only);
+                       one receiver per DIR; --max-spans / --max-bytes then bound what is held in memory
+  --store-max-bytes N  disk the store may use before the oldest traces go (default ${DEFAULT_MAX_DISK_BYTES})
+  --store-max-age-days N  traces older than N days go (default ${DEFAULT_MAX_AGE_MS / 86_400_000}); pinned ones stay`;
 
 function intArg(name: string, v: string | undefined, min: number, max: number): number {
   if (v === undefined || !/^\d+$/.test(v)) throw new UsageError(`${name} needs a whole number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -85,7 +97,7 @@ function intArg(name: string, v: string | undefined, min: number, max: number): 
   return n;
 }
 
-const KNOWN_OPTIONS = new Set(['--host', '--http-port', '--grpc-port', '--api-port', '--max-spans', '--max-bytes', '--max-body', '--cors', '--token', '--token-file', '--state-file', '--idle-exit-ms']);
+const KNOWN_OPTIONS = new Set(['--host', '--http-port', '--grpc-port', '--api-port', '--max-spans', '--max-bytes', '--max-body', '--cors', '--token', '--token-file', '--state-file', '--idle-exit-ms', '--store', '--store-max-bytes', '--store-max-age-days']);
 
 /** Parses `--flag value` / `--flag=value` arguments over `base`. Throws UsageError. */
 export function parseReceiverArgs(argv: readonly string[], base: ReceiverOptions = defaultOptions()): ReceiverOptions {
@@ -136,6 +148,16 @@ export function parseReceiverArgs(argv: readonly string[], base: ReceiverOptions
         break;
       case '--idle-exit-ms':
         o.idleExitMs = intArg(a, v, 0, 2 ** 31);
+        break;
+      case '--store':
+        if (!v) throw new UsageError('--store needs a directory');
+        o.storeDir = v;
+        break;
+      case '--store-max-bytes':
+        o.storeMaxBytes = intArg(a, v, 1024 * 1024, 2 ** 50);
+        break;
+      case '--store-max-age-days':
+        o.storeMaxAgeMs = intArg(a, v, 1, 36_500) * 86_400_000;
         break;
     }
   }

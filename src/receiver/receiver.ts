@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { HealthInfo, ListeningLine, PortState } from '../protocol/api';
 import { TraceStore } from '../store/traceStore';
 import { LocationIndex } from '../stats/locationIndex';
+import { DiskStore } from '../store/persist/diskStore';
 import { ServiceMapIndex } from '../explore/serviceMapIndex';
 import { createApiServer, type ApiServer } from './api';
 import { OriginPolicy } from './cors';
@@ -92,14 +93,30 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const index = new LocationIndex();
   const serviceMap = new ServiceMapIndex();
+  // the persistent store (throws StoreLockedError when another receiver has the directory)
+  const disk = opts.storeDir
+    ? DiskStore.open({ dir: opts.storeDir, maxDiskBytes: opts.storeMaxBytes, maxAgeMs: opts.storeMaxAgeMs, log })
+    : undefined;
   const store = new TraceStore({
     maxSpans: opts.maxSpans,
     maxBytes: opts.maxBytes,
     locationIndex: index,
     observer: serviceMap,
-    onEvictionStart: () => log.warn(`[store] full (at most ${opts.maxSpans} spans, ~${Math.round(opts.maxBytes / 1024 / 1024)} MiB): evicting the oldest traces; pinned traces stay (up to half of each limit)`),
+    backing: disk,
+    epoch: disk?.epoch,
+    // with a store on disk, the memory caps only choose which traces stay in memory (the others stay
+    // listed); the disk store logs its own eviction
+    onEvictionStart: disk
+      ? undefined
+      : () => log.warn(`[store] full (at most ${opts.maxSpans} spans, ~${Math.round(opts.maxBytes / 1024 / 1024)} MiB): evicting the oldest traces; pinned traces stay (up to half of each limit)`),
     onPinsDropped: (ids, why) => log.warn(`[store] ${ids.length} pinned trace(s) unpinned, oldest first, and may now be evicted: ${why} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`),
   });
+  if (disk) {
+    const t0 = Date.now();
+    disk.attach(store);
+    const s = store.stats();
+    log.info(`[store] ${disk.dir}: ${s.traces} trace(s), ${s.spans} span(s) listed in ${Date.now() - t0} ms (${Math.round(disk.bytesOnDisk() / 1024 / 1024)} MiB on disk)`);
+  }
   const counters = newCounters();
   const startedAt = Date.now();
   const version = productVersion();
@@ -132,6 +149,7 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
       maxBody: opts.maxBody,
       cors: opts.cors,
       idleExitMs: opts.idleExitMs,
+      ...(disk ? { store: { ...disk.stats(), coldTraces: store.coldCount() } } : {}),
       startedAt,
       clients: api ? api.clients() : 0,
     };
@@ -142,6 +160,7 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
   if (!apiState.listening) {
     api.close();
     store.dispose();
+    await disk?.close();
     throw new Error(`query API: ${apiState.error}`);
   }
   apiPort = apiState.port;
@@ -184,6 +203,7 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
       api!.close();
       await Promise.all([closeServer(httpServer), closeServer(grpcServer, grpcSessions), closeServer(api!.server)]);
       store.dispose();
+      await disk?.close();
     },
   };
 }

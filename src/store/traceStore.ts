@@ -23,6 +23,9 @@ import { TreeFlag, buildTree } from './tree';
 import { estimateLogBytes, estimateResourceBytes, estimateScopeBytes, estimateSpanBytes } from './sizeEstimate';
 import { rootTarget } from './rootTarget';
 import { type RunInfo, type RunTally, runOf, runStats, tallySpan } from './runs';
+import type { ControlOp, RawEncoding, RawEntry, TraceBacking } from './backing';
+import { decodeLogs, decodeTraces } from '../otlp/protoDecode';
+import { decodeLogsJson, decodeTracesJson } from '../otlp/jsonDecode';
 
 export const DEFAULT_MAX_SPANS = 1_000_000;
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
@@ -51,7 +54,35 @@ export interface TraceStoreOptions {
   onEvictionStart?: () => void;
   /** called with the traces whose pins gave way because pinned traces outgrew their share of the caps */
   onPinsDropped?: (traceIds: string[], why: string) => void;
+  /**
+   * Keeps every batch on disk (src/store/persist/diskStore.ts). The caps then bound the traces held in
+   * memory: older ones stay listed ("cold": summary and the groups holding their data) and are read back
+   * when they are opened, queried or receive more spans.
+   */
+  backing?: TraceBacking;
 }
+
+/** the received bytes of a batch (kept as they came), or the group it was read back from when replaying */
+export type RawBatch = { encoding: RawEncoding; body: Uint8Array } | { gid: number };
+
+/** a trace held on disk only */
+interface ColdTrace {
+  summary: TraceSummary;
+  /** the groups holding its spans and logs, ascending */
+  refs: number[];
+  runs: RunTally[];
+}
+
+/** What a checkpoint keeps of the store (src/store/persist/checkpoint.ts): every trace's summary and groups. */
+export interface StoreSnapshot {
+  epochSec: number;
+  runs: RunInfo[];
+  baselines: [string, string][];
+  traces: ColdTraceRow[];
+}
+
+/** [summary, refs, run tallies as [runId, spans, errors, minStart, maxEnd] rows] */
+export type ColdTraceRow = [TraceSummary, number[], [string, number, number, number, number][]];
 
 /** what pin() did: `message` says why a pin was refused, for the user */
 export type PinResult = { ok: true } | { ok: false; missing: boolean; message: string };
@@ -110,6 +141,8 @@ class TraceEntry {
   minStart = Infinity;
   maxEnd = -Infinity;
   errorCount = 0;
+  /** groups of the backing holding its data, ascending */
+  refs: number[] = [];
   services: string[] = [];
   /** the same as a set, once there are many (every span of a hostile trace can name its own service) */
   serviceSet: Set<string> | null = null;
@@ -169,6 +202,14 @@ export class TraceStore {
   private runInfo = new Map<string, RunInfo>();
   /** service → its baseline run */
   private baselineRuns = new Map<string, string>();
+  private readonly backing: TraceBacking | undefined;
+  /** traces held on disk only (with a backing), in the order they left memory */
+  private cold = new Map<string, ColdTrace>();
+  private coldSpans = 0;
+  /** cold traces whose summary changed (a pin), for the next 'traces' event */
+  private pendingColdUpserts = new Set<string>();
+  /** applying the backing's own entries: nothing is appended again */
+  private replaying = false;
 
   constructor(options: TraceStoreOptions = {}) {
     this.epoch = options.epoch ?? EpochNs.now();
@@ -179,6 +220,7 @@ export class TraceStore {
     this.eventIntervalMs = options.eventIntervalMs ?? 100;
     this.onEvictionStart = options.onEvictionStart;
     this.onPinsDropped = options.onPinsDropped;
+    this.backing = options.backing;
   }
 
   get locationIndex(): LocationIndex | undefined {
@@ -186,7 +228,33 @@ export class TraceStore {
   }
 
   /** Adds decoded spans (their times must be offsets from this store's epoch). */
-  addSpans(spans: Span[], source: SpanSource = { kind: 'otlp' }): AddResult {
+  addSpans(spans: Span[], source: SpanSource = { kind: 'otlp' }, raw?: RawBatch): AddResult {
+    let gid = -1;
+    if (this.backing && spans.length) {
+      if (raw && 'gid' in raw) gid = raw.gid;
+      else {
+        // without the received bytes (a caller inside the receiver), the spans are kept as OTLP JSON
+        const body = raw ? raw.body : Buffer.from(JSON.stringify(spansToOtlp(spans, this.epoch)));
+        const entry: RawEntry = { kind: 'traces', encoding: raw ? raw.encoding : 'json', body, source: source.kind };
+        if (source.name !== undefined) entry.name = source.name;
+        gid = this.backing.append(entry);
+      }
+      if (this.cold.size) this.hydrateFor(spans);
+    }
+    return this.insert(spans, source, gid, true);
+  }
+
+  /** cold traces that receive spans come back into memory first, so their summary counts every span */
+  private hydrateFor(spans: { traceId: string }[]): void {
+    let prev = '';
+    for (const s of spans) {
+      if (s.traceId === prev) continue;
+      prev = s.traceId;
+      if (this.cold.has(prev) && !this.traces.has(prev)) this.hydrate(prev);
+    }
+  }
+
+  private insert(spans: Span[], source: SpanSource, gid: number, record: boolean): AddResult {
     const result: AddResult = { added: 0, duplicates: 0, traceIds: [] };
     let last: TraceEntry | undefined;
     const touched = new Set<TraceEntry>();
@@ -215,6 +283,7 @@ export class TraceStore {
         this.traces.set(s.traceId, e);
         this.bytes += e.bytes;
       }
+      if (gid >= 0 && e !== last) addRef(e.refs, gid);
       last = e;
       s.traceId = e.traceId; // one string instance per trace
       const prev = e.find(s.spanId);
@@ -235,8 +304,8 @@ export class TraceStore {
       }
       this.addToEntry(e, s, prev === undefined);
       result.added++;
-      if (this.index) this.recordLocation(s, e);
-      if (this.observer) this.observe(s, e);
+      if (this.index && record) this.recordLocation(s, e);
+      if (this.observer && record) this.observe(s, e);
     }
     for (const e of touched) this.markChanged(e);
     this.releaseUnheld();
@@ -362,10 +431,22 @@ export class TraceStore {
     return logs.length ? locationSignal(s, logs) : null;
   }
 
-  addLogs(logs: LogRecord[]): void {
+  addLogs(logs: LogRecord[], raw?: RawBatch): void {
+    let gid = -1;
+    if (this.backing && logs.length) {
+      if (raw && 'gid' in raw) gid = raw.gid;
+      else {
+        const body = raw ? raw.body : Buffer.from(JSON.stringify(logsToOtlpData(logs, this.epoch)));
+        gid = this.backing.append({ kind: 'logs', encoding: raw ? raw.encoding : 'json', body });
+      }
+    }
+    this.insertLogs(logs, gid, true);
+  }
+
+  private insertLogs(logs: LogRecord[], gid: number, record: boolean): void {
     const touched = new Set<TraceEntry>();
     // spans that gain logs: a span with no location of its own may get one from its logs
-    const relocate = this.index ? new Map<Span, LogRecord[]>() : undefined;
+    const relocate = this.index && record ? new Map<Span, LogRecord[]>() : undefined;
     let rawRes: Resource | undefined;
     let res: Shared<Resource> | undefined;
     let rawScope: Scope | undefined;
@@ -378,6 +459,14 @@ export class TraceStore {
       if (l.scope !== rawScope) {
         rawScope = l.scope;
         scope = this.canonicalScope(rawScope);
+      }
+      if (l.traceId && gid >= 0 && !this.traces.has(l.traceId)) {
+        // a cold trace's log stays on disk: noted in the trace's groups, read with it
+        const c = this.cold.get(l.traceId);
+        if (c) {
+          addRef(c.refs, gid);
+          continue;
+        }
       }
       l.resource = res!.value;
       l.scope = scope!.value;
@@ -411,6 +500,7 @@ export class TraceStore {
         this.bytes += e.bytes;
       }
       l.traceId = e.traceId;
+      if (gid >= 0) addRef(e.refs, gid);
       e.bytes += b;
       hold(e, res!);
       hold(e, scope!);
@@ -444,34 +534,48 @@ export class TraceStore {
   summaries(): TraceSummary[] {
     const out: TraceSummary[] = [];
     for (const e of this.traces.values()) if (e.spans.length) out.push(this.summaryOf(e));
+    for (const [id, c] of this.cold) if (!this.traces.has(id)) out.push(c.summary);
     out.sort((a, b) => b.startMs - a.startMs || (a.traceId < b.traceId ? -1 : 1));
     return out;
   }
 
   summary(traceId: string): TraceSummary | undefined {
     const e = this.traces.get(traceId);
-    return e && e.spans.length ? this.summaryOf(e) : undefined;
+    if (e && e.spans.length) return this.summaryOf(e);
+    return this.cold.get(traceId)?.summary;
+  }
+
+  /** the trace's entry in memory; a cold one is read back from the backing first */
+  private entry(traceId: string): TraceEntry | undefined {
+    const e = this.traces.get(traceId);
+    if (e || !this.cold.has(traceId)) return e;
+    this.hydrate(traceId);
+    return this.traces.get(traceId);
   }
 
   /** All stored spans of a trace in arrival order (the store's own array: do not modify). */
   spans(traceId: string): Span[] | undefined {
-    const e = this.traces.get(traceId);
+    const e = this.entry(traceId);
     return e && e.spans.length ? e.spans : undefined;
   }
 
   /** Trace ids holding spans of a service (index by service). */
   traceIdsForService(service: string): string[] {
     const set = this.byService.get(service);
-    return set ? [...set].filter((e) => e.spans.length).map((e) => e.traceId) : [];
+    const out = set ? [...set].filter((e) => e.spans.length).map((e) => e.traceId) : [];
+    for (const [id, c] of this.cold) if (!this.traces.has(id) && c.summary.services.includes(service)) out.push(id);
+    return out;
   }
 
   services(): string[] {
-    return [...this.byService.keys()].sort();
+    const all = new Set(this.byService.keys());
+    for (const c of this.cold.values()) for (const svc of c.summary.services) all.add(svc);
+    return [...all].sort();
   }
 
   /** Span ids of a trace that linked log records can place in the code (Python's logging handler), or null. */
   spansPlacedByLogs(traceId: string): Set<string> | null {
-    const e = this.traces.get(traceId);
+    const e = this.entry(traceId);
     if (!e || !e.logs) return null;
     let out: Set<string> | null = null;
     for (const l of e.logs) if (l.spanId && logLocates(l)) (out ??= new Set()).add(l.spanId);
@@ -479,7 +583,7 @@ export class TraceStore {
   }
 
   logsForSpan(traceId: string, spanId: string): LogRecord[] {
-    const e = this.traces.get(traceId);
+    const e = this.entry(traceId);
     return e ? logsOf(e, spanId) : [];
   }
 
@@ -489,7 +593,7 @@ export class TraceStore {
   }
 
   spanDetail(traceId: string, spanId: string): SpanDetail | undefined {
-    const e = this.traces.get(traceId);
+    const e = this.entry(traceId);
     const s = e?.find(spanId);
     if (!e || !s) return undefined;
     return {
@@ -509,6 +613,18 @@ export class TraceStore {
    */
   pin(traceId: string, pinned: boolean): PinResult {
     const e = this.traces.get(traceId);
+    const c = e ? undefined : this.cold.get(traceId);
+    if (c) {
+      // on disk only: the memory caps do not apply, and the disk's eviction never takes a pinned trace
+      if (c.summary.pinned !== pinned) {
+        c.summary = { ...c.summary, pinned };
+        this.control({ op: 'pin', traceId, pinned });
+        this.pendingColdUpserts.add(traceId);
+        this.statsDirty = true;
+        this.schedule();
+      }
+      return { ok: true };
+    }
     if (!e || !e.spans.length) return { ok: false, missing: true, message: `trace ${traceId} is not held` };
     if (pinned && !e.pinned) {
       const p = this.pinnedTotals();
@@ -523,6 +639,7 @@ export class TraceStore {
     }
     if (e.pinned !== pinned) {
       e.pinned = pinned;
+      this.control({ op: 'pin', traceId, pinned });
       this.markChanged(e);
     }
     return { ok: true };
@@ -555,8 +672,11 @@ export class TraceStore {
 
   remove(traceId: string): boolean {
     const e = this.traces.get(traceId);
-    if (!e) return false;
-    this.drop(e);
+    const c = this.cold.get(traceId);
+    if (!e && !c) return false;
+    this.control({ op: 'remove', traceId });
+    if (c) this.dropCold(traceId, c);
+    if (e) this.drop(e);
     this.statsDirty = true;
     this.schedule();
     return true;
@@ -564,6 +684,10 @@ export class TraceStore {
 
   clear(): void {
     this.traces.clear();
+    this.cold = new Map();
+    this.coldSpans = 0;
+    this.pendingColdUpserts.clear();
+    this.backing?.clear();
     this.resources = new Map();
     this.scopes = new Map();
     this.byService.clear();
@@ -588,13 +712,215 @@ export class TraceStore {
     this.schedule();
   }
 
+  // ---- the backing (src/store/persist/): cold traces, snapshots, replay, disk eviction -------------------
+
+  /** a trace the store lists (in memory or on disk only) */
+  holds(traceId: string): boolean {
+    const e = this.traces.get(traceId);
+    return (e !== undefined && e.spans.length > 0) || this.cold.has(traceId);
+  }
+
+  /** traces held on disk only */
+  coldCount(): number {
+    return this.cold.size;
+  }
+
+  private control(op: ControlOp): void {
+    if (this.backing && !this.replaying) this.backing.append({ kind: 'control', op });
+  }
+
+  private dropCold(traceId: string, c: ColdTrace): void {
+    this.cold.delete(traceId);
+    this.coldSpans -= c.summary.spanCount;
+    this.pendingColdUpserts.delete(traceId);
+    this.pendingRemoved.add(traceId);
+    this.statsDirty = true;
+    this.schedule();
+  }
+
+  /** brings a cold trace back into memory from its groups (its statistics were counted when it came) */
+  private hydrate(traceId: string): void {
+    const c = this.cold.get(traceId);
+    if (!c) return;
+    this.cold.delete(traceId);
+    this.coldSpans -= c.summary.spanCount;
+    this.pendingColdUpserts.delete(traceId);
+    const got = this.readMany(new Map([[traceId, c.refs]])).get(traceId);
+    if (!got || !got.spans.length) {
+      // its data is gone (a damaged or deleted group): no longer listed
+      this.pendingRemoved.add(traceId);
+      this.statsDirty = true;
+      this.schedule();
+      return;
+    }
+    const e = new TraceEntry(traceId, c.summary.source, c.summary.sourceName);
+    e.refs = c.refs;
+    e.pinned = c.summary.pinned;
+    this.traces.set(traceId, e);
+    this.bytes += e.bytes;
+    this.insert(got.spans, { kind: e.source, name: e.sourceName }, -1, false);
+    if (got.logs.length && this.traces.get(traceId) === e) this.insertLogs(got.logs, -1, false);
+  }
+
+  /** the spans and logs of traces read from their groups, each group decoded once */
+  private readMany(want: Map<string, number[]>): Map<string, { spans: Span[]; logs: LogRecord[] }> {
+    const out = new Map<string, { spans: Span[]; logs: LogRecord[] }>();
+    if (!this.backing) return out;
+    const byGroup = new Map<number, string[]>();
+    for (const [id, refs] of want) {
+      for (const g of refs) {
+        let l = byGroup.get(g);
+        if (!l) byGroup.set(g, (l = []));
+        l.push(id);
+      }
+    }
+    const slot = (id: string) => {
+      let x = out.get(id);
+      if (!x) out.set(id, (x = { spans: [], logs: [] }));
+      return x;
+    };
+    for (const g of [...byGroup.keys()].sort((a, b) => a - b)) {
+      const entries = this.backing.readGroup(g);
+      if (!entries) continue;
+      const ids = new Set(byGroup.get(g));
+      for (const en of entries) {
+        try {
+          if (en.kind === 'traces') {
+            const b = en.encoding === 'protobuf' ? decodeTraces(en.body, this.epoch) : decodeTracesJson(en.body, this.epoch);
+            for (const sp of b.spans) if (ids.has(sp.traceId)) slot(sp.traceId).spans.push(sp);
+          } else if (en.kind === 'logs') {
+            const b = en.encoding === 'protobuf' ? decodeLogs(en.body, this.epoch) : decodeLogsJson(en.body, this.epoch);
+            for (const l of b.logs) if (l.traceId && ids.has(l.traceId)) slot(l.traceId).logs.push(l);
+          }
+        } catch {
+          // an entry that no longer decodes costs only its own spans
+        }
+      }
+    }
+    return out;
+  }
+
+  /** What a checkpoint keeps: every listed trace with its summary and groups, the runs and baselines. */
+  snapshot(): StoreSnapshot {
+    const traces: ColdTraceRow[] = [];
+    const rows = (runs: RunTally[]) => runs.map((t): [string, number, number, number, number] => [t.runId, t.spans, t.errors, t.minStart, t.maxEnd]);
+    for (const [id, c] of this.cold) if (!this.traces.has(id)) traces.push([c.summary, c.refs, rows(c.runs)]);
+    for (const e of this.traces.values()) if (e.spans.length && e.refs.length) traces.push([this.summaryOf(e), e.refs, rows(e.runs)]);
+    return { epochSec: this.epoch.sec, runs: [...this.runInfo.values()], baselines: [...this.baselineRuns], traces };
+  }
+
+  /** Lists a checkpoint's traces (cold: read back when used); groups `live` rejects are gone. */
+  restore(snap: StoreSnapshot, live: (gid: number) => boolean): void {
+    for (const r of snap.runs) this.runInfo.set(r.runId, r);
+    for (const [svc, run] of snap.baselines) this.baselineRuns.set(svc, run);
+    for (const [summary, refs, runs] of snap.traces) {
+      const kept = refs.filter(live);
+      if (!kept.length || this.cold.has(summary.traceId)) continue;
+      this.cold.set(summary.traceId, { summary, refs: kept, runs: runs.map(([runId, spans, errors, minStart, maxEnd]) => ({ runId, spans, errors, minStart, maxEnd })) });
+      this.coldSpans += summary.spanCount;
+    }
+    this.statsDirty = true;
+    this.schedule();
+  }
+
+  /** Applies a group the backing wrote before (after its checkpoint): as received, nothing appended again. */
+  replayGroup(gid: number, entries: RawEntry[]): void {
+    this.replaying = true;
+    try {
+      for (const en of entries) {
+        try {
+          if (en.kind === 'traces') {
+            const b = en.encoding === 'protobuf' ? decodeTraces(en.body, this.epoch) : decodeTracesJson(en.body, this.epoch);
+            const src: SpanSource = { kind: en.source };
+            if (en.name !== undefined) src.name = en.name;
+            if (b.spans.length) this.addSpans(b.spans, src, { gid });
+          } else if (en.kind === 'logs') {
+            const b = en.encoding === 'protobuf' ? decodeLogs(en.body, this.epoch) : decodeLogsJson(en.body, this.epoch);
+            if (b.logs.length) this.addLogs(b.logs, { gid });
+          } else this.applyControl(en.op);
+        } catch {
+          // an entry that no longer decodes costs only its own spans
+        }
+      }
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private applyControl(op: ControlOp): void {
+    if (op.op === 'pin') this.pin(op.traceId, op.pinned);
+    else if (op.op === 'remove') this.remove(op.traceId);
+    else if (op.runId === null) this.baselineRuns.delete(op.service);
+    else this.baselineRuns.set(op.service, op.runId);
+  }
+
+  /**
+   * The backing is about to delete its groups below `minGid` (size or age limit): every trace with data
+   * there goes whole, except pinned ones, which are written again (as OTLP JSON) into the newest group
+   * first. Returns how many traces went.
+   */
+  evictGroupsBefore(minGid: number): number {
+    const rewrite: string[] = [];
+    const gone: string[] = [];
+    for (const e of this.traces.values()) if (e.spans.length && e.refs.length && e.refs[0] < minGid) (e.pinned ? rewrite : gone).push(e.traceId);
+    for (const [id, c] of this.cold) if (!this.traces.has(id) && c.refs[0] < minGid) (c.summary.pinned ? rewrite : gone).push(id);
+    for (const id of rewrite) this.rewrite(id);
+    for (const id of gone) {
+      const c = this.cold.get(id);
+      const e = this.traces.get(id);
+      if (c) this.dropCold(id, c);
+      if (e) this.drop(e);
+      this.control({ op: 'remove', traceId: id });
+      this.evicted++;
+    }
+    if (gone.length && !this.evictingNow) {
+      this.evictingNow = true;
+      this.onEvictionStart?.();
+    }
+    this.statsDirty = true;
+    this.schedule();
+    return gone.length;
+  }
+
+  private rewrite(traceId: string): void {
+    const e = this.entry(traceId);
+    if (!e || !this.backing) return;
+    const entry: RawEntry = { kind: 'traces', encoding: 'json', body: Buffer.from(JSON.stringify(spansToOtlp(e.spans, this.epoch))), source: e.source };
+    if (e.sourceName !== undefined) entry.name = e.sourceName;
+    const refs = [this.backing.append(entry)];
+    if (e.logs?.length) addRef(refs, this.backing.append({ kind: 'logs', encoding: 'json', body: Buffer.from(JSON.stringify(logsToOtlpData(e.logs, this.epoch))) }));
+    e.refs = refs;
+  }
+
+  /**
+   * Counts spans read back from the backing in the location statistics and the observer (their rebuild
+   * after a restart: neither is kept on disk). Parents are looked up among the same batch.
+   */
+  recordLocations(spans: Span[]): void {
+    const byId = this.observer ? new Map<string, Span>() : undefined;
+    if (byId) for (const s of spans) if (!byId.has(s.traceId + s.spanId)) byId.set(s.traceId + s.spanId, s);
+    for (const s of spans) {
+      if (!this.holds(s.traceId)) continue;
+      try {
+        const loc = this.index ? locationSignal(s) : null;
+        if (loc) this.index!.record(s, loc, this.epoch);
+        if (byId) this.observer!.spanAdded(s, (id) => byId.get(s.traceId + id), this.epoch);
+      } catch {
+        this.hookErrors++;
+      }
+    }
+  }
+
   // ---- runs (src/store/runs.ts) ---------------------------------------------------------------------
 
   /** The runs the store holds traces of, newest (by first span) first; optionally of one service only. */
   runs(service?: string): RunSummary[] {
     const acc = new Map<string, { min: number; max: number; traces: number; spans: number; errors: number }>();
-    for (const e of this.traces.values()) {
-      for (const t of e.runs) {
+    const tallies: RunTally[][] = [];
+    for (const e of this.traces.values()) if (e.spans.length) tallies.push(e.runs);
+    for (const [id, c] of this.cold) if (!this.traces.has(id)) tallies.push(c.runs);
+    for (const runs of tallies) {
+      for (const t of runs) {
         const a = acc.get(t.runId);
         if (!a) acc.set(t.runId, { min: t.minStart, max: t.maxEnd, traces: 1, spans: t.spans, errors: t.errors });
         else {
@@ -630,6 +956,10 @@ export class TraceStore {
     if (!this.runInfo.has(runId)) return undefined;
     const traces: Span[][] = [];
     for (const e of this.traces.values()) if (e.spans.length && e.runs.some((t) => t.runId === runId)) traces.push(e.spans);
+    // cold traces are read without coming back into memory (a run can hold more than memory does)
+    const cold = new Map<string, number[]>();
+    for (const [id, c] of this.cold) if (!this.traces.has(id) && c.runs.some((t) => t.runId === runId)) cold.set(id, c.refs);
+    if (cold.size) for (const got of this.readMany(cold).values()) traces.push(got.spans);
     if (!traces.length) return undefined;
     return runStats(runId, traces);
   }
@@ -638,12 +968,13 @@ export class TraceStore {
   setBaseline(service: string, runId: string): boolean {
     const info = this.runInfo.get(runId);
     if (!info || info.service !== service) return false;
+    if (this.baselineRuns.get(service) !== runId) this.control({ op: 'baseline', service, runId });
     this.baselineRuns.set(service, runId);
     return true;
   }
 
   clearBaseline(service: string): void {
-    this.baselineRuns.delete(service);
+    if (this.baselineRuns.delete(service)) this.control({ op: 'baseline', service, runId: null });
   }
 
   /** service → baseline run id */
@@ -653,8 +984,8 @@ export class TraceStore {
 
   stats(): StoreStats {
     return {
-      spans: this.spanCount,
-      traces: this.traceTotal,
+      spans: this.spanCount + this.coldSpans,
+      traces: this.traceTotal + this.cold.size,
       logs: this.logCount,
       approxBytes: this.bytes,
       maxSpans: this.maxSpans,
@@ -678,16 +1009,22 @@ export class TraceStore {
     }
     const upserts = this.pendingUpserts;
     const removed = this.pendingRemoved;
+    const coldUpserts = this.pendingColdUpserts;
     this.pendingUpserts = new Set();
     this.pendingRemoved = new Set();
+    this.pendingColdUpserts = new Set();
     const keys = this.index ? this.index.takeChangedKeys() : [];
     if (this.listeners.size === 0) {
       this.statsDirty = false;
       return;
     }
-    if (upserts.size || removed.size) {
+    if (upserts.size || removed.size || coldUpserts.size) {
       const upserted: TraceSummary[] = [];
       for (const e of upserts) if (e.spans.length && this.traces.get(e.traceId) === e) upserted.push(this.summaryOf(e));
+      for (const id of coldUpserts) {
+        const c = this.traces.has(id) ? undefined : this.cold.get(id);
+        if (c) upserted.push(c.summary);
+      }
       this.emit({ type: 'traces', upserted, removed: [...removed] });
     }
     if (this.statsDirty) {
@@ -761,7 +1098,8 @@ export class TraceStore {
     return s;
   }
 
-  private drop(e: TraceEntry): void {
+  /** `toCold`: the trace stays listed from the backing, its statistics stay counted */
+  private drop(e: TraceEntry, toCold = false): void {
     this.traces.delete(e.traceId);
     for (const svc of e.services) {
       const set = this.byService.get(svc);
@@ -770,7 +1108,7 @@ export class TraceStore {
         if (set.size === 0) this.byService.delete(svc);
       }
     }
-    if (this.index) {
+    if (this.index && !toCold && !this.backing) {
       for (const s of e.spans) {
         try {
           const loc = this.locate(s, e);
@@ -780,7 +1118,7 @@ export class TraceStore {
         }
       }
     }
-    if (this.observer && e.spans.length) {
+    if (this.observer && e.spans.length && !toCold) {
       try {
         this.observer.traceDropped(e.traceId, e.spans, this.epoch);
       } catch {
@@ -795,7 +1133,7 @@ export class TraceStore {
     e.shared = [];
     e.sharedSet = null;
     this.pendingUpserts.delete(e);
-    if (e.spans.length) this.pendingRemoved.add(e.traceId);
+    if (e.spans.length && !toCold) this.pendingRemoved.add(e.traceId);
   }
 
   /**
@@ -822,7 +1160,7 @@ export class TraceStore {
       if (e.pinned || !justTouched.has(e)) continue;
       keptSpans -= e.spans.length;
       keptBytes -= e.bytes;
-      lost.add(e.traceId);
+      if (!this.backing) lost.add(e.traceId);
       this.evict(e);
     }
     for (const e of this.traces.values()) {
@@ -853,6 +1191,17 @@ export class TraceStore {
   }
 
   private evict(e: TraceEntry): void {
+    if (this.backing) {
+      // out of memory, still on disk: listed from its summary, read back when opened
+      if (e.spans.length) {
+        const c: ColdTrace = { summary: this.summaryOf(e), refs: e.refs, runs: e.runs };
+        this.cold.delete(e.traceId); // re-inserted at the end: the newest to leave memory
+        this.cold.set(e.traceId, c);
+        this.coldSpans += e.spans.length;
+      }
+      this.drop(e, true);
+      return;
+    }
     this.drop(e);
     if (e.spans.length) this.evicted++;
     if (!this.evictingNow) {
@@ -860,6 +1209,23 @@ export class TraceStore {
       this.onEvictionStart?.();
     }
   }
+}
+
+/** a group number into a trace's ascending list, once */
+function addRef(refs: number[], gid: number): void {
+  const n = refs.length;
+  if (n === 0 || refs[n - 1] < gid) refs.push(gid);
+  else if (!refs.includes(gid)) {
+    refs.push(gid);
+    refs.sort((a, b) => a - b);
+  }
+}
+
+/** log records as an OTLP JSON logs document (one resource and scope entry per record: rare, small) */
+function logsToOtlpData(logs: LogRecord[], epoch: EpochNs): unknown {
+  return {
+    resourceLogs: logs.map((l) => ({ resource: resourceToOtlp(l.resource), scopeLogs: [{ scope: scopeToOtlp(l.scope), logRecords: [logToOtlp(l, epoch)] }] })),
+  };
 }
 
 /** the trace refers to a shared resource or scope (counted once per trace) */
