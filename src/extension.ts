@@ -10,8 +10,10 @@ import { activateTraceList, type TraceListSnapshot } from './host/traceList';
 import { activateFixtures } from './host/fixtures';
 import { activateWaterfall } from './host/panel';
 import { activateExplore } from './host/explore';
+import { activateCompare } from './host/compare';
 import { activateSource } from './host/source';
 import { activateInstrument } from './host/instrument';
+import { activateAgentTools } from './host/agent';
 import type { HostServices, ReceiverConnection } from './host/services';
 
 /** What activate() returns: used by the extension-host tests (test/suite) and other extensions. */
@@ -58,8 +60,10 @@ export function activate(context: vscode.ExtensionContext): TraceExplorerApi {
   feature('fixtures', activateFixtures);
   feature('waterfall', activateWaterfall);
   feature('explore', activateExplore);
+  feature('compare', activateCompare);
   feature('source', activateSource);
   feature('zero-code tracing', activateInstrument);
+  feature('agent tools', activateAgentTools);
 
   // the editor is usable at once; the receiver comes up in the background
   void receiver.connect();
