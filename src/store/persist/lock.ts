@@ -47,7 +47,7 @@ export function lockStore(dir: string): () => void {
       continue; // removed meanwhile: try again
     }
     const pid = Number(text);
-    if (/^\d+$/.test(text) && pid !== process.pid && alive(pid)) throw new StoreLockedError(dir, pid);
+    if (/^\d+$/.test(text) && alive(pid)) throw new StoreLockedError(dir, pid);
     // a lock being written this instant has no pid yet: only an older one is stale
     if (!/^\d+$/.test(text)) {
       const age = Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0);
