@@ -16,6 +16,8 @@ function validateOrder(order) {
 async function priceOrder(item, qty) {
   return withSpan('orders.priceOrder', async (span) => {
     await sleep(2 + Math.floor(Math.random() * 6));
+    // bulk orders (50 or more) look up a volume discount first: the slower path of the same request
+    if (qty >= 50) await sleep(250 + Math.floor(Math.random() * 50));
     const total = Math.round((PRICES[item] ?? 1) * qty * 100) / 100;
     span.setAttribute('app.order.total', total);
     return total;
