@@ -14,7 +14,6 @@ import { activateCompare } from './host/compare';
 import { activateSource } from './host/source';
 import { activateInstrument } from './host/instrument';
 import { activateAgentTools } from './host/agent';
-import { activateAgentTools } from './host/agent';
 import type { HostServices, ReceiverConnection } from './host/services';
 
 /** What activate() returns: used by the extension-host tests (test/suite) and other extensions. */
@@ -64,7 +63,6 @@ export function activate(context: vscode.ExtensionContext): TraceExplorerApi {
   feature('compare', activateCompare);
   feature('source', activateSource);
   feature('zero-code tracing', activateInstrument);
-  feature('agent tools', activateAgentTools);
   feature('agent tools', activateAgentTools);
 
   // the editor is usable at once; the receiver comes up in the background

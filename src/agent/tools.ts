@@ -2,7 +2,7 @@
 // and one dispatcher over the operations. Both doors read it: the MCP server (src/cli/mcp.ts) lists and calls
 // these; the editor's language model tools (src/host/agent/) are the same names in package.json, whose
 // inputSchema a unit test keeps equal to INPUT_SCHEMAS here. All of them only read.
-import { AgentInputError, render, type Answer } from './answer';
+import { AgentInputError, ANSWER_BUDGET, render, type Answer } from './answer';
 import { codeStats } from './codeStats';
 import { compareTraces } from './compareTraces';
 import { findSpans } from './findSpans';
@@ -165,6 +165,19 @@ export const TOOLS: readonly ToolInfo[] = [
   },
 ];
 
+/** the editor's language model tools are these names with this prefix (package.json languageModelTools) */
+export const LM_TOOL_PREFIX = 'traceExplorer_';
+
+const NAME_IN_TEXT = /\b(list_traces|get_trace|get_span|find_spans|code_stats|compare_traces|recent_errors)\b/g;
+
+/** A tool's description with the other tools named as a door names them (`prefix` + name). */
+export function toolDescription(tool: ToolInfo, prefix = ''): string {
+  return prefix ? tool.description.replace(NAME_IN_TEXT, `${prefix}$1`) : tool.description;
+}
+
+/** the smallest budget a caller may ask for: a summary and a few rows */
+export const MIN_BUDGET = 2048;
+
 export const TOOL_NAMES: readonly ToolName[] = TOOLS.map((t) => t.name);
 
 /** Checks an input against a tool's schema (the subset the catalogue uses); throws AgentInputError. */
@@ -223,26 +236,31 @@ export class AgentTools {
     this.cache = new TraceCache(ctx.source);
   }
 
-  /** Runs a tool; throws AgentInputError for a bad input or an unknown trace, anything else for a failure. */
-  async call(name: string, rawInput: unknown): Promise<Answer> {
+  /**
+   * Runs a tool; throws AgentInputError for a bad input or an unknown trace, anything else for a failure.
+   * `budget`: a smaller answer size than the context's, for a caller that knows its room (never larger).
+   */
+  async call(name: string, rawInput: unknown, budget?: number): Promise<Answer> {
     const tool = TOOLS.find((t) => t.name === name);
     if (!tool) throw new AgentInputError(`unknown tool ${JSON.stringify(name.slice(0, 40))}; the tools are ${TOOL_NAMES.join(', ')}`);
     const input = checkInput(tool, rawInput) as never;
+    const max = this.ctx.budget ?? ANSWER_BUDGET;
+    const ctx = budget === undefined ? this.ctx : { ...this.ctx, budget: Math.max(MIN_BUDGET, Math.min(max, Math.floor(budget))) };
     switch (tool.name) {
       case 'list_traces':
-        return listTraces(this.ctx, input);
+        return listTraces(ctx, input);
       case 'get_trace':
-        return getTrace(this.ctx, this.cache, input);
+        return getTrace(ctx, this.cache, input);
       case 'get_span':
-        return getSpan(this.ctx, input);
+        return getSpan(ctx, input);
       case 'find_spans':
-        return findSpans(this.ctx, this.cache, input);
+        return findSpans(ctx, this.cache, input);
       case 'code_stats':
-        return codeStats(this.ctx, input);
+        return codeStats(ctx, input);
       case 'compare_traces':
-        return compareTraces(this.ctx, this.cache, input);
+        return compareTraces(ctx, this.cache, input);
       case 'recent_errors':
-        return recentErrors(this.ctx, this.cache, input);
+        return recentErrors(ctx, this.cache, input);
     }
   }
 
