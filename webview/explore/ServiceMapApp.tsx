@@ -142,7 +142,7 @@ export function ServiceMapApp({ ipc }: { ipc: ExploreIpc }) {
                   <title>{`${e.from.slice(2)} → ${e.to.slice(2)}\n${label}${traceMap ? '' : '\nClick: these traces in the search page'}`}</title>
                   <path d={d} className="edge-hit" />
                   <path d={d} className="edge-line" markerEnd="url(#arrow)" style={{ strokeWidth: 1 + 3 * (Math.log1p(e.calls) / Math.log1p(maxCalls)) }} />
-                  <text x={pe.labelX} y={pe.labelY} className="edge-label" textAnchor="middle" dominantBaseline="middle">{label}</text>
+                  <text x={pe.labelX} y={pe.labelY - 9} className="edge-label" textAnchor="middle" dominantBaseline="middle">{label}</text>
                 </g>
               );
             })}

@@ -41,13 +41,15 @@ export class SearchPanel extends ExploreWebview {
               added++;
             }
           }
-          if (added || e.removed.length || e.upserted.length) this.notify(SummariesChanged, { added, removed: e.removed.length });
+          // a webview not up gets the whole set when it says `ready` again: nothing to count for it
+          if (this.ready && (added || e.removed.length || e.upserted.length)) this.notify(SummariesChanged, { added, removed: e.removed.length });
         } else if (e.type === 'cleared') void this.load();
       }),
       services.receiver.onDidChangeStatus((s) => {
         if (s.kind === 'running' && this.ready) void this.load();
       }),
     );
+    void this.load();
   }
 
   reveal(): void {
@@ -59,8 +61,12 @@ export class SearchPanel extends ExploreWebview {
     this.notify(RestrictTraces, p, true);
   }
 
+  /** the summaries are asked for as the panel opens, while the webview loads: the first `ready` finds them queued */
+  private readies = 0;
+
   protected onReady(): void {
-    void this.load();
+    // a later `ready` is a webview VS Code recreated (hidden, then shown): it needs them again
+    if (this.readies++ > 0) void this.load();
   }
 
   /** one load at a time; asks made meanwhile make one more */
