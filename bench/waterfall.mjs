@@ -19,6 +19,13 @@
 //                    The first rows are the head's (the first 200 rows, PANEL_HEAD_ROWS, sent ahead of the whole
 //                    trace as the panel asks the receiver for them: see src/protocol/api.ts, PACKED_FRAMES_TYPE)
 //   wholeTraceMs     page navigation start → the whole trace painted (every row in place of the head)
+//   A trace over WINDOWED_SPANS (src/protocol/rowWindow.ts) opens windowed: the first rows are the first window
+//   the receiver (here the harness's worker, which keeps the trace ordered as the receiver does: orderMs is
+//   what ordering it once cost) cuts; its line adds
+//   findMs           typing a query that only a span near the end matches → that span selected and painted
+//                    (the webview's 80 ms typing pause included)
+//   expandAllMs      Expand all after Collapse all → every row counted and the rows painted; collapseAllMs
+//                    the other way
 //   also: readyMs (the bundle said `ready`), headAtMs (the head is in the page; the whole trace for a trace
 //   no longer than the head), dataWaitMs (the page asked → that), decodeRenderMs (that → the first rows
 //   painted, waiting for `ready` included), wholeWaitMs (the page asked → the whole trace is in it), packedMB, and
@@ -32,6 +39,11 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHarnessServer } from '../test/webview/server.mjs';
 import { launchChromium } from '../test/webview/browser.mjs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { WINDOWED_SPANS, decodeWindow } = require('../out/src/protocol/rowWindow.js');
+const { decodePackedTrace } = require('../out/src/protocol/packedTrace.js');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -175,10 +187,59 @@ async function tracedLoad(name) {
   };
 }
 
+/** a query only one span near the end of the trace matches, and that span's name (asked of the server's windows) */
+async function lateQuery(name, n) {
+  const res = await fetch(`${srv.url}/window?trace=${name}`, { method: 'POST', body: JSON.stringify({ from: Math.max(0, n - 400), count: 400 }) });
+  const { packed } = decodeWindow(new Uint8Array(await res.arrayBuffer()));
+  const t = decodePackedTrace(packed);
+  for (let r = t.spanCount - 1; r >= 0; r--) {
+    for (let a = 2 * t.attrStart[r]; a < 2 * t.attrStart[r + 1]; a += 2) {
+      const v = t.str(t.attrs[a + 1]);
+      // "… -- <generation index>": unique once the whole number is in the query (no '=': that is key=value)
+      if (/ -- \d+$/.test(v)) return { query: v.slice(v.indexOf('$2')), name: t.str(t.name[r]) };
+    }
+  }
+  throw new Error('no db span near the end of the trace');
+}
+
+/** find and collapse/expand all over a windowed trace, timed in the page from the input to the paint */
+async function windowedOps(name, n) {
+  await openPanel(name, false);
+  const late = await lateQuery(name, n);
+  const findMs = await page.evaluate(async ({ query, expect }) => {
+    const input = document.querySelector('[data-testid=find]');
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    const t0 = performance.now();
+    setter.call(input, query);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((resolve) => {
+      const check = () => (document.querySelector('[role=row][aria-selected=true] .name')?.textContent === expect ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    return performance.now() - t0;
+  }, { query: late.query, expect: late.name });
+  const all = (title, count) =>
+    page.evaluate(async ({ title, count }) => {
+      const t0 = performance.now();
+      document.querySelector(`button[title="${title}"]`).click();
+      await new Promise((resolve) => {
+        const check = () =>
+          document.querySelector('[role=treegrid]').getAttribute('aria-rowcount') === String(count) && document.querySelector('[role=row] .name')
+            ? requestAnimationFrame(() => resolve())
+            : requestAnimationFrame(check);
+        check();
+      });
+      return performance.now() - t0;
+    }, { title, count });
+  const collapseAllMs = await all('Collapse all', 1);
+  const expandAllMs = await all('Expand all', n);
+  return { findMs, collapseAllMs, expandAllMs };
+}
+
 try {
   for (const n of sizes) {
     const name = `gen${n}`;
-    await srv.addGeneratedTrace(name, n);
+    const { orderMs } = await srv.addGeneratedTrace(name, n);
     const runs = Number(runsArg) || (n >= 100000 ? 3 : 5);
     // warm-up (the renderer's first load of the bundle, JIT of the server's encoder), then the timed loads
     // back to back, then the traced ones: a traced run leaves this process a trace of many MB to parse and
@@ -188,10 +249,13 @@ try {
     const res = [];
     for (let i = 0; i < runs; i++) res.push(await timedLoad(name));
     for (let i = 0; i < runs; i++) Object.assign(res[i], await tracedLoad(name));
+    const windowed = n > WINDOWED_SPANS;
+    if (windowed) for (let i = 0; i < runs; i++) Object.assign(res[i], await windowedOps(name, n));
     const pick = (k) => r1(median(res.map((r) => r[k])));
+    const ops = windowed ? { findMs: pick('findMs'), expandAllMs: pick('expandAllMs'), collapseAllMs: pick('collapseAllMs'), orderMs: r1(orderMs) } : {};
     console.log(JSON.stringify({
       bench: 'waterfall', spans: n, firstRowsMs: pick('firstRowsMs'), scrollFrameP95Ms: pick('scrollFrameP95Ms'),
-      longestTaskMs: pick('longestTaskMs'), heapMB: pick('heapMB'), dataToRowsMs: pick('dataToRowsMs'),
+      longestTaskMs: pick('longestTaskMs'), heapMB: pick('heapMB'), ...ops, dataToRowsMs: pick('dataToRowsMs'),
       dataWaitMs: pick('dataWaitMs'), decodeRenderMs: pick('decodeRenderMs'), readyMs: pick('readyMs'), headAtMs: pick('headAtMs'), wholeTraceMs: pick('wholeTraceMs'), wholeWaitMs: pick('wholeWaitMs'), packedMB: pick('packedMB'),
       firstRowsRuns: res.map((r) => r1(r.firstRowsMs)), coldFirstRowsMs: r1(cold.firstRowsMs), runs, bundle: dev ? 'development' : 'production', calibrationMs: r1(calibrate()), loadavg: os.loadavg()[0],
     }));

@@ -26,6 +26,10 @@ export const BLOCK_ROWS = 128;
 /** blocks kept at most (the ones nearest the viewport stay) */
 const KEEP_BLOCKS = 12;
 const OVERSCAN = 6;
+/** rows per scroll group (see setScrollQuantized) */
+const SCROLL_GROUP = 8;
+/** typing waits this long before the receiver searches (a search of a million spans takes ~100 ms) */
+const FIND_DEBOUNCE_MS = 80;
 
 interface Block {
   index: number;
@@ -68,6 +72,15 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(() => window.innerHeight || 600);
   const firstPainted = useRef(false);
+  // React re-renders only when the scroll position enters another group of rows (as Rows does): most scroll
+  // frames change nothing but the compositor's offset
+  const scrollGroup = useRef(-1);
+  const setScrollQuantized = useCallback((top: number) => {
+    const g = Math.floor(top / (ROW_HEIGHT * SCROLL_GROUP));
+    if (g === scrollGroup.current) return;
+    scrollGroup.current = g;
+    setScrollTop(g * ROW_HEIGHT * SCROLL_GROUP);
+  }, []);
   const latest = useRef({ selected, info, query, hide });
   latest.current = { selected, info, query, hide };
 
@@ -126,8 +139,8 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
     if (!el || i < 0) return;
     const top = i * ROW_HEIGHT;
     if (top < el.scrollTop || top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, top - el.clientHeight / 3);
-    setScrollTop(el.scrollTop);
-  }, []);
+    setScrollQuantized(el.scrollTop);
+  }, [setScrollQuantized]);
 
   /** an operation on the view (and where to go after it): the blocks are asked again */
   const op = useCallback(
@@ -183,7 +196,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
 
   const total = info?.total ?? 0;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(total, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const last = Math.min(total, Math.ceil((scrollTop + height) / ROW_HEIGHT) + SCROLL_GROUP + OVERSCAN);
 
   // the blocks the viewport needs, and the next one each way; far ones are let go
   useEffect(() => {
@@ -281,7 +294,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
       applied.current = { query, hide };
       const sel = latest.current.selected;
       void op([{ kind: 'find', query, hide }], query.trim() ? { kind: 'firstMatch', from: Math.max(0, sel) } : undefined);
-    }, 150);
+    }, FIND_DEBOUNCE_MS);
     return () => clearTimeout(h);
   }, [query, hide]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -438,7 +451,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
               aria-label="Spans"
               aria-rowcount={total}
               tabIndex={0}
-              onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+              onScroll={(e) => setScrollQuantized(e.currentTarget.scrollTop)}
               onKeyDown={onKey}
             >
               <div className="spacer" style={{ height: total * ROW_HEIGHT }} role="presentation">

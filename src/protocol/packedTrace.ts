@@ -101,6 +101,8 @@ export interface PackedTrace {
   rowOf(spanId: string): number;
   /** distinct service string indexes, in order of first appearance */
   services: number[];
+  /** the string table as one text and the UTF-16 offset of each string in it (stringCount + 1 offsets) */
+  table(): { text: string; offsets: Uint32Array };
 }
 
 interface Layout {
@@ -518,6 +520,7 @@ export function decodePackedTrace(input: ArrayBuffer | ArrayBufferView): PackedT
     parentId: (row: number) => (parent[row] >= 0 ? spanId(parent[row]) : str(parentIds[row])),
     rowOf,
     services,
+    table: () => ({ text: all, offsets: offs }),
   };
 }
 

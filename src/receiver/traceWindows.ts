@@ -26,6 +26,8 @@ interface Ordered {
   t: PackedTrace;
   errors: Int32Array;
   services: string[];
+  /** the string table lowercased, for find (null where lowercasing changed its length: then string by string) */
+  lower: string | null;
 }
 
 interface View {
@@ -134,7 +136,9 @@ export class TraceWindows {
     const errors = new Int32Array(ne);
     ne = 0;
     for (let r = 0; r < t.spanCount; r++) if (t.status[r] === 2) errors[ne++] = r;
-    const o: Ordered = { traceId, built: spans.length, t, errors, services: t.services.map((s) => t.str(s)) };
+    const table = t.table();
+    const lower = table.text.toLowerCase();
+    const o: Ordered = { traceId, built: spans.length, t, errors, services: t.services.map((s) => t.str(s)), lower: lower.length === table.text.length ? lower : null };
     this.traces.delete(traceId);
     this.traces.set(traceId, o);
     while (this.traces.size > MAX_TRACES) this.traces.delete(this.traces.keys().next().value as string);
@@ -192,7 +196,7 @@ export class TraceWindows {
       case 'find':
         if (op.query !== v.query) {
           v.query = op.query;
-          v.match = findMatches(t, op.query);
+          v.match = findMatches(t, op.query, o.lower === null ? undefined : (needle) => stringsContaining(o.lower!, t.table().offsets, needle));
           v.matchList = v.match ? listRows(v.match) : new Int32Array(0);
         }
         v.hide = op.hide;
@@ -215,4 +219,31 @@ export class TraceWindows {
     v.rows = v.focus >= 0 && v.focus < t.spanCount ? withinSubtree(t, all, v.focus) : all;
     return v.rows;
   }
+}
+
+/**
+ * Which strings of a table contain `needle` (lowercase), by one scan of the lowercased table: each hit is
+ * placed in its string by a binary search of the offsets, then the scan skips to that string's end. A hit that
+ * runs past its string's end (across two strings) is no match. 1 yes, 2 no, per string.
+ */
+export function stringsContaining(lower: string, offsets: Uint32Array, needle: string): Uint8Array {
+  const count = offsets.length - 1;
+  const out = new Uint8Array(count).fill(2);
+  let from = 0;
+  for (;;) {
+    const at = lower.indexOf(needle, from);
+    if (at < 0) break;
+    let lo = 0;
+    let hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offsets[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    if (at + needle.length <= offsets[lo + 1]) {
+      out[lo] = 1;
+      from = offsets[lo + 1];
+    } else from = at + 1;
+  }
+  return out;
 }

@@ -134,3 +134,17 @@ test('window requests are checked before they reach the receiver', () => {
   assert.ok(!isWindowRequest({ from: 0, count: 1, ops: [{ kind: 'drop' }] }));
   assert.ok(!isWindowRequest({ from: 0, count: 1, nav: { kind: 'span', spanId: 'x'.repeat(100) } }));
 });
+
+test('find in the lowercased string table: a hit inside one string matches it, one across two strings does not', () => {
+  const { stringsContaining } = require('../../out/src/receiver/traceWindows.js');
+  const parts = ['GET /a', '', 'select x', 'ab', 'cd', 'xabcdx'];
+  const offsets = new Uint32Array(parts.length + 1);
+  for (let i = 0, c = 0; i <= parts.length; i++) {
+    offsets[i] = c;
+    c += (parts[i] ?? '').length;
+  }
+  const lower = parts.join('').toLowerCase();
+  assert.deepEqual(Array.from(stringsContaining(lower, offsets, 'abcd')), [2, 2, 2, 2, 2, 1], '"ab"+"cd" is no match');
+  assert.deepEqual(Array.from(stringsContaining(lower, offsets, 'x')), [2, 2, 1, 2, 2, 1]);
+  assert.deepEqual(Array.from(stringsContaining(lower, offsets, 'get /')), [1, 2, 2, 2, 2, 2]);
+});

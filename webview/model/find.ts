@@ -29,11 +29,16 @@ export function parseQuery(q: string): ParsedQuery | null {
   return { kind: 'text', key: '', text: s.toLowerCase() };
 }
 
-/** 1 for every matching row; null for an empty query */
-export function findMatches(t: FindInput, query: string): Uint8Array | null {
+/**
+ * 1 for every matching row; null for an empty query. `stringsContaining` (optional) answers, for a lowercase
+ * needle, which strings of the table contain it (1 yes, 2 no) in one pass over all of them — the receiver's
+ * search of a million spans (src/receiver/traceWindows.ts) — instead of a test per distinct string.
+ */
+export function findMatches(t: FindInput, query: string, stringsContaining?: (needle: string) => Uint8Array | null): Uint8Array | null {
   const q = parseQuery(query);
   if (!q) return null;
-  const memo = new Uint8Array(t.stringCount); // 0 unknown, 1 match, 2 no match
+  const known = q.text && stringsContaining ? stringsContaining(q.text) : null;
+  const memo = known ?? new Uint8Array(t.stringCount); // 0 unknown, 1 match, 2 no match
   const contains = (i: number, needle: string): boolean => {
     let m = memo[i];
     if (!m) memo[i] = m = t.str(i).toLowerCase().includes(needle) ? 1 : 2;
