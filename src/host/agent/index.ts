@@ -44,25 +44,25 @@ export function activateAgentTools(services: HostServices): vscode.Disposable {
   const workspaceReady = (): Promise<void> => {
     if (ready) return ready;
     const ws = new EditorWorkspace();
-    const resolver = new SourceResolver(ws, config.get('pathMappings'));
-    const place = resolverPlace(resolver, () => ws.folders.length > 1);
+    let resolver: SourceResolver | undefined;
+    // the resolver takes the workspace's folders when it is made: made again when they change
+    const rebuild = (): void => {
+      resolver = new SourceResolver(ws, config.get('pathMappings'));
+      placer = resolverPlace(resolver, () => ws.folders.length > 1);
+    };
     disposables.push(
       ws,
-      ws.onDidChange(() => {
+      ws.onDidChange((what) => {
+        if (what === 'folders' || !resolver) return rebuild();
         resolver.invalidateFiles();
-        place.clear();
+        placer?.clear();
       }),
       config.onDidChange(['pathMappings'], () => {
-        resolver.setMappings(config.get('pathMappings'));
-        place.clear();
+        resolver?.setMappings(config.get('pathMappings'));
+        placer?.clear();
       }),
     );
-    ready = ws.load().then(
-      () => {
-        placer = place;
-      },
-      (e) => log.error(`cannot list the workspace's files; tool answers give span locations as recorded: ${errorText(e)}`),
-    );
+    ready = ws.load().then(rebuild, (e) => log.error(`cannot list the workspace's files; tool answers give span locations as recorded: ${errorText(e)}`));
     return ready;
   };
   const tools = new AgentTools({ source, place: (loc) => placer?.(loc) });
