@@ -75,6 +75,9 @@ export const settings = {
   // the trace store inside the receiver
   'store.maxSpans': int(1_000_000, 1000, 50_000_000),
   'store.maxMemoryMB': int(1024, 16, 65_536),
+  'store.persist': bool(true),
+  'store.maxDiskMB': int(1024, 16, 1_048_576),
+  'store.maxAgeDays': int(7, 1, 3650),
   // the waterfall panel (src/host/panel): traces opened one after another share one preview panel
   'waterfall.preview': bool(true),
   // fixtures and trace files (src/host/fixtures); defaults documented in src/fixtures/defaults.ts

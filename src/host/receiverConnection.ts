@@ -22,9 +22,14 @@ export const RECEIVER_SETTINGS: readonly config.SettingKey[] = [
   'receiver.idleExitSeconds',
   'store.maxSpans',
   'store.maxMemoryMB',
+  'store.persist',
+  'store.maxDiskMB',
+  'store.maxAgeDays',
 ];
 
-export function receiverSettings(): ReceiverSettings {
+/** `storageDir`: the extension's global storage, where the persistent store lives (`store/`) */
+export function receiverSettings(storageDir: string): ReceiverSettings {
+  const persist = config.get('store.persist');
   return {
     host: config.get('receiver.host').trim(),
     httpPort: config.get('receiver.httpPort'),
@@ -34,6 +39,9 @@ export function receiverSettings(): ReceiverSettings {
     maxBody: config.get('receiver.maxBodyBytes'),
     cors: config.get('receiver.corsAllowedOrigins'),
     idleExitMs: config.get('receiver.idleExitSeconds') * 1000,
+    ...(persist
+      ? { storeDir: path.join(storageDir, 'store'), storeMaxBytes: config.get('store.maxDiskMB') * 1024 * 1024, storeMaxAgeDays: config.get('store.maxAgeDays') }
+      : {}),
   };
 }
 
@@ -161,14 +169,14 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
     }
     if (this._status.kind !== 'starting') this.setStatus({ kind: 'starting' });
     try {
-      let { client, health, started } = await this.process.connectOrStart(receiverSettings());
+      let { client, health, started } = await this.process.connectOrStart(receiverSettings(this.context.globalStorageUri.fsPath));
       if (gen !== this.generation) return void client.dispose();
       const ours = String(this.context.extension.packageJSON.version ?? '');
       if (!started && health.version && ours && compareVersions(health.version, ours) < 0) {
         // the extension was updated while an older receiver kept running for another window
         this.log.info(`receiver pid ${health.pid} is version ${health.version}, this window runs ${ours}: restarting it`);
         client.dispose();
-        ({ client, health, started } = await this.process.restart(receiverSettings(), Date.now()));
+        ({ client, health, started } = await this.process.restart(receiverSettings(this.context.globalStorageUri.fsPath), Date.now()));
         if (gen !== this.generation) return void client.dispose();
       }
       let differs: string[] = [];
@@ -176,7 +184,7 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
         this.log.info(`connected to running receiver pid ${health.pid} (API ${client.url}, ${health.clients} other window(s))`);
         // another window started it, perhaps with other settings (a workspace's ports): say so, do not restart
         // behind the other windows' backs
-        differs = settingsDifferences(health, receiverSettings());
+        differs = settingsDifferences(health, receiverSettings(this.context.globalStorageUri.fsPath));
         if (differs.length) this.log.warn(`this window's receiver settings differ from the running receiver's: ${differs.join('; ')}`);
       }
       this.adopt(client, health, gen, differs);
@@ -256,7 +264,7 @@ export class ReceiverConnectionImpl implements ReceiverConnection, vscode.Dispos
     }
     this.setStatus({ kind: 'starting' });
     try {
-      const { client, health } = await this.process.restart(receiverSettings(), requestedAt);
+      const { client, health } = await this.process.restart(receiverSettings(this.context.globalStorageUri.fsPath), requestedAt);
       if (gen !== this.generation) return void client.dispose();
       this.adopt(client, health, gen);
     } catch (e) {

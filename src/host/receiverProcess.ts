@@ -21,6 +21,10 @@ export interface ReceiverSettings {
   maxBody: number;
   cors: readonly string[];
   idleExitMs: number;
+  /** the persistent store's directory; memory only when absent */
+  storeDir?: string;
+  storeMaxBytes?: number;
+  storeMaxAgeDays?: number;
 }
 
 export interface ReceiverState {
@@ -62,6 +66,9 @@ export function receiverArgv(s: ReceiverSettings, stateFile: string): string[] {
     '--cors', s.cors.join(','),
     '--state-file', stateFile,
     '--idle-exit-ms', String(s.idleExitMs),
+    ...(s.storeDir === undefined ? [] : ['--store', s.storeDir]),
+    ...(s.storeDir !== undefined && s.storeMaxBytes !== undefined ? ['--store-max-bytes', String(s.storeMaxBytes)] : []),
+    ...(s.storeDir !== undefined && s.storeMaxAgeDays !== undefined ? ['--store-max-age-days', String(s.storeMaxAgeDays)] : []),
   ];
 }
 
@@ -446,6 +453,15 @@ export function settingsDifferences(h: HealthInfo, s: ReceiverSettings): string[
   }
   if (h.idleExitMs !== undefined && h.idleExitMs !== s.idleExitMs) {
     d.push(`an idle exit after ${n(s.idleExitMs / 1000)} s (it has ${n(h.idleExitMs / 1000)} s)`);
+  }
+  if (s.storeDir !== undefined && !h.store) d.push(`traces kept on disk in ${s.storeDir} (it keeps them in memory only)`);
+  else if (s.storeDir === undefined && h.store) d.push(`traces in memory only (it keeps them on disk in ${h.store.dir})`);
+  else if (s.storeDir !== undefined && h.store) {
+    if (path.resolve(s.storeDir) !== path.resolve(h.store.dir)) d.push(`traces kept in ${s.storeDir} (it keeps them in ${h.store.dir})`);
+    if (s.storeMaxBytes !== undefined && s.storeMaxBytes !== h.store.maxDiskBytes) d.push(`${mb(s.storeMaxBytes)} MB on disk (it keeps ${mb(h.store.maxDiskBytes)} MB)`);
+    if (s.storeMaxAgeDays !== undefined && s.storeMaxAgeDays * 86_400_000 !== h.store.maxAgeMs) {
+      d.push(`traces for ${n(s.storeMaxAgeDays)} days (it keeps them ${n(h.store.maxAgeMs / 86_400_000)} days)`);
+    }
   }
   return d;
 }

@@ -8,7 +8,8 @@ try {
   opts = parseReceiverArgs(process.argv.slice(2));
 } catch (e) {
   if (!(e instanceof UsageError)) throw e;
-  process.stderr.write(`trace-explorer receiver: ${e.message}\n${RECEIVER_USAGE}\n`);
+  // the error last: whoever shows the end of the output (the editor shows the last 20 lines) shows it
+  process.stderr.write(`${RECEIVER_USAGE}\ntrace-explorer receiver: ${e.message}\n`);
   process.exit(2);
 }
 void runReceiverProcess(opts).then((code) => process.exit(code));

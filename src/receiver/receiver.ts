@@ -10,6 +10,7 @@ import type { HealthInfo, ListeningLine, PortState } from '../protocol/api';
 import { TraceStore } from '../store/traceStore';
 import { LocationIndex } from '../stats/locationIndex';
 import { DiskStore } from '../store/persist/diskStore';
+import { StoreLockedError } from '../store/persist/lock';
 import { ServiceMapIndex } from '../explore/serviceMapIndex';
 import { createApiServer, type ApiServer } from './api';
 import { OriginPolicy } from './cors';
@@ -88,15 +89,29 @@ function closeServer(server: http.Server | http2.Http2Server, sessions?: Set<htt
   });
 }
 
+/**
+ * Opens the persistent store; a receiver that is exiting (a restart with other settings) may still hold it
+ * for a moment, so a lock held by a live process is retried for up to 3 s before giving up.
+ */
+async function openDisk(opts: ReceiverOptions, log: ReceiverLog): Promise<DiskStore> {
+  const until = Date.now() + 3000;
+  for (;;) {
+    try {
+      return DiskStore.open({ dir: opts.storeDir!, maxDiskBytes: opts.storeMaxBytes, maxAgeMs: opts.storeMaxAgeMs, log });
+    } catch (e) {
+      if (!(e instanceof StoreLockedError) || Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks = {}): Promise<RunningReceiver> {
   const log = hooks.log ?? silentLog;
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const index = new LocationIndex();
   const serviceMap = new ServiceMapIndex();
   // the persistent store (throws StoreLockedError when another receiver has the directory)
-  const disk = opts.storeDir
-    ? DiskStore.open({ dir: opts.storeDir, maxDiskBytes: opts.storeMaxBytes, maxAgeMs: opts.storeMaxAgeMs, log })
-    : undefined;
+  const disk = opts.storeDir ? await openDisk(opts, log) : undefined;
   const store = new TraceStore({
     maxSpans: opts.maxSpans,
     maxBytes: opts.maxBytes,
