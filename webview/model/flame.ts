@@ -99,42 +99,46 @@ function spanLayout(t: FlameInput): FlameLayout {
 function operationLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
   const n = t.spanCount;
   const self = selfTimes(t);
-  // merge: a row's node is its parent's node's child with the same (service, name[, target]); rows come
-  // parent first, so the parent's node exists. Numeric keys (no string per span) unless a target names it.
+  // each distinct operation (service, name[, target]) gets a dense id: numeric keys, no string per span
+  // except for spans named by a bare HTTP method
+  const opOf = new Int32Array(n);
+  const ops = new PairTable(n);
+  const targeted = new Map<string, number>();
+  const opTarget: string[] = [];
+  for (let r = 0; r < n; r++) {
+    const target = targetOf?.(r);
+    let id: number | undefined;
+    if (target === undefined) {
+      id = ops.get(t.service[r], t.name[r]);
+      if (id < 0) ops.set(t.service[r], t.name[r], (id = opTarget.push('') - 1));
+    } else {
+      const key = `${t.service[r]} ${t.name[r]} ${target}`;
+      id = targeted.get(key);
+      if (id === undefined) targeted.set(key, (id = opTarget.push(target) - 1));
+    }
+    opOf[r] = id;
+  }
+  // merge: a row's node is its parent's node's child with the same operation; rows come parent first, so the
+  // parent's node exists.
   const nodeOf = new Int32Array(n);
-  const byKey = new Map<number, number>();
-  const byTarget = new Map<string, number>();
-  const pNode: number[] = [];
-  const rep: number[] = [];
-  const tgt: string[] = [];
-  const nSelf: number[] = [];
-  const nDur: number[] = [];
-  const nSpans: number[] = [];
-  const nErr: number[] = [];
-  const sc = t.stringCount;
+  const byKey = new PairTable(n);
+  const pNode = new Int32Array(n);
+  const rep = new Int32Array(n);
+  const nOp = new Int32Array(n);
+  const nSelf = new Float64Array(n);
+  const nDur = new Float64Array(n);
+  const nSpans = new Int32Array(n);
+  const nErr = new Int32Array(n);
+  let m = 0;
   for (let r = 0; r < n; r++) {
     const p = t.parent[r] >= 0 ? nodeOf[t.parent[r]] : -1;
-    const target = targetOf?.(r);
-    let numKey = 0;
-    let strKey = '';
-    if (target === undefined) {
-      numKey = ((p + 1) * sc + t.service[r]) * sc + t.name[r];
-      // past 2^53 two keys could meet: fall back to a string key
-      if (numKey > Number.MAX_SAFE_INTEGER) strKey = `${p} ${t.service[r]} ${t.name[r]}`;
-    } else strKey = `${p} ${t.service[r]} ${t.name[r]} ${target}`;
-    let id = strKey ? byTarget.get(strKey) : byKey.get(numKey);
+    let id = byKey.get(p, opOf[r]);
     const d = Math.max(0, t.end[r] - t.start[r]);
-    if (id === undefined) {
-      id = pNode.length;
-      if (strKey) byTarget.set(strKey, id);
-      else byKey.set(numKey, id);
-      pNode.push(p);
-      rep.push(r);
-      tgt.push(target ?? '');
-      nSelf.push(0);
-      nDur.push(0);
-      nSpans.push(0);
-      nErr.push(0);
+    if (id < 0) {
+      byKey.set(p, opOf[r], (id = m++));
+      pNode[id] = p;
+      rep[id] = r;
+      nOp[id] = opOf[r];
     } else if (d > t.end[rep[id]] - t.start[rep[id]]) rep[id] = r;
     nodeOf[r] = id;
     nSelf[id] += self[r];
@@ -142,73 +146,71 @@ function operationLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
     nSpans[id]++;
     if (t.status[r] === 2) nErr[id]++;
   }
-  const m = pNode.length;
   // nodes were created parent first as well: one backward pass sums the subtrees
-  const w = Float64Array.from(nSelf);
+  const w = nSelf.slice(0, m);
   for (let i = m - 1; i >= 0; i--) if (pNode[i] >= 0) w[pNode[i]] += w[i];
-  // children lists, heaviest first, then a depth-first renumbering
-  const kids: number[][] = Array.from({ length: m }, () => []);
-  const roots: number[] = [];
-  for (let i = 0; i < m; i++) (pNode[i] >= 0 ? kids[pNode[i]] : roots).push(i);
-  const heavier = (a: number, b: number) => w[b] - w[a] || a - b;
-  roots.sort(heavier);
-  for (const k of kids) if (k.length > 1) k.sort(heavier);
+  // children lists (parent -1 is slot 0), heaviest first
+  const first = new Int32Array(m + 2);
+  for (let i = 0; i < m; i++) first[pNode[i] + 2]++;
+  for (let i = 2; i < m + 2; i++) first[i] += first[i - 1];
+  const kids = new Int32Array(m);
+  const fill = first.slice(0, m + 1); // next free slot of each group
+  for (let i = 0; i < m; i++) kids[fill[pNode[i] + 1]++] = i;
+  for (let g = 0; g <= m; g++) {
+    const s0 = first[g];
+    const s1 = first[g + 1];
+    if (s1 - s0 > 1) {
+      const seg = Array.from(kids.subarray(s0, s1)).sort((a, b) => w[b] - w[a] || a - b);
+      kids.set(seg, s0);
+    }
+  }
+  // depth-first renumbering with an explicit stack (a trace can be thousands of levels deep)
   const order = new Int32Array(m); // new index → old
   const newOf = new Int32Array(m);
   const depth = new Int32Array(m);
-  const end = new Int32Array(m);
   const parent = new Int32Array(m);
   const x = new Float64Array(m);
-  let k = 0;
-  let total = 0;
-  let maxDepth = -1;
-  const stack: number[] = [];
-  const visit = (root: number, left: number) => {
-    // explicit stack: a trace can be thousands of levels deep
-    stack.push(root);
-    const xs: number[] = [left];
-    const ds: number[] = [0];
-    const ps: number[] = [-1];
-    while (stack.length) {
-      const old = stack.pop()!;
-      const left0 = xs.pop()!;
-      const d = ds.pop()!;
-      const p = ps.pop()!;
-      const ni = k++;
-      order[ni] = old;
-      newOf[old] = ni;
-      depth[ni] = d;
-      parent[ni] = p;
-      x[ni] = left0;
-      if (d > maxDepth) maxDepth = d;
-      const ch = kids[old];
-      // children's left edges, pushed in reverse so the heaviest is numbered first
-      let cx = left0;
-      const lefts = new Array<number>(ch.length);
-      for (let c = 0; c < ch.length; c++) {
-        lefts[c] = cx;
-        cx += w[ch[c]];
-      }
-      for (let c = ch.length - 1; c >= 0; c--) {
-        stack.push(ch[c]);
-        xs.push(lefts[c]);
-        ds.push(d + 1);
-        ps.push(ni);
-      }
-    }
-  };
-  for (const r of roots) {
-    visit(r, total);
-    total += w[r];
+  const stack = new Int32Array(m);
+  const stackX = new Float64Array(m);
+  let sp = 0;
+  // roots in reverse, so the heaviest is numbered first
+  let left = 0;
+  for (let k = first[0]; k < first[1]; k++) left += w[kids[k]];
+  const total = left;
+  for (let k = first[1] - 1; k >= first[0]; k--) {
+    left -= w[kids[k]];
+    stack[sp] = kids[k];
+    stackX[sp++] = left;
   }
-  for (let i = m - 1; i >= 0; i--) end[i] = i + 1;
-  for (let i = m - 1; i >= 0; i--) if (parent[i] >= 0 && end[i] > end[parent[i]]) end[parent[i]] = end[i];
+  let maxDepth = -1;
+  for (let ni = 0; sp > 0; ni++) {
+    const old = stack[--sp];
+    const x0 = stackX[sp];
+    order[ni] = old;
+    newOf[old] = ni;
+    const p = pNode[old];
+    parent[ni] = p >= 0 ? newOf[p] : -1;
+    depth[ni] = p >= 0 ? depth[newOf[p]] + 1 : 0;
+    x[ni] = x0;
+    if (depth[ni] > maxDepth) maxDepth = depth[ni];
+    let cx = x0;
+    const g = old + 1;
+    for (let k = first[g]; k < first[g + 1]; k++) cx += w[kids[k]];
+    for (let k = first[g + 1] - 1; k >= first[g]; k--) {
+      cx -= w[kids[k]];
+      stack[sp] = kids[k];
+      stackX[sp++] = cx;
+    }
+  }
+  const end = new Int32Array(m);
+  for (let i = m - 1; i >= 0; i--) end[i] = Math.max(end[i], i + 1);
+  for (let i = m - 1; i > 0; i--) if (parent[i] >= 0 && end[i] > end[parent[i]]) end[parent[i]] = end[i];
   const pick = <T extends Float64Array | Int32Array>(arr: T, src: ArrayLike<number>): T => {
     for (let i = 0; i < m; i++) arr[i] = src[order[i]];
     return arr;
   };
   const target = new Array<string>(m);
-  for (let i = 0; i < m; i++) target[i] = tgt[order[i]];
+  for (let i = 0; i < m; i++) target[i] = opTarget[nOp[order[i]]];
   for (let r = 0; r < n; r++) nodeOf[r] = newOf[nodeOf[r]];
   return {
     mode: 'operations', count: m, total, maxDepth, depth, parent, end, x,
@@ -216,6 +218,42 @@ function operationLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
     spans: pick(new Int32Array(m), nSpans), errors: pick(new Int32Array(m), nErr), row: pick(new Int32Array(m), rep),
     nodeOf, target, byDepth: depthLists(depth, m, maxDepth),
   };
+}
+
+/**
+ * A hash table from a pair of small non-negative integers (or -1) to an id: at 100k spans a Map keyed by a
+ * combined number leaves the small-integer range and was the bulk of the layout's time.
+ */
+class PairTable {
+  private readonly mask: number;
+  private readonly a: Int32Array;
+  private readonly b: Int32Array;
+  private readonly id: Int32Array;
+  constructor(maxEntries: number) {
+    let size = 16;
+    while (size < maxEntries * 2) size *= 2;
+    this.mask = size - 1;
+    this.a = new Int32Array(size);
+    this.b = new Int32Array(size);
+    this.id = new Int32Array(size).fill(-1);
+  }
+  private slot(a: number, b: number): number {
+    let h = (Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+    h ^= h >>> 15;
+    let i = h & this.mask;
+    while (this.id[i] >= 0 && (this.a[i] !== a || this.b[i] !== b)) i = (i + 1) & this.mask;
+    return i;
+  }
+  /** the id stored for (a, b), or -1 */
+  get(a: number, b: number): number {
+    return this.id[this.slot(a, b)];
+  }
+  set(a: number, b: number, id: number): void {
+    const i = this.slot(a, b);
+    this.a[i] = a;
+    this.b[i] = b;
+    this.id[i] = id;
+  }
 }
 
 function depthLists(depth: Int32Array, n: number, maxDepth: number): Int32Array[] {
