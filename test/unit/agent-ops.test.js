@@ -212,6 +212,18 @@ test('recent_errors: grouped by type and throwing place, counted, one trace each
   assert.ok(a.data.read.errorSpansRead <= 300);
 });
 
+test('a caller with less room (a model\'s token budget) gets smaller answers, never below the floor', async () => {
+  const { MIN_BUDGET } = require('../../out/src/agent/tools.js');
+  const small = await tools.call('get_trace', { traceId: bigId }, 3000);
+  assert.ok(render(small).length <= 3000, `${render(small).length}`);
+  assert.ok(small.data.spans.length < (await tools.call('get_trace', { traceId: bigId })).data.spans.length);
+  const tiny = await tools.call('list_traces', {}, 10);
+  assert.ok(render(tiny).length <= MIN_BUDGET);
+  assert.ok(tiny.data.traces.length >= 1, 'a floor that still answers something');
+  const huge = await tools.call('get_trace', { traceId: bigId }, 10 ** 9);
+  assert.ok(render(huge).length <= ANSWER_BUDGET, 'never more than the default');
+});
+
 test('bad input is an error that says what to fix; the operations only read', async () => {
   await assert.rejects(tools.call('get_trace', {}), /traceId is required/);
   await assert.rejects(tools.call('get_trace', { traceId: 'not hex' }), /must match/);
