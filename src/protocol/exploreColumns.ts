@@ -48,8 +48,11 @@ export interface SummaryColumns {
   string(i: number): string;
 }
 
-export function encodeSummaryColumns(rows: readonly ColumnRow[]): Uint8Array {
-  const n = rows.length;
+/**
+ * Encodes `n` rows; `row(i, into)` fills the one reused row object for row i (no object per row: 100,000
+ * summaries are encoded as the search page opens).
+ */
+export function encodeSummaryColumns(n: number, row: (i: number, into: ColumnRow) => void): Uint8Array {
   const index = new Map<string, number>();
   const strings: string[] = [];
   const intern = (s: string): number => {
@@ -61,8 +64,6 @@ export function encodeSummaryColumns(rows: readonly ColumnRow[]): Uint8Array {
     }
     return i;
   };
-  let listLen = 0;
-  for (const r of rows) listLen += r.services.length;
   const start = new Float64Array(n);
   const duration = new Float64Array(n);
   const spans = new Uint32Array(n);
@@ -71,11 +72,12 @@ export function encodeSummaryColumns(rows: readonly ColumnRow[]): Uint8Array {
   const label = new Uint32Array(n);
   const traceId = new Uint32Array(n);
   const svcOff = new Uint32Array(n + 1);
-  const svcList = new Uint32Array(listLen);
+  let svcList = new Uint32Array(Math.max(16, n * 4));
   const flags = new Uint8Array(n);
+  const r: ColumnRow = { traceId: '', label: '', rootService: '', services: [], spanCount: 0, errorCount: 0, startMs: 0, durationMs: 0, flags: 0 };
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const r = rows[i];
+    row(i, r);
     start[i] = r.startMs;
     duration[i] = r.durationMs;
     spans[i] = r.spanCount;
@@ -86,37 +88,28 @@ export function encodeSummaryColumns(rows: readonly ColumnRow[]): Uint8Array {
     traceId[i] = strings.length;
     strings.push(r.traceId);
     svcOff[i] = k;
-    for (const s of r.services) svcList[k++] = intern(s);
+    const svcs = r.services;
+    if (k + svcs.length > svcList.length) {
+      const bigger = new Uint32Array(Math.max(svcList.length * 2, k + svcs.length));
+      bigger.set(svcList);
+      svcList = bigger;
+    }
+    for (let j = 0; j < svcs.length; j++) svcList[k++] = intern(svcs[j]);
     flags[i] = r.flags;
   }
   svcOff[n] = k;
-  const enc = new TextEncoder();
-  const parts: Uint8Array[] = [];
+  const listLen = k;
+  // string bytes: ASCII (ids, most names) written directly; anything else through TextEncoder
   const strOff = new Uint32Array(strings.length + 1);
   let bytes = 0;
-  // one encode for the table: most strings are ASCII, so a per-string encode would dominate
-  const joined = enc.encode(strings.join(''));
-  if (joined.length === strings.reduce((a, s) => a + s.length, 0)) {
-    let o = 0;
-    for (let i = 0; i < strings.length; i++) {
-      strOff[i] = o;
-      o += strings[i].length;
-    }
-    strOff[strings.length] = o;
-    parts.push(joined);
-    bytes = o;
-  } else {
-    for (let i = 0; i < strings.length; i++) {
-      strOff[i] = bytes;
-      const b = enc.encode(strings[i]);
-      parts.push(b);
-      bytes += b.length;
-    }
-    strOff[strings.length] = bytes;
+  for (let i = 0; i < strings.length; i++) {
+    strOff[i] = bytes;
+    bytes += utf8Length(strings[i]);
   }
+  strOff[strings.length] = bytes;
   const u32Words = n * 5 + (n + 1) + listLen + (strings.length + 1);
-  const total = HEADER_WORDS * 4 + n * 16 + u32Words * 4 + n + bytes;
-  const out = new Uint8Array(total);
+  const textAt = HEADER_WORDS * 4 + n * 16 + u32Words * 4 + n;
+  const out = new Uint8Array(textAt + bytes);
   const header = new Uint32Array(out.buffer, 0, HEADER_WORDS);
   header.set([MAGIC, n, strings.length, listLen, bytes, 0, 0, 0]);
   let o = HEADER_WORDS * 4;
@@ -124,12 +117,31 @@ export function encodeSummaryColumns(rows: readonly ColumnRow[]): Uint8Array {
     out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), o);
     o += a.byteLength;
   };
-  for (const a of [start, duration, spans, errors, rootService, label, traceId, svcOff, svcList, strOff, flags]) put(a);
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
+  for (const a of [start, duration, spans, errors, rootService, label, traceId, svcOff, svcList.subarray(0, listLen), strOff, flags]) put(a);
+  const enc = new TextEncoder();
+  for (let i = 0; i < strings.length; i++) {
+    const str = strings[i];
+    let p = textAt + strOff[i];
+    const end = textAt + strOff[i + 1];
+    if (end - p === str.length) for (let c = 0; c < str.length; c++) out[p++] = str.charCodeAt(c);
+    else enc.encodeInto(str, out.subarray(p, end));
   }
   return out;
+}
+
+/** bytes of a string in UTF-8 (lone surrogates count as the 3 bytes of U+FFFD, as TextEncoder writes them) */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a pair: 4 bytes for 2 units
+      i++;
+    } else n += 2;
+  }
+  return n;
 }
 
 export class ColumnsFormatError extends Error {}
