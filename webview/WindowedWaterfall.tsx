@@ -15,6 +15,8 @@ import { SERVICE_COLORS } from './model/serviceColors';
 import { ROW_HEIGHT, Row } from './components/Rows';
 import type { RowActions } from './components/Rows';
 import { Toolbar } from './components/Toolbar';
+import type { PanelTab } from './components/Toolbar';
+import { WholeTraceOnly } from './components/WholeTraceOnly';
 import { TickLines, TimeAxis } from './components/TimeAxis';
 import { Details } from './components/Details';
 import type { DetailActions, DetailState } from './components/Details';
@@ -66,6 +68,8 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   const [detail, setDetail] = useState<DetailState | null>(null);
   const [matchIndex, setMatchIndex] = useState(0);
   const [zoom, setZoom] = useState<TimeWindow | null>(null);
+  /** the flame graph or statistics asked for: they need the whole trace, so a note says why not */
+  const [wholeOnly, setWholeOnly] = useState<Exclude<PanelTab, 'waterfall'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const vp = useRef<HTMLDivElement>(null);
   const findInput = useRef<HTMLInputElement>(null);
@@ -150,7 +154,8 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
       pending.current.clear();
       const el = vp.current;
       const top = el ? Math.floor(el.scrollTop / ROW_HEIGHT) : 0;
-      const meta = await ask({ ops, nav, from: Math.floor(top / BLOCK_ROWS) * BLOCK_ROWS, count: BLOCK_ROWS });
+      // with a nav, the answer holds the block of the row it found (painted without another round trip)
+      const meta = await ask({ ops, nav, from: Math.floor(top / BLOCK_ROWS) * BLOCK_ROWS, count: BLOCK_ROWS, aroundTarget: nav !== undefined });
       if (!meta) return;
       if (meta.target) {
         setSelected(meta.target.row);
@@ -421,7 +426,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
         onExpandAll={() => void op([{ kind: 'expandAll' }])}
         onLevel={(n) => void op([{ kind: 'level', n }])}
         tab="waterfall"
-        onTab={() => undefined}
+        onTab={(tab) => setWholeOnly(tab === 'waterfall' ? null : tab)}
         inputRef={findInput}
         onFindKey={(e) => {
           if (e.key === 'Enter') {
@@ -439,6 +444,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
           {`windowed · ${formatCount(total)} rows shown`}
         </span>
       </div>
+      {wholeOnly && <WholeTraceOnly tab={wholeOnly} spanCount={params.spanCount} onClose={() => setWholeOnly(null)} />}
       <div className={`main${detailsOpen && selectedAt ? ' with-details' : ''}`}>
         <div className="waterfall">
           <TimeAxis window={timeWindow} nameWidth={nameWidth} onZoom={setZoom} onNameWidth={onNameWidth} />

@@ -37,6 +37,9 @@ export interface WindowRequest {
   /** display indexes of the rows wanted (after ops and nav) */
   from: number;
   count: number;
+  /** when the nav finds a row: the rows from the multiple of `count` at or before its index instead (the
+   *  block the webview needs to paint it, in the same answer) */
+  aroundTarget?: boolean;
 }
 
 export interface WindowMeta {
@@ -107,6 +110,7 @@ export function isWindowRequest(p: unknown): p is WindowRequest {
     && (p.nav === undefined || isNav(p.nav))
     && isRow(p.from) && p.from >= 0
     && isRow(p.count) && p.count >= 0 && p.count <= MAX_WINDOW_ROWS
+    && (p.aroundTarget === undefined || typeof p.aroundTarget === 'boolean')
   );
 }
 

@@ -87,7 +87,8 @@ export class TraceWindows {
       }
     }
     const rows = this.rows(v, t);
-    const from = Math.min(req.from, Math.max(0, rows.length - 1));
+    const wanted = req.aroundTarget && target && target.index >= 0 && req.count > 0 ? Math.floor(target.index / req.count) * req.count : req.from;
+    const from = Math.min(wanted, Math.max(0, rows.length - 1));
     const picked = rows.subarray(from, Math.min(rows.length, from + req.count));
     const meta: WindowMeta = {
       view: v.id,

@@ -148,3 +148,10 @@ test('find in the lowercased string table: a hit inside one string matches it, o
   assert.deepEqual(Array.from(stringsContaining(lower, offsets, 'x')), [2, 2, 1, 2, 2, 1]);
   assert.deepEqual(Array.from(stringsContaining(lower, offsets, 'get /')), [1, 2, 2, 2, 2, 2]);
 });
+
+test('aroundTarget: the answer holds the block of the row the nav found', () => {
+  const w = new TraceWindows(store(fanOut(50, 40)));
+  const a = ask(w, { ops: [{ kind: 'find', query: 'leaf-1990', hide: false }], nav: { kind: 'firstMatch', from: 0 }, from: 0, count: 128, aroundTarget: true });
+  assert.equal(a.meta.from, Math.floor(a.meta.target.index / 128) * 128);
+  assert.ok(a.names.includes('leaf-1990'));
+});
