@@ -24,6 +24,7 @@ const WINDOWS: { id: string; label: string; ms: number | null }[] = [
   { id: '6h', label: 'Last 6 hours', ms: 6 * 3_600_000 },
   { id: '24h', label: 'Last 24 hours', ms: 24 * 3_600_000 },
 ];
+const LIVE_EVERY_MS = 2000;
 const EMPTY_VOCAB: ExploreVocabulary = { services: [], operations: [], attributeKeys: [] };
 
 interface Loaded {
@@ -53,6 +54,7 @@ export function SearchApp({ ipc }: { ipc: ExploreIpc }) {
   const [attrMatch, setAttrMatch] = useState<{ key: string; ids: ReadonlySet<string> | null }>({ key: '', ids: null });
   const [colors, setColors] = useState<PlotColors | null>(null);
   const firstPaint = useRef(false);
+  const lastRefresh = useRef(0);
 
   useEffect(() => {
     setColors(resolveColors());
@@ -90,7 +92,12 @@ export function SearchApp({ ipc }: { ipc: ExploreIpc }) {
   // live: new traces come in unless the pointer is over the plot or the table (then "N new" waits)
   useEffect(() => {
     if (!live || pointerInside || !dirty) return;
-    const t = setTimeout(() => ipc.command(RefreshSummaries, {}), 250);
+    // at most one refresh every LIVE_EVERY_MS: a busy app must not keep the page redrawing 100,000 points
+    const wait = Math.max(250, LIVE_EVERY_MS - (Date.now() - lastRefresh.current));
+    const t = setTimeout(() => {
+      lastRefresh.current = Date.now();
+      ipc.command(RefreshSummaries, {});
+    }, wait);
     return () => clearTimeout(t);
   }, [ipc, live, pointerInside, dirty]);
 

@@ -1,7 +1,7 @@
 // The search page's table: one row per trace, virtualised (only the rows in view are in the DOM), sortable by
 // every column, with an inline duration bar. Click selects (Ctrl/Cmd toggles, Shift extends), double click or
 // Enter opens, the menu keys act on the selection.
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { SummaryColumns } from '../../src/protocol/exploreColumns';
 import { ROW_INCOMPLETE, ROW_PINNED } from '../../src/protocol/exploreColumns';
 import type { SortKey } from '../../src/explore/columnFilter';
@@ -54,9 +54,12 @@ export function TraceTable({ cols, rows, sort, selected, serviceColor, onSort, o
     return () => ro.disconnect();
   }, []);
 
-  // the longest duration among the rows sets the bars' scale
-  let maxDur = 0;
-  for (let i = 0; i < rows.length; i++) if (cols.duration[rows[i]] > maxDur) maxDur = cols.duration[rows[i]];
+  // the longest duration among the rows sets the bars' scale (not recomputed while scrolling)
+  const maxDur = useMemo(() => {
+    let m = 0;
+    for (let i = 0; i < rows.length; i++) if (cols.duration[rows[i]] > m) m = cols.duration[rows[i]];
+    return m;
+  }, [cols, rows]);
   const first = Math.max(0, Math.floor(scrollTop / ROW_H) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_H) + OVERSCAN);
   const items = [];
