@@ -209,3 +209,22 @@ test('span text in the tooltip and the breadcrumb is text, never markup', async 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('a windowed trace (too big to send whole) says why it has no flame graph instead of drawing a broken one', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // ?windowAbove: the 3,000-span trace stands in for a million-span one (test/webview/windowed.test.mjs)
+  await page.goto(`${srv.url}/harness.html?trace=gen&theme=dark&windowAbove=1000`);
+  await page.waitForSelector('[data-testid=windowed]');
+  await page.click('[role=tab]:has-text("Flame graph")');
+  const note = page.locator('[data-testid=whole-only]');
+  await note.waitFor();
+  assert.match(await note.textContent(), /^The flame graph needs every span in the panel, and this trace of 3,000 spans is too big to send whole/);
+  assert.equal(await page.locator('[data-testid=flame-canvas]').count(), 0);
+  assert.ok((await page.$$('[role=row]')).length > 0, 'the waterfall stays');
+  await note.locator('button[aria-label=Close]').click();
+  assert.equal(await note.count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
