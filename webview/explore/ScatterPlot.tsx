@@ -130,7 +130,10 @@ export function ScatterPlot({ cols, rows, slots, colors, log, brush, selected, o
     ctx.textAlign = 'right';
     const yTicks: number[] = [];
     if (log) {
-      for (let e = Math.floor(Math.log10(d0)); e <= Math.ceil(Math.log10(d1)); e++) yTicks.push(Math.pow(10, e));
+      // powers of ten; 2 and 5 between them when the range holds few decades (a narrow range holds none)
+      const decades = Math.log10(d1) - Math.log10(d0);
+      const steps = decades < 2.5 ? [1, 2, 5] : [1];
+      for (let e = Math.floor(Math.log10(d0)); e <= Math.ceil(Math.log10(d1)); e++) for (const m of steps) yTicks.push(m * Math.pow(10, e));
     } else {
       const step = niceStep(d1 / 4);
       for (let v = 0; v <= d1; v += step) yTicks.push(v);

@@ -1,14 +1,14 @@
 // The service map: services (and the databases, queues and external hosts they call) laid out by dagre,
 // edges with calls, error rate and p95 over the chosen window. A node's click lists its operations; an
 // edge's click shows its traces in the search page. The same view shows one trace's map (no window then).
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import {
   ExploreReady, GetNodeOperations, GetServiceMap, RunTraceAction, ShowEdgeTraces, ShowServiceMap,
   type NodeOperations, type ServiceMapData,
 } from '../../src/protocol/explore';
 import { formatDuration } from '../../src/tracelist/format';
 import type { ExploreIpc } from './ipc';
-import { edgeLabel, layoutMap, NODE_H } from './mapLayout';
+import { edgeLabel, layoutMap, nodeFigures, NODE_H } from './mapLayout';
 
 const WINDOWS: { id: string; label: string; ms: number | null }[] = [
   { id: 'all', label: 'All stored', ms: null },
@@ -18,6 +18,7 @@ const WINDOWS: { id: string; label: string; ms: number | null }[] = [
   { id: '6h', label: 'Last 6 hours', ms: 6 * 3_600_000 },
 ];
 const REFRESH_MS = 5000;
+const MIN_AUTO_SCALE = 0.85;
 const KIND_MARK: Record<string, string> = { service: '', database: 'DB', queue: 'Q', external: '↗' };
 
 export function ServiceMapApp({ ipc }: { ipc: ExploreIpc }) {
@@ -27,7 +28,10 @@ export function ServiceMapApp({ ipc }: { ipc: ExploreIpc }) {
   const [windowId, setWindowId] = useState(typeof saved.window === 'string' ? saved.window : 'all');
   const [picked, setPicked] = useState<string | null>(null);
   const [ops, setOps] = useState<NodeOperations | null>(null);
-  const [view, setView] = useState({ x: 0, y: 0, k: 1 });
+  /** the visible part of the graph, in graph units; null: automatic (see autoView) */
+  const [view, setView] = useState<{ x: number; y: number; w: number; h: number } | null>(null);
+  const [box, setBox] = useState({ w: 800, h: 600 });
+  const svgRef = useRef<SVGSVGElement>(null);
   const drag = useRef<{ x: number; y: number; vx: number; vy: number } | null>(null);
   const painted = useRef(false);
   const win = WINDOWS.find((w) => w.id === windowId) ?? WINDOWS[0];
@@ -66,6 +70,15 @@ export function ServiceMapApp({ ipc }: { ipc: ExploreIpc }) {
   }, [ipc, picked, windowId, data]);
 
   const placed = useMemo(() => (data ? layoutMap(data, formatDuration) : null), [data]);
+  useLayoutEffect(() => {
+    const el = svgRef.current;
+    if (!el) return;
+    const measure = () => setBox({ w: Math.max(100, el.clientWidth), h: Math.max(100, el.clientHeight) });
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [placed !== null]);
   useEffect(() => {
     if (placed && !painted.current) {
       painted.current = true;
@@ -76,6 +89,15 @@ export function ServiceMapApp({ ipc }: { ipc: ExploreIpc }) {
   if (error) return <div className="loading">Could not load the service map: {error}</div>;
   if (!data || !placed) return <div className="loading">Loading the service map…</div>;
   const pickedNode = data.nodes.find((n) => n.id === picked);
+  // automatic: the graph at its natural size, centred; shrunk to fit the panel, but text stays readable
+  // (never below MIN_AUTO_SCALE: a bigger map is then panned and zoomed)
+  const fit = (minScale: number) => {
+    const k = Math.max(minScale, Math.min(1, box.w / placed.width, box.h / placed.height));
+    const w = box.w / k;
+    const h = box.h / k;
+    return { x: placed.width / 2 - w / 2, y: k * placed.height <= box.h ? placed.height / 2 - h / 2 : 0, w, h };
+  };
+  const v = view ?? fit(MIN_AUTO_SCALE);
   const maxCalls = Math.max(1, ...data.edges.map((e) => e.calls));
   return (
     <div className="map">
@@ -91,7 +113,7 @@ export function ServiceMapApp({ ipc }: { ipc: ExploreIpc }) {
           {data.nodes.filter((n) => n.kind === 'service').length} services · {data.edges.length} calls between nodes
         </span>
         <span className="spacer" />
-        <button onClick={() => setView({ x: 0, y: 0, k: 1 })}>Fit</button>
+        <button onClick={() => setView(fit(0))}>Fit</button>
         {traceMap && <button onClick={() => ipc.command(RunTraceAction, { action: 'open', traceIds: [data.traceId!] })}>Open Trace</button>}
       </div>
       <div className="map-body">
@@ -100,21 +122,23 @@ export function ServiceMapApp({ ipc }: { ipc: ExploreIpc }) {
         ) : (
           <svg
             className="map-svg"
+            ref={svgRef}
             role="img"
             aria-label="Service map"
-            viewBox={`${view.x} ${view.y} ${placed.width / view.k} ${placed.height / view.k}`}
+            viewBox={`${v.x} ${v.y} ${v.w} ${v.h}`}
             preserveAspectRatio="xMidYMid meet"
             onWheel={(e) => {
-              const k = Math.min(8, Math.max(0.5, view.k * (e.deltaY < 0 ? 1.15 : 1 / 1.15)));
-              setView({ ...view, k });
+              const f = e.deltaY < 0 ? 1 / 1.15 : 1.15;
+              const w = Math.min(placed.width * 8, Math.max(40, v.w * f));
+              const h = (w / v.w) * v.h;
+              setView({ x: v.x + (v.w - w) / 2, y: v.y + (v.h - h) / 2, w, h });
             }}
-            onMouseDown={(e) => (drag.current = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y })}
+            onMouseDown={(e) => (drag.current = { x: e.clientX, y: e.clientY, vx: v.x, vy: v.y })}
             onMouseMove={(e) => {
               const d = drag.current;
               if (!d) return;
-              const svg = e.currentTarget.getBoundingClientRect();
-              const scale = placed.width / view.k / Math.max(1, svg.width);
-              setView({ ...view, x: d.vx - (e.clientX - d.x) * scale, y: d.vy - (e.clientY - d.y) * scale });
+              const scale = v.w / box.w;
+              setView({ ...v, x: d.vx - (e.clientX - d.x) * scale, y: d.vy - (e.clientY - d.y) * scale });
             }}
             onMouseUp={() => (drag.current = null)}
             onMouseLeave={() => (drag.current = null)}
@@ -148,7 +172,6 @@ export function ServiceMapApp({ ipc }: { ipc: ExploreIpc }) {
             })}
             {placed.nodes.map((pn) => {
               const n = pn.node;
-              const rate = n.calls ? Math.round((100 * n.errors) / n.calls) : 0;
               return (
                 <g
                   key={n.id}
@@ -164,7 +187,7 @@ export function ServiceMapApp({ ipc }: { ipc: ExploreIpc }) {
                   {KIND_MARK[n.kind] && <text x={10} y={17} className="node-kind">{KIND_MARK[n.kind]}</text>}
                   <text x={KIND_MARK[n.kind] ? 30 : 10} y={17} className="node-name">{clip(n.name, Math.floor((pn.w - 36) / 7.2))}</text>
                   <text x={10} y={35} className="node-figures">
-                    {n.calls ? `${n.calls.toLocaleString('en-US')} calls${rate ? ` · ${rate}% err` : ''} · p95 ${formatDuration(n.p95Ms)}` : 'no calls received'}
+                    {nodeFigures(n, formatDuration)}
                   </text>
                 </g>
               );

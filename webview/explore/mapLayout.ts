@@ -33,13 +33,20 @@ export function edgeLabel(e: ServiceMapEdge, fmt: (ms: number) => string): strin
   return `${e.calls.toLocaleString('en-US')} · ${rate ? `${rate < 1 ? rate.toFixed(1) : Math.round(rate)}% err · ` : ''}p95 ${fmt(e.p95Ms)}`;
 }
 
+/** the line under a node's name */
+export function nodeFigures(n: ServiceMapNode, fmt: (ms: number) => string): string {
+  if (!n.calls) return 'no calls received';
+  const rate = Math.round((100 * n.errors) / n.calls);
+  return `${n.calls.toLocaleString('en-US')} calls${rate ? ` · ${rate}% err` : ''} · p95 ${fmt(n.p95Ms)}`;
+}
+
 export function layoutMap(data: ServiceMapData, fmt: (ms: number) => string): MapLayout {
   const g = new Graph({ multigraph: false, directed: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 110, edgesep: 16, marginx: 16, marginy: 16 });
+  g.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 60, edgesep: 16, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of data.nodes) {
     // room for the name and the figures line under it ("1,234 calls · 12% err · p95 85.3 ms")
-    const w = Math.min(300, Math.max(120, 40 + Math.max(CHAR_W * n.name.length, 6.4 * 34)));
+    const w = Math.min(300, Math.max(110, 24 + Math.max(CHAR_W * n.name.length + 20, 6.3 * nodeFigures(n, fmt).length)));
     g.setNode(n.id, { width: w, height: NODE_H });
   }
   for (const e of data.edges) {
