@@ -73,10 +73,25 @@ function copyInstrumentFiles() {
     "import { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./register.js');\n");
 }
 
+// `trace-explorer mcp` gives the MCP SDK's server a validator of its own (it never asks the user questions, the
+// one thing the SDK validates with Ajv), so the SDK's Ajv provider is replaced by a stub and Ajv stays out of
+// dist/cli.js (~130 KB minified). The stub throws if anything ever constructs it.
+const mcpNoAjv = {
+  name: 'mcp-no-ajv',
+  setup(b) {
+    b.onResolve({ filter: /\/validation\/ajv-provider\.js$/ }, (a) =>
+      a.importer.includes('@modelcontextprotocol') ? { path: 'ajv-provider', namespace: 'mcp-no-ajv' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'mcp-no-ajv' }, () => ({
+      contents: 'exports.AjvJsonSchemaValidator = class { constructor() { throw new Error("Ajv is left out of this bundle: pass jsonSchemaValidator"); } };',
+      loader: 'js',
+    }));
+  },
+};
+
 const entries = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/receiver/main.ts'], outfile: 'dist/receiver.js' },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [mcpNoAjv] },
   { ...node, entryPoints: ['src/fixtures/fixtureWorker.ts'], outfile: 'dist/fixtureWorker.js' },
   {
     ...common, platform: 'browser', format: 'iife', target: 'chrome120',

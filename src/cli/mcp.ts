@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { AgentInputError, render } from '../agent/answer';
 import { resolverPlace } from '../agent/placeResolved';
 import type { TraceSource } from '../agent/source';
@@ -136,11 +137,21 @@ function editorReceiver(files: string[]): { host: string; port: number; token: s
   return NO_RECEIVER;
 }
 
+/**
+ * The SDK validates the answers to questions a server asks the user (elicitation) with a JSON Schema
+ * validator, Ajv by default. This server asks none, so it brings this one instead, and the build leaves Ajv
+ * (~130 KB minified) out of dist/cli.js (scripts/build.mjs, plugin mcp-no-ajv).
+ */
+const NO_ELICITATION: jsonSchemaValidator = {
+  getValidator: () => () => ({ valid: false, data: undefined, errorMessage: 'trace-explorer mcp asks no questions' }),
+};
+
 export function createMcpServer(tools: AgentTools): Server {
   const server = new Server(
     { name: 'trace-explorer', title: 'Trace Explorer', version: productVersion() },
     {
       capabilities: { tools: {} },
+      jsonSchemaValidator: NO_ELICITATION,
       instructions:
         'Traces of the programs the user runs (OpenTelemetry, received by Trace Explorer), tied to the workspace\'s source lines. ' +
         'Start with list_traces or recent_errors; get_trace for one trace; code_stats for how a file or function behaved at run time. ' +
