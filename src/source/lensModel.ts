@@ -99,6 +99,7 @@ export class LocationModel {
   private applied = 0;
   private windowLabel = 'all stored';
   private thresholds: Thresholds = { warnMs: 100, slowMs: 500 };
+  private baseline: ReadonlyMap<string, number> = new Map();
 
   constructor(private readonly resolve: ResolveFn) {}
 
@@ -110,6 +111,16 @@ export class LocationModel {
 
   setThresholds(t: Thresholds): Set<string> {
     this.thresholds = t;
+    return this.invalidateAll();
+  }
+
+  /**
+   * p95 of each code location (baselineKey) in the baseline runs of the services: lenses then add how far
+   * today's p95 is from it. An empty map: no baseline, the lenses say nothing about one.
+   */
+  setBaseline(p95ByLocation: ReadonlyMap<string, number>): Set<string> {
+    if (sameMap(this.baseline, p95ByLocation)) return new Set();
+    this.baseline = p95ByLocation;
     return this.invalidateAll();
   }
 
@@ -429,14 +440,15 @@ export class LocationModel {
     const byName = r.layer === 'name';
     const approx = s.exact ? '' : ' (±5%)';
     // codicons, not emoji: an emoji glyph (⏱) needs an emoji font and showed as an empty box without one
-    const latencyTitle = `$(watch) p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · ${countOf(s.calls, 'call')}${byName ? ' · ≈ by name' : ''}`;
+    const base = this.baseline.get(baselineKey(s));
+    const latencyTitle = `$(watch) p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)}${vsBaseline(s.p95Ms, base)} · ${countOf(s.calls, 'call')}${byName ? ' · ≈ by name' : ''}`;
     const where = byName ? `Placed by function name ${lensText(s.function ?? '', 80)} (confidence ${r.confidence}). ` : '';
     const slow = s.slowest ? `Click: open the slowest trace (${formatMs(s.slowest.durationMs)}).` : 'The slowest trace is no longer stored.';
     const e: LensEntry = {
       key,
       line: r.line ?? 1,
       latencyTitle,
-      latencyTooltip: `${where}${countOf(s.calls, 'call')} ${this.windowLabel}; max ${formatMs(s.maxMs)}${approx}. ${slow}`,
+      latencyTooltip: `${where}${countOf(s.calls, 'call')} ${this.windowLabel}; max ${formatMs(s.maxMs)}${approx}.${base === undefined ? '' : ` The baseline run's p95 here: ${formatMs(base)}.`} ${slow}`,
       byName,
       annotation: annotationOf(s, s.errors),
       level: s.p95Ms >= this.thresholds.slowMs ? 'slow' : s.p95Ms >= this.thresholds.warnMs ? 'warn' : 'normal',
@@ -452,6 +464,25 @@ export class LocationModel {
     }
     return e;
   }
+}
+
+/** A code location as run statistics name it (file, line, function as the telemetry says them). */
+export function baselineKey(loc: { file?: string; line?: number; function?: string }): string {
+  return `${loc.file ?? ''}\u0000${loc.line ?? ''}\u0000${loc.function ?? ''}`;
+}
+
+/** ` (+12 ms vs baseline)` after a p95; '' without a baseline figure */
+export function vsBaseline(p95Ms: number, baselineP95Ms: number | undefined): string {
+  if (baselineP95Ms === undefined || !Number.isFinite(baselineP95Ms)) return '';
+  const d = p95Ms - baselineP95Ms;
+  if (Math.abs(d) < 0.05) return ' (= baseline)';
+  return ` (${d > 0 ? '+' : '−'}${formatMs(Math.abs(d))} vs baseline)`;
+}
+
+function sameMap(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 /** the location with the most calls first (then the slower: the enclosing operation; then by key) */

@@ -8,13 +8,15 @@ import type { ComponentLog } from '../log';
 import { errorText } from '../log';
 import type { HostServices } from '../services';
 import type { LocationsResponse } from '../../protocol/api';
-import { LocationModel } from '../../source/lensModel';
+import { LocationModel, baselineKey } from '../../source/lensModel';
+import type { ApiClient } from '../../receiver/apiClient';
 import { LocationFetchPlan } from '../../source/locationFetchPlan';
 import { SourceResolver } from '../../source/resolver';
 import type { EditorWorkspace } from './workspaceAdapter';
 
 const MIN_INTERVAL_MS = 300;
 const SLIDE_MS = 10_000;
+const BASELINE_MS = 15_000;
 
 export interface StatsWindow {
   sinceMs: number | undefined;
@@ -43,6 +45,7 @@ export class SourceState implements vscode.Disposable {
   private lastError = '';
   private symbolLookups = new Set<string>();
   private disposed = false;
+  private lastBaseline = 0;
 
   /** `ready`: the workspace's file list has been read (nothing is resolved before) */
   constructor(private readonly services: HostServices, private readonly ws: EditorWorkspace, private readonly ready: Promise<void>, private readonly log: ComponentLog) {
@@ -161,6 +164,7 @@ export class SourceState implements vscode.Disposable {
         if (this.disposed) return;
         if (!resp || !Array.isArray(resp.locations)) throw new Error('unexpected answer from /api/locations');
         this.fire(what.full ? this.model.apply(resp, true) : this.model.apply(resp, false, what.keys));
+        if (what.full) void this.refreshBaseline(api);
       } catch (e) {
         this.plan.needAll(); // the keys this fetch was for are not known to be current any more
         throw e;
@@ -175,6 +179,29 @@ export class SourceState implements vscode.Disposable {
     } finally {
       this.inFlight = false;
       if (this.dirty) this.queue();
+    }
+  }
+
+  /**
+   * The p95 of every code location in the services' baseline runs, for the lenses' "vs baseline" (issue 23).
+   * Fetched with a full refresh, at most every BASELINE_MS: baselines change by a deliberate command.
+   */
+  private async refreshBaseline(api: ApiClient): Promise<void> {
+    if (Date.now() - this.lastBaseline < BASELINE_MS) return;
+    this.lastBaseline = Date.now();
+    try {
+      const baselines = (await api.runs()).filter((r) => r.baseline);
+      const p95 = new Map<string, number>();
+      for (const run of baselines) {
+        const stats = await api.runStats(run.runId);
+        for (const loc of stats?.locations ?? []) {
+          const key = baselineKey(loc);
+          if (!p95.has(key)) p95.set(key, loc.p95Ms);
+        }
+      }
+      if (!this.disposed) this.fire(this.model.setBaseline(p95));
+    } catch (e) {
+      this.log.debug(`cannot fetch the baseline runs' statistics: ${errorText(e)}`);
     }
   }
 
