@@ -41,9 +41,14 @@ function idOf(x: unknown): string | undefined {
   return undefined;
 }
 
-/** the traces a trace-list command was run on: the selection when the clicked row is in it, else the clicked row */
+/**
+ * The traces to compare: (idA, idB) from another feature (the search page), or as a trace-list command gets
+ * them, the selection when the clicked row is in it, else the clicked row.
+ */
 function selectedIds(arg: unknown, selected: unknown): string[] {
   const clicked = idOf(arg);
+  const second = typeof selected === 'string' ? selected : undefined;
+  if (clicked && second && second !== clicked) return [clicked, second];
   if (Array.isArray(selected) && selected.length > 1) {
     const ids = selected.map(idOf).filter((x): x is string => !!x);
     if (!clicked || ids.includes(clicked)) return [...new Set(ids)];
