@@ -1,6 +1,7 @@
 // The agent tools as language model tools in a real extension host: all seven are registered from the
 // manifest, each invoked through vscode.lm.invokeTool (no chat model needed) answers exactly what the
-// operation itself answers over the same receiver and workspace, and bad input is an error a model reads.
+// operation itself answers over the same receiver and workspace, `trace-explorer mcp` finds this window's
+// receiver through its state file and answers alike, and bad input is an error a model reads.
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const vscode = require('vscode');
@@ -106,6 +107,28 @@ suite('Agent tools (language model tools, extension host)', function () {
     const rel = path.relative(vscode.workspace.workspaceFolders[0].uri.fsPath, file).split(path.sep).join('/');
     assert.ok(text(r).includes(`"at":"${rel}:3"`), `the span is placed at ${rel}:3 in the workspace`);
     assert.ok(text(r).includes('"type":"RangeError"'));
+  });
+
+  test('trace-explorer mcp finds this window\'s receiver through the state file it writes', async () => {
+    const { Client } = require(path.join(ROOT, 'node_modules/@modelcontextprotocol/sdk/dist/cjs/client/index.js'));
+    const { StdioClientTransport } = require(path.join(ROOT, 'node_modules/@modelcontextprotocol/sdk/dist/cjs/client/stdio.js'));
+    const folder = vscode.workspace.workspaceFolders[0].uri.fsPath;
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [path.join(ROOT, 'dist/cli.js'), 'mcp', '--state-file', api.files.state, '--workspace', folder],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'suite', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const r = await client.callTool({ name: 'get_trace', arguments: { traceId: ids.traceId } });
+      assert.equal(r.isError, undefined, r.content?.[0]?.text);
+      const viaEditor = await vscode.lm.invokeTool(`${LM_TOOL_PREFIX}get_trace`, { input: { traceId: ids.traceId }, toolInvocationToken: undefined });
+      assert.equal(r.content[0].text, text(viaEditor), 'the MCP door and the editor door answer alike');
+    } finally {
+      await client.close();
+    }
   });
 
   test('bad input is an error the model can read', async () => {
