@@ -2,14 +2,19 @@
 // ../shared/E2E.md), where bench/waterfall.mjs measures the webview alone in a harness page. A generated trace
 // is sent to the extension's receiver over OTLP/HTTP, then opened with "Open Trace by ID…" again and again.
 //
-// Prints one JSON line per size (medians over the runs; times from pressing Enter in the quick pick):
-//   {"bench":"waterfall-workbench","spans":N,"firstRowsMs":…,"documentMs":…,"readyMs":…,"traceReceivedMs":…}
+// Prints two JSON lines per size (medians over the runs; times from pressing Enter in the quick pick):
+//   {"bench":"waterfall-workbench","spans":N,"open":"first"|"reuse","firstRowsMs":…,"documentMs":…,"readyMs":…,"traceReceivedMs":…}
+//   open             first: no waterfall panel is open (a new webview); reuse: a preview panel shows another
+//                    (10-span) trace, whose webview then shows this one (traceExplorer.waterfall.preview)
 //   documentMs       the panel's document starts (VS Code has created the webview and handed it our HTML)
 //   readyMs          the bundle has run and React has rendered the empty frame; the webview says `ready`
 //   traceReceivedMs  the packed trace is in the webview (packed by the receiver, fetched by the extension
 //                    host, posted through VS Code — in code-server over its connection to the browser); for a
 //                    trace of more than 200 spans its head, the first 200 rows, sent ahead of the rest
 //   firstRowsMs      the first rows painted (the same mark bench/waterfall.mjs reads)
+//   (a reused document keeps its earlier marks: the marks after Enter count; documentMs and readyMs are then
+//   the document's, from before Enter, and left out)
+//   calibrationMs    a fixed CPU workload timed in this process (as bench/waterfall.mjs), with the load average
 // Needs `npm run package` and `bash scripts/setup-e2e.sh` (code-server, Chromium).
 // Usage: node bench/waterfall-workbench.mjs [--sizes 10,10000] [--runs N]
 import { createRequire } from 'node:module';
@@ -23,7 +28,7 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
-const sizes = arg('--sizes', '10,10000').split(',').map(Number);
+const sizes = arg('--sizes', '10,10000,100000').split(',').map(Number);
 const RUNS = Number(arg('--runs', '7'));
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,18 +42,31 @@ const cs = await startCodeServer({ name: 'bench-workbench', settings: { 'traceEx
 const wb = await openWorkbench(cs, { name: 'bench-workbench' });
 const { page } = wb;
 
-/** the marks of the panel's document, as Unix ms, once the first rows are painted */
-async function panelMarks() {
+function calibrate() {
+  const xs = [];
+  for (let round = 0; round < 3; round++) {
+    const c0 = performance.now();
+    const m = new Map();
+    for (let i = 0; i < 200_000; i++) m.set(`k${i}`, i);
+    const a = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * 1e6);
+    a.sort();
+    xs.push(performance.now() - c0);
+  }
+  return median(xs);
+}
+
+/** the marks of the panel's document after `since` (Unix ms), once the first rows after it are painted */
+async function panelMarks(since) {
   for (let k = 0; k < 300; k++) {
     for (const f of page.frames()) {
-      const got = await f.evaluate((names) => {
+      const got = await f.evaluate(({ names, since }) => {
         const at = (n) => {
-          const m = performance.getEntriesByName(n)[0];
-          return m ? performance.timeOrigin + m.startTime : undefined;
+          const m = performance.getEntriesByName(n).map((e) => performance.timeOrigin + e.startTime).filter((x) => x > since);
+          return m.length ? m[0] : undefined;
         };
         const marks = names.map(at);
         return marks[2] === undefined ? null : { document: performance.timeOrigin, marks };
-      }, MARKS).catch(() => null);
+      }, { names: MARKS, since }).catch(() => null);
       if (got) return got;
     }
     await page.waitForTimeout(50);
@@ -59,6 +77,25 @@ async function panelMarks() {
 try {
   await waitForReceiver(cs);
   const health = await waitForHttpListening(cs, 30_000);
+  const send = async (spans) => {
+    for (let i = 0; i < spans.length; i += 2000) {
+      const res = await fetch(`http://127.0.0.1:${health.http.port}/v1/traces`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spansToOtlp(spans.slice(i, i + 2000), epoch)),
+      });
+      if (res.status !== 200) throw new Error(`the receiver answered ${res.status}: ${await res.text()}`);
+    }
+  };
+  const openById = async (id) => {
+    await runCommand(page, 'Trace Explorer: Open Trace by ID');
+    await page.locator('.quick-input-widget .quick-input-box input').fill(id);
+    await page.waitForTimeout(300);
+    const t0 = await page.evaluate(() => performance.timeOrigin + performance.now());
+    await page.keyboard.press('Enter');
+    return t0;
+  };
+  // the trace a preview panel shows before the measured one replaces it
+  const other = generateTrace(10, 7);
+  await send(other.spans);
   for (const n of sizes) {
     const { traceId, spans } = generateTrace(n);
     // in requests of 2,000 spans: the receiver's body limit (20 MiB) is below a 100k-span JSON body
@@ -68,25 +105,30 @@ try {
       });
       if (res.status !== 200) throw new Error(`the receiver answered ${res.status}: ${await res.text()}`);
     }
-    const runs = [];
-    for (let i = 0; i <= RUNS; i++) {
-      await runCommand(page, 'Trace Explorer: Open Trace by ID');
-      await page.locator('.quick-input-widget .quick-input-box input').fill(traceId);
-      await page.waitForTimeout(300);
-      const t0 = await page.evaluate(() => performance.timeOrigin + performance.now());
-      await page.keyboard.press('Enter');
-      await webviewFrame(page).locator('[role="row"]').first().waitFor({ timeout: 60_000 });
-      const { document, marks } = await panelMarks();
-      // the first open is the warm-up (the receiver's packer and the workbench's webview code are cold)
-      if (i > 0) runs.push({ documentMs: document - t0, readyMs: marks[0] - t0, traceReceivedMs: marks[1] - t0, firstRowsMs: marks[2] - t0 });
-      await runCommand(page, 'View: Close All Editors');
-      await page.waitForTimeout(1000);
+    for (const open of ['first', 'reuse']) {
+      const runs = [];
+      for (let i = 0; i <= RUNS; i++) {
+        if (open === 'reuse') {
+          await openById(other.traceId);
+          await webviewFrame(page).locator('[role="row"]').first().waitFor({ timeout: 60_000 });
+          await page.locator('.tabs-container .tab', { hasText: '(preview)' }).first().waitFor({ timeout: 30_000 });
+          await page.waitForTimeout(500);
+        }
+        const t0 = await openById(traceId);
+        const { document, marks } = await panelMarks(t0);
+        // the first open is the warm-up (the receiver's packer and the workbench's webview code are cold)
+        if (i > 0) runs.push({ documentMs: document - t0, readyMs: marks[0] - t0, traceReceivedMs: marks[1] - t0, firstRowsMs: marks[2] - t0 });
+        await runCommand(page, 'View: Close All Editors');
+        await page.waitForTimeout(1000);
+      }
+      const pick = (k) => Math.round(median(runs.map((r) => r[k])));
+      const doc = open === 'first' ? { documentMs: pick('documentMs'), readyMs: pick('readyMs') } : {};
+      console.log(JSON.stringify({
+        bench: 'waterfall-workbench', spans: n, open, firstRowsMs: pick('firstRowsMs'), ...doc,
+        traceReceivedMs: pick('traceReceivedMs'), firstRowsRuns: runs.map((r) => Math.round(r.firstRowsMs)), runs: runs.length,
+        calibrationMs: Math.round(calibrate()), loadavg: os.loadavg()[0],
+      }));
     }
-    const pick = (k) => Math.round(median(runs.map((r) => r[k])));
-    console.log(JSON.stringify({
-      bench: 'waterfall-workbench', spans: n, firstRowsMs: pick('firstRowsMs'), documentMs: pick('documentMs'), readyMs: pick('readyMs'),
-      traceReceivedMs: pick('traceReceivedMs'), firstRowsRuns: runs.map((r) => Math.round(r.firstRowsMs)), runs: runs.length, loadavg: os.loadavg()[0],
-    }));
   }
 } finally {
   await wb.close();

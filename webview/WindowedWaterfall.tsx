@@ -96,6 +96,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
         try {
           const buf = await ipc.request(GetRowWindow, { ...req, view: viewId.current });
           const { meta, packed } = decodeWindow(buf);
+          if (!viewId.current) performance.mark('traceExplorer.traceReceived'); // (the workbench bench)
           viewId.current = meta.view;
           if (meta.rows.length) {
             const t = decodePackedTrace(packed);
@@ -398,7 +399,14 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
     return (
       <div className="app empty">
         <div className={`banner ${error ? 'error' : 'loading'}`} role={error ? 'alert' : 'status'} data-testid="status">
-          {error ? `Could not load the trace: ${error}` : `Loading a trace of ${formatCount(params.spanCount)} spans…`}
+          {error
+            ? `Could not load the trace: ${error}`
+            : `Loading a trace of ${formatCount(params.spanCount)} spans… (the receiver orders a trace this big once, on its first open: up to a minute)`}
+          {error && (
+            <button className="btn secondary" onClick={() => void op([])}>
+              Retry
+            </button>
+          )}
         </div>
       </div>
     );

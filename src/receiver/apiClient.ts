@@ -1,11 +1,14 @@
 // Client for the receiver's query API (routes: docs/ARCHITECTURE.md, shapes: src/protocol/api.ts).
 // Plain Node (node:http only): the extension host, the CLI, tests and benchmarks all use it.
-import type { WindowRequest } from '../protocol/rowWindow';
 import * as http from 'node:http';
 import { PACKED_FRAMES_TYPE, type HealthInfo, type ReceiverEvent, type RunStats, type RunSummary, type SpanDetail, type TraceSummary } from '../protocol/api';
 import { isPackedHead } from '../protocol/packedTrace';
 import type { OtlpTracesData } from '../model/otlpJson';
 import type { EdgeTraces, ExploreVocabulary, NodeOperations, ServiceMapData } from '../protocol/explore';
+import type { WindowRequest } from '../protocol/rowWindow';
+
+/** how long a window request may take: the first one of a trace orders it */
+const WINDOW_TIMEOUT_MS = 180_000;
 
 export interface ApiClientOptions {
   host?: string; // default 127.0.0.1
@@ -174,9 +177,12 @@ export class ApiClient {
     return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
   }
 
-  /** A window of a big trace's rows (src/protocol/rowWindow.ts, issue 26), or undefined when not held. */
+  /**
+   * A window of a big trace's rows (src/protocol/rowWindow.ts, issue 26), or undefined when not held. The
+   * first one of a trace waits while the receiver orders it (a million spans: 15–40 s on a busy machine).
+   */
   async rowWindow(traceId: string, req: WindowRequest): Promise<Uint8Array | undefined> {
-    const r = await this.request('POST', `/api/traces/${enc(traceId)}/window`, JSON.stringify(req));
+    const r = await this.request('POST', `/api/traces/${enc(traceId)}/window`, JSON.stringify(req), undefined, WINDOW_TIMEOUT_MS);
     if (r.status === 404) return undefined;
     this.check(r);
     return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
@@ -406,7 +412,7 @@ export class ApiClient {
 
   /** `stream`: a 200 answer of that content type has its body passed to `onChunk` as it arrives (the body
    *  returned is then empty); `onChunk` returning true ends the answer there (the connection is dropped) */
-  private request(method: string, path: string, body?: string | Uint8Array, stream?: { type: string; onChunk: (c: Buffer) => boolean | void }): Promise<RawResponse> {
+  private request(method: string, path: string, body?: string | Uint8Array, stream?: { type: string; onChunk: (c: Buffer) => boolean | void }, timeoutMs = this.timeoutMs): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${this.token}` };
       if (body !== undefined) {
@@ -414,7 +420,7 @@ export class ApiClient {
         headers['content-length'] = Buffer.byteLength(body);
       }
       const req = http.request(
-        { host: this.host, port: this.port, method, path, headers, agent: this.agent, timeout: this.timeoutMs },
+        { host: this.host, port: this.port, method, path, headers, agent: this.agent, timeout: timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
           const onChunk = stream && res.statusCode === 200 && res.headers['content-type'] === stream.type ? stream.onChunk : undefined;
@@ -430,7 +436,7 @@ export class ApiClient {
           res.on('error', (e) => reject(new ApiError(`${method} ${path}: ${e.message}`, 0)));
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.on('error', (e) => reject(new ApiError(`${method} ${path}: ${e.message}`, 0)));
       req.end(body);
     });
