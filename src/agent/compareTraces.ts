@@ -3,7 +3,7 @@
 // what changed between a fast and a slow run of the same request.
 import { diffTraces, traceFromOtlp, verdict, type TraceDiff } from '../diff';
 import type { DiffRow, RowSide } from '../protocol/traceDiff';
-import { ANSWER_BUDGET, cap, fit, round, type Answer } from './answer';
+import { ANSWER_BUDGET, cap, fit, q, round, type Answer } from './answer';
 import { traceHeader, traceOverview } from './getTrace';
 import { locationRef } from './places';
 import type { AgentContext } from './source';
@@ -57,7 +57,7 @@ function change(ctx: AgentContext, r: DiffRow): Record<string, unknown> {
 export async function compareTraces(ctx: AgentContext, cache: TraceCache, input: CompareTracesInput): Promise<Answer> {
   const a = await cache.get(input.traceIdA);
   const b = await cache.get(input.traceIdB);
-  const [ha, hb] = [await traceHeader(ctx, a), await traceHeader(ctx, b)];
+  const [ha, hb] = [traceHeader(a), traceHeader(b)];
   const [oa, ob] = [await traceOverview(ctx, a), await traceOverview(ctx, b)];
   const diff = await diffOf(ctx, a, b);
   const svcA = new Set(a.t.services.map((i) => a.t.str(i)));
@@ -84,10 +84,16 @@ export async function compareTraces(ctx: AgentContext, cache: TraceCache, input:
         addedRemovedRenamed: structural.slice(0, k).map((r) => change(ctx, r)),
       };
     }
-    const top = typeof diff !== 'string' && diff.regressions.length ? diff.rows[diff.regressions[0]] : undefined;
+    const lines = [`B took ${round(b.summary.durationMs)} ms vs A ${round(a.summary.durationMs)} ms (${dDur >= 0 ? '+' : ''}${round(dDur)} ms); spans ${a.t.spanCount} → ${b.t.spanCount}; error spans ${a.errorRows.length} → ${b.errorRows.length}.`];
+    if (typeof diff !== 'string') {
+      const c = diff.counts;
+      const top = diff.regressions.length ? diff.rows[diff.regressions[0]] : undefined;
+      lines.push(v!.exitCode === 0
+        ? 'Span diff: the same structure, nothing notably slower.'
+        : `Span diff: ${c.added} added, ${c.removed} removed, ${c.renamed} renamed, ${v!.regressed.length} slower by more than ${v!.thresholdPct} %${top ? `; most by its own time: ${q(top.name)} (${round(top.selfDeltaMs ?? 0) >= 0 ? '+' : ''}${round(top.selfDeltaMs ?? 0)} ms)` : ''}.`);
+    }
     return {
-      summary: `B took ${round(b.summary.durationMs)} ms vs A ${round(a.summary.durationMs)} ms (${dDur >= 0 ? '+' : ''}${round(dDur)} ms); spans ${a.t.spanCount} → ${b.t.spanCount}; error spans ${a.errorRows.length} → ${b.errorRows.length}.` +
-        (v ? ` Span diff: ${v.exitCode === 0 ? 'same structure, nothing notably slower' : `${diff && typeof diff !== 'string' ? `${diff.counts.added} added, ${diff.counts.removed} removed, ${diff.regressions.length} slower` : ''}`}${top ? `; most slower by own time: ${JSON.stringify(cap(top.name, 80))} (${top.selfDeltaMs !== undefined ? `${round(top.selfDeltaMs) >= 0 ? '+' : ''}${round(top.selfDeltaMs)} ms` : ''})` : ''}.` : ''),
+      summary: lines.join('\n'),
       data: { differences, spanDiff, a: { trace: ha, ...trimmed(oa, k) }, b: { trace: hb, ...trimmed(ob, k) } },
     };
   };

@@ -46,7 +46,7 @@ function spanRef(ctx: AgentContext, d: TraceData, r: number, extra: Record<strin
   return out;
 }
 
-export async function traceHeader(ctx: AgentContext, d: TraceData): Promise<Record<string, unknown>> {
+export function traceHeader(d: TraceData): Record<string, unknown> {
   const t = d.t;
   const s = d.summary;
   const services: string[] = t.services.slice(0, 12).map((i) => cap(t.str(i), 40));
@@ -99,7 +99,7 @@ export async function getTrace(ctx: AgentContext, cache: TraceCache, input: GetT
   const from = parseCursor(input.cursor);
   if (from > 0 && from >= t.spanCount) throw new AgentInputError(`cursor ${from} is past the trace's ${t.spanCount} spans`);
   const limit = Math.min(input.limit ?? MAX_PAGE, MAX_PAGE);
-  const header = await traceHeader(ctx, d);
+  const header = traceHeader(d);
   const overview = from === 0 ? await traceOverview(ctx, d) : undefined;
   const rows: unknown[][] = [];
   const rowAt = (i: number): unknown[] => (rows[i] ??= spanRow(ctx, d, from + i));
@@ -114,7 +114,7 @@ export async function getTrace(ctx: AgentContext, cache: TraceCache, input: GetT
     if (next) data.nextCursor = next;
     const lines = [
       from === 0
-        ? `Trace ${d.summary.traceId}: ${q(header.root)} in ${header.rootService === undefined ? '' : q(header.rootService, 40) + ', '}${round(d.summary.durationMs)} ms, ${t.spanCount} spans, ${d.errorRows.length} with errors, ${t.services.length} service(s).`
+        ? `Trace ${d.summary.traceId}: ${q(header.root)} in ${q(header.rootService, 40)}, ${round(d.summary.durationMs)} ms, ${t.spanCount} spans, ${d.errorRows.length} with errors, ${t.services.length} service(s).`
         : `Trace ${d.summary.traceId}, spans ${from}–${from + n - 1} of ${t.spanCount} (depth-first; parentRow -1 = a root).`,
     ];
     if (next) lines.push(`Spans shown: ${n}; pass cursor "${next}" for the next page. get_span gives one span in full.`);
