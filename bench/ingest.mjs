@@ -20,13 +20,18 @@
 //     locations), while spans arrive at that rate;
 //     achievedRate = spans the receiver acknowledged within the measured seconds ÷ seconds (checks the rate
 //     was really offered and absorbed); hostEvents = events the host process received
+//   {"bench":"ingest","encoding":"protobuf","persist":true,"spansPerSecPerCore":…,"ratioToInMemory":…}
+//     the same protobuf runs against a second receiver with a persistent store (--store <temp dir>), run by
+//     run beside the in-memory one; both are read 500 ms after the last answer, so the store's writing and
+//     compression of the last batches count
 //   {"bench":"memory","bytesPerSpan":…}          retained heap per stored span after GC (--expose-gc child)
 // Env: BENCH_RUNS (default 5), BENCH_SPANS per ingest run (default 51200), BENCH_LAG_SECONDS (default 3),
 // BENCH_ONLY=ingest,baseline,host-lag,memory (default all), BENCH_ENCODINGS=protobuf,json,protobuf+gzip,
 // BENCH_RECEIVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the receiver).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -174,8 +179,8 @@ function freshBody(tpl, encoding) {
 }
 
 // ---- receiver child ---------------------------------------------------------------------------------
-async function startReceiver() {
-  const child = spawn(process.execPath, [...(process.env.BENCH_RECEIVER_NODE_ARGS ? process.env.BENCH_RECEIVER_NODE_ARGS.split(' ') : []), join(ROOT, 'dist/receiver.js'), '--http-port', '0', '--grpc-port', '0', '--idle-exit-ms', '0', '--max-spans', '2000000', '--max-bytes', String(4 * 1024 ** 3)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startReceiver(extraArgs = []) {
+  const child = spawn(process.execPath, [...(process.env.BENCH_RECEIVER_NODE_ARGS ? process.env.BENCH_RECEIVER_NODE_ARGS.split(' ') : []), join(ROOT, 'dist/receiver.js'), '--http-port', '0', '--grpc-port', '0', '--idle-exit-ms', '0', '--max-spans', '2000000', '--max-bytes', String(4 * 1024 ** 3), ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c) => {
@@ -283,7 +288,7 @@ async function plainRun(px, templates) {
   return spans / Math.max(cpu, 1 / TICK);
 }
 
-async function ingestRun(rx, templates, encoding) {
+async function ingestRun(rx, templates, encoding, settleMs = 0) {
   const batches = Math.ceil(SPANS_PER_RUN / BATCH);
   // bodies are prepared before the clock starts, so the client's own work does not slow the figure
   const bodies = [];
@@ -296,6 +301,7 @@ async function ingestRun(rx, templates, encoding) {
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   const wall = (performance.now() - t0) / 1000;
+  if (settleMs) await new Promise((r) => setTimeout(r, settleMs));
   const cpu = cpuSeconds(rx.child.pid) - cpu0;
   const spans = batches * BATCH;
   const h = await rx.api.health();
@@ -492,20 +498,30 @@ async function main() {
     for (const encoding of ONLY.has('ingest') ? encodings : []) {
       const runs = [];
       const plain = encoding === 'protobuf' ? await startPlainReceiver() : undefined;
+      const storeDir = encoding === 'protobuf' ? mkdtempSync(join(tmpdir(), 'bench-store-')) : undefined;
+      const prx = storeDir ? await startReceiver(['--store', storeDir]) : undefined;
       try {
         if (plain) {
           for (let k = 0; k < 200; k++) await send(plain.port, freshBody(templates[k % TEMPLATES], 'protobuf'), 'protobuf'); // warm, as the real one
           await plain.clear();
         }
+        if (prx) {
+          for (let k = 0; k < 200; k++) await send(prx.line.http, freshBody(templates[k % TEMPLATES], 'protobuf'), 'protobuf');
+          await prx.api.clear();
+        }
         for (let r = 0; r < RUNS; r++) {
-          const run = await ingestRun(rx, templates, encoding);
+          const run = await ingestRun(rx, templates, encoding, prx ? 500 : 0);
           run.baseline = decodeBaselineOnce(Req, baseBodies);
           if (plain) run.plain = await plainRun(plain, templates);
+          if (prx) run.persisted = await ingestRun(prx, templates, encoding, 500);
           baselines.push(run.baseline);
           runs.push(run);
         }
       } finally {
         plain?.child.kill('SIGTERM');
+        prx?.child.kill('SIGTERM');
+        if (prx) await new Promise((r) => prx.child.once('exit', r));
+        if (storeDir) rmSync(storeDir, { recursive: true, force: true });
       }
       const perCore = median(runs.map((x) => x.spansPerSecPerCore));
       const ratios = runs.map((x) => x.spansPerSecPerCore / x.baseline);
@@ -517,6 +533,14 @@ async function main() {
       };
       if (plain) line.ratioToPlainReceiver = +median(runs.map((x) => x.spansPerSecPerCore / x.plain)).toFixed(2);
       console.log(JSON.stringify(line));
+      if (prx) {
+        console.log(JSON.stringify({
+          bench: 'ingest', encoding, persist: true, spansPerSec: round(median(runs.map((x) => x.persisted.spansPerSec))),
+          spansPerSecPerCore: round(median(runs.map((x) => x.persisted.spansPerSecPerCore))),
+          ratioToInMemory: +median(runs.map((x) => x.persisted.spansPerSecPerCore / x.spansPerSecPerCore)).toFixed(2),
+          perCoreRuns: runs.map((x) => round(x.persisted.spansPerSecPerCore)), runs: RUNS,
+        }));
+      }
       if (plain) {
         console.log(JSON.stringify({ bench: 'plain-receiver', encoding, spansPerSecPerCore: round(median(runs.map((x) => x.plain))), perCoreRuns: runs.map((x) => round(x.plain)), runs: RUNS }));
       }

@@ -19,6 +19,8 @@ export interface Checkpoint {
   position: [number, number];
   nextGid: number;
   groups: Map<number, GroupLocation>;
+  /** segment numbers that were compacted when it was written (their group locations hold only then) */
+  compacted: number[];
   snapshot: StoreSnapshot;
 }
 
@@ -57,6 +59,7 @@ export function encodeCheckpoint(c: Checkpoint): string {
     position: c.position,
     nextGid: c.nextGid,
     groups: [...c.groups].map(([gid, loc]) => [gid, ...loc]),
+    compacted: c.compacted,
     runs: c.snapshot.runs,
     baselines: c.snapshot.baselines,
     strings,
@@ -68,7 +71,7 @@ export function encodeCheckpoint(c: Checkpoint): string {
 export function decodeCheckpoint(text: string): Checkpoint {
   const j = JSON.parse(text) as {
     format: string; version: number; epochSec: number; position: [number, number]; nextGid: number; groups: number[][];
-    runs: RunInfo[]; baselines: [string, string][]; strings: string[]; traces: Row[];
+    runs: RunInfo[]; baselines: [string, string][]; strings: string[]; traces: Row[]; compacted?: number[];
   };
   if (j.format !== CHECKPOINT_FORMAT || j.version !== CHECKPOINT_VERSION) throw new Error(`not a version ${CHECKPOINT_VERSION} store index`);
   if (!Array.isArray(j.traces) || !Array.isArray(j.groups) || !Array.isArray(j.strings)) throw new Error('store index is incomplete');
@@ -104,6 +107,7 @@ export function decodeCheckpoint(text: string): Checkpoint {
     position: j.position,
     nextGid: j.nextGid,
     groups,
+    compacted: Array.isArray(j.compacted) ? j.compacted : [],
     snapshot: { epochSec: j.epochSec, runs: j.runs ?? [], baselines: j.baselines ?? [], traces },
   };
 }

@@ -1,8 +1,10 @@
 // The persistent store: an append-only log of the batches the receiver accepted, as they came (OTLP
-// protobuf or JSON bytes), grouped every 200 ms or 1 MiB, each group compressed (raw deflate, level 1, on
-// the thread pool) and framed with its length and CRC-32 (records.ts). Segment files of a few tens of MiB
-// are deleted whole, oldest first, to stay within the size and age limits (the store first writes pinned
-// traces again). A checkpoint (checkpoint.ts) lists every trace's summary and groups, so a receiver that
+// protobuf or JSON bytes), grouped every 200 ms or 1 MiB and framed with length and CRC-32 (records.ts).
+// Compression waits until ingest pauses for 2 s (or more than 256 MiB wait uncompressed): a segment is
+// then rewritten with each group deflated on the thread pool, and swapped in by rename — deflate costs about
+// as much CPU as decoding, and at ingest it would take a fifth of the receiver's throughput. Segment files of
+// a few tens of MiB are deleted whole, oldest first, to stay within the size and age limits (the store
+// first writes pinned traces again). A checkpoint (checkpoint.ts) lists every trace's summary and groups, so a receiver that
 // starts lists a million stored spans without decoding them; a trace's spans are read back when it is
 // opened. Why this design and its figures: docs/ARCHITECTURE.md, "The persistent store".
 //
@@ -73,14 +75,6 @@ interface Pending {
   bytes: number;
 }
 
-interface Sealed {
-  gid: number;
-  timeMs: number;
-  raw: Buffer;
-  /** the compressed body once the thread pool is done (null: keep raw) */
-  body?: Buffer | null;
-}
-
 export class DiskStore implements TraceBacking {
   readonly dir: string;
   readonly epoch: EpochNs;
@@ -95,8 +89,8 @@ export class DiskStore implements TraceBacking {
   private release: (() => void) | undefined;
   /** gid → where it is */
   private groups = new Map<number, GroupLocation>();
-  /** segment number → [size, newest group's Unix ms] */
-  private segments = new Map<number, { size: number; lastMs: number }>();
+  /** segment number → size, newest group's Unix ms, whether compacted */
+  private segments = new Map<number, { size: number; lastMs: number; compacted: boolean }>();
   private curSeg = 0;
   private curFd = -1;
   private readFds = new Map<number, number>();
@@ -105,9 +99,9 @@ export class DiskStore implements TraceBacking {
   private memGroups = new Map<number, RawEntry[]>();
   private pending: Pending | undefined;
   private pendingTimer: NodeJS.Timeout | undefined;
-  private queue: Sealed[] = [];
-  private drainWaiters: (() => void)[] = [];
   private generation = 0;
+  private lastAppend = 0;
+  private compacting = false;
   private dirty = false;
   private syncing = false;
   /** descriptors of rolled segments, closed once the data sync in flight on them is done */
@@ -192,8 +186,9 @@ export class DiskStore implements TraceBacking {
       } finally {
         fs.closeSync(fd);
       }
-      if (readSegmentHeader(head) !== n) throw new DamagedStore(`${path.basename(this.segName(n))} is not a store segment`);
-      this.segments.set(n, { size: st.size, lastMs: st.mtimeMs });
+      const h = readSegmentHeader(head);
+      if (h?.segNo !== n) throw new DamagedStore(`${path.basename(this.segName(n))} is not a store segment`);
+      this.segments.set(n, { size: st.size, lastMs: st.mtimeMs, compacted: h.compacted });
     }
     let cp: Checkpoint | undefined;
     const indexFile = this.file('index.json');
@@ -208,21 +203,30 @@ export class DiskStore implements TraceBacking {
         cp = undefined;
       }
     }
-    let startSeg = segs[0] ?? 0;
-    let startOff = SEGMENT_HEADER;
+    // A segment is read from the checkpoint's group locations when it is as the checkpoint saw it: before
+    // the checkpoint's position and compacted then as now. Others are scanned: from the position when only
+    // appended to since, whole when compacted since. Groups numbered from the checkpoint's nextGid on were
+    // written after it (everything before was written when it was taken) and are replayed.
+    const last = segs[segs.length - 1];
+    const firstNew = cp ? cp.nextGid : 0;
     if (cp) {
-      for (const [gid, loc] of cp.groups) if (this.segments.has(loc[0])) this.groups.set(gid, loc);
+      const compactedThen = new Set(cp.compacted);
+      const [posSeg, posOff] = cp.position;
+      const trusted = (n: number) => n < posSeg && this.segments.get(n)!.compacted === compactedThen.has(n);
+      for (const [gid, loc] of cp.groups) if (this.segments.has(loc[0]) && trusted(loc[0])) this.groups.set(gid, loc);
       this.nextGid = cp.nextGid;
-      if (this.segments.has(cp.position[0])) [startSeg, startOff] = cp.position;
-      else startSeg = segs.find((n) => n > cp!.position[0]) ?? 0;
       this.checkpoint = cp;
-    }
+      for (const n of segs) {
+        if (trusted(n)) continue;
+        const appendedOnly = n === posSeg && !this.segments.get(n)!.compacted && !compactedThen.has(n);
+        if (appendedOnly) for (const [gid, loc] of cp.groups) if (loc[0] === n && loc[1] < posOff) this.groups.set(gid, loc);
+        this.scan(n, appendedOnly ? posOff : SEGMENT_HEADER, n === last, firstNew);
+      }
+    } else for (const n of segs) this.scan(n, SEGMENT_HEADER, n === last, firstNew);
     for (const [, loc] of this.groups) {
       const s = this.segments.get(loc[0]);
       if (s && loc[3] > s.lastMs) s.lastMs = loc[3];
     }
-    const last = segs[segs.length - 1];
-    for (const n of segs) if (n >= startSeg && startSeg > 0) this.scan(n, n === startSeg ? startOff : SEGMENT_HEADER, n === last);
     if (last === undefined) this.newSegment(1);
     else {
       this.curSeg = last;
@@ -231,8 +235,11 @@ export class DiskStore implements TraceBacking {
     return epochSec;
   }
 
-  /** reads the records of a segment from `from`; a bad one at the end of the newest segment is a torn write */
-  private scan(seg: number, from: number, newest: boolean): void {
+  /**
+   * Reads the records of a segment from `from`; groups numbered `firstNew` or later are to be replayed. A bad
+   * record at the end of the newest segment is a torn write.
+   */
+  private scan(seg: number, from: number, newest: boolean, firstNew: number): void {
     const buf = fs.readFileSync(this.segName(seg));
     let at = from;
     while (at < buf.length) {
@@ -257,7 +264,7 @@ export class DiskStore implements TraceBacking {
       const s = this.segments.get(seg)!;
       if (h.timeMs > s.lastMs || at === SEGMENT_HEADER) s.lastMs = h.timeMs;
       if (h.gid >= this.nextGid) this.nextGid = h.gid + 1;
-      this.tail.push(h.gid);
+      if (h.gid >= firstNew) this.tail.push(h.gid);
       at += FRAME_HEADER + len;
     }
   }
@@ -292,7 +299,7 @@ export class DiskStore implements TraceBacking {
     fs.writeSync(fd, segmentHeader(n), 0, SEGMENT_HEADER, 0);
     this.curSeg = n;
     this.curFd = fd;
-    this.segments.set(n, { size: SEGMENT_HEADER, lastMs: this.now() });
+    this.segments.set(n, { size: SEGMENT_HEADER, lastMs: this.now(), compacted: false });
   }
 
   /**
@@ -303,7 +310,9 @@ export class DiskStore implements TraceBacking {
   attach(store: TraceStore): void {
     this.store = store;
     if (this.checkpoint) store.restore(this.checkpoint.snapshot, (gid) => this.groups.has(gid));
-    const covered = [...this.groups.keys()].filter((g) => !this.tail.includes(g)).sort((a, b) => a - b);
+    const tail = new Set(this.tail);
+    const covered = [...this.groups.keys()].filter((g) => !tail.has(g)).sort((a, b) => a - b);
+    this.tail.sort((a, b) => a - b);
     for (const gid of this.tail) {
       const entries = this.readGroup(gid);
       if (entries) store.replayGroup(gid, entries);
@@ -316,6 +325,7 @@ export class DiskStore implements TraceBacking {
       if (this.changed) void this.writeCheckpoint();
     }, this.checkpointMs));
     this.timers.push(setInterval(() => this.enforceLimits(), 60_000));
+    this.timers.push(setInterval(() => this.maybeCompact(), 1000));
     for (const t of this.timers) t.unref();
     this.enforceLimits();
     if (store.locationIndex && covered.length) this.rebuildLocations(covered);
@@ -360,60 +370,134 @@ export class DiskStore implements TraceBacking {
     p.entries.push(entry);
     p.bytes += entry.kind === 'control' ? 64 : entry.body.byteLength;
     this.changed = true;
+    this.lastAppend = this.now();
     if (p.bytes >= GROUP_BYTES) this.seal();
     return p.gid;
   }
 
-  /** closes the group being filled and hands it to the thread pool for compression */
+  /** writes the group being filled as one record (uncompressed: see compact()) */
   private seal(): void {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
     if (this.pendingTimer) clearTimeout(this.pendingTimer);
     this.pendingTimer = undefined;
-    const g: Sealed = { gid: p.gid, timeMs: this.now(), raw: encodeEntries(p.entries) };
-    this.queue.push(g);
-    const gen = this.generation;
-    zlib.deflateRaw(g.raw, { level: 1 }, (err, out) => {
-      if (gen !== this.generation) return;
-      g.body = err || out.length >= g.raw.length ? null : out;
-      this.drain();
-    });
-  }
-
-  /** writes compressed groups in order, each as one record */
-  private drain(): void {
-    while (this.queue.length && this.queue[0].body !== undefined) {
-      const g = this.queue.shift()!;
-      const compressed = g.body !== null;
-      const rec = frameGroup(g.gid, g.timeMs, g.raw.length, compressed ? g.body! : g.raw, compressed);
-      try {
-        const seg = this.segments.get(this.curSeg)!;
-        fs.writeSync(this.curFd, rec, 0, rec.length, seg.size);
-        this.groups.set(g.gid, [this.curSeg, seg.size, rec.length, g.timeMs]);
-        seg.size += rec.length;
-        seg.lastMs = g.timeMs;
-        this.dirty = true;
-        this.memGroups.delete(g.gid);
-        if (seg.size >= this.segmentBytes) this.roll();
-      } catch (e) {
-        // a full or failing disk: the group stays readable from memory until the store is cleared or closed
-        this.log.warn(`[store] could not write to ${this.segName(this.curSeg)}: ${(e as Error).message}`);
-      }
-    }
-    if (!this.queue.length && !this.pending) {
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const w of waiters) w();
+    const timeMs = this.now();
+    const raw = encodeEntries(p.entries);
+    const rec = frameGroup(p.gid, timeMs, raw.length, raw, false);
+    try {
+      const seg = this.segments.get(this.curSeg)!;
+      fs.writeSync(this.curFd, rec, 0, rec.length, seg.size);
+      this.groups.set(p.gid, [this.curSeg, seg.size, rec.length, timeMs]);
+      seg.size += rec.length;
+      seg.lastMs = timeMs;
+      this.dirty = true;
+      this.memGroups.delete(p.gid);
+      if (seg.size >= this.segmentBytes) this.roll();
+    } catch (e) {
+      // a full or failing disk: the group stays readable from memory until the store is cleared or closed
+      this.log.warn(`[store] could not write to ${this.segName(this.curSeg)}: ${(e as Error).message}`);
     }
     this.enforceSize();
   }
 
-  /** resolves once every entry appended so far is written */
+  /** everything appended so far is written */
   private flushed(): Promise<void> {
     this.seal();
-    if (!this.queue.length) return Promise.resolve();
-    return new Promise((r) => this.drainWaiters.push(r));
+    return Promise.resolve();
+  }
+
+  // ---- compaction ---------------------------------------------------------------------------------
+
+  private rawBytes(): number {
+    let n = 0;
+    for (const s of this.segments.values()) if (!s.compacted) n += s.size;
+    return n;
+  }
+
+  /** once ingest has paused for 2 s (or too much waits uncompressed), compacts the oldest raw segment */
+  private maybeCompact(): void {
+    if (this.compacting || this.closed || !this.store) return;
+    const idle = this.now() - this.lastAppend >= 2000;
+    if (!idle && this.rawBytes() < 256 * 1024 * 1024) return;
+    void this.compactOne(idle);
+  }
+
+  /** Compacts every segment now (the current one is closed first when it holds data); for benchmarks and tests. */
+  async compactAll(): Promise<void> {
+    while (this.compacting) await new Promise((r) => setTimeout(r, 10));
+    this.seal();
+    while (await this.compactOne(true));
+  }
+
+  /** compacts the oldest segment not compacted yet; false when there was none */
+  private async compactOne(rollCurrent: boolean): Promise<boolean> {
+    const cur = this.segments.get(this.curSeg);
+    if (rollCurrent && cur && !cur.compacted && cur.size > SEGMENT_HEADER && !this.pending) this.roll();
+    const n = [...this.segments.keys()].sort((a, b) => a - b).find((k) => k !== this.curSeg && !this.segments.get(k)!.compacted);
+    if (n === undefined) return false;
+    this.compacting = true;
+    try {
+      await this.compact(n);
+    } catch (e) {
+      this.log.warn(`[store] could not compact ${this.segName(n)}: ${(e as Error).message}`);
+      const s = this.segments.get(n);
+      if (s) s.compacted = true; // not tried again this run: it stays readable as it is
+    } finally {
+      this.compacting = false;
+    }
+    return true;
+  }
+
+  /** rewrites a sealed segment with every group deflated, then swaps it in (rename) and moves its groups */
+  private async compact(n: number): Promise<void> {
+    const gen = this.generation;
+    const file = this.segName(n);
+    const buf = await fs.promises.readFile(file);
+    const out: Buffer[] = [segmentHeader(n, true)];
+    const moved = new Map<number, GroupLocation>();
+    let off = SEGMENT_HEADER;
+    let at = SEGMENT_HEADER;
+    while (at + FRAME_HEADER <= buf.length) {
+      const len = buf.readUInt32LE(at);
+      const whole = buf.subarray(at, at + FRAME_HEADER + len);
+      const payload = whole.subarray(FRAME_HEADER);
+      if (payload.length !== len || crc32(payload) !== buf.readUInt32LE(at + 4)) throw new Error(`a record at byte ${at} fails its checksum`);
+      const h = readGroupHeader(payload);
+      let rec: Buffer = whole;
+      if (!h.compressed) {
+        const body = payload.subarray(GROUP_HEADER_BYTES);
+        const z = await deflateRaw(body);
+        if (z.length < body.length) rec = frameGroup(h.gid, h.timeMs, h.rawLength, z, true);
+      }
+      moved.set(h.gid, [n, off, rec.length, h.timeMs]);
+      out.push(rec);
+      off += rec.length;
+      at += FRAME_HEADER + len;
+    }
+    if (gen !== this.generation || this.closed || !this.segments.has(n)) return;
+    const tmp = `${file}.compact`;
+    const fh = await fs.promises.open(tmp, 'w', 0o600);
+    try {
+      await fh.writev(out);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    if (gen !== this.generation || this.closed || !this.segments.has(n)) {
+      await fs.promises.rm(tmp, { force: true });
+      return;
+    }
+    // from here on synchronous: no read can see the new file with the old locations
+    fs.renameSync(tmp, file);
+    const fd = this.readFds.get(n);
+    if (fd !== undefined) fs.closeSync(fd);
+    this.readFds.delete(n);
+    for (const [gid, loc] of moved) if (this.groups.get(gid)?.[0] === n) this.groups.set(gid, loc);
+    const s = this.segments.get(n)!;
+    s.size = off;
+    s.compacted = true;
+    this.changed = true;
   }
 
   private roll(): void {
@@ -536,7 +620,8 @@ export class DiskStore implements TraceBacking {
 
   private checkpointText(): string {
     const seg = this.segments.get(this.curSeg)!;
-    return encodeCheckpoint({ epochSec: this.epoch.sec, position: [this.curSeg, seg.size], nextGid: this.nextGid, groups: this.groups, snapshot: this.store!.snapshot() });
+    const compacted = [...this.segments].filter(([, s]) => s.compacted).map(([k]) => k);
+    return encodeCheckpoint({ epochSec: this.epoch.sec, position: [this.curSeg, seg.size], nextGid: this.nextGid, groups: this.groups, compacted, snapshot: this.store!.snapshot() });
   }
 
   /** Clear All Traces: every segment and the index go; the next batch starts a new segment. */
@@ -545,11 +630,7 @@ export class DiskStore implements TraceBacking {
     if (this.pendingTimer) clearTimeout(this.pendingTimer);
     this.pendingTimer = undefined;
     this.pending = undefined;
-    this.queue = [];
     this.memGroups.clear();
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const w of waiters) w();
     const next = Math.max(0, ...this.segments.keys()) + 1;
     this.closeFds();
     for (const n of this.segments.keys()) fs.rmSync(this.segName(n), { force: true });
@@ -574,6 +655,7 @@ export class DiskStore implements TraceBacking {
     for (const t of this.timers) clearInterval(t);
     await this.flushed();
     while (this.checkpointing) await new Promise((r) => setTimeout(r, 10));
+    // a compaction in flight is abandoned: its segment stays as it was (the closed flag stops the swap)
     try {
       if (this.store) writeFileAtomic(this.file('index.json'), this.checkpointText());
     } catch (e) {
@@ -609,6 +691,12 @@ export class DiskStore implements TraceBacking {
     }
     this.curFd = -1;
   }
+}
+
+const GROUP_HEADER_BYTES = 18;
+
+function deflateRaw(b: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => zlib.deflateRaw(b, { level: 1 }, (e, out) => (e ? reject(e) : resolve(out))));
 }
 
 function stamp(): string {

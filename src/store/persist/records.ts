@@ -1,5 +1,5 @@
-// The on-disk framing of the store's log. A segment file is a 16-byte header ("TXSEG001", segment number)
-// followed by records: u32 payload length, u32 CRC-32 of the payload, payload (all little-endian). A record
+// The on-disk framing of the store's log. A segment file is a 16-byte header ("TXSEG001", u32 segment
+// number, u8 flags: 1 = compacted, every record compressed where that made it smaller) followed by records: u32 payload length, u32 CRC-32 of the payload, payload (all little-endian). A record
 // is one group of received entries: u8 format (1), u8 compression (0 none, 1 raw deflate), u32 group number,
 // f64 Unix ms written, u32 length of the entries uncompressed, then the entries. A record that is cut short
 // or fails its checksum at the end of the newest segment is a torn write and is truncated on open.
@@ -17,17 +17,18 @@ export function crc32(b: Uint8Array): number {
   return zlib.crc32(b) >>> 0;
 }
 
-export function segmentHeader(segNo: number): Buffer {
+export function segmentHeader(segNo: number, compacted = false): Buffer {
   const h = Buffer.alloc(SEGMENT_HEADER);
   h.write(SEGMENT_MAGIC, 0, 'latin1');
   h.writeUInt32LE(segNo, 8);
+  h[12] = compacted ? 1 : 0;
   return h;
 }
 
-/** the segment number in a header, or undefined when it is not one of ours */
-export function readSegmentHeader(h: Buffer): number | undefined {
+/** the segment number and flags in a header, or undefined when it is not one of ours */
+export function readSegmentHeader(h: Buffer): { segNo: number; compacted: boolean } | undefined {
   if (h.length < SEGMENT_HEADER || h.toString('latin1', 0, 8) !== SEGMENT_MAGIC) return undefined;
-  return h.readUInt32LE(8);
+  return { segNo: h.readUInt32LE(8), compacted: (h[12] & 1) === 1 };
 }
 
 const KIND = { traces: 1, logs: 2, control: 3 } as const;
