@@ -54,7 +54,7 @@ for (const framework of ['express', 'koa', 'fastify']) {
         const spans = await until(async () => {
           const s = await allSpans(rc.api);
           return s.filter((x) => x.kind === SERVER).length >= 4 && s.filter((x) => x.kind === CLIENT).length >= 4 ? s : undefined;
-        }, 10000, 'the app\'s spans');
+        }, 30000, 'the app\'s spans');
         const byId = new Map(spans.map((s) => [s.spanId, s]));
         const frameworkSpans = spans.filter((s) => s.kind !== SERVER && s.kind !== CLIENT);
         assert.ok(frameworkSpans.length >= 3, `framework spans: ${spans.map((s) => s.name).join(', ')}`);
