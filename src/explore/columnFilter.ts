@@ -56,13 +56,15 @@ interface Compiled {
   term: Term;
   /** per string index: the term's value occurs in it (labels and services only) */
   hit?: Uint8Array;
+  /** a text term that can be a trace id prefix (hex digits) */
+  hex?: boolean;
 }
 
 function compile(c: SummaryColumns, names: NameIndex, t: Term): Compiled {
   if (t.kind !== 'text' && t.kind !== 'service' && t.kind !== 'name') return { term: t };
   const hit = new Uint8Array(c.stringCount);
   for (const [i, s] of names.lower) if (s.includes(t.value)) hit[i] = 1;
-  return { term: t, hit };
+  return { term: t, hit, hex: t.kind === 'text' && /^[0-9a-f]+$/.test(t.value) };
 }
 
 function anyService(c: SummaryColumns, r: number, hit: Uint8Array): boolean {
@@ -75,7 +77,7 @@ function termMatches(c: SummaryColumns, r: number, x: Compiled): boolean {
   const t = x.term;
   switch (t.kind) {
     case 'text': {
-      const hit = x.hit![c.label[r]] === 1 || anyService(c, r, x.hit!) || c.string(c.traceId[r]).startsWith(t.value);
+      const hit = x.hit![c.label[r]] === 1 || anyService(c, r, x.hit!) || (x.hex === true && c.startsWithAscii(c.traceId[r], t.value));
       return hit !== t.negate;
     }
     case 'service':

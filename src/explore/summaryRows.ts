@@ -6,10 +6,20 @@ import { isIncomplete, rootLabel } from '../tracelist/format';
 
 /** the summaries (newest first, as the store lists them) as columns */
 export function encodeSummaries(summaries: readonly TraceSummary[]): Uint8Array {
+  // one label string per root name and target: the encoder's string table then looks up a string it has
+  // hashed before, not a new concatenation per trace
+  const labels = new Map<string, Map<string | undefined, string>>();
+  const labelOf = (s: TraceSummary): string => {
+    let m = labels.get(s.rootName);
+    if (!m) labels.set(s.rootName, (m = new Map()));
+    let l = m.get(s.rootTarget);
+    if (l === undefined) m.set(s.rootTarget, (l = rootLabel(s)));
+    return l;
+  };
   return encodeSummaryColumns(summaries.length, (i, r) => {
     const s = summaries[i];
     r.traceId = s.traceId;
-    r.label = rootLabel(s);
+    r.label = labelOf(s);
     r.rootService = s.rootService;
     r.services = s.services;
     r.spanCount = s.spanCount;

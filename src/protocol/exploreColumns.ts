@@ -46,6 +46,8 @@ export interface SummaryColumns {
   readonly stringCount: number;
   /** string i of the table (decoded on first use) */
   string(i: number): string;
+  /** whether string i starts with `prefix` (ASCII), read from the bytes (no string made: trace id prefixes) */
+  startsWithAscii(i: number, prefix: string): boolean;
 }
 
 /**
@@ -99,14 +101,26 @@ export function encodeSummaryColumns(n: number, row: (i: number, into: ColumnRow
   }
   svcOff[n] = k;
   const listLen = k;
-  // string bytes: ASCII (ids, most names) written directly; anything else through TextEncoder
+  // string bytes: one native join and encode; when every string is ASCII (ids, most names) the byte offsets
+  // are the character offsets, else each string is measured and encoded on its own
   const strOff = new Uint32Array(strings.length + 1);
-  let bytes = 0;
+  let chars = 0;
   for (let i = 0; i < strings.length; i++) {
-    strOff[i] = bytes;
-    bytes += utf8Length(strings[i]);
+    strOff[i] = chars;
+    chars += strings[i].length;
   }
-  strOff[strings.length] = bytes;
+  strOff[strings.length] = chars;
+  let text: Uint8Array | null = new TextEncoder().encode(strings.join(''));
+  let bytes = chars;
+  if (text.length !== chars) {
+    text = null;
+    bytes = 0;
+    for (let i = 0; i < strings.length; i++) {
+      strOff[i] = bytes;
+      bytes += utf8Length(strings[i]);
+    }
+    strOff[strings.length] = bytes;
+  }
   const u32Words = n * 5 + (n + 1) + listLen + (strings.length + 1);
   const textAt = HEADER_WORDS * 4 + n * 16 + u32Words * 4 + n;
   const out = new Uint8Array(textAt + bytes);
@@ -118,13 +132,10 @@ export function encodeSummaryColumns(n: number, row: (i: number, into: ColumnRow
     o += a.byteLength;
   };
   for (const a of [start, duration, spans, errors, rootService, label, traceId, svcOff, svcList.subarray(0, listLen), strOff, flags]) put(a);
-  const enc = new TextEncoder();
-  for (let i = 0; i < strings.length; i++) {
-    const str = strings[i];
-    let p = textAt + strOff[i];
-    const end = textAt + strOff[i + 1];
-    if (end - p === str.length) for (let c = 0; c < str.length; c++) out[p++] = str.charCodeAt(c);
-    else enc.encodeInto(str, out.subarray(p, end));
+  if (text) out.set(text, textAt);
+  else {
+    const enc = new TextEncoder();
+    for (let i = 0; i < strings.length; i++) enc.encodeInto(strings[i], out.subarray(textAt + strOff[i], textAt + strOff[i + 1]));
   }
   return out;
 }
@@ -188,25 +199,21 @@ export function decodeSummaryColumns(buf: ArrayBuffer | Uint8Array): SummaryColu
   const dec = new TextDecoder();
   return {
     n, start, duration, spans, errors, rootService, label, traceId, serviceOffsets, serviceList, flags, stringCount,
+    startsWithAscii(i: number, prefix: string): boolean {
+      const a = strOff[i];
+      if (strOff[i + 1] - a < prefix.length) return false;
+      for (let j = 0; j < prefix.length; j++) if (text[a + j] !== prefix.charCodeAt(j)) return false;
+      return true;
+    },
     string(i: number): string {
       let s = cache[i];
       if (s === undefined) {
         const a = strOff[i];
         const b = strOff[i + 1];
-        // short ASCII strings (ids, names): a char-code loop beats TextDecoder's call overhead
-        if (b - a <= 64) {
-          let ascii = true;
-          s = '';
-          for (let j = a; j < b; j++) {
-            const c = text[j];
-            if (c > 127) {
-              ascii = false;
-              break;
-            }
-            s += String.fromCharCode(c);
-          }
-          if (!ascii) s = dec.decode(text.subarray(a, b));
-        } else s = dec.decode(text.subarray(a, b));
+        // short ASCII strings (ids, names): fromCharCode beats TextDecoder's call overhead
+        let ascii = b - a <= 64;
+        for (let j = a; ascii && j < b; j++) if (text[j] > 127) ascii = false;
+        s = ascii ? String.fromCharCode.apply(null, text.subarray(a, b) as unknown as number[]) : dec.decode(text.subarray(a, b));
         cache[i] = s;
       }
       return s;
