@@ -10,8 +10,9 @@
 //     span out costs a fixed amount. So a failed retry before the good call comes out as added, and a longer
 //     loop as extra iterations at its end.
 //  3. What is left over on both sides with the same service and kind, as many on each side, and with the same
-//     children (or none), is a rename: one row marked `renamed`, whose children are matched as well. Anything
-//     else left is added or removed, with its whole subtree.
+//     children — or, for leaves, in the same place (after the same paired sibling) — is a rename: one row
+//     marked `renamed`, whose children are matched as well. Anything else left is added or removed, with its
+//     whole subtree.
 // Every span appears in exactly one row. The walk uses explicit stacks: a trace may be deeper than the call
 // stack.
 import type { DiffRow, RowKind, RowSide, SideSummary, TraceDiff } from '../protocol/traceDiff';
@@ -121,6 +122,7 @@ const LN_2_5 = Math.log(2.5);
 function pairCost(A: Tree, a: number, i: number, B: Tree, b: number, j: number): number {
   const sa = A.spans[a];
   const sb = B.spans[b];
+  // a different status outweighs any duration (a failed attempt is another call, however long it took);
   // within 2.5× is the same to the alignment (timer jitter on a short span is that big): then position decides,
   // so loops pair from their first iteration. +1 µs: two near-zero durations are the same whatever their ratio.
   const ratio = Math.abs(Math.log((sa.end - sa.start + 1e3) / (sb.end - sb.start + 1e3)));
@@ -128,7 +130,7 @@ function pairCost(A: Tree, a: number, i: number, B: Tree, b: number, j: number):
   const cb = B.kids[b]?.length ?? 0;
   return (
     Math.min(Math.max(0, ratio - LN_2_5), 1.5) +
-    (sa.error !== sb.error ? 0.8 : 0) +
+    (sa.error !== sb.error ? 2 : 0) +
     Math.abs(ca - cb) / Math.max(ca, cb, 1) +
     0.4 * Math.abs(i - j)
   );
@@ -233,6 +235,20 @@ function matchChildren(A: Tree, pa: number, B: Tree, pb: number): Slot[] {
   const leftA = aKids.filter((a) => !pairedA.has(a));
   const leftB = bKids.filter((b) => !pairedB.has(b));
   if (leftA.length && leftB.length) {
+    // where a left-over span stands: after which paired sibling (its B partner, for A's spans); -1 = first
+    const partner = new Map<number, number>();
+    for (const sl of slots) partner.set(sl.a, sl.b);
+    const anchors = (kids: number[], paired: Set<number>, toB: (x: number) => number) => {
+      const at = new Map<number, number>();
+      let last = -1;
+      for (const k of kids) {
+        if (paired.has(k)) last = toB(k);
+        else at.set(k, last);
+      }
+      return at;
+    };
+    const anchorA = anchors(aKids, pairedA, (x) => partner.get(x)!);
+    const anchorB = anchors(bKids, pairedB, (x) => x);
     const fam = new Map<string, { a: number[]; b: number[] }>();
     for (const a of leftA) {
       const k = familyOf(A.spans[a]);
@@ -246,7 +262,9 @@ function matchChildren(A: Tree, pa: number, B: Tree, pb: number): Slot[] {
       for (let i = 0; i < f.a.length; i++) {
         const a = f.a[i];
         const b = f.b[i];
-        if (!sameChildren(A, a, B, b)) continue;
+        // the same children, and for a leaf (whose children say nothing) the same place among its siblings
+        const leaf = !A.kids[a] && !B.kids[b];
+        if (!sameChildren(A, a, B, b) || (leaf && anchorA.get(a) !== anchorB.get(b))) continue;
         pairedA.add(a);
         pairedB.add(b);
         slots.push({ kind: 'renamed', a, b, rel: B.spans[b].start - bBase, name: B.spans[b].name });

@@ -28,14 +28,15 @@ test('the same request twice: every span matched, the structure the same', async
 
 test('a slower step comes first among the regressions, by its own time; its parent is slower too', async () => {
   const a = await recordSide();
-  const b = await recordSide({ slowMs: 150 });
+  const b = await recordSide({ slowMs: 300 });
   const d = diffTraces(a, b);
   assert.equal(d.structureDiffers, false);
   const first = d.rows[d.regressions[0]];
   assert.equal(first.name, 'render');
-  assert.ok(first.deltaMs > 140 && first.selfDeltaMs > 140, JSON.stringify(first));
+  assert.ok(first.deltaMs > 200 && first.selfDeltaMs > 200, JSON.stringify(first));
   const root = d.rows.find((r) => r.depth === 0);
-  assert.ok(root.deltaMs > 140 && root.selfDeltaMs < first.selfDeltaMs / 2, JSON.stringify(root));
+  // (timer jitter on a loaded machine moves the rest by tens of ms either way)
+  assert.ok(root.deltaMs > 100 && root.selfDeltaMs < first.selfDeltaMs / 2, JSON.stringify(root));
   const v = verdict(d);
   assert.equal(v.exitCode, 1);
   assert.ok(v.regressed.map((i) => d.rows[i].name).includes('render'));
@@ -68,8 +69,11 @@ test('a loop of 3 vs 5 iterations: three matched from the first, two added at th
   const b = await recordSide({ items: 5 });
   const d = diffTraces(a, b);
   assert.deepEqual(d.counts, { matched: 9, renamed: 0, added: 2, removed: 0 });
-  const loop = d.rows.filter((r) => r.name === 'fetch item').map((r) => r.kind);
-  assert.deepEqual(loop, ['matched', 'matched', 'matched', 'added', 'added']);
+  // which iterations are the extra ones follows their durations (timer jitter decides on a busy machine);
+  // the rows keep B's order
+  const loop = d.rows.filter((r) => r.name === 'fetch item');
+  assert.equal(loop.length, 5);
+  assert.deepEqual(loop.map((r) => r.b.startMs), loop.map((r) => r.b.startMs).sort((x, y) => x - y));
   // and the other way round: the extra iterations are removed
   const back = diffTraces(b, a);
   assert.deepEqual(back.counts, { matched: 9, renamed: 0, added: 0, removed: 2 });
@@ -205,4 +209,19 @@ test('a failed retry as long as the good call: the status tells them apart', () 
   const d = diffTraces(a, b);
   const added = d.rows.find((r) => r.kind === 'added');
   assert.equal(added.b.error, true);
+});
+
+test('a leaf replaced by another: renamed in the same place among its siblings, else removed and added', () => {
+  const a = side(['root', 0, 30, [['x', 0, 5], ['old', 5, 10], ['y', 10, 15]]]);
+  const same = side(['root', 0, 30, [['x', 0, 5], ['new', 5, 10], ['y', 10, 15]]]);
+  assert.deepEqual(diffTraces(a, same).counts, { matched: 3, renamed: 1, added: 0, removed: 0 });
+  const moved = side(['root', 0, 30, [['x', 0, 5], ['y', 10, 15], ['new', 15, 20]]]);
+  assert.deepEqual(diffTraces(a, moved).counts, { matched: 3, renamed: 0, added: 1, removed: 1 });
+});
+
+test('loops of equal iterations, 3 vs 5: the first three pair, the last two are added', () => {
+  const it = (i) => ['fetch', i * 10, i * 10 + 5];
+  const a = side(['root', 0, 100, [0, 1, 2].map(it)]);
+  const b = side(['root', 0, 100, [0, 1, 2, 3, 4].map(it)]);
+  assert.deepEqual(diffTraces(a, b).rows.filter((r) => r.name === 'fetch').map((r) => r.kind), ['matched', 'matched', 'matched', 'added', 'added']);
 });
