@@ -1,10 +1,12 @@
 // npm run bench:diff — matching two traces of 10,000 spans each (src/diff/match.ts). Prints one JSON line:
-//   {"bench":"diff","spans":10000,"ms":…,"calibrationMs":…,"runs":[…],"loadavg":…}
+//   {"bench":"diff","spans":10000,"ms":…,"cpuMs":…,"calibrationMs":…,"runs":[…],"loadavg":…}
 // ms: the median wall-clock time of diffTraces(a, b) over RUNS runs after WARMUP runs (the JIT settles
 // first, as in an editor that has compared before). The two traces have the shape of a busy request: a
 // server span with 40 handlers, each with loops of repeated queries and calls (groups of up to 60 same-named
 // siblings) and nested work; B differs from A as a real second run does: every duration jittered, some loops
 // longer or shorter (the order-keeping alignment runs), some spans renamed and some subtrees added or gone.
+// cpuMs: the same runs' CPU time (process.cpuUsage; includes the GC's helper threads): on a shared, busy
+// machine wall-clock time mostly measures the other processes.
 // calibrationMs: a fixed CPU workload timed in this process (compare it between machines first).
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -86,16 +88,21 @@ const b = makeTrace(2, true);
 let last;
 for (let i = 0; i < WARMUP; i++) last = diffTraces(a, b);
 const runs = [];
+const cpu = [];
 for (let i = 0; i < RUNS; i++) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   last = diffTraces(a, b);
   runs.push(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000);
 }
 const r1 = (x) => Math.round(x * 10) / 10;
 console.log(JSON.stringify({
   bench: 'diff',
   spans: SPANS,
   ms: r1(median(runs)),
+  cpuMs: r1(median(cpu)),
   calibrationMs: r1(calibrate()),
   runs: runs.map(r1),
   counts: last.counts,
