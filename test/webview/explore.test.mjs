@@ -8,7 +8,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from './browser.mjs';
 import { startExploreServer } from './exploreServer.mjs';
-import { shopStore } from './exploreData.mjs';
+import { shopStore, treeStore } from './exploreData.mjs';
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'artifacts', 'webview');
 mkdirSync(shots, { recursive: true });
@@ -247,4 +247,37 @@ test('service map of one trace; the search page restricted to an edge\'s traces'
   await search.click('.restrict button');
   assert.match(await count(search), new RegExp(`^${TRACES} traces`));
   await search.close();
+});
+
+test('service map at 50 services: every node laid out, none overlapping, at a readable size', async () => {
+  const { store: big, map } = treeStore({ services: 50, traces: 5 });
+  const own = await startExploreServer({ store: big, map });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${own.url}/explore.html?view=servicemap`);
+    await page.waitForSelector('.map-svg .node');
+    const boxes = await page.$$eval('.map-svg .node', (els) => els.map((e) => {
+      const r = e.querySelector('rect').getBoundingClientRect();
+      return { id: e.getAttribute('data-node'), x: r.x, y: r.y, w: r.width, h: r.height };
+    }));
+    assert.equal(boxes.length, 50);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i];
+        const b = boxes[j];
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        assert.ok(!overlap, `${a.id} and ${b.id} overlap`);
+      }
+    }
+    // node names at no less than 85% of their size (a bigger map pans and zooms instead of shrinking)
+    const fontPx = await page.$eval('.map-svg .node .node-name', (e) => e.getBoundingClientRect().height);
+    assert.ok(fontPx >= 10, `node name ${fontPx}px tall`);
+    assert.equal(await page.getAttribute('.map-svg .edge[data-from="s:svc-0"][data-to="s:svc-1"]', 'data-calls'), '5');
+    await page.screenshot({ path: join(shots, 'explore-servicemap-50.png') });
+    await page.click('text=Fit');
+    await page.screenshot({ path: join(shots, 'explore-servicemap-50-fit.png') });
+    await page.close();
+  } finally {
+    await own.close();
+  }
 });

@@ -80,3 +80,32 @@ export function shopStore({ traces = 1000, spansPerTrace = 10, spanMs = 3_600_00
   if (batch.length) store.addSpans(batch.splice(0));
   return { store, map, epoch };
 }
+
+/**
+ * A store of `traces` traces through `services` services calling each other as a binary tree (svc-0 calls
+ * svc-1 and svc-2, …), each call a client span and the callee's server span: the service map at 50 services.
+ */
+export function treeStore({ services = 50, traces = 20 } = {}) {
+  const epoch = EpochNs.now();
+  const map = new ServiceMapIndex();
+  const store = new TraceStore({ epoch, observer: map, maxSpans: 1_000_000, eventIntervalMs: 60_000 });
+  const nowNs = (Date.now() - epoch.toUnixMs(0)) * 1e6;
+  for (let t = 0; t < traces; t++) {
+    const traceId = hex(0x7000 + t, 32);
+    const spans = [];
+    let id = 1;
+    const serverOf = new Map();
+    const start = nowNs - (traces - t) * 1e9;
+    serverOf.set(0, id);
+    spans.push(span(traceId, id++, 0, 'GET /', 'svc-0', 2, start, start + 50e6, ['http.route', '/'], false));
+    for (let s = 1; s < services; s++) {
+      const parent = (s - 1) >> 1;
+      const client = id++;
+      spans.push(span(traceId, client, serverOf.get(parent), `call svc-${s}`, `svc-${parent}`, 3, start + s * 1e5, start + s * 1e5 + 1e6, ['server.address', `svc-${s}`], false));
+      serverOf.set(s, id);
+      spans.push(span(traceId, id++, client, `handle ${s}`, `svc-${s}`, 2, start + s * 1e5 + 1e4, start + s * 1e5 + 9e5, [], false));
+    }
+    store.addSpans(spans);
+  }
+  return { store, map };
+}

@@ -95,7 +95,7 @@ export function ServiceMapApp({ ipc }: { ipc: ExploreIpc }) {
     const k = Math.max(minScale, Math.min(1, box.w / placed.width, box.h / placed.height));
     const w = box.w / k;
     const h = box.h / k;
-    return { x: placed.width / 2 - w / 2, y: k * placed.height <= box.h ? placed.height / 2 - h / 2 : 0, w, h };
+    return { x: k * placed.width <= box.w ? placed.width / 2 - w / 2 : 0, y: k * placed.height <= box.h ? placed.height / 2 - h / 2 : 0, w, h };
   };
   const v = view ?? fit(MIN_AUTO_SCALE);
   const maxCalls = Math.max(1, ...data.edges.map((e) => e.calls));
