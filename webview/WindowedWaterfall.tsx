@@ -162,12 +162,21 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
         setSelected(meta.target.row);
         setMatchIndex(meta.target.matchIndex);
         if (openDetails) setDetailsOpen(true);
-        scrollToIndex(meta.target.index);
+        // after the render that gives the rows their new height: scrolled now, the viewport would still be
+        // as tall as before the operation (one row after Collapse all) and clamp the position
+        pendingScroll.current = meta.target.index;
       }
       setTick((x) => x + 1);
     },
-    [ask, scrollToIndex],
+    [ask],
   );
+  const pendingScroll = useRef(-1);
+  useLayoutEffect(() => {
+    if (pendingScroll.current < 0) return;
+    const i = pendingScroll.current;
+    pendingScroll.current = -1;
+    scrollToIndex(i);
+  });
 
   // the first window (and again when the trace grew)
   useEffect(() => {

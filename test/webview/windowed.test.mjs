@@ -34,8 +34,8 @@ after(async () => {
   await srv?.close();
 });
 
-async function open() {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+async function open(viewport = { width: 1400, height: 800 }) {
+  const page = await browser.newPage({ viewport });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.errors = errors;
@@ -84,8 +84,8 @@ test('collapse all and expand all work on the whole trace', async () => {
   await page.close();
 });
 
-test('find reaches a span near the end (its ancestors opened); next error selects a failing span', async () => {
-  const page = await open();
+test('find reaches a span near the end (its ancestors opened, scrolled into view); next error selects a failing span', async () => {
+  const page = await open({ width: 1400, height: 260 });
   // a span late in the trace with an attribute value no other span has
   let row = -1;
   let value = '';
@@ -106,6 +106,13 @@ test('find reaches a span near the end (its ancestors opened); next error select
   await page.waitForFunction((name) => document.querySelector('[role=row][aria-selected=true] .name')?.textContent === name, whole.str(whole.name[row]));
   assert.equal(await page.textContent('[data-testid=find-count]'), '1 of 1');
   assert.ok(await rowCount(page) > 1, 'the match\'s ancestors opened');
+  // scrolled into view (the rows grew from one in the same step)
+  const inView = await page.evaluate(() => {
+    const vp = document.querySelector('[role=treegrid]').getBoundingClientRect();
+    const r = document.querySelector('[role=row][aria-selected=true]').getBoundingClientRect();
+    return r.top >= vp.top && r.bottom <= vp.bottom;
+  });
+  assert.ok(inView, 'the match is in the viewport');
   await page.fill('[data-testid=find]', '');
   await page.focus('[role=treegrid]');
   await page.keyboard.press('e');
