@@ -123,6 +123,8 @@ test('the generated Vitest test passes against the sample app and fails after a 
   assert.notEqual(red.status, 0, `the generated test should fail after the rename:\n${red.output}`);
   assert.match(red.output, /Tests +1 failed \| 1 passed/, 'the shape test fails, the budget test still passes');
   assert.match(red.output, /UPDATE inventory\.stock_levels/, 'the failure shows the renamed span');
+  // … as the span-by-span diff (matched as trace-explorer diff matches), not a diff of two long arrays
+  assert.match(red.output, /renamed: .*UPDATE inventory\.stock_levels \(expected "UPDATE inventory\.stock"\)/, red.output);
 });
 
 test('a trace the running sample app sent to the receiver → subtree fixture → the generated test passes', { timeout: 240_000 }, async (t) => {
