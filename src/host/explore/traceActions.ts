@@ -1,15 +1,14 @@
 // What the explore views' buttons do with the selected traces: the same commands as the trace list's (so pin
-// limits, fixtures and compare behave the same everywhere).
+// limits, fixtures and compare behave the same everywhere). Compare is offered when its command is registered.
 import * as vscode from 'vscode';
 import { Commands } from '../commandIds';
 import type { TraceAction } from '../../protocol/explore';
 
-export const COMPARE_COMMAND = 'traceExplorer.compareTraces';
 /** opening more traces than this at once asks first */
 const OPEN_MANY = 10;
 
 export async function compareAvailable(): Promise<boolean> {
-  return (await vscode.commands.getCommands(true)).includes(COMPARE_COMMAND);
+  return (await vscode.commands.getCommands(true)).includes(Commands.compareTraces);
 }
 
 export async function runTraceAction(action: TraceAction, ids: string[], showTraceMap: (id: string) => unknown): Promise<void> {
@@ -45,7 +44,7 @@ export async function runTraceAction(action: TraceAction, ids: string[], showTra
         void vscode.window.showInformationMessage('Trace Explorer: comparing traces is not available in this version.');
         return;
       }
-      await vscode.commands.executeCommand(COMPARE_COMMAND, ids[0], ids[1]);
+      await vscode.commands.executeCommand(Commands.compareTraces, ids[0], ids[1]);
       return;
   }
 }
