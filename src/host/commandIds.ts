@@ -18,6 +18,9 @@ export const Commands = {
   sortTraces: 'traceExplorer.sortTraces',
   pauseTraceList: 'traceExplorer.pauseTraceList',
   resumeTraceList: 'traceExplorer.resumeTraceList',
+  // a run group of the trace list (grouped by run): arg the group's tree node
+  setBaselineRun: 'traceExplorer.setBaselineRun',
+  clearBaselineRun: 'traceExplorer.clearBaselineRun',
   // waterfall (src/host/panel): args (traceId?: string | {traceId}, spanId?: string)
   openTrace: 'traceExplorer.openTrace',
   /** the active preview panel stays open for its trace (issue 26) */

@@ -3,7 +3,7 @@
 // Filtering, sorting and grouping are pure code in src/tracelist/; this file only renders and wires commands.
 import * as vscode from 'vscode';
 import type { ApiClient } from '../receiver/apiClient';
-import { portProblems, type ReceiverEvent, type TraceSummary } from '../protocol/api';
+import { portProblems, type ReceiverEvent, type RunSummary, type TraceSummary } from '../protocol/api';
 import { Commands } from './commandIds';
 import type { HostServices } from './services';
 import type { ComponentLog } from './log';
@@ -11,7 +11,7 @@ import { errorText } from './log';
 import { EMPTY_FILTER, isEmptyFilter, parseFilter, type TraceFilter } from '../tracelist/filter';
 import { computeView, GROUP_BY, SORT_BY, TraceListState, type GroupBy, type SortBy, type TraceGroup, type TraceListView } from '../tracelist/traceListModel';
 import { computeHeldView, freeze, ListHold, type FrozenList } from '../tracelist/hold';
-import { formatDuration, isIncomplete, plural, rowDescription, rowLabel } from '../tracelist/format';
+import { formatDuration, formatRelative, isIncomplete, plural, rowDescription, rowLabel } from '../tracelist/format';
 import { AttributeSearch } from './traceSearch';
 import { chooseSort, editFilter, pinTraces, targets } from './traceListCommands';
 import { decodePackedTrace, firstRowWithLocation, PANEL_HEAD_ROWS } from '../protocol/packedTrace';
@@ -22,6 +22,7 @@ const SHOW_NEW_TRACES = 'traceExplorer.showNewTraces';
 const REFRESH_MS = 250; // coalesce bursts of events into one redraw
 const TICK_MS = 15_000; // relative start times ("5 s ago") and time groups age
 const ROW_LIMIT = 500; // rows per group; more are summarised in a "… more" row
+const RUNS_MS = 2000; // run groups: the receiver's runs are fetched at most this often
 
 const KEY_SORT = 'traceExplorer.traceList.sortBy';
 const KEY_GROUP = 'traceExplorer.traceList.groupBy';
@@ -74,6 +75,10 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
   private lastComputeMs = 0;
   /** traces with errors that arrived while the list was hidden (the activity bar badge) */
   private readonly unseenErrors = new Set<string>();
+  /** the receiver's runs, while the list is grouped by run (fetched at most every RUNS_MS) */
+  private runs: Map<string, RunSummary> | undefined;
+  private runsAt = 0;
+  private runsLoading = false;
   treeView: vscode.TreeView<Node> | undefined;
 
   constructor(
@@ -210,6 +215,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
       const t0 = performance.now();
       if (this.filter.attributes.length > 0) this.search.ensure(this.filter, this.state.all());
       const now = Date.now();
+      if (this.groupBy === 'run') this.loadRuns(now);
       const options = {
         sortBy: this.sortBy,
         groupBy: this.groupBy,
@@ -217,6 +223,7 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
         attributeMatches: this.filter.attributes.length > 0 ? this.search.matches : undefined,
         now,
         limit: ROW_LIMIT,
+        runs: this.groupBy === 'run' ? this.runs : undefined,
       };
       if (!this.hold.holding(now)) this.frozen = undefined;
       this.viewUpTo = this.state.lastArrival;
@@ -231,6 +238,31 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
       this.lastComputeMs = performance.now() - t0;
     }
     return this.view;
+  }
+
+  /** the runs (start times, baselines) behind the run groups; until they come, groups describe themselves from their traces */
+  private loadRuns(now: number, force = false): void {
+    const api = this.services.receiver.api;
+    if (!api || this.runsLoading || (!force && now - this.runsAt < RUNS_MS)) return;
+    this.runsLoading = true;
+    this.runsAt = now;
+    api.runs().then(
+      (list) => {
+        this.runs = new Map(list.map((r) => [r.runId, r]));
+        this.runsLoading = false;
+        this.view = undefined;
+        this.scheduleRefresh();
+      },
+      (e: unknown) => {
+        this.runsLoading = false;
+        this.log.debug(`runs: ${errorText(e)}`);
+      },
+    );
+  }
+
+  /** after a baseline changed: the run groups show it at once */
+  reloadRuns(): void {
+    this.loadRuns(Date.now(), true);
   }
 
   // ── holding new traces while the user works in the list ───────────────────────────────────────────
@@ -381,6 +413,19 @@ export class TraceListProvider implements vscode.TreeDataProvider<Node>, vscode.
         item.description = `${plural(g.count, 'trace')}${g.errorTraces > 0 ? ` · ${g.errorTraces.toLocaleString('en-US')} with errors` : ''}`;
         item.contextValue = 'group';
         item.iconPath = new vscode.ThemeIcon(this.groupBy === 'service' ? 'server-process' : this.groupBy === 'time' ? 'history' : 'watch');
+        if (this.groupBy === 'run' && g.run) {
+          const r = g.run;
+          item.contextValue = r.baseline ? 'group.run.baseline' : 'group.run';
+          item.iconPath = new vscode.ThemeIcon(r.baseline ? 'star-full' : 'debug-start');
+          if (r.baseline) item.description = `baseline · ${item.description as string}`;
+          const who = [r.instanceId !== undefined ? `instance ${r.instanceId}` : '', r.pid !== undefined ? `pid ${r.pid}` : '', r.hostName !== undefined ? `host ${r.hostName}` : ''].filter(Boolean).join(', ');
+          item.tooltip = [
+            `Run of ${r.service}${who ? ` (${who})` : ''}`,
+            `Started ${new Date(r.startedMs).toLocaleString()} (${formatRelative(r.startedMs, Date.now())}), last span ${new Date(r.lastMs).toLocaleString()}`,
+            `${plural(r.traceCount, 'trace')}, ${plural(r.spanCount, 'span')}, ${plural(r.errorCount, 'error')}`,
+            r.baseline ? `The baseline run of ${r.service}` : `Set as Baseline Run to compare later runs of ${r.service} with it`,
+          ].join('\n');
+        }
         return item;
       }
       case 'trace':
@@ -571,6 +616,22 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
       }),
       vscode.commands.registerCommand(Commands.unpinTrace, forEach('unpin the trace', (api, id) => api.pin(id, false))),
       vscode.commands.registerCommand(Commands.removeTrace, forEach('remove the trace', (api, id) => api.removeTrace(id))),
+      vscode.commands.registerCommand(Commands.setBaselineRun, (node: unknown) => {
+        const run = runOfNode(node);
+        if (!run) return undefined;
+        return withApi('set the baseline run', async (api) => {
+          await api.setBaselineRun(run.service, run.runId);
+          provider.reloadRuns();
+        });
+      }),
+      vscode.commands.registerCommand(Commands.clearBaselineRun, (node: unknown) => {
+        const run = runOfNode(node);
+        if (!run) return undefined;
+        return withApi('clear the baseline run', async (api) => {
+          await api.clearBaselineRun(run.service);
+          provider.reloadRuns();
+        });
+      }),
       vscode.commands.registerCommand(Commands.copyTraceId, async (arg: unknown, selected: unknown) => {
         const ids = targets(provider, arg, selected);
         if (ids.length === 0) return;
@@ -604,4 +665,10 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
       vscode.commands.registerCommand(Commands.sortTraces, () => chooseSort(provider)),
     ),
   };
+}
+
+/** the run of a run group's tree node (the argument of the group's context commands) */
+function runOfNode(node: unknown): RunSummary | undefined {
+  const n = node as Node | undefined;
+  return n?.kind === 'group' ? n.group.run : undefined;
 }

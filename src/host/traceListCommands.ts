@@ -76,7 +76,7 @@ export async function chooseSort(provider: TraceListProvider): Promise<void> {
   type Item = vscode.QuickPickItem & { sortBy?: SortBy; groupBy?: GroupBy };
   const mark = (on: boolean) => (on ? '$(check) ' : '$(blank) ');
   const sortLabels: Record<SortBy, string> = { time: 'Newest first', duration: 'Longest first', service: 'Root service (A–Z), then newest' };
-  const groupLabels: Record<GroupBy, string> = { none: 'No groups', service: 'Root service', time: 'Start time (last minute, last 5 minutes, …)', duration: 'Duration (≥ 1 s, 100 ms – 1 s, …)' };
+  const groupLabels: Record<GroupBy, string> = { none: 'No groups', service: 'Root service', time: 'Start time (last minute, last 5 minutes, …)', duration: 'Duration (≥ 1 s, 100 ms – 1 s, …)', run: 'Run (each start of a traced program, newest first)' };
   const items: Item[] = [
     { label: 'Sort by', kind: vscode.QuickPickItemKind.Separator },
     ...SORT_BY.map((s) => ({ label: mark(s === sortBy) + sortLabels[s], sortBy: s })),

@@ -1,13 +1,14 @@
 // The trace list's data, kept in the window from the receiver's summaries and events, and the pure
 // function that turns it into what the view shows (filtered, sorted, grouped, capped). No editor API here:
 // src/host/traceList.ts renders the result as tree items.
-import type { ReceiverEvent, TraceSummary } from '../protocol/api';
+import type { ReceiverEvent, RunSummary, TraceSummary } from '../protocol/api';
+import { formatRelative } from './format';
 import { matchesSummary, type TraceFilter, EMPTY_FILTER, isEmptyFilter } from './filter';
 
 export type SortBy = 'time' | 'duration' | 'service';
-export type GroupBy = 'none' | 'service' | 'time' | 'duration';
+export type GroupBy = 'none' | 'service' | 'time' | 'duration' | 'run';
 export const SORT_BY: readonly SortBy[] = ['time', 'duration', 'service'];
-export const GROUP_BY: readonly GroupBy[] = ['none', 'service', 'time', 'duration'];
+export const GROUP_BY: readonly GroupBy[] = ['none', 'service', 'time', 'duration', 'run'];
 
 export class TraceListState {
   private readonly byId = new Map<string, TraceSummary>();
@@ -85,6 +86,8 @@ export interface ViewOptions {
   now: number;
   /** most rows shown per group (the rest are counted in `hidden`) */
   limit: number;
+  /** the receiver's runs (GET /api/runs), for the run groups; a run not among them is described from its traces */
+  runs?: ReadonlyMap<string, RunSummary>;
 }
 
 export interface TraceGroup {
@@ -97,6 +100,8 @@ export interface TraceGroup {
   traces: TraceSummary[];
   /** matching traces not in `traces` because of the row limit */
   hidden: number;
+  /** grouped by run: the run (undefined for traces from a receiver that does not name runs) */
+  run?: RunSummary;
 }
 
 export interface TraceListView {
@@ -168,7 +173,37 @@ function bucketOf(s: TraceSummary, groupBy: GroupBy, now: number): Bucket {
       const i = DURATION_BUCKETS.findIndex((b) => s.durationMs >= b.minMs);
       return { ...DURATION_BUCKETS[i], order: i };
     }
+    case 'run':
+      // label and order (newest run first) once the group's traces are known: see runGroup()
+      return { key: `run:${s.runId ?? ''}`, label: '', order: 0 };
   }
+}
+
+/** A run group's run (from the receiver's list, else from its traces), label and order: newest start first. */
+function runGroup(b: Bucket, traces: TraceSummary[], o: ViewOptions): RunSummary | undefined {
+  const runId = b.key.slice(4);
+  if (!runId) {
+    b.label = 'No run (traces from a receiver that does not name runs)';
+    b.order = Infinity;
+    return undefined;
+  }
+  let run = o.runs?.get(runId);
+  if (!run) {
+    let first = Infinity;
+    let last = -Infinity;
+    let spans = 0;
+    let errors = 0;
+    for (const t of traces) {
+      first = Math.min(first, t.startMs);
+      last = Math.max(last, t.startMs + t.durationMs);
+      spans += t.spanCount;
+      errors += t.errorCount;
+    }
+    run = { runId, service: traces[0].rootService, startedMs: first, lastMs: last, traceCount: traces.length, spanCount: spans, errorCount: errors, baseline: false };
+  }
+  b.label = `${run.service || 'unknown_service'} · started ${formatRelative(run.startedMs, o.now)}`;
+  b.order = -run.startedMs;
+  return run;
 }
 
 /**
@@ -247,20 +282,27 @@ export function computeView(traces: Iterable<TraceSummary>, o: ViewOptions): Tra
     g.traces.push(s);
     if (s.errorCount > 0) g.errorTraces++;
   }
+  const runs = new Map<string, RunSummary | undefined>();
+  if (o.groupBy === 'run') for (const g of groups.values()) runs.set(g.bucket.key, runGroup(g.bucket, g.traces, o));
   const ordered = [...groups.values()].sort((a, b) =>
     a.bucket.order - b.bucket.order || a.bucket.label.localeCompare(b.bucket.label));
   return {
     total,
     matched: matched.length,
-    groups: ordered.map((g) => ({
-      key: g.bucket.key,
-      label: g.bucket.label,
-      count: g.traces.length,
-      errorTraces: g.errorTraces,
-      // traces arrive roughly in start order, which TimSort handles in near-linear time; other orders are
-      // random relative to arrival, where a bounded heap beats a full sort
-      traces: o.sortBy === 'time' ? g.traces.sort(cmp).slice(0, o.limit) : smallestK(g.traces, o.limit, cmp),
-      hidden: Math.max(0, g.traces.length - o.limit),
-    })),
+    groups: ordered.map((g) => {
+      const group: TraceGroup = {
+        key: g.bucket.key,
+        label: g.bucket.label,
+        count: g.traces.length,
+        errorTraces: g.errorTraces,
+        // traces arrive roughly in start order, which TimSort handles in near-linear time; other orders are
+        // random relative to arrival, where a bounded heap beats a full sort
+        traces: o.sortBy === 'time' ? g.traces.sort(cmp).slice(0, o.limit) : smallestK(g.traces, o.limit, cmp),
+        hidden: Math.max(0, g.traces.length - o.limit),
+      };
+      const run = runs.get(g.bucket.key);
+      if (run) group.run = run;
+      return group;
+    }),
   };
 }

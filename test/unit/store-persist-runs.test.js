@@ -81,3 +81,22 @@ test('runs: instance id, else pid + host; newest first; stats per operation and 
   await rx.api.clearBaselineRun('orders');
   assert.ok((await rx.api.runs()).every((r) => !r.baseline));
 });
+
+test('trace list grouped by run: one group per run, newest start first, labelled with service and start', () => {
+  const { computeView } = require('../../out/src/tracelist/traceListModel.js');
+  const { EMPTY_FILTER } = require('../../out/src/tracelist/filter.js');
+  const now = Date.parse('2026-12-07T12:00:00Z');
+  const t = (traceId, runId, startMs, extra = {}) => ({
+    traceId, rootName: 'GET /', rootService: 'orders', services: ['orders'], spanCount: 3, errorCount: 0, startTimeUnixNano: `${startMs}000000`,
+    durationNano: '1000000', startMs, durationMs: 1, pinned: false, source: 'otlp', brokenParents: 0, ...(runId ? { runId } : {}), ...extra,
+  });
+  const traces = [t('a1', 'aaaa', now - 600_000), t('a2', 'aaaa', now - 590_000, { errorCount: 1 }), t('b1', 'bbbb', now - 30_000), t('x', undefined, now - 1000)];
+  const runs = new Map([['aaaa', { runId: 'aaaa', service: 'orders', instanceId: 'i-a', startedMs: now - 3_600_000, lastMs: now - 500_000, traceCount: 2, spanCount: 6, errorCount: 1, baseline: true }]]);
+  const view = computeView(traces, { sortBy: 'time', groupBy: 'run', filter: EMPTY_FILTER, now, limit: 100, runs });
+  assert.deepEqual(view.groups.map((g) => [g.key, g.label, g.count, g.errorTraces, g.run?.baseline ?? null]), [
+    ['run:bbbb', 'orders · started 30 s ago', 1, 0, false], // described from its traces until the receiver's runs say more
+    ['run:aaaa', 'orders · started 1 h ago', 2, 1, true], // the receiver's run: started before its oldest trace still held
+    ['run:', 'No run (traces from a receiver that does not name runs)', 1, 0, null],
+  ]);
+  assert.deepEqual(view.groups[1].traces.map((x) => x.traceId), ['a2', 'a1']);
+});
