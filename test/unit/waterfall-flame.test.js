@@ -102,6 +102,8 @@ test('operations mode: spans named by their HTTP method alone merge per route, a
   assert.equal(f.spans[labels.indexOf('GET /items')], 2);
   // without the target rule they are one box
   assert.deepEqual(label(t, flameLayout(t, 'operations')), ['root', 'GET']);
+  // one box per span: labelled as the waterfall's rows label them
+  assert.deepEqual(label(t, flameLayout(t, 'spans', (r) => rowTarget(t, r))), ['root', 'GET /users/1', 'GET /items', 'GET /items']);
 });
 
 test('several roots (an orphan) sit side by side; zero-length spans get no width and are never hit', () => {

@@ -89,7 +89,9 @@ export function FlameGraph({ view, match, selected, onSelect }: Props) {
     const read = () => setPalette(readPalette(box.current));
     read();
     const mo = new MutationObserver(read);
+    // VS Code sets the theme's class on the body and its variables on the root element
     mo.observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
     return () => mo.disconnect();
   }, []);
 
@@ -205,17 +207,31 @@ export function FlameGraph({ view, match, selected, onSelect }: Props) {
     const h = hit(e);
     setHover((prev) => (h.node < 0 ? null : prev && prev.node === h.node && prev.x === h.x && prev.y === h.y ? prev : h));
   };
+  // the box the first click of a double-click chose: that click may open the details pane, which narrows
+  // the canvas and moves the boxes before the double-click arrives
+  const clicked = useRef({ node: -1, at: -Infinity, x: 0, y: 0 });
   const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const d = drag.current;
     drag.current = null;
     if (!d || d.moved) return;
     const h = hit(e);
+    // (a pointerup's `detail` is 0: a second click is one soon after the first, where it was)
+    const c = clicked.current;
+    const second = e.timeStamp - c.at < 600 && Math.abs(e.clientX - c.x) + Math.abs(e.clientY - c.y) < 2 * DRAG_PX;
+    if (second) {
+      clicked.current = { ...c, at: -Infinity };
+      return;
+    }
+    clicked.current = { node: h.node, at: e.timeStamp, x: e.clientX, y: e.clientY };
     if (h.node >= 0) {
       ownSelect.current = layout.row[h.node];
       onSelect(layout.row[h.node]);
     }
   };
-  const onDoubleClick = (e: React.MouseEvent<HTMLCanvasElement>) => zoomInto(hit(e).node);
+  const onDoubleClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const c = clicked.current;
+    zoomInto(c.node >= 0 && Math.abs(e.clientX - c.x) + Math.abs(e.clientY - c.y) < 2 * DRAG_PX ? c.node : hit(e).node);
+  };
 
   const selectNode = (node: number) => {
     if (node < 0) return;

@@ -50,6 +50,8 @@ export interface FlameLayout {
   nodeOf: Int32Array;
   /** the route or path after a bare HTTP method, when the node is named by it ('' for none) */
   target: string[];
+  /** 'spans' mode: the same, asked only for the boxes that are labelled (a pass over 100k spans is not free) */
+  targetOf?: TargetOf;
   /** nodes at each depth, left to right */
   byDepth: Int32Array[];
 }
@@ -58,10 +60,10 @@ export interface FlameLayout {
 export type TargetOf = (row: number) => string | undefined;
 
 export function flameLayout(t: FlameInput, mode: FlameMode, targetOf?: TargetOf): FlameLayout {
-  return mode === 'spans' ? spanLayout(t) : operationLayout(t, targetOf);
+  return mode === 'spans' ? spanLayout(t, targetOf) : operationLayout(t, targetOf);
 }
 
-function spanLayout(t: FlameInput): FlameLayout {
+function spanLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
   const n = t.spanCount;
   const self = selfTimes(t);
   const width = Float64Array.from(self);
@@ -92,7 +94,7 @@ function spanLayout(t: FlameInput): FlameLayout {
   return {
     mode: 'spans', count: n, total, maxDepth: n ? maxDepth : -1, depth: Int32Array.from(t.depth.subarray(0, n)),
     parent: Int32Array.from(t.parent.subarray(0, n)), end: Int32Array.from(t.subtreeEnd.subarray(0, n)), x, width, self, duration,
-    spans: new Int32Array(n).fill(1), errors, row, nodeOf: row, target: new Array<string>(n).fill(''), byDepth: depthLists(t.depth, n, maxDepth),
+    spans: new Int32Array(n).fill(1), errors, row, nodeOf: row, target: new Array<string>(n).fill(''), targetOf, byDepth: depthLists(t.depth, n, maxDepth),
   };
 }
 
@@ -269,7 +271,8 @@ function depthLists(depth: Int32Array, n: number, maxDepth: number): Int32Array[
 /** the node's label: its span name, plus the route or path after a bare HTTP method */
 export function nodeLabel(t: Pick<FlameInput, 'name' | 'str'>, f: FlameLayout, node: number): string {
   const name = t.str(t.name[f.row[node]]);
-  return f.target[node] ? `${name} ${f.target[node]}` : name;
+  const target = f.target[node] || f.targetOf?.(f.row[node]);
+  return target ? `${name} ${target}` : name;
 }
 
 // ---------------------------------------------------------------- zoom: a window over the x axis
