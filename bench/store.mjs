@@ -8,12 +8,13 @@
 //   other figures against it on a busy machine
 // The store is filled in this process through the same path as the receiver (protobuf batches of 512
 // realistic spans, decoded, added with their bytes) and closed cleanly (checkpoint written).
-// Env: BENCH_RUNS (default 5), BENCH_STORE_SPANS (default 1000000).
+// Env: BENCH_RUNS (default 5), BENCH_STORE_SPANS (default 1000000), BENCH_STORE_DIR (a store filled by an
+// earlier run, kept and reused: filling takes minutes on a busy machine).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { mkdtempSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -96,6 +97,17 @@ async function fill(dir) {
   return spans;
 }
 
+/** the spans a kept store holds */
+async function reopenCount(dir) {
+  const disk = DiskStore.open({ dir });
+  const store = new TraceStore({ backing: disk, epoch: disk.epoch, maxSpans: 100_000 });
+  disk.attach(store);
+  const spans = store.stats().spans;
+  await disk.close();
+  store.dispose();
+  return spans;
+}
+
 function dirBytes(dir) {
   let n = 0;
   for (const f of readdirSync(dir)) n += statSync(join(dir, f)).size;
@@ -136,10 +148,13 @@ function calibrate() {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  const keep = process.env.BENCH_STORE_DIR;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'bench-store-'));
   try {
     const t0 = performance.now();
-    const spans = await fill(dir);
+    let spans;
+    if (keep && existsSync(join(keep, 'meta.json'))) spans = (await reopenCount(keep));
+    else spans = await fill(dir);
     const fillMs = performance.now() - t0;
     const bytes = dirBytes(dir);
     const runs = [];
@@ -154,7 +169,7 @@ async function main() {
       reopenRuns: runs.map((x) => Math.round(x.ms)), fillSeconds: +(fillMs / 1000).toFixed(1), runs: RUNS,
     }));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 

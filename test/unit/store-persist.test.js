@@ -70,8 +70,8 @@ test('restart keeps traces, logs, pins, baselines and location statistics; Clear
     assert.deepEqual(detail.logs.map((l) => l.body.stringValue), ['slow query']);
     assert.equal((await rx.api.trace(hex(4, 32))).resourceSpans[0].scopeSpans[0].spans.length, 4);
     assert.deepEqual((await rx.api.runs('shop')).map((r) => [r.runId, r.baseline, r.spanCount]), [[run.runId, true, 20]]);
-    // statistics are rebuilt from the log in the background
-    const deadline = Date.now() + 5000;
+    // statistics are rebuilt from the log in the background (starting 3 s after the store opens)
+    const deadline = Date.now() + 20_000;
     let locAfter = await locations(rx);
     while (JSON.stringify(locAfter.map((l) => [l.key, l.calls])) !== JSON.stringify(locBefore.map((l) => [l.key, l.calls])) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));

@@ -67,6 +67,8 @@ class DamagedStore extends Error {}
 
 const SEG_RE = /^(\d{8})\.seg$/;
 const GROUP_BYTES = 1024 * 1024;
+/** the statistics' rebuild from the log starts this long after the store opens */
+const REBUILD_DELAY_MS = 3000;
 const quietLog: DiskStoreLog = { info: () => undefined, warn: () => undefined };
 
 interface Pending {
@@ -328,7 +330,12 @@ export class DiskStore implements TraceBacking {
     this.timers.push(setInterval(() => this.maybeCompact(), 1000));
     for (const t of this.timers) t.unref();
     this.enforceLimits();
-    if (store.locationIndex && covered.length) this.rebuildLocations(covered);
+    // after the first requests of the windows that connect (the trace list first), not competing with them
+    if (covered.length) {
+      const t = setTimeout(() => this.rebuildLocations(covered), REBUILD_DELAY_MS);
+      t.unref();
+      this.timers.push(t);
+    }
   }
 
   private rebuildLocations(gids: number[]): void {
@@ -337,7 +344,7 @@ export class DiskStore implements TraceBacking {
     const step = () => {
       if (this.closed || gen !== this.generation || !this.store) return;
       const t0 = Date.now();
-      while (i < gids.length && Date.now() - t0 < 20) {
+      while (i < gids.length && Date.now() - t0 < 10) {
         const entries = this.groups.has(gids[i]) ? this.readGroup(gids[i]) : undefined;
         i++;
         for (const en of entries ?? []) {
@@ -350,7 +357,8 @@ export class DiskStore implements TraceBacking {
           }
         }
       }
-      if (i < gids.length) setImmediate(step);
+      // a pause between slices: requests and ingest go first
+      if (i < gids.length) setTimeout(step, 5);
       else this.log.info(`[store] location statistics rebuilt from ${gids.length} stored group(s)`);
     };
     setImmediate(step);
