@@ -137,3 +137,17 @@ test('trace ids in a running receiver: found through the state file, or --api an
     await rx.close();
   }
 });
+
+test('the command is listed in trace-explorer --help; diff --help exits 0 with its usage', async () => {
+  const main = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'trace-explorer.js'), '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+  assert.equal(main.code, 0);
+  assert.match(main.out, /\n {2}diff +compare two traces/);
+  const help = await cli(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /usage: trace-explorer diff <a> <b> \[options\]/);
+});
