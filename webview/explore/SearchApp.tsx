@@ -190,6 +190,7 @@ export function SearchApp({ ipc }: { ipc: ExploreIpc }) {
     requestAnimationFrame(() => setTimeout(() => performance.mark('traceExplorer.explore.firstPaint'), 0));
   }, []);
 
+  const serviceColor = useCallback((i: number) => (colors && data ? colors.services[data.slots[i] % colors.services.length] : ''), [colors, data]);
   const problem = filterProblem(filter)?.replace(/^Not applied: /, 'Ignored: ').replace(/ Correct it, or press Escape to keep the previous filter\.$/, '');
   if (!data || !colors) return <div className="loading">Loading traces…</div>;
   const { cols } = data;
@@ -261,7 +262,7 @@ export function SearchApp({ ipc }: { ipc: ExploreIpc }) {
         rows={tableRows}
         sort={sort}
         selected={selectedRows}
-        serviceColor={(i) => colors.services[data.slots[i] % colors.services.length]}
+        serviceColor={serviceColor}
         onSort={(key) => setSort(sort.key === key ? { key, descending: !sort.descending } : { key, descending: key !== 'label' && key !== 'service' })}
         onSelect={onSelect}
         onOpen={open}

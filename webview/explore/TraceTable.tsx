@@ -1,7 +1,7 @@
 // The search page's table: one row per trace, virtualised (only the rows in view are in the DOM), sortable by
 // every column, with an inline duration bar. Click selects (Ctrl/Cmd toggles, Shift extends), double click or
 // Enter opens, the menu keys act on the selection.
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { SummaryColumns } from '../../src/protocol/exploreColumns';
 import { ROW_INCOMPLETE, ROW_PINNED } from '../../src/protocol/exploreColumns';
 import type { SortKey } from '../../src/explore/columnFilter';
@@ -65,42 +65,8 @@ export function TraceTable({ cols, rows, sort, selected, serviceColor, onSort, o
   const items = [];
   for (let i = first; i < last; i++) {
     const r = rows[i];
-    const label = cols.string(cols.label[r]);
-    const svcs: string[] = [];
-    for (let k = cols.serviceOffsets[r]; k < cols.serviceOffsets[r + 1]; k++) svcs.push(cols.string(cols.serviceList[k]));
-    const errs = cols.errors[r];
-    const flags = cols.flags[r];
-    const pct = maxDur > 0 ? Math.max(0.5, (cols.duration[r] / maxDur) * 100) : 0;
     items.push(
-      <div
-        key={r}
-        role="row"
-        aria-rowindex={i + 2}
-        aria-selected={selected.has(r)}
-        className={`tr${selected.has(r) ? ' selected' : ''}${errs ? ' has-error' : ''}`}
-        style={{ transform: `translateY(${i * ROW_H}px)` }}
-        data-trace-id={cols.string(cols.traceId[r])}
-        onClick={(e) => onSelect(r, e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only')}
-        onDoubleClick={() => onOpen(r)}
-      >
-        <div role="gridcell" className="c-label" title={label}>
-          {flags & ROW_PINNED ? <span className="pin" aria-label="pinned">📌</span> : null}
-          {label || <span className="dim">(root span not received)</span>}
-          {flags & ROW_INCOMPLETE ? <span className="dim"> · incomplete</span> : null}
-        </div>
-        <div role="gridcell" className="c-service">
-          <span className="swatch" style={{ background: serviceColor(cols.rootService[r]) }} />
-          {cols.string(cols.rootService[r])}
-        </div>
-        <div role="gridcell" className="c-start">{startText(cols.start[r])}</div>
-        <div role="gridcell" className="c-duration">
-          <span className="bar" style={{ width: `${pct}%` }} />
-          <span className="bar-text">{formatDuration(cols.duration[r])}</span>
-        </div>
-        <div role="gridcell" className="c-num">{cols.spans[r]}</div>
-        <div role="gridcell" className={`c-num${errs ? ' err' : ''}`}>{errs || ''}</div>
-        <div role="gridcell" className="c-services" title={svcs.join(', ')}>{svcs.join(', ')}</div>
-      </div>,
+      <Row key={r} cols={cols} r={r} i={i} maxDur={maxDur} selected={selected.has(r)} serviceColor={serviceColor} onSelect={onSelect} onOpen={onOpen} />,
     );
   }
   return (
@@ -130,3 +96,54 @@ export function TraceTable({ cols, rows, sort, selected, serviceColor, onSort, o
     </div>
   );
 }
+
+interface RowProps {
+  cols: SummaryColumns;
+  r: number;
+  i: number;
+  maxDur: number;
+  selected: boolean;
+  serviceColor(stringIndex: number): string;
+  onSelect(row: number, mode: 'only' | 'toggle' | 'range'): void;
+  onOpen(row: number): void;
+}
+
+/** one trace's row; unchanged rows are not rendered again while the table scrolls */
+const Row = memo(function Row({ cols, r, i, maxDur, selected, serviceColor, onSelect, onOpen }: RowProps) {
+  const label = cols.string(cols.label[r]);
+  const svcs: string[] = [];
+  for (let k = cols.serviceOffsets[r]; k < cols.serviceOffsets[r + 1]; k++) svcs.push(cols.string(cols.serviceList[k]));
+  const errs = cols.errors[r];
+  const flags = cols.flags[r];
+  const pct = maxDur > 0 ? Math.max(0.5, (cols.duration[r] / maxDur) * 100) : 0;
+  return (
+    <div
+      role="row"
+      aria-rowindex={i + 2}
+      aria-selected={selected}
+      className={`tr${selected ? ' selected' : ''}${errs ? ' has-error' : ''}`}
+      style={{ transform: `translateY(${i * ROW_H}px)` }}
+      data-trace-id={cols.string(cols.traceId[r])}
+      onClick={(e) => onSelect(r, e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only')}
+      onDoubleClick={() => onOpen(r)}
+    >
+      <div role="gridcell" className="c-label" title={label}>
+        {flags & ROW_PINNED ? <span className="pin" aria-label="pinned">📌</span> : null}
+        {label || <span className="dim">(root span not received)</span>}
+        {flags & ROW_INCOMPLETE ? <span className="dim"> · incomplete</span> : null}
+      </div>
+      <div role="gridcell" className="c-service">
+        <span className="swatch" style={{ background: serviceColor(cols.rootService[r]) }} />
+        {cols.string(cols.rootService[r])}
+      </div>
+      <div role="gridcell" className="c-start">{startText(cols.start[r])}</div>
+      <div role="gridcell" className="c-duration">
+        <span className="bar" style={{ width: `${pct}%` }} />
+        <span className="bar-text">{formatDuration(cols.duration[r])}</span>
+      </div>
+      <div role="gridcell" className="c-num">{cols.spans[r]}</div>
+      <div role="gridcell" className={`c-num${errs ? ' err' : ''}`}>{errs || ''}</div>
+      <div role="gridcell" className="c-services" title={svcs.join(', ')}>{svcs.join(', ')}</div>
+    </div>
+  );
+});
