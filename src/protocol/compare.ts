@@ -38,9 +38,14 @@ export interface RunsDiff {
   locations: RunsDiffRow[];
 }
 
+/** what the webview keeps (setState) so that after a reload the host compares the same two again */
+export type CompareRestore =
+  | { mode: 'traces'; a: string; b: string; labelA: string; labelB: string }
+  | { mode: 'runs'; service: string; a: string; b: string; labelA: string; labelB: string };
+
 export type CompareView =
-  | { mode: 'traces'; labelA: string; labelB: string; diff: TraceDiff; canOpenSource: boolean }
-  | { mode: 'runs'; labelA: string; labelB: string; service: string; runs: RunsDiff };
+  | { mode: 'traces'; labelA: string; labelB: string; diff: TraceDiff; canOpenSource: boolean; restore: CompareRestore }
+  | { mode: 'runs'; labelA: string; labelB: string; service: string; runs: RunsDiff; restore: CompareRestore };
 
 // host → webview
 export interface ShowMessage {
@@ -82,4 +87,14 @@ export function parseCompareMessage(m: unknown): CompareMessage | undefined {
     default:
       return undefined;
   }
+}
+
+const isText = (v: unknown, max = 500): v is string => typeof v === 'string' && v.length <= max;
+
+/** The state a restored compare panel carries, checked (it comes from the webview); undefined if unusable. */
+export function parseCompareRestore(s: unknown): CompareRestore | undefined {
+  if (!isObj(s) || !isId(s.a) || !isId(s.b) || !isText(s.labelA) || !isText(s.labelB)) return undefined;
+  if (s.mode === 'traces') return { mode: 'traces', a: s.a, b: s.b, labelA: s.labelA, labelB: s.labelB };
+  if (s.mode === 'runs' && isText(s.service) && s.service) return { mode: 'runs', service: s.service, a: s.a, b: s.b, labelA: s.labelA, labelB: s.labelB };
+  return undefined;
 }

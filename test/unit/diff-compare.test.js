@@ -4,7 +4,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { baselineTraceFor, candidateTraces, inTimeOrder } = require('../../out/src/diff/pickReference.js');
 const { compareRuns } = require('../../out/src/diff/runs.js');
-const { parseCompareMessage } = require('../../out/src/protocol/compare.js');
+const { parseCompareMessage, parseCompareRestore } = require('../../out/src/protocol/compare.js');
 
 const trace = (id, o = {}) => ({
   traceId: id.padEnd(32, '0'), rootName: 'GET', rootTarget: '/checkout', rootService: 'frontend', services: ['frontend'], spanCount: 9,
@@ -68,4 +68,16 @@ test('compare webview messages are checked: unknown, malformed or oversized ones
   assert.equal(parseCompareMessage({ type: 'runCommand', command: 'x' }), undefined);
   assert.equal(parseCompareMessage(null), undefined);
   assert.equal(parseCompareMessage({ type: 'reportError', message: 'e'.repeat(5000) }).message.length, 2000);
+});
+
+test('a restored compare panel\'s state is checked before the host compares again', () => {
+  const traces = { mode: 'traces', a: 'a'.repeat(32), b: 'b'.repeat(32), labelA: 'GET /x', labelB: 'GET /x later' };
+  assert.deepEqual(parseCompareRestore({ ...traces, extra: 1 }), traces);
+  const runs = { mode: 'runs', service: 'shop', a: '0123456789abcdef', b: 'fedcba9876543210', labelA: 'run 1', labelB: 'run 2' };
+  assert.deepEqual(parseCompareRestore(runs), runs);
+  assert.equal(parseCompareRestore({ ...runs, service: '' }), undefined);
+  assert.equal(parseCompareRestore({ ...traces, a: '' }), undefined);
+  assert.equal(parseCompareRestore({ ...traces, labelA: 'x'.repeat(501) }), undefined);
+  assert.equal(parseCompareRestore({ ...traces, mode: 'other' }), undefined);
+  assert.equal(parseCompareRestore(undefined), undefined);
 });

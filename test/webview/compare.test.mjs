@@ -33,7 +33,8 @@ function tracesView() {
   const a = { traceId: 'a'.repeat(32), spans: build(['GET /orders', 0, 30, [['auth', 0, 2], ['SELECT orders', 2, 10], [HOSTILE, 10, 12], ['render', 12, 20, [['template', 13, 14]]]]]) };
   // cache.get in another place than the span that went (a leaf elsewhere is no rename)
   const b = { traceId: 'b'.repeat(32), spans: build(['GET /orders', 0, 95, [['auth', 0, 2], ['SELECT orders', 2, 9], ['render', 10, 90, [['template', 11, 12]]], ['cache.get', 90, 91]]]) };
-  return { mode: 'traces', labelA: 'GET /orders · before', labelB: 'GET /orders · after', diff: diffTraces(a, b), canOpenSource: true };
+  const restore = { mode: 'traces', a: a.traceId, b: b.traceId, labelA: 'GET /orders · before', labelB: 'GET /orders · after' };
+  return { mode: 'traces', labelA: 'GET /orders · before', labelB: 'GET /orders · after', diff: diffTraces(a, b), canOpenSource: true, restore };
 }
 
 function bigView() {
@@ -81,7 +82,7 @@ window.acquireVsCodeApi = () => ({
     if (m.type === 'ready') fetch('/view.json' + location.search).then((r) => r.json()).then((view) => window.postMessage({ type: 'show', view }, '*'));
   },
   getState() { return undefined; },
-  setState() {},
+  setState(s) { window.__state = s; },
 });`);
       return;
     }
@@ -122,6 +123,8 @@ test('compare traces: matched rows with both durations, marks, the slower span f
   assert.ok((await removed.textContent()).includes('<img src=x'));
   assert.equal(await page.locator('.cmp-row img').count(), 0);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  // what the host's serializer reads back after a reload: the same two traces
+  assert.deepEqual(await page.evaluate(() => window.__state), { mode: 'traces', a: 'a'.repeat(32), b: 'b'.repeat(32), labelA: 'GET /orders · before', labelB: 'GET /orders · after' });
   await page.screenshot({ path: join(shots, 'compare-traces.png') });
   assert.deepEqual(page.errors, []);
   await page.close();

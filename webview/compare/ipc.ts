@@ -18,7 +18,11 @@ export function post(m: CompareMessage): void {
 export function onShow(fn: (view: CompareView) => void): () => void {
   const listener = (e: MessageEvent) => {
     const d = e.data as { type?: unknown; view?: CompareView } | null;
-    if (d && d.type === 'show' && d.view) fn(d.view);
+    if (d && d.type === 'show' && d.view) {
+      // the host compares the same two again after a reload (its serializer reads this back)
+      api.setState(d.view.restore);
+      fn(d.view);
+    }
   };
   window.addEventListener('message', listener);
   return () => window.removeEventListener('message', listener);

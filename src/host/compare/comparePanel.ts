@@ -9,6 +9,10 @@ import { parseCompareMessage, type CompareView } from '../../protocol/compare';
 
 export const COMPARE_VIEW_TYPE = 'traceExplorer.compare';
 
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, enableCommandUris: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')] };
+}
+
 export interface CompareSides {
   /** receiver trace ids of the two sides (traces mode), for Go to Source and Open Trace */
   a?: string;
@@ -34,12 +38,15 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   static create(extensionUri: vscode.Uri, title: string, view: CompareView, sides: CompareSides, log: ComponentLog, onDispose: (p: ComparePanel) => void): ComparePanel {
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
-    });
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(extensionUri));
+    return ComparePanel.adopt(panel, extensionUri, title, view, sides, log, onDispose);
+  }
+
+  /** a panel the editor restored after a reload (or one just created): this comparison goes into it */
+  static adopt(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, title: string, view: CompareView, sides: CompareSides, log: ComponentLog, onDispose: (p: ComparePanel) => void): ComparePanel {
+    panel.webview.options = webviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'trace-explorer.svg');
+    panel.title = title;
     const p = new ComparePanel(panel, view, sides, log, onDispose);
     panel.webview.html = bundleHtml(panel.webview, extensionUri, 'compare', 'Compare');
     return p;

@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import { Commands } from '../commandIds';
 import type { HostServices } from '../services';
 import { componentLog, errorText, type ComponentLog } from '../log';
-import { ComparePanel, type CompareSides } from './comparePanel';
+import { COMPARE_VIEW_TYPE, ComparePanel, type CompareSides } from './comparePanel';
 import { compareRuns, diffTraces, traceFromOtlp, otlpTraceIds, type DiffTrace } from '../../diff/index';
 import { baselineTraceFor, candidateTraces, inTimeOrder } from '../../diff/pickReference';
 import { importTraceFile } from '../../fixtures/detect';
 import type { ApiClient } from '../../receiver/apiClient';
 import type { RunSummary, TraceSummary } from '../../protocol/api';
-import type { CompareView } from '../../protocol/compare';
+import { parseCompareRestore, type CompareRestore, type CompareView } from '../../protocol/compare';
 import { noticeText } from '../../source/untrustedText';
 
 /** span text in a quick pick: `$(…)` would render as an icon there */
@@ -128,17 +128,78 @@ async function loadFile(api: ApiClient, log: ComponentLog): Promise<Side> {
   return { traceId: id, label: `${safeLabel(name)} · ${id.slice(0, 8)}`, trace: traceFromOtlp(result.data, id) };
 }
 
+interface Shown {
+  title: string;
+  view: CompareView;
+  sides: CompareSides;
+}
+
+function tracesShown(a: Side, b: Side, log: ComponentLog): Shown {
+  const diff = diffTraces(a.trace, b.trace);
+  log.info(`compared ${a.traceId} with ${b.traceId}: ${diff.counts.matched} matched, ${diff.counts.added} added, ${diff.counts.removed} removed, ${diff.counts.renamed} renamed`);
+  return {
+    title: `Compare ${a.traceId.slice(0, 6)} ↔ ${b.traceId.slice(0, 6)}`,
+    view: {
+      mode: 'traces', labelA: a.label, labelB: b.label, diff, canOpenSource: true,
+      restore: { mode: 'traces', a: a.traceId, b: b.traceId, labelA: a.label, labelB: b.label },
+    },
+    sides: { a: a.traceId, b: b.traceId },
+  };
+}
+
+async function runsShown(api: ApiClient, service: string, a: { runId: string; label: string }, b: { runId: string; label: string }): Promise<Shown> {
+  const [sa, sb] = await Promise.all([api.runStats(a.runId), api.runStats(b.runId)]);
+  if (!sa || !sb) throw new Error('the receiver holds no traces of one of the runs any more');
+  return {
+    title: `Compare Runs: ${safeLabel(service)}`,
+    view: {
+      mode: 'runs', service, labelA: a.label, labelB: b.label, runs: compareRuns(sa, sb),
+      restore: { mode: 'runs', service, a: a.runId, b: b.runId, labelA: a.label, labelB: b.label },
+    },
+    sides: {},
+  };
+}
+
+async function restored(api: ApiClient, r: CompareRestore, log: ComponentLog): Promise<Shown> {
+  if (r.mode === 'runs') return runsShown(api, r.service, { runId: r.a, label: r.labelA }, { runId: r.b, label: r.labelB });
+  const side = async (id: string, label: string): Promise<Side> => {
+    const data = await api.trace(id);
+    if (!data) throw new Error(`the receiver holds no trace ${id} any more`);
+    return { traceId: id, label, trace: traceFromOtlp(data, id) };
+  };
+  return tracesShown(await side(r.a, r.labelA), await side(r.b, r.labelB), log);
+}
+
 export function activateCompare(services: HostServices): vscode.Disposable {
   const log = componentLog(services.log, 'compare');
   let panel: ComparePanel | undefined;
 
-  const open = (title: string, view: CompareView, sides: CompareSides) => {
+  const forget = (p: ComparePanel) => {
+    if (panel === p) panel = undefined;
+  };
+  const open = ({ title, view, sides }: Shown) => {
     if (panel) panel.show(title, view, sides);
-    else {
-      panel = ComparePanel.create(services.context.extensionUri, title, view, sides, log, (p) => {
-        if (panel === p) panel = undefined;
-      });
-    }
+    else panel = ComparePanel.create(services.context.extensionUri, title, view, sides, log, forget);
+  };
+
+  // after a reload: the same two compared again (from what the webview kept), or a message why not
+  const serializer: vscode.WebviewPanelSerializer = {
+    async deserializeWebviewPanel(webviewPanel, state) {
+      const r = parseCompareRestore(state);
+      if (!r) {
+        webviewPanel.dispose();
+        return;
+      }
+      try {
+        const { title, view, sides } = await restored(await services.receiver.ready(), r, log);
+        panel?.dispose();
+        panel = ComparePanel.adopt(webviewPanel, services.context.extensionUri, title, view, sides, log, forget);
+      } catch (e) {
+        webviewPanel.dispose();
+        log.warn(`a compare panel was not restored: ${errorText(e)}`);
+        void vscode.window.showInformationMessage(`Trace Explorer: the comparison open before the reload could not be shown again: ${errorText(e)}`);
+      }
+    },
   };
 
   const guarded = (what: string, fn: (api: ApiClient) => Promise<void>) => async () => {
@@ -166,19 +227,13 @@ export function activateCompare(services: HostServices): vscode.Disposable {
         b = await loadTrace(api, bSummary);
         a = other.kind === 'file' ? await loadFile(api, log) : await loadTrace(api, other.t);
       }
-      const diff = diffTraces(a.trace, b.trace);
-      log.info(`compared ${a.traceId} with ${b.traceId}: ${diff.counts.matched} matched, ${diff.counts.added} added, ${diff.counts.removed} removed, ${diff.counts.renamed} renamed`);
-      open(
-        `Compare ${a.traceId.slice(0, 6)} ↔ ${b.traceId.slice(0, 6)}`,
-        { mode: 'traces', labelA: a.label, labelB: b.label, diff, canOpenSource: true },
-        { a: a.traceId, b: b.traceId },
-      );
+      open(tracesShown(a, b, log));
     })();
 
   const compareRunsCommand = guarded('compare the runs', async (api) => {
     const runs = await api.runs();
-    const services = [...new Set(runs.map((r) => r.service))];
-    const eligible = services.filter((s) => runs.filter((r) => r.service === s).length >= 2);
+    const names = [...new Set(runs.map((r) => r.service))];
+    const eligible = names.filter((s) => runs.filter((r) => r.service === s).length >= 2);
     if (!eligible.length) throw new Error('no service has two runs yet: start the program again (each start is a run)');
     let service = eligible[0];
     if (eligible.length > 1) {
@@ -200,19 +255,14 @@ export function activateCompare(services: HostServices): vscode.Disposable {
       title: `Compare Runs of ${safeLabel(service)}: the run to look at (B)`,
     });
     if (!second) throw new Cancelled();
-    const [sa, sb] = await Promise.all([api.runStats(first.r.runId), api.runStats(second.r.runId)]);
-    if (!sa || !sb) throw new Error('the receiver holds no traces of one of the runs any more');
-    const runsDiff = compareRuns(sa, sb);
-    open(
-      `Compare Runs: ${safeLabel(service)}`,
-      { mode: 'runs', service, labelA: runLabel(first.r).replace('$(pinned) ', 'baseline, '), labelB: runLabel(second.r).replace('$(pinned) ', 'baseline, '), runs: runsDiff },
-      {},
-    );
+    const label = (r: RunSummary) => runLabel(r).replace('$(pinned) ', 'baseline, ');
+    open(await runsShown(api, service, { runId: first.r.runId, label: label(first.r) }, { runId: second.r.runId, label: label(second.r) }));
   });
 
   return vscode.Disposable.from(
     vscode.commands.registerCommand(Commands.compareTraces, (arg?: unknown, selected?: unknown) => compareTraces(arg, selected)),
     vscode.commands.registerCommand(Commands.compareRuns, () => compareRunsCommand()),
+    vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, serializer),
     { dispose: () => panel?.dispose() },
   );
 }
