@@ -19,6 +19,8 @@ export interface TraceBacking {
   append(entry: RawEntry): number;
   /** the entries of a group (from disk, or memory while it is being written); undefined when it is gone */
   readGroup(gid: number): RawEntry[] | undefined;
+  /** the group is written and will not change (its decoded form may be cached) */
+  sealed(gid: number): boolean;
   /** drops everything kept (Clear All Traces) */
   clear(): void;
 }

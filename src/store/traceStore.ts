@@ -37,6 +37,8 @@ export const MAX_UNLINKED_LOGS = 10_000;
  * store is full, the oldest pins give way (they become ordinary traces, evicted like the others).
  */
 export const PIN_SHARE = 0.5;
+/** decoded groups kept for reading cold traces (a group holds up to 1 MiB of received batches) */
+const GROUP_CACHE = 8;
 /** traces up to this many spans find duplicates by scanning; bigger ones keep an id map */
 const SCAN_LIMIT = 32;
 const TRACE_OVERHEAD_BYTES = 400;
@@ -210,6 +212,10 @@ export class TraceStore {
   private pendingColdUpserts = new Set<string>();
   /** applying the backing's own entries: nothing is appended again */
   private replaying = false;
+  /** decoded groups, least recently used first: a scan over cold traces (a search, run statistics) decodes each group once */
+  private groupCache = new Map<number, Map<string, { spans: Span[]; logs: LogRecord[] }>>();
+  /** the cold trace read last (opening a trace asks for its spans, then its logs and details) */
+  private transient: { entry: TraceEntry; refs: number[]; refCount: number } | undefined;
 
   constructor(options: TraceStoreOptions = {}) {
     this.epoch = options.epoch ?? EpochNs.now();
@@ -545,12 +551,32 @@ export class TraceStore {
     return this.cold.get(traceId)?.summary;
   }
 
-  /** the trace's entry in memory; a cold one is read back from the backing first */
+  /**
+   * The trace's entry: in memory, or for a cold trace one read from the backing for this question (it stays
+   * cold: reading every trace of a search must not churn the memory set).
+   */
   private entry(traceId: string): TraceEntry | undefined {
     const e = this.traces.get(traceId);
-    if (e || !this.cold.has(traceId)) return e;
-    this.hydrate(traceId);
-    return this.traces.get(traceId);
+    if (e) return e;
+    const c = this.cold.get(traceId);
+    if (!c) return undefined;
+    const t = this.transient;
+    if (t && t.entry.traceId === traceId && t.refs === c.refs && t.refCount === c.refs.length) return t.entry;
+    const got = this.readMany(new Map([[traceId, c.refs]])).get(traceId);
+    if (!got || !got.spans.length) return undefined;
+    const x = new TraceEntry(traceId, c.summary.source, c.summary.sourceName);
+    x.pinned = c.summary.pinned;
+    x.refs = c.refs;
+    x.ids = new Map();
+    for (const s of got.spans) {
+      const prev = x.ids.get(s.spanId);
+      if (prev && prev.start === s.start && prev.end === s.end && prev.name === s.name) continue;
+      if (!prev) x.ids.set(s.spanId, s);
+      x.spans.push(s);
+    }
+    if (got.logs.length) x.logs = got.logs;
+    this.transient = { entry: x, refs: c.refs, refCount: c.refs.length };
+    return x;
   }
 
   /** All stored spans of a trace in arrival order (the store's own array: do not modify). */
@@ -687,6 +713,8 @@ export class TraceStore {
     this.cold = new Map();
     this.coldSpans = 0;
     this.pendingColdUpserts.clear();
+    this.groupCache.clear();
+    this.transient = undefined;
     this.backing?.clear();
     this.resources = new Map();
     this.scopes = new Map();
@@ -780,24 +808,53 @@ export class TraceStore {
       return x;
     };
     for (const g of [...byGroup.keys()].sort((a, b) => a - b)) {
-      const entries = this.backing.readGroup(g);
-      if (!entries) continue;
-      const ids = new Set(byGroup.get(g));
-      for (const en of entries) {
-        try {
-          if (en.kind === 'traces') {
-            const b = en.encoding === 'protobuf' ? decodeTraces(en.body, this.epoch) : decodeTracesJson(en.body, this.epoch);
-            for (const sp of b.spans) if (ids.has(sp.traceId)) slot(sp.traceId).spans.push(sp);
-          } else if (en.kind === 'logs') {
-            const b = en.encoding === 'protobuf' ? decodeLogs(en.body, this.epoch) : decodeLogsJson(en.body, this.epoch);
-            for (const l of b.logs) if (l.traceId && ids.has(l.traceId)) slot(l.traceId).logs.push(l);
-          }
-        } catch {
-          // an entry that no longer decodes costs only its own spans
-        }
+      const decoded = this.decodedGroup(g);
+      if (!decoded) continue;
+      for (const id of byGroup.get(g)!) {
+        const x = decoded.get(id);
+        if (!x) continue;
+        const o = slot(id);
+        for (const sp of x.spans) o.spans.push(sp);
+        for (const l of x.logs) o.logs.push(l);
       }
     }
     return out;
+  }
+
+  /** a group's spans and logs by trace (cached once it is written) */
+  private decodedGroup(g: number): Map<string, { spans: Span[]; logs: LogRecord[] }> | undefined {
+    const hit = this.groupCache.get(g);
+    if (hit) {
+      this.groupCache.delete(g);
+      this.groupCache.set(g, hit);
+      return hit;
+    }
+    const entries = this.backing?.readGroup(g);
+    if (!entries) return undefined;
+    const m = new Map<string, { spans: Span[]; logs: LogRecord[] }>();
+    const slot = (id: string) => {
+      let x = m.get(id);
+      if (!x) m.set(id, (x = { spans: [], logs: [] }));
+      return x;
+    };
+    for (const en of entries) {
+      try {
+        if (en.kind === 'traces') {
+          const b = en.encoding === 'protobuf' ? decodeTraces(en.body, this.epoch) : decodeTracesJson(en.body, this.epoch);
+          for (const sp of b.spans) slot(sp.traceId).spans.push(sp);
+        } else if (en.kind === 'logs') {
+          const b = en.encoding === 'protobuf' ? decodeLogs(en.body, this.epoch) : decodeLogsJson(en.body, this.epoch);
+          for (const l of b.logs) if (l.traceId) slot(l.traceId).logs.push(l);
+        }
+      } catch {
+        // an entry that no longer decodes costs only its own spans
+      }
+    }
+    if (this.backing!.sealed(g)) {
+      this.groupCache.set(g, m);
+      if (this.groupCache.size > GROUP_CACHE) this.groupCache.delete(this.groupCache.keys().next().value!);
+    }
+    return m;
   }
 
   /** What a checkpoint keeps: every listed trace with its summary and groups, the runs and baselines. */
@@ -865,6 +922,8 @@ export class TraceStore {
     for (const e of this.traces.values()) if (e.spans.length && e.refs.length && e.refs[0] < minGid) (e.pinned ? rewrite : gone).push(e.traceId);
     for (const [id, c] of this.cold) if (!this.traces.has(id) && c.refs[0] < minGid) (c.summary.pinned ? rewrite : gone).push(id);
     for (const id of rewrite) this.rewrite(id);
+    for (const g of [...this.groupCache.keys()]) if (g < minGid) this.groupCache.delete(g);
+    this.transient = undefined;
     for (const id of gone) {
       const c = this.cold.get(id);
       const e = this.traces.get(id);
@@ -889,7 +948,9 @@ export class TraceStore {
     if (e.sourceName !== undefined) entry.name = e.sourceName;
     const refs = [this.backing.append(entry)];
     if (e.logs?.length) addRef(refs, this.backing.append({ kind: 'logs', encoding: 'json', body: Buffer.from(JSON.stringify(logsToOtlpData(e.logs, this.epoch))) }));
-    e.refs = refs;
+    const c = this.traces.has(traceId) ? undefined : this.cold.get(traceId);
+    if (c) c.refs = refs;
+    else e.refs = refs;
   }
 
   /**

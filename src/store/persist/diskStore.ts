@@ -529,6 +529,10 @@ export class DiskStore implements TraceBacking {
 
   // ---- reading ------------------------------------------------------------------------------------
 
+  sealed(gid: number): boolean {
+    return !this.memGroups.has(gid) && this.groups.has(gid);
+  }
+
   readGroup(gid: number): RawEntry[] | undefined {
     const mem = this.memGroups.get(gid);
     if (mem) return mem;
