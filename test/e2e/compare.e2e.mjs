@@ -1,14 +1,15 @@
 // Compare Traces in a real workbench: the sample app (real OpenTelemetry SDK) answers the same checkout
 // twice, the second time a bulk order that takes its slower pricing path → "Compare Traces" (the slow trace,
 // then the fast one from the quick pick) → the compare panel lists orders.priceOrder first among the slower
-// spans → Go to Source from it opens the orders handler at the line that started that span.
+// spans → Go to Source from it opens the orders handler at the line that started that span → after a window
+// reload the compare panel is back with the same comparison.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand, webviewFrame, activeEditorTab, cursorLine, SAMPLE_APP_SRC,
+  clearTraces, waitFor, runCommand, webviewFrame, activeEditorTab, cursorLine, waitForWorkbench, waitForExtensionStatus, SAMPLE_APP_SRC,
 } from './lib.mjs';
 
 let cs = codeServerFromEnv();
@@ -97,6 +98,19 @@ test('compare: the same request twice, the slower span first, Go to Source opens
     const line = await waitFor('the cursor on the priceOrder line', async () => ((await cursorLine(page)) === priceLine ? priceLine : false), { timeout: 20_000 });
     assert.equal(line, priceLine);
     await wb.screenshot('compare-go-to-source');
+
+    // a window reload restores the compare panel (its serializer compares the same two traces again)
+    await tab.click();
+    await page.reload();
+    await waitForWorkbench(page);
+    await waitForExtensionStatus(page);
+    const again = page.locator('.tabs-container .tab', { hasText: `Compare ${fast.traceId.slice(0, 6)}` }).first();
+    await again.waitFor({ timeout: 60_000 });
+    await again.click();
+    const restored = webviewFrame(page);
+    await restored.locator('.cmp-change').first().waitFor({ timeout: 60_000 });
+    assert.equal(await restored.locator('.cmp-change .cmp-change-name').first().innerText(), 'orders.priceOrder');
+    await wb.screenshot('compare-restored');
   } catch (e) {
     await wb.screenshot('compare-failed').catch(() => {});
     throw e;
