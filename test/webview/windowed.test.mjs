@@ -26,6 +26,8 @@ before(async () => {
   srv = await startHarnessServer();
   const gen = generateTrace(N);
   srv.addTrace('big', gen);
+  srv.addTrace('ten-a', generateTrace(10, 1));
+  srv.addTrace('ten-b', generateTrace(10, 2));
   whole = decodePackedTrace(encodePackedTrace(gen.spans, epoch));
   browser = await launchChromium();
 });
@@ -120,5 +122,20 @@ test('find reaches a span near the end (its ancestors opened, scrolled into view
   await page.waitForSelector('[data-testid=details]');
   assert.deepEqual(page.errors, []);
   await page.screenshot({ path: join(shots, 'windowed-error.png') });
+  await page.close();
+});
+
+test('a reused document (preview panel) paints the next trace and marks its first rows, even with as many rows', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+  await page.goto(`${srv.url}/harness.html?trace=ten-a&theme=dark`);
+  await page.waitForFunction(() => performance.getEntriesByName('traceExplorer.firstRows').length === 1);
+  const before = await page.textContent('[data-testid=legend]');
+  await page.evaluate(() => {
+    window.__currentTrace = 'ten-b';
+    return window.__openTrace('ten-b');
+  });
+  await page.waitForFunction(() => performance.getEntriesByName('traceExplorer.firstRows').length === 2, null, { timeout: 10_000 });
+  assert.notEqual(await page.textContent('[data-testid=legend]'), before, 'the other trace is shown');
+  assert.equal(await page.getAttribute('[role=treegrid]', 'aria-rowcount'), '10');
   await page.close();
 });

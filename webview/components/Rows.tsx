@@ -142,9 +142,10 @@ export function Rows(p: RowsProps) {
   const onFirstRows = p.onFirstRows;
   // a layout effect runs after the commit and before the browser paints it: a frame callback asked for here
   // comes in the frame that shows the first rows (a passive effect runs after that paint, one frame late)
+  // (again for another trace in the same document — a reused preview panel — even with as many rows)
   useLayoutEffect(() => {
     if (onFirstRows && n > 0) onFirstRows();
-  }, [onFirstRows, n]);
+  }, [onFirstRows, n, v]);
 
   return (
     <div
