@@ -228,3 +228,24 @@ test('a windowed trace (too big to send whole) says why it has no flame graph in
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the keyboard walks the boxes: up to the parent, down to the first child, Enter zooms', async () => {
+  const page = await openFlame();
+  const L = layoutOf(sampleTrace(), 'spans');
+  const orders = await boxOf(page, L, 'POST /api/orders');
+  await page.mouse.click(orders.x, orders.y);
+  const title = page.locator('[data-testid=details] .details-title');
+  await page.waitForFunction(() => document.querySelector('[data-testid=details] .details-title')?.textContent === 'POST /api/orders');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction(() => document.querySelector('[data-testid=details] .details-title')?.textContent === 'GET /checkout');
+  await page.keyboard.press('ArrowDown');
+  // the first child in start order
+  await page.waitForFunction(() => document.querySelector('[data-testid=details] .details-title')?.textContent === 'render page');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-testid=details] .details-title')?.textContent === 'POST /api/orders');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=flame-crumbs]').textContent.endsWith('POST /api/orders'));
+  assert.equal(await title.textContent(), 'POST /api/orders');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
