@@ -8,8 +8,12 @@
 // starts lists a million stored spans without decoding them; a trace's spans are read back when it is
 // opened. Why this design and its figures: docs/ARCHITECTURE.md, "The persistent store".
 //
-// Crash safety: a group is written (one write call) at most ~200 ms after its first batch and fdatasync'd
-// within a second, so SIGKILL loses under a second; the page cache keeps what was written even then. A torn
+// Crash safety: a group is written (one write call) at most ~200 ms after its first batch; the page cache
+// keeps what was written through SIGKILL, so a killed receiver loses under a second. The log is
+// fdatasync'd before each checkpoint (every 15 s while it changes), at each segment roll and on close — not
+// every second: fdatasync bills the kernel's writeback of the raw log to the receiver, which cost it ~40% of
+// its spans per CPU-second in bench:ingest (docs/ARCHITECTURE.md). A power loss can cost the last seconds,
+// never what came before (checksums, torn tail cut off). A torn
 // record at the end of the newest segment is cut off on open. Anything else that does not read as ours (a
 // foreign meta.json, a bad segment header, a bad record inside the log) sets the store's files aside in a
 // `set-aside-<time>` folder beside them, with a message, and a fresh store starts: nothing is deleted.
@@ -44,7 +48,7 @@ export interface DiskStoreOptions {
   log?: DiskStoreLog;
   /** a group is written this long after its first entry at the latest (default 200 ms) */
   flushMs?: number;
-  /** written data is fdatasync'd this often (default 1000 ms) */
+  /** the log is also fdatasync'd this often when set (default: only at checkpoints, rolls and close) */
   fsyncMs?: number;
   /** a checkpoint is written this often while the store changes (default 15 s) */
   checkpointMs?: number;
@@ -124,7 +128,7 @@ export class DiskStore implements TraceBacking {
     this.maxAgeMs = o.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     this.log = o.log ?? quietLog;
     this.flushMs = o.flushMs ?? 200;
-    this.fsyncMs = o.fsyncMs ?? 1000;
+    this.fsyncMs = o.fsyncMs ?? 0;
     this.checkpointMs = o.checkpointMs ?? 15_000;
     this.segmentBytes = o.segmentBytes ?? Math.min(64 * 1024 * 1024, Math.max(1024 * 1024, Math.floor(this.maxDiskBytes / 16)));
     this.now = o.now ?? Date.now;
@@ -322,7 +326,7 @@ export class DiskStore implements TraceBacking {
     if (this.tail.length) this.changed = true;
     this.tail = [];
     this.checkpoint = undefined;
-    this.timers.push(setInterval(() => this.sync(), this.fsyncMs));
+    if (this.fsyncMs > 0) this.timers.push(setInterval(() => this.sync(), this.fsyncMs));
     this.timers.push(setInterval(() => {
       if (this.changed) void this.writeCheckpoint();
     }, this.checkpointMs));
@@ -517,6 +521,20 @@ export class DiskStore implements TraceBacking {
     this.newSegment(this.curSeg + 1);
   }
 
+  private syncNow(): Promise<void> {
+    if (!this.dirty || this.curFd < 0) return Promise.resolve();
+    if (this.syncing) return new Promise((r) => setTimeout(r, 20)).then(() => this.syncNow());
+    this.dirty = false;
+    this.syncing = true;
+    return new Promise((resolve) => {
+      fs.fdatasync(this.curFd, () => {
+        this.syncing = false;
+        for (const fd of this.toClose.splice(0)) fs.close(fd, () => undefined);
+        resolve();
+      });
+    });
+  }
+
   private sync(): void {
     if (!this.dirty || this.syncing || this.curFd < 0) return;
     this.dirty = false;
@@ -612,6 +630,9 @@ export class DiskStore implements TraceBacking {
     this.checkpointing = true;
     try {
       await this.flushed();
+      if (this.closed) return;
+      // the log first: the checkpoint must not name groups a power loss could take
+      await this.syncNow();
       if (this.closed) return;
       const gen = this.generation;
       const text = this.checkpointText();
