@@ -1,5 +1,6 @@
 // Notifications about the receiver that the user can act on: a port taken by another program, a receiver
-// that would not start, and the store starting to evict traces. Each is shown once per occurrence, not on
+// that would not start, the store starting to evict traces, and a store on disk that could not be read (set
+// aside, a fresh one started). Each is shown once per occurrence, not on
 // every reconnect.
 import * as vscode from 'vscode';
 import { portProblem, type PortState } from '../protocol/api';
@@ -68,6 +69,7 @@ export function activateNotices(context: vscode.ExtensionContext, receiver: Rece
       if (!s.health.grpc.listening) portNotOpen(s.health.pid, s.health.host, 'OTLP/gRPC', 'grpc', s.health.grpc);
       if (s.health.evicting) onEvicting(s.health.evictedTraces);
       if (s.differs?.length) onDiffers(s.health.pid, s.differs);
+      if (s.health.store?.notice) onStoreNotice(s.health.pid, s.health.store.notice);
     } else if (s.kind === 'failed') {
       const key = `failed:${s.message}`;
       if (shown.has(key)) return;
@@ -81,16 +83,28 @@ export function activateNotices(context: vscode.ExtensionContext, receiver: Rece
     }
   };
 
+  const onStoreNotice = (pid: number, notice: string) => {
+    const key = `store:${pid}`;
+    if (shown.has(key)) return;
+    shown.add(key);
+    void vscode.window.showWarningMessage(`Trace Explorer: ${notice}`, 'Show Log').then((a) => {
+      if (a === 'Show Log') void vscode.commands.executeCommand(Commands.showLog);
+    });
+  };
+
   const onDiffers = (pid: number, differs: readonly string[]) => {
     const key = `differs:${pid}`;
     if (shown.has(key)) return;
     shown.add(key);
     const restart = "Restart It With This Window's Settings";
+    const st = receiver.status;
+    const keeps = st.kind === 'running' && st.health.store !== undefined;
     void vscode.window
       .showWarningMessage(
         `Trace Explorer: the receiver another VS Code window started runs with other settings than this window's, ` +
           `which ask for ${differs.join('; ')}. This window shows that receiver's traces. Restart it to apply this ` +
-          `window's settings: every window then uses the new one, and the traces received so far are dropped.`,
+          `window's settings: every window then uses the new one, and ${keeps ? 'the traces it keeps on disk stay (unless the new settings turn ' +
+            'the store off or move it)' : 'the traces received so far are dropped'}.`,
         restart,
       )
       .then((a) => {
@@ -105,6 +119,23 @@ export function activateNotices(context: vscode.ExtensionContext, receiver: Rece
     const never = "Don't Show Again";
     // the running receiver's limits: another window may have started it with other settings
     const s = receiver.status;
+    const disk = s.kind === 'running' ? s.health.store : undefined;
+    if (disk) {
+      // with a store on disk only its own limits delete traces (memory only holds the newest)
+      void vscode.window
+        .showInformationMessage(
+          `Trace Explorer's stored traces reached ${Math.round(disk.maxDiskBytes / 1024 / 1024)} MB on disk or ` +
+            `${Math.round(disk.maxAgeMs / 86_400_000)} days of age: the oldest traces are being deleted` +
+            `${evicted > 0 ? ` (${evicted} so far)` : ''}. Pin a trace to keep it.`,
+          raise,
+          never,
+        )
+        .then((a) => {
+          if (a === raise) void config.openSetting('store.maxDiskMB');
+          else if (a === never) void context.globalState.update(EVICTION_NOTICE_OFF, true);
+        });
+      return;
+    }
     const maxSpans = (s.kind === 'running' ? s.health.maxSpans : config.get('store.maxSpans')).toLocaleString('en-US');
     const maxMB = s.kind === 'running' ? Math.round(s.health.maxBytes / 1024 / 1024) : config.get('store.maxMemoryMB');
     void vscode.window
