@@ -86,8 +86,16 @@ try {
     }
   };
   const openById = async (id) => {
-    await runCommand(page, 'Trace Explorer: Open Trace by ID');
-    await page.locator('.quick-input-widget .quick-input-box input').fill(id);
+    // (a webview that takes the focus as it paints can close the quick pick just opened: open it again)
+    for (let attempt = 1; ; attempt++) {
+      await runCommand(page, 'Trace Explorer: Open Trace by ID');
+      try {
+        await page.locator('.quick-input-widget .quick-input-box input').fill(id, { timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     await page.waitForTimeout(300);
     const t0 = await page.evaluate(() => performance.timeOrigin + performance.now());
     await page.keyboard.press('Enter');
