@@ -15,8 +15,17 @@ import { CallStats } from './latencyHistogram';
 import { isEntrySpan, operationName, pairFigures, peerNodeId, peerOf, serviceNodeId, type Peer } from './peers';
 
 export const BUCKET_MS = 60_000;
-/** attribute keys remembered for completion (the filter box), at most */
+/** attribute keys remembered for completion (the filter box), at most, and the longest one worth offering */
 const MAX_KEYS = 5000;
+const MAX_KEY_CHARS = 200;
+/**
+ * Distinct operations and calls kept per minute. The store's memory cap counts span bytes, not this map: a
+ * flood of spans with unique names (or unique peer hosts) would otherwise grow a histogram per name, so past
+ * the cap a minute's new names fold into one "(other …)" entry per service.
+ */
+export const MAX_KEYS_PER_BUCKET = 2000;
+export const OTHER_OPERATIONS = '(other operations)';
+export const OTHER_PEERS = 'x:(other hosts)';
 /** spans of each operation whose attribute keys are read (keys rarely differ between calls of one operation) */
 const KEY_SAMPLES = 16;
 const SEP = '\u0000';
@@ -38,10 +47,11 @@ export class ServiceMapIndex implements StoreObserver {
   private pending = new Map<string, Map<string, Pending[]>>();
   /** caller spans counted as calls to an external host (trace id SEP span id) */
   private provisional = new Set<string>();
-  /** `service SEP operation` → whether it receives calls / starts traces */
-  private entryOps = new Set<string>();
-  private peers = new Map<string, Peer>();
-  private keySamples = new Map<string, number>();
+  /**
+   * `service SEP operation` → spans of it counted, whether it receives calls / starts traces, spans whose keys
+   * were read. Dropped with its last span, so names that left the store are not kept here.
+   */
+  private opInfo = new Map<string, { live: number; entry: boolean; samples: number }>();
   private readonly keys = new Set<string>();
   private readonly seenResources = new WeakSet<object>();
   /** failures (counted; the store's spans are never affected) */
@@ -110,9 +120,7 @@ export class ServiceMapIndex implements StoreObserver {
     this.buckets = new Map();
     this.pending = new Map();
     this.provisional = new Set();
-    this.entryOps = new Set();
-    this.peers = new Map();
-    this.keySamples = new Map();
+    this.opInfo = new Map();
     this.keys.clear();
   }
 
@@ -126,10 +134,7 @@ export class ServiceMapIndex implements StoreObserver {
     const node = (id: string): ServiceMapNode => {
       let n = nodes.get(id);
       if (!n) {
-        const peer = this.peers.get(id);
-        n = peer
-          ? { id, name: peer.name, kind: peer.kind, calls: 0, errors: 0, p95Ms: 0 }
-          : { id, name: id.slice(2), kind: 'service', calls: 0, errors: 0, p95Ms: 0 };
+        n = { id, name: id.slice(2), kind: NODE_KINDS[id[0]] ?? 'service', calls: 0, errors: 0, p95Ms: 0 };
         nodes.set(id, n);
       }
       return n;
@@ -148,7 +153,7 @@ export class ServiceMapIndex implements StoreObserver {
       if (st.calls <= 0) continue;
       const id = serviceNodeId(key.slice(0, key.indexOf(SEP)));
       node(id);
-      if (this.entryOps.has(key)) merge(nodeStats, id, st);
+      if (this.opInfo.get(key)?.entry) merge(nodeStats, id, st);
     }
     for (const [id, st] of nodeStats) {
       const n = nodes.get(id)!;
@@ -170,7 +175,7 @@ export class ServiceMapIndex implements StoreObserver {
       const prefix = nodeId.slice(2) + SEP;
       for (const [key, st] of ops) {
         if (st.calls > 0 && key.startsWith(prefix)) {
-          out.push({ name: key.slice(prefix.length), calls: st.calls, errors: st.errors, p95Ms: st.p95Ms(), entry: this.entryOps.has(key) });
+          out.push({ name: key.slice(prefix.length), calls: st.calls, errors: st.errors, p95Ms: st.p95Ms(), entry: this.opInfo.get(key)?.entry ?? false });
         }
       }
     } else {
@@ -207,9 +212,17 @@ export class ServiceMapIndex implements StoreObserver {
   }
 
   private addOp(opKey: string, s: Span, epoch: EpochNs, sign: 1 | -1): void {
-    if (sign > 0 && (isEntrySpan(s) || !s.parentSpanId)) this.entryOps.add(opKey);
     const b = this.bucket(s, epoch);
-    add(b.ops, opKey, s.end - s.start, s.statusCode === 2, sign);
+    const key = capped(b.ops, opKey, opKey.slice(0, opKey.indexOf(SEP) + 1) + OTHER_OPERATIONS, sign);
+    let info = this.opInfo.get(key);
+    if (sign > 0) {
+      if (!info) this.opInfo.set(key, (info = { live: 0, entry: false, samples: 0 }));
+      info.live++;
+      if (isEntrySpan(s) || !s.parentSpanId) info.entry = true;
+    } else if (info && --info.live <= 0) {
+      this.opInfo.delete(key);
+    }
+    add(b.ops, key, s.end - s.start, s.statusCode === 2, sign);
   }
 
   /** an instrumented call: the parent (another service) called the server span s */
@@ -226,28 +239,34 @@ export class ServiceMapIndex implements StoreObserver {
     const minute = Math.floor(epoch.toUnixMs(f.start) / BUCKET_MS);
     let b = this.buckets.get(minute);
     if (!b) this.buckets.set(minute, (b = { edges: new Map(), ops: new Map() }));
-    add(b.edges, serviceNodeId(p.resource.serviceName) + SEP + serviceNodeId(s.resource.serviceName), f.durationNs, f.error, sign);
+    const from = serviceNodeId(p.resource.serviceName);
+    add(b.edges, capped(b.edges, from + SEP + serviceNodeId(s.resource.serviceName), from + SEP + OTHER_PEERS, sign), f.durationNs, f.error, sign);
   }
 
   private addPeer(s: Span, peer: Peer, epoch: EpochNs, sign: 1 | -1): void {
-    const id = peerNodeId(peer);
-    if (!this.peers.has(id)) this.peers.set(id, peer);
-    add(this.bucket(s, epoch).edges, serviceNodeId(s.resource.serviceName) + SEP + id, s.end - s.start, s.statusCode === 2, sign);
+    const b = this.bucket(s, epoch);
+    const from = serviceNodeId(s.resource.serviceName);
+    add(b.edges, capped(b.edges, from + SEP + peerNodeId(peer), from + SEP + OTHER_PEERS, sign), s.end - s.start, s.statusCode === 2, sign);
   }
 
   private sampleKeys(opKey: string, s: Span): void {
     if (this.keys.size >= MAX_KEYS) return;
-    const n = this.keySamples.get(opKey) ?? 0;
-    if (n < KEY_SAMPLES) {
-      this.keySamples.set(opKey, n + 1);
+    const info = this.opInfo.get(opKey);
+    if (info && info.samples < KEY_SAMPLES) {
+      info.samples++;
       const a = s.attrs;
-      for (let i = 0; i < a.length; i += 2) this.keys.add(a[i] as string);
+      for (let i = 0; i < a.length; i += 2) this.addKey(a[i] as string);
     }
     if (!this.seenResources.has(s.resource)) {
       this.seenResources.add(s.resource);
       const r = s.resource.attrs;
-      for (let i = 0; i < r.length; i += 2) this.keys.add(r[i] as string);
+      for (let i = 0; i < r.length; i += 2) this.addKey(r[i] as string);
     }
+  }
+
+  /** a key for completion: never a huge one (it is kept after its spans have gone) */
+  private addKey(k: string): void {
+    if (k.length <= MAX_KEY_CHARS && this.keys.size < MAX_KEYS) this.keys.add(k);
   }
 
   private sum(fromMs: number | null, toMs: number | null, edges: Map<string, CallStats>, ops: Map<string, CallStats>): void {
@@ -263,6 +282,16 @@ export class ServiceMapIndex implements StoreObserver {
       for (const [k, st] of b.ops) merge(ops, k, st);
     }
   }
+}
+
+const NODE_KINDS: Record<string, ServiceMapNode['kind']> = { s: 'service', d: 'database', q: 'queue', x: 'external' };
+
+/**
+ * Adding: key itself when the minute holds it or has room for it, else the minute's catch-all key. Taking
+ * away: key when the minute holds it, else the catch-all (where the span was counted).
+ */
+function capped(m: Map<string, CallStats>, key: string, other: string, sign: 1 | -1): string {
+  return m.has(key) || (sign > 0 && m.size < MAX_KEYS_PER_BUCKET) ? key : other;
 }
 
 function add(m: Map<string, CallStats>, key: string, durationNs: number, error: boolean, sign: 1 | -1): void {

@@ -191,3 +191,37 @@ function pairs(attrs) {
   for (let i = 0; i < attrs.length; i += 2) out.push({ key: attrs[i], value: { stringValue: attrs[i + 1] } });
   return out;
 }
+
+test('a flood of unique operation names and hosts folds into "(other …)" per minute, and leaves nothing behind', () => {
+  const { MAX_KEYS_PER_BUCKET, OTHER_OPERATIONS } = require('../../out/src/explore/serviceMapIndex.js');
+  const { map, store } = storeWithMap();
+  const N = MAX_KEYS_PER_BUCKET + 500;
+  for (let i = 1; i <= N; i++) {
+    // each its own trace, all in one minute: a root with a unique name calling a unique external host
+    store.addSpans([
+      span(i, 1, 0, 'flood', 'server', 1000, 5, { name: `op-${i}` }),
+      span(i, 2, 1, 'flood', 'client', 1001, 2, { name: 'GET', attrs: ['server.address', `host-${i}.example`] }),
+    ]);
+  }
+  const ops = map.operations('s:flood').operations;
+  assert.ok(ops.length <= MAX_KEYS_PER_BUCKET + 1, `${ops.length} operations kept for one minute`);
+  assert.equal(ops.reduce((n, o) => n + o.calls, 0), 2 * N, 'every span still counted');
+  assert.ok(ops.find((o) => o.name === OTHER_OPERATIONS).calls > 0);
+  const m = map.query();
+  assert.ok(m.edges.length <= MAX_KEYS_PER_BUCKET + 1, `${m.edges.length} edges`);
+  assert.equal(m.edges.reduce((n, e) => n + e.calls, 0), N, 'every call still counted');
+  assert.ok(m.nodes.some((n) => n.id === 'x:(other hosts)' && n.kind === 'external'));
+  // the traces leave: the names go with them (a long-running receiver must not keep every name it saw)
+  for (let i = 1; i <= N; i++) store.remove(tid(i));
+  assert.deepEqual(map.operations('s:flood').operations, []);
+  assert.deepEqual(map.query().edges, []);
+  assert.deepEqual(map.vocabulary().operations, []);
+});
+
+test('attribute keys for completion: long ones are not kept', () => {
+  const { map, store } = storeWithMap();
+  store.addSpans([span(1, 1, 0, 'svc', 'server', 0, 1, { attrs: ['short.key', 'v', 'k'.repeat(5000), 'v'] })]);
+  const keys = map.vocabulary().attributeKeys;
+  assert.ok(keys.includes('short.key'));
+  assert.ok(!keys.some((k) => k.length > 200));
+});
