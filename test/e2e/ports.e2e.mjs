@@ -101,6 +101,15 @@ test('port taken: the notification names it, Choose Another Port moves the recei
     const search = page.locator('.settings-editor .search-container .monaco-editor').first();
     await search.waitFor({ timeout: 20_000 });
     await search.click();
+    // the limit below is the memory store's: with the store on disk (the default) a full memory only moves the
+    // oldest traces to disk, so this part runs memory-only, as a user who turned persistence off would
+    await page.keyboard.type('traceExplorer.store.persist');
+    const persist = page.locator('.settings-editor .setting-item-bool', { hasText: 'Store: Persist' }).locator('.setting-value-checkbox').first();
+    await persist.waitFor({ timeout: 20_000 });
+    await persist.click();
+    await waitFor('persistence off in the settings', () => /"traceExplorer\.store\.persist": false\b/.test(readFileSync(userSettingsFile(cs), 'utf8')), { timeout: 15_000 });
+    await search.click();
+    await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('traceExplorer.store.maxSpans');
     const box = page.locator('.settings-editor .setting-item-number', { hasText: 'Store: Max Spans' }).locator('input').first();
     await box.waitFor({ timeout: 20_000 });
@@ -109,7 +118,7 @@ test('port taken: the notification names it, Choose Another Port moves the recei
     await waitFor('the setting saved', () => /"traceExplorer\.store\.maxSpans": 1000\b/.test(readFileSync(userSettingsFile(cs), 'utf8')), { timeout: 15_000 });
     await waitFor('the receiver restarted with the new limit', async () => {
       const h = await receiverApi(cs, '/api/health').catch(() => undefined);
-      return h && h.pid !== pidBefore && h.maxSpans === 1000;
+      return h && h.pid !== pidBefore && h.maxSpans === 1000 && !h.store;
     }, { timeout: 60_000 });
     await waitForStatusBarText(page, new RegExp(`OTLP :${suggested} :\\d+ · 0 spans`), { timeout: 30_000 });
     await runCommand(page, 'View: Close All Editors');
