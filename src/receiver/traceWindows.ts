@@ -21,7 +21,7 @@ const MAX_TRACES = 2;
 
 interface Ordered {
   traceId: string;
-  /** the span count it was built from: a trace that grew is ordered again */
+  /** the summary's span count when it was ordered: a trace that grew is ordered again */
   built: number;
   t: PackedTrace;
   errors: Int32Array;
@@ -47,6 +47,9 @@ interface View {
 }
 
 export interface TraceSource {
+  /** the span count, asked on every window request (a cold trace's spans are read from disk: only when its
+   *  count changed or it was never ordered) */
+  summary(traceId: string): { spanCount: number } | undefined;
   spans(traceId: string): Span[] | undefined;
   spansPlacedByLogs(traceId: string): Set<string> | null;
   readonly epoch: EpochNs;
@@ -117,17 +120,22 @@ export class TraceWindows {
   }
 
   private ordered(traceId: string): Ordered | undefined {
-    const spans = this.store.spans(traceId);
-    if (!spans) {
+    const count = this.store.summary(traceId)?.spanCount;
+    if (count === undefined) {
       this.drop(traceId);
       return undefined;
     }
     const have = this.traces.get(traceId);
-    if (have && have.built === spans.length) {
+    if (have && have.built === count) {
       // most recently used last
       this.traces.delete(traceId);
       this.traces.set(traceId, have);
       return have;
+    }
+    const spans = this.store.spans(traceId);
+    if (!spans) {
+      this.drop(traceId);
+      return undefined;
     }
     const byLogs = this.store.spansPlacedByLogs(traceId);
     const bytes = packTrace(spans, this.store.epoch, byLogs ? { hasLocation: (s) => defaultHasLocation(s) || byLogs.has(s.spanId) } : {}).encode();
@@ -139,7 +147,7 @@ export class TraceWindows {
     for (let r = 0; r < t.spanCount; r++) if (t.status[r] === 2) errors[ne++] = r;
     const table = t.table();
     const lower = table.text.toLowerCase();
-    const o: Ordered = { traceId, built: spans.length, t, errors, services: t.services.map((s) => t.str(s)), lower: lower.length === table.text.length ? lower : null };
+    const o: Ordered = { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: lower.length === table.text.length ? lower : null };
     this.traces.delete(traceId);
     this.traces.set(traceId, o);
     while (this.traces.size > MAX_TRACES) this.traces.delete(this.traces.keys().next().value as string);

@@ -21,7 +21,7 @@ function fanOut(groups, per) {
 }
 
 function store(spans) {
-  return { spans: (id) => (id === TRACE ? spans : undefined), spansPlacedByLogs: () => null, epoch };
+  return { summary: (id) => (id === TRACE ? { spanCount: spans.length } : undefined), spans: (id) => (id === TRACE ? spans : undefined), spansPlacedByLogs: () => null, epoch };
 }
 
 const ask = (w, req) => {
@@ -154,4 +154,14 @@ test('aroundTarget: the answer holds the block of the row the nav found', () => 
   const a = ask(w, { ops: [{ kind: 'find', query: 'leaf-1990', hide: false }], nav: { kind: 'firstMatch', from: 0 }, from: 0, count: 128, aroundTarget: true });
   assert.equal(a.meta.from, Math.floor(a.meta.target.index / 128) * 128);
   assert.ok(a.names.includes('leaf-1990'));
+});
+
+test('an ordered trace is not read again while its span count stands (a cold trace would be read from disk)', () => {
+  const spans = fanOut(3, 3);
+  let reads = 0;
+  const w = new TraceWindows({ summary: () => ({ spanCount: spans.length }), spans: () => (reads++, spans), spansPlacedByLogs: () => null, epoch });
+  const a = ask(w, { from: 0, count: 5 });
+  ask(w, { view: a.meta.view, from: 5, count: 5 });
+  ask(w, { view: a.meta.view, ops: [{ kind: 'collapseAll' }], from: 0, count: 5 });
+  assert.equal(reads, 1);
 });

@@ -15,7 +15,7 @@ const traces = new Map();
 // big traces are served a window at a time, as the receiver does (src/receiver/traceWindows.ts); the trace
 // is ordered when it is generated, as the receiver keeps it ordered once a panel has asked
 const byId = new Map();
-const windows = new TraceWindows({ spans: (id) => byId.get(id), spansPlacedByLogs: () => null, epoch });
+const windows = new TraceWindows({ summary: (id) => (byId.has(id) ? { spanCount: byId.get(id).length } : undefined), spans: (id) => byId.get(id), spansPlacedByLogs: () => null, epoch });
 
 const own = (bytes) => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
 

@@ -29,7 +29,8 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
   const generated = new Map(); // name → trace id of the traces held (and packed) by the worker
   const sizes = new Map(); // name → span count of a generated trace
   // windows of the traces added here (tests; generated ones are served by the worker)
-  const localWindows = new TraceWindows({ spans: (id) => [...traces.values()].find((t) => t.traceId === id)?.spans, spansPlacedByLogs: () => null, epoch });
+  const held = (id) => [...traces.values()].find((t) => t.traceId === id)?.spans;
+  const localWindows = new TraceWindows({ summary: (id) => (held(id) ? { spanCount: held(id).length } : undefined), spans: held, spansPlacedByLogs: () => null, epoch });
   let worker = null;
   let nextId = 0;
   const waiting = new Map(); // id → { onHead, resolve }
