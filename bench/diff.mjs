@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
+import { calibrate } from './calibrate.mjs';
 
 const require = createRequire(import.meta.url);
 const { diffTraces } = require('../out/src/diff/index.js');
@@ -69,19 +70,6 @@ function makeTrace(seed, variant) {
 }
 
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-
-function calibrate() {
-  const xs = [];
-  for (let round = 0; round < 3; round++) {
-    const t0 = performance.now();
-    const m = new Map();
-    for (let i = 0; i < 200_000; i++) m.set(`k${i}`, i);
-    const a = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * 1e6);
-    a.sort();
-    xs.push(performance.now() - t0);
-  }
-  return median(xs);
-}
 
 const a = makeTrace(1, false);
 const b = makeTrace(2, true);

@@ -15,6 +15,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHarnessServer } from '../test/webview/server.mjs';
 import { launchChromium } from '../test/webview/browser.mjs';
+import { calibrate } from './calibrate.mjs';
+export { calibrate };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,20 +26,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const r1 = (x) => Math.round(x * 10) / 10;
-
-/** the same fixed CPU workload as bench/waterfall.mjs */
-export function calibrate() {
-  const xs = [];
-  for (let round = 0; round < 3; round++) {
-    const t0 = performance.now();
-    const m = new Map();
-    for (let i = 0; i < 200_000; i++) m.set(`k${i}`, i);
-    const a = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * 1e6);
-    a.sort();
-    xs.push(performance.now() - t0);
-  }
-  return median(xs);
-}
 
 /** one JSON-ready result: {bench, view, spans, firstPaintMs, …} */
 export async function benchFlame({ spans = 100_000, runs = 5 } = {}) {

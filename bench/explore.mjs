@@ -26,6 +26,7 @@ import { createRequire } from 'node:module';
 import { launchChromium } from '../test/webview/browser.mjs';
 import { startExploreServer } from '../test/webview/exploreServer.mjs';
 import { shopStore } from '../test/webview/exploreData.mjs';
+import { calibrate } from './calibrate.mjs';
 
 const require = createRequire(import.meta.url);
 const { encodeSummaries } = require('../out/src/explore/summaryRows.js');
@@ -44,20 +45,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const r1 = (x) => Math.round(x * 10) / 10;
-
-// the same fixed CPU workload as bench/waterfall.mjs
-function calibrate() {
-  const xs = [];
-  for (let round = 0; round < 3; round++) {
-    const t0 = performance.now();
-    const m = new Map();
-    for (let i = 0; i < 200_000; i++) m.set(`k${i}`, i);
-    const a = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * 1e6);
-    a.sort();
-    xs.push(performance.now() - t0);
-  }
-  return median(xs);
-}
 
 const bundleDir = join(root, 'artifacts', 'bench-explore');
 mkdirSync(bundleDir, { recursive: true });

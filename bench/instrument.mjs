@@ -27,6 +27,7 @@ import { dirname, join } from 'node:path';
 import { mkdtempSync, writeFileSync, symlinkSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as http from 'node:http';
+import { calibrate } from './calibrate.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -174,20 +175,6 @@ async function benchInstrument() {
 function cpuNs() {
   const u = process.cpuUsage();
   return (u.user + u.system) * 1000;
-}
-
-// A fixed CPU workload measured in the same run (as bench:waterfall): the figures scale with it on a slow machine.
-function calibrate() {
-  const xs = [];
-  for (let round = 0; round < 3; round++) {
-    const t0 = performance.now();
-    const m = new Map();
-    for (let i = 0; i < 200_000; i++) m.set(`k${i}`, i);
-    const a = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * 1e6);
-    a.sort();
-    xs.push(performance.now() - t0);
-  }
-  return median(xs);
 }
 
 function benchCodeLocation() {

@@ -19,6 +19,7 @@ import { existsSync, mkdtempSync, readdirSync, statSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { calibrate } from './calibrate.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -139,13 +140,6 @@ async function reopen(dir, spans) {
   if (listed !== spans) throw new Error(`the reopened receiver lists ${listed} of ${spans} spans`);
   const open = /listed in (\d+) ms/.exec(err);
   return { ms, openMs: open ? Number(open[1]) : NaN, traces: list.length };
-}
-
-function calibrate() {
-  const objs = Array.from({ length: 200_000 }, (_, k) => ({ id: k, name: `span ${k}`, ok: k % 2 === 0 }));
-  const t0 = performance.now();
-  JSON.parse(JSON.stringify(objs));
-  return performance.now() - t0;
 }
 
 async function main() {

@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { startCodeServer, stopCodeServer, openWorkbench, waitForReceiver, waitForHttpListening, runCommand, webviewFrame, preflight } from '../test/e2e/lib.mjs';
 import { generateTrace, epoch } from '../test/webview/traces.mjs';
+import { calibrate } from './calibrate.mjs';
 
 const require = createRequire(import.meta.url);
 const { spansToOtlp } = require('../out/src/otlp/toOtlpJson.js');
@@ -41,19 +42,6 @@ preflight();
 const cs = await startCodeServer({ name: 'bench-workbench', settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 } });
 const wb = await openWorkbench(cs, { name: 'bench-workbench' });
 const { page } = wb;
-
-function calibrate() {
-  const xs = [];
-  for (let round = 0; round < 3; round++) {
-    const c0 = performance.now();
-    const m = new Map();
-    for (let i = 0; i < 200_000; i++) m.set(`k${i}`, i);
-    const a = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * 1e6);
-    a.sort();
-    xs.push(performance.now() - c0);
-  }
-  return median(xs);
-}
 
 /** the marks of the panel's document after `since` (Unix ms), once the first rows after it are painted */
 async function panelMarks(since) {

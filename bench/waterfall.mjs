@@ -40,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { startHarnessServer } from '../test/webview/server.mjs';
 import { launchChromium } from '../test/webview/browser.mjs';
 import { createRequire } from 'node:module';
+import { calibrate } from './calibrate.mjs';
 
 const require = createRequire(import.meta.url);
 const { WINDOWED_SPANS, decodeWindow } = require('../out/src/protocol/rowWindow.js');
@@ -73,20 +74,6 @@ const median = (xs) => {
 };
 const r1 = (x) => Math.round(x * 10) / 10;
 
-// A fixed CPU workload measured in the same run: the figures above scale with it on a busy or slow machine
-// (compare calibrationMs between runs and machines before comparing the rest).
-function calibrate() {
-  const xs = [];
-  for (let round = 0; round < 3; round++) {
-    const t0 = performance.now();
-    const m = new Map();
-    for (let i = 0; i < 200_000; i++) m.set(`k${i}`, i);
-    const a = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * 1e6);
-    a.sort();
-    xs.push(performance.now() - t0);
-  }
-  return median(xs);
-}
 
 const srv = await startHarnessServer({ bundleDir });
 const browser = await launchChromium([]); // VS Code's webviews run without extra flags
