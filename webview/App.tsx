@@ -15,6 +15,7 @@ import {
   OpenStackFrame,
   HeadShown,
   KeepPanel,
+  ShowServiceMap,
   PreviewState,
   Ready,
   ReportError,
@@ -587,6 +588,7 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
         onLevel={(n) => setCollapsed(expandToLevel(t, n))}
         tab={tab}
         onTab={setTab}
+        onServiceMap={() => ipc.command(ShowServiceMap, {})}
         inputRef={findInput}
         onFindKey={onFindKey}
         lead={preview ? <PreviewMark onKeep={keepPanel} /> : undefined}

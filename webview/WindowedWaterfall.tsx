@@ -6,7 +6,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { decodePackedTrace } from '../src/protocol/packedTrace';
 import { decodeWindow } from '../src/protocol/rowWindow';
 import type { WindowMeta, WindowNav, WindowOp, WindowRequest } from '../src/protocol/rowWindow';
-import { Copy, FocusSpan, FocusSubtree, GetRowWindow, GetSpanDetail, GoToSource, OpenLinkedTrace, OpenStackFrame } from '../src/protocol/waterfall';
+import { Copy, FocusSpan, FocusSubtree, GetRowWindow, GetSpanDetail, GoToSource, OpenLinkedTrace, OpenStackFrame, ShowServiceMap } from '../src/protocol/waterfall';
 import type { WindowedParams } from '../src/protocol/waterfall';
 import type { WebviewIpc } from './ipc';
 import { makeTraceView } from './traceView';
@@ -444,6 +444,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
         onLevel={(n) => void op([{ kind: 'level', n }])}
         tab="waterfall"
         onTab={(tab) => setWholeOnly(tab === 'waterfall' ? null : tab)}
+        onServiceMap={() => ipc.command(ShowServiceMap, {})}
         inputRef={findInput}
         onFindKey={(e) => {
           if (e.key === 'Enter') {

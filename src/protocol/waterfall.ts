@@ -134,6 +134,8 @@ export const HeadShown = command<{ traceId: string }>('headShown', (p): p is { t
 export const ReportError = command<{ message: string }>('reportError', (p): p is { message: string } => isObj(p) && isText(p.message, 2000));
 /** the user worked in a preview panel (find, details, focus, its Keep Open button): the panel stays open for its trace */
 export const KeepPanel = command<Record<string, never>>('keepPanel', isEmpty);
+/** the toolbar's Service map: the services this trace touched and the calls between them (its own panel) */
+export const ShowServiceMap = command<Record<string, never>>('showServiceMap', isEmpty);
 
 /** a window of a trace too big to send whole (src/protocol/rowWindow.ts): the buffer of encodeWindow */
 export const GetRowWindow = request<WindowRequest, ArrayBuffer>('rowWindow', isWindowRequest);
@@ -151,7 +153,7 @@ export const ResolveFrames = request<FramesParams, boolean[]>(
   (p): p is FramesParams => isObj(p) && Array.isArray(p.frames) && p.frames.length <= MAX_FRAMES && p.frames.every(isFrameRef),
 );
 
-export const webviewCommands = [Ready, HeadShown, GoToSource, OpenStackFrame, OpenLinkedTrace, Copy, ReportError, KeepPanel] as const;
+export const webviewCommands = [Ready, HeadShown, GoToSource, OpenStackFrame, OpenLinkedTrace, Copy, ReportError, KeepPanel, ShowServiceMap] as const;
 export const webviewRequests = [GetSpanDetail, ResolveFrames, GetRowWindow] as const;
 
 // ---------------------------------------------------------------- host → webview

@@ -1,7 +1,8 @@
 // The flame graph in a real workbench: a checkout trace of the sample app (real OpenTelemetry SDK) opened
 // by id → the panel's "Flame graph" tab draws it on a canvas → a click on the root's box opens that span's
 // details beside it → a click on a child's box (one row down) selects that child → Go to source from the
-// details opens the child's code at its line, as from the waterfall.
+// details opens the child's code at its line, as from the waterfall → the toolbar's Service map opens the
+// map of the services this trace touched.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -80,6 +81,22 @@ test('flame graph: the tab draws the trace, a click on a box shows its span, Go 
     await page.locator(`.tabs-container .tab.active[aria-label*="${base}"]`).first().waitFor({ timeout: 20_000 });
     await waitFor(`the cursor on line ${line}`, async () => (await cursorLine(page)) === line, { timeout: 15_000 });
     await wb.screenshot('flame-go-to-source');
+
+    // the toolbar's Service map: this trace's services and the calls between them, in a panel of its own
+    await page.locator('.tabs-container .tab', { hasText: `Trace: ${trace.rootName}` }).first().click();
+    await webviewFrame(page).locator('button', { hasText: 'Service map' }).click();
+    await page.locator('.tabs-container .tab', { hasText: `Service Map ${trace.traceId.slice(0, 8)}` }).first().waitFor({ timeout: 30_000 });
+    const map = await waitFor('the trace\'s map drawn', async () => {
+      const outers = page.locator('iframe.webview.ready');
+      for (let i = (await outers.count()) - 1; i >= 0; i--) {
+        const f = outers.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
+        if (await f.locator('.map-svg .node').count().catch(() => 0)) return f;
+      }
+      return false;
+    }, { timeout: 30_000 });
+    const nodes = await map.locator('.map-svg .node').evaluateAll((els) => els.map((e) => e.getAttribute('data-node')));
+    for (const n of ['s:frontend', 's:orders', 's:inventory']) assert.ok(nodes.includes(n), `${n} in ${nodes.join(', ')}`);
+    await wb.screenshot('flame-trace-service-map');
   } catch (e) {
     await wb.screenshot('flame-failed').catch(() => {});
     throw e;

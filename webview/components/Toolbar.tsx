@@ -33,6 +33,8 @@ interface Props {
   onFindKey(e: React.KeyboardEvent<HTMLInputElement>): void;
   /** shown first (the preview panel's mark) */
   lead?: ReactNode;
+  /** opens the map of the services this trace touched */
+  onServiceMap(): void;
 }
 
 export function Toolbar(p: Props) {
@@ -109,6 +111,9 @@ export function Toolbar(p: Props) {
           Flame graph
         </button>
       </div>
+      <button className="btn secondary" onClick={p.onServiceMap} title="The services this trace touched and the calls between them, in a panel of its own">
+        Service map
+      </button>
     </div>
   );
 }

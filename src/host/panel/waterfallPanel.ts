@@ -22,6 +22,7 @@ import {
   ShowWindowed,
   type FramesParams,
   GoToSource,
+  ShowServiceMap,
   HeadShown,
   KeepPanel,
   OpenLinkedTrace,
@@ -366,6 +367,7 @@ export class WaterfallPanel implements vscode.Disposable {
       return;
     }
     if (GoToSource.is(m)) return void this.run('Go to source', Commands.goToSource, this.traceId, (m.params as SpanRef).spanId);
+    if (ShowServiceMap.is(m)) return void this.run('Show the service map', Commands.showTraceServiceMap, this.traceId);
     if (OpenStackFrame.is(m)) {
       const f = m.params as StackFrameRef;
       return void this.run('Open stack frame', Commands.openStackFrame, { ...f, traceId: this.traceId });
