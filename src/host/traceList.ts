@@ -560,6 +560,10 @@ function traceTooltip(s: TraceSummary): vscode.MarkdownString {
     md.appendText('Incomplete: the root span has not arrived (yet), or was lost; the name and duration shown are those of the spans received so far.');
   }
   if (s.pinned) md.appendText(' · pinned (kept while pins hold at most half of the store)');
+  if (s.refusedSpans) {
+    md.appendMarkdown('  \n');
+    md.appendText(`Holds half the store's limits on its own: ${plural(s.refusedSpans, 'more span')} not kept (raise Store: Max Spans / Max Memory MB, or turn Store: Persist on)`);
+  }
   if (s.source === 'file') {
     md.appendMarkdown('  \n');
     md.appendText(`Opened from ${s.sourceName ?? 'a file'}`);

@@ -33,6 +33,8 @@ export interface TraceSummary {
   brokenParents: number;
   /** the run (src/store/runs.ts) of the trace's root span */
   runId?: string;
+  /** spans not kept because this trace alone held the store's limits (memory-only store) */
+  refusedSpans?: number;
 }
 
 // ---- runs: GET /api/runs, GET /api/runs/{runId}/stats, PUT|DELETE /api/runs/baseline ------------------

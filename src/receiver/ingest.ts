@@ -45,7 +45,13 @@ export function ingest(store: TraceStore, signal: Signal, encoding: Encoding, bo
         `limits on their own (at most ${store.maxSpans} spans, ~${Math.round(store.maxBytes / 1024 / 1024)} MiB; ` +
         'traceExplorer.store.maxSpans / maxMemoryMB, or --max-spans / --max-bytes)';
     }
-    return { rejected: batch.rejected + evicted, message, accepted: r.added - evicted };
+    const refused = r.refused ?? 0;
+    if (refused) {
+      message = `${message ? `${message}; ` : ''}${refused} span(s) were not kept: their trace holds half the store's limits on its own ` +
+        `(the store holds at most ${store.maxSpans} spans, ~${Math.round(store.maxBytes / 1024 / 1024)} MiB); its earlier spans and the other traces stay ` +
+        '(traceExplorer.store.maxSpans / maxMemoryMB or traceExplorer.store.persist, or --max-spans / --max-bytes / --store)';
+    }
+    return { rejected: batch.rejected + evicted + refused, message, accepted: r.added - evicted };
   }
   if (signal === 'logs') {
     const batch = encoding === 'protobuf' ? decodeLogs(body, store.epoch) : decodeLogsJson(body, store.epoch);

@@ -125,6 +125,8 @@ export async function startReceiver(opts: ReceiverOptions, hooks: ReceiverHooks 
     onEvictionStart: disk
       ? undefined
       : () => log.warn(`[store] full (at most ${opts.maxSpans} spans, ~${Math.round(opts.maxBytes / 1024 / 1024)} MiB): evicting the oldest traces; pinned traces stay (up to half of each limit)`),
+    onTraceOverLimits: (id, spans, maxSpans, maxBytes) =>
+      log.warn(`[store] trace ${id} holds half the store's limits on its own (${spans} spans kept; the store holds at most ${maxSpans} spans, ~${Math.round(maxBytes / 1024 / 1024)} MiB): its further spans are refused and the other traces stay (raise --max-spans / --max-bytes, or keep the store on disk with --store)`),
     onPinsDropped: (ids, why) => log.warn(`[store] ${ids.length} pinned trace(s) unpinned, oldest first, and may now be evicted: ${why} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`),
   });
   if (disk) {

@@ -37,6 +37,12 @@ export const MAX_UNLINKED_LOGS = 10_000;
  * store is full, the oldest pins give way (they become ordinary traces, evicted like the others).
  */
 export const PIN_SHARE = 0.5;
+/**
+ * One trace may hold at most this share of each cap in a memory-only store: past it, its further spans are
+ * refused (and counted on its summary) rather than the other traces evicted one by one until it holds
+ * everything, or the whole trace dropped at the cap with all it had received.
+ */
+export const TRACE_SHARE = 0.5;
 /** decoded groups kept for reading cold traces (a group holds up to 1 MiB of received batches) */
 const GROUP_CACHE = 8;
 /** traces up to this many spans find duplicates by scanning; bigger ones keep an id map */
@@ -56,6 +62,8 @@ export interface TraceStoreOptions {
   onEvictionStart?: () => void;
   /** called with the traces whose pins gave way because pinned traces outgrew their share of the caps */
   onPinsDropped?: (traceIds: string[], why: string) => void;
+  /** called once per trace when it alone holds the caps and its further spans are refused (memory-only) */
+  onTraceOverLimits?: (traceId: string, spans: number, maxSpans: number, maxBytes: number) => void;
   /**
    * Keeps every batch on disk (src/store/persist/diskStore.ts). The caps then bound the traces held in
    * memory: older ones stay listed ("cold": summary and the groups holding their data) and are read back
@@ -103,6 +111,8 @@ export interface AddResult {
   traceIds: string[];
   /** spans of this batch evicted at once: its traces alone were over the caps (the store still holds what fits) */
   evicted?: number;
+  /** spans refused because their trace alone already holds the caps (its earlier spans stay) */
+  refused?: number;
 }
 
 export interface StoreStats {
@@ -143,6 +153,8 @@ class TraceEntry {
   minStart = Infinity;
   maxEnd = -Infinity;
   errorCount = 0;
+  /** spans refused: the trace alone held the store's caps */
+  refused = 0;
   /** groups of the backing holding its data, ascending */
   refs: number[] = [];
   services: string[] = [];
@@ -193,6 +205,7 @@ export class TraceStore {
   private timer: NodeJS.Timeout | undefined;
   private readonly onEvictionStart: (() => void) | undefined;
   private readonly onPinsDropped: ((traceIds: string[], why: string) => void) | undefined;
+  private readonly onTraceOverLimits: ((traceId: string, spans: number, maxSpans: number, maxBytes: number) => void) | undefined;
   /** one Resource / Scope object per distinct value, shared by every span from every request */
   private resources = new Map<string, Shared<Resource>>();
   private scopes = new Map<string, Shared<Scope>>();
@@ -226,6 +239,7 @@ export class TraceStore {
     this.eventIntervalMs = options.eventIntervalMs ?? 100;
     this.onEvictionStart = options.onEvictionStart;
     this.onPinsDropped = options.onPinsDropped;
+    this.onTraceOverLimits = options.onTraceOverLimits;
     this.backing = options.backing;
   }
 
@@ -297,6 +311,15 @@ export class TraceStore {
         result.duplicates++;
         continue;
       }
+      if (this.overOnItsOwn(e, s)) {
+        // one trace may not take the store over (TRACE_SHARE)
+        result.refused = (result.refused ?? 0) + 1;
+        this.markChanged(e); // its summary counts them
+        if (e.refused++ === 0) {
+          this.onTraceOverLimits?.(e.traceId, e.spans.length, this.maxSpans, this.maxBytes);
+        }
+        continue;
+      }
       if (!touched.has(e)) {
         touched.add(e);
         result.traceIds.push(e.traceId);
@@ -322,6 +345,19 @@ export class TraceStore {
       result.evicted = Math.min(n, result.added);
     }
     return result;
+  }
+
+  /**
+   * Memory-only stores: whether this span would take its trace past TRACE_SHARE of a cap (a trace that already
+   * holds spans; a first span over the caps is the eviction's to refuse). With a store on disk the caps only
+   * choose what stays in memory, so a trace may grow past them there.
+   */
+  private overOnItsOwn(e: TraceEntry, s: Span): boolean {
+    if (this.backing || e.spans.length === 0) return false;
+    if (e.spans.length + 1 > Math.max(1, Math.floor(this.maxSpans * TRACE_SHARE))) return true;
+    const maxBytes = this.maxBytes * TRACE_SHARE;
+    // the size estimate is only worth computing near the share
+    return e.bytes * 2 > maxBytes && e.bytes + estimateSpanBytes(s) > maxBytes;
   }
 
   private addToEntry(e: TraceEntry, s: Span, firstWithId: boolean): void {
@@ -1152,6 +1188,7 @@ export class TraceStore {
       brokenParents: broken,
     };
     if (e.sourceName !== undefined) s.sourceName = e.sourceName;
+    if (e.refused) s.refusedSpans = e.refused;
     s.runId = runOf(root.resource).runId;
     const target = rootTarget(root.name, root.attrs);
     if (target !== undefined) s.rootTarget = target;

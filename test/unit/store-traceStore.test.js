@@ -127,23 +127,37 @@ test('eviction by span count: whole oldest traces first, pinned never, event tel
   assert.ok(tr.upserted.some((x) => x.traceId === tid(4)));
 });
 
-test('a batch whose traces are over the caps on their own: they go (and say so), older traces stay if that fits', () => {
-  const store = new TraceStore({ epoch: EPOCH, maxSpans: 10 });
+test('one trace may hold half the caps: its further spans are refused and counted, the other traces stay', () => {
+  const overs = [];
+  const store = new TraceStore({ epoch: EPOCH, maxSpans: 10, onTraceOverLimits: (id, n) => overs.push([id, n]) });
   store.addSpans([1, 2, 3, 4, 5].map((i) => span(1, i, i === 1 ? 0 : 1, 1, 2)));
-  // one 12-span trace: nothing can make room for it, so trace 1 is not dropped for nothing
+  // one 12-span trace: it keeps its first 5 spans (half of 10), the other 7 are refused, trace 1 stays
   const big = store.addSpans(Array.from({ length: 12 }, (_, i) => span(2, i + 1, i ? 1 : 0, 3, 4)));
-  assert.equal(big.added, 12);
-  assert.equal(big.evicted, 12);
-  assert.equal(store.spans(tid(2)), undefined);
+  assert.equal(big.added, 5);
+  assert.equal(big.refused, 7);
+  assert.equal(big.evicted, undefined);
+  assert.equal(store.spans(tid(2)).length, 5, 'what it had received stays');
   assert.equal(store.spans(tid(1)).length, 5, 'the older trace stays');
-  // two traces in one batch, 4 + 8 spans: the batch's older one goes, then older traces as needed
-  const two = store.addSpans([...Array.from({ length: 4 }, (_, i) => span(3, i + 1, i ? 1 : 0, 5, 6)), ...Array.from({ length: 8 }, (_, i) => span(4, i + 1, i ? 1 : 0, 5, 6))]);
-  assert.equal(two.evicted, 4);
-  assert.equal(store.spans(tid(3)), undefined);
-  assert.equal(store.spans(tid(4)).length, 8);
-  assert.equal(store.spans(tid(1)), undefined, '5 + 8 is over 10: the oldest goes');
-  assert.equal(store.stats().spans, 8);
-  // a batch that fits reports nothing evicted of its own
+  assert.equal(store.summary(tid(2)).refusedSpans, 7, 'its summary says so');
+  assert.deepEqual(overs, [[tid(2), 5]], 'said once');
+  // more of it later: refused too, counted on
+  assert.equal(store.addSpans([span(2, 20, 1, 3, 4)]).refused, 1);
+  assert.equal(store.summary(tid(2)).refusedSpans, 8);
+  assert.equal(overs.length, 1);
+  // a new trace pushes the oldest out as usual
+  const next = store.addSpans(Array.from({ length: 4 }, (_, i) => span(3, i + 1, i ? 1 : 0, 5, 6)));
+  assert.equal(next.added, 4);
+  assert.equal(store.spans(tid(1)), undefined, '5 + 5 + 4 is over 10: the oldest goes');
+  assert.equal(store.stats().spans, 9);
+});
+
+test('a first span over the caps on its own: its trace goes at once (and says so), older traces stay', () => {
+  const store = new TraceStore({ epoch: EPOCH, maxBytes: 50_000 });
+  store.addSpans([span(1, 1, 0, 1, 2)]);
+  const huge = store.addSpans([span(2, 1, 0, 3, 4, { attrs: ['payload', 'x'.repeat(60_000)] })]);
+  assert.equal(huge.evicted, 1);
+  assert.equal(store.spans(tid(2)), undefined);
+  assert.equal(store.spans(tid(1)).length, 1, 'nothing was evicted to make room that could not be made');
   assert.equal(store.addSpans([span(5, 1, 0, 7, 8)]).evicted, undefined);
 });
 
@@ -386,8 +400,14 @@ test('pinned traces get at most half of each cap: a pin over it is refused with 
   assert.equal(store.summary(tid(2)).pinned, false);
   assert.equal(store.pin(tid(9), true).missing, true);
 
-  // the pinned trace keeps receiving spans: it cannot hold the store past its caps
-  for (let k = 0; k < 100; k++) store.addSpans(trace(1, 10, 4 + k * 10));
+  // pinned traces keep receiving spans (each within its own half, TRACE_SHARE): together they cannot hold the
+  // store past its caps, the oldest pin gives way
+  store.addSpans(trace(3, 1));
+  assert.deepEqual(store.pin(tid(3), true), { ok: true });
+  for (let k = 0; k < 10; k++) {
+    store.addSpans(trace(1, 1, 4 + k));
+    store.addSpans(trace(3, 1, 2 + k));
+  }
   assert.ok(store.stats().spans <= 10, `the store holds ${store.stats().spans} spans with a cap of 10`);
   assert.equal(dropped.length > 0, true, 'the receiver is told which pins gave way');
   assert.deepEqual(dropped[0].ids, [tid(1)]);
