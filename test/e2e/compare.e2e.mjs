@@ -101,7 +101,9 @@ test('compare: the same request twice, the slower span first, Go to Source opens
 
     // a window reload restores the compare panel (its serializer compares the same two traces again)
     await tab.click();
-    await page.reload();
+    // Developer: Reload Window, as a user reloads: the workbench saves its editors before it goes (a bare
+    // page reload raced that save in one fresh-clone run, and no editor came back)
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
     await waitForWorkbench(page);
     await waitForExtensionStatus(page);
     const again = page.locator('.tabs-container .tab', { hasText: `Compare ${fast.traceId.slice(0, 6)}` }).first();
