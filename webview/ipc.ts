@@ -1,5 +1,5 @@
-// The webview's side of the protocol in src/protocol/waterfall.ts: commands, requests whose replies are
-// matched by id, and notifications dispatched to typed handlers.
+// The webviews' side of the host protocol (src/protocol/waterfall.ts; the explore panels reuse it with their own
+// message check, webview/explore/ipc.ts): commands, requests whose replies are matched by id, notifications.
 import type {
   HostMessage,
   IpcCommand,
@@ -21,12 +21,17 @@ declare global {
 
 type Handler = (params: unknown) => void;
 
-export class WebviewIpc {
+/**
+ * One webview's end of a host connection: commands, requests whose replies are matched by id, notifications
+ * dispatched to typed handlers. `isMessage` says which incoming messages are the host's (others, such as the
+ * frame's own, are ignored). Each panel's bundle extends it with the state it remembers.
+ */
+export class HostIpc {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly handlers = new Map<string, Set<Handler>>();
 
-  constructor(private readonly api: VsCodeApi) {
+  constructor(protected readonly api: VsCodeApi, private readonly isMessage: (m: unknown) => m is HostMessage) {
     window.addEventListener('message', (e: MessageEvent) => this.receive(e.data));
   }
 
@@ -50,6 +55,28 @@ export class WebviewIpc {
     return () => set!.delete(fn as Handler);
   }
 
+  private receive(data: unknown): void {
+    if (!this.isMessage(data)) return;
+    const msg: HostMessage = data;
+    if (msg.type === 'response') {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.error !== undefined) p.reject(new Error(msg.error));
+      else p.resolve(msg.result);
+      return;
+    }
+    const set = this.handlers.get(msg.method);
+    if (set) for (const fn of set) fn(msg.params);
+  }
+}
+
+/** the waterfall panel's connection, with the state it remembers across reloads */
+export class WebviewIpc extends HostIpc {
+  constructor(api: VsCodeApi) {
+    super(api, isHostMessage);
+  }
+
   get state(): WaterfallState | undefined {
     const s = this.api.getState() as WaterfallState | undefined;
     return s && typeof s.traceId === 'string' ? s : undefined;
@@ -62,20 +89,5 @@ export class WebviewIpc {
   /** changes some fields of the remembered state and keeps the others (layout survives a new selection) */
   patchState(p: Partial<WaterfallState> & { traceId: string }): void {
     this.api.setState({ ...this.state, ...p });
-  }
-
-  private receive(data: unknown): void {
-    if (!isHostMessage(data)) return; // not ours (e.g. the frame's own messages)
-    const msg: HostMessage = data;
-    if (msg.type === 'response') {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (msg.error !== undefined) p.reject(new Error(msg.error));
-      else p.resolve(msg.result);
-      return;
-    }
-    const set = this.handlers.get(msg.method);
-    if (set) for (const fn of set) fn(msg.params);
   }
 }
