@@ -208,31 +208,8 @@ function benchCodeLocation() {
     function appRaw() {
       return lib.raw(startSpan);
     }
-    const measure = (appCall) => {
-      const startNs = [];
-      const endNs = [];
-      for (let b = 0; b < 36; b++) {
-        spans = Array.from({ length: BATCH }, newSpan);
-        // CPU time of this thread, not wall time: other processes on a busy machine do not count
-        const t0 = cpuNs();
-        for (i = 0; i < BATCH; i++) appCall();
-        const t1 = cpuNs();
-        for (let k = 0; k < BATCH; k++) onSpanEnd(spans[k]);
-        const t2 = cpuNs();
-        const at = `${spans[0].attributes['code.file.path']}:${spans[0].attributes['code.function.name']}`;
-        if (!at.endsWith(`instrument.mjs:${appCall.name}`)) throw new Error(`bench: captured ${at}, not ${appCall.name} in the bench file`);
-        if (b >= 5) { // the first batches warm up the code, the depth learning and the per-file cache
-          startNs.push((t1 - t0) / BATCH);
-          endNs.push((t2 - t1) / BATCH);
-        }
-      }
-      return { start: Math.round(median(startNs)), end: Math.round(median(endNs)) };
-    };
-    const entry = measure(appQuery);
-    const noEntry = measure(appRaw);
     // V8's cheapest capture (one frame, right at the caller) on this machine in this run: no runtime can capture
     // a location from the stack for less, so it says how far the figures above are from the floor
-    const floorNs = [];
     function floorCapture() {
       const saved = Error.stackTraceLimit;
       Error.stackTraceLimit = 1;
@@ -241,17 +218,40 @@ function benchCodeLocation() {
       Error.stackTraceLimit = saved;
       return h;
     }
-    for (let b = 0; b < 36; b++) {
+    const batch = (appCall, startNs, endNs, keep) => {
+      spans = Array.from({ length: BATCH }, newSpan);
+      // CPU time of this thread, not wall time: other processes on a busy machine do not count
+      const t0 = cpuNs();
+      for (i = 0; i < BATCH; i++) appCall();
+      const t1 = cpuNs();
+      for (let k = 0; k < BATCH; k++) onSpanEnd(spans[k]);
+      const t2 = cpuNs();
+      const at = `${spans[0].attributes['code.file.path']}:${spans[0].attributes['code.function.name']}`;
+      if (!at.endsWith(`instrument.mjs:${appCall.name}`)) throw new Error(`bench: captured ${at}, not ${appCall.name} in the bench file`);
+      if (keep) { // the first batches warm up the code, the depth learning and the per-file cache
+        startNs.push((t1 - t0) / BATCH);
+        endNs.push((t2 - t1) / BATCH);
+      }
+    };
+    // the three are measured in turns, batch by batch, so a busy moment of the machine weighs on each alike
+    const entry = { start: [], end: [] };
+    const noEntry = { start: [], end: [] };
+    const floorNs = [];
+    for (let b = 0; b < 60; b++) {
+      const keep = b >= 5;
+      batch(appQuery, entry.start, entry.end, keep);
+      batch(appRaw, noEntry.start, noEntry.end, keep);
       const t0 = cpuNs();
       for (let k = 0; k < BATCH; k++) floorCapture();
-      if (b >= 5) floorNs.push((cpuNs() - t0) / BATCH);
+      if (keep) floorNs.push((cpuNs() - t0) / BATCH);
     }
+    const m = (xs) => Math.round(median(xs));
     // nsPerSpanP50: at span start, through a patched library function (every instrumented client);
     // atEndNsPerSpanP50: reading the stack when the span ends; noEntryNsPerSpanP50: a span no patched
     // function leads to (the capture then starts at Tracer.startSpan and reaches the app 10 frames down)
     console.log(JSON.stringify({
-      bench: 'code-location', nsPerSpanP50: entry.start, atEndNsPerSpanP50: entry.end,
-      noEntryNsPerSpanP50: noEntry.start, captureFloorNsP50: Math.round(median(floorNs)), calibrationMs: round1(calibrate()),
+      bench: 'code-location', nsPerSpanP50: m(entry.start), atEndNsPerSpanP50: m(entry.end),
+      noEntryNsPerSpanP50: m(noEntry.start), captureFloorNsP50: m(floorNs), calibrationMs: round1(calibrate()),
     }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
