@@ -8,8 +8,10 @@ import { decodePackedTrace, defaultHasLocation, packTrace, slicePackedTrace } fr
 import type { PackedTrace } from '../protocol/packedTrace';
 import type { Span } from '../model/span';
 import type { EpochNs } from '../model/time';
-import { collapseAll, expandToLevel, indexOfRow, keepWithAncestors, revealRow, setSubtree, visibleRows, withinSubtree } from '../../webview/model/rows';
-import { findMatches, firstFrom, listRows, stepTo } from '../../webview/model/find';
+import { indexOfRow, keepWithAncestors, visibleRows, withinSubtree } from '../../webview/model/rows';
+import { findMatches, firstFrom, listRows, rowLabels, stepTo } from '../../webview/model/find';
+import type { RowLabels } from '../../webview/model/find';
+import { FoldIndex } from './foldIndex';
 import { criticalPath } from '../../webview/model/criticalPath';
 import { encodeWindow } from '../protocol/rowWindow';
 import type { WindowMeta, WindowOp, WindowRequest } from '../protocol/rowWindow';
@@ -28,13 +30,17 @@ interface Ordered {
   services: string[];
   /** the string table lowercased, for find (null where lowercasing changed its length: then string by string) */
   lower: string | null;
+  /** worked out on first use, then shared by every view */
+  labels: RowLabels | null;
+  onPath: Uint8Array | null;
 }
 
 interface View {
   id: string;
   traceId: string;
   built: number;
-  collapsed: Uint8Array;
+  /** what collapse hides, without a list of the rows shown */
+  folds: FoldIndex;
   query: string;
   hide: boolean;
   focus: number;
@@ -42,6 +48,7 @@ interface View {
   match: Uint8Array | null;
   matchList: Int32Array;
   cp: Uint8Array | null;
+  /** the rows shown, listed only while "only matches" filters them (else the fold index answers) */
   rows: Int32Array | null;
   used: number;
 }
@@ -83,25 +90,24 @@ export class TraceWindows {
         // a row outside the focused subtree or hidden by "only matches" brings the whole trace back
         if (v.focus >= 0 && (row < v.focus || row >= t.subtreeEnd[v.focus])) v.focus = -1;
         if (v.hide && v.match && !v.match[row]) v.hide = false;
-        v.collapsed = revealRow(t, v.collapsed, row);
+        v.folds.reveal(row);
         v.rows = null;
-        const rows = this.rows(v, t);
-        target = { row, index: indexOfRow(rows, row), matchIndex: v.match?.[row] ? indexOfRow(v.matchList, row) + 1 : 0 };
+        target = { row, index: this.shown(v, t).indexOf(row), matchIndex: v.match?.[row] ? indexOfRow(v.matchList, row) + 1 : 0 };
       }
     }
-    const rows = this.rows(v, t);
+    const shown = this.shown(v, t);
     const wanted = req.aroundTarget && target && target.index >= 0 && req.count > 0 ? Math.floor(target.index / req.count) * req.count : req.from;
-    const from = Math.min(wanted, Math.max(0, rows.length - 1));
-    const picked = rows.subarray(from, Math.min(rows.length, from + req.count));
+    const from = Math.min(wanted, Math.max(0, shown.total - 1));
+    const picked = shown.pick(from, Math.max(0, Math.min(shown.total - from, req.count)));
     const meta: WindowMeta = {
       view: v.id,
       spanCount: t.spanCount,
-      total: rows.length,
+      total: shown.total,
       from,
       rows: Array.from(picked),
       childCount: Array.from(picked, (r) => t.childCount[r]),
       descendants: Array.from(picked, (r) => t.subtreeEnd[r] - r - 1),
-      collapsed: Array.from(picked, (r) => v.collapsed[r]),
+      collapsed: Array.from(picked, (r) => (v.folds.isCollapsed(r) ? 1 : 0)),
       match: Array.from(picked, (r) => (v.match ? v.match[r] : 0)),
       critical: Array.from(picked, (r) => (v.cp ? v.cp[r] : 0)),
       matchCount: v.matchList.length,
@@ -147,7 +153,7 @@ export class TraceWindows {
     for (let r = 0; r < t.spanCount; r++) if (t.status[r] === 2) errors[ne++] = r;
     const table = t.table();
     const lower = table.text.toLowerCase();
-    const o: Ordered = { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: lower.length === table.text.length ? lower : null };
+    const o: Ordered = { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: lower.length === table.text.length ? lower : null, labels: null, onPath: null };
     this.traces.delete(traceId);
     this.traces.set(traceId, o);
     while (this.traces.size > MAX_TRACES) this.traces.delete(this.traces.keys().next().value as string);
@@ -160,7 +166,7 @@ export class TraceWindows {
       id: old?.id ?? randomBytes(9).toString('base64url'),
       traceId: o.traceId,
       built: o.built,
-      collapsed: new Uint8Array(o.t.spanCount),
+      folds: new FoldIndex(o.t),
       query: '',
       hide: false,
       focus: -1,
@@ -190,22 +196,23 @@ export class TraceWindows {
     switch (op.kind) {
       case 'toggle':
         if (op.row >= t.spanCount) return;
-        if (op.subtree) v.collapsed = setSubtree(t, v.collapsed, op.row, !v.collapsed[op.row]);
-        else v.collapsed[op.row] = v.collapsed[op.row] ? 0 : 1;
+        if (op.subtree) v.folds.setSubtree(op.row, !v.folds.isCollapsed(op.row));
+        else v.folds.set(op.row, !v.folds.isCollapsed(op.row));
         break;
       case 'collapseAll':
-        v.collapsed = collapseAll(t);
+        v.folds.collapseAll();
         break;
       case 'expandAll':
-        v.collapsed = new Uint8Array(t.spanCount);
+        v.folds.expandAll();
         break;
       case 'level':
-        v.collapsed = expandToLevel(t, op.n);
+        v.folds.expandToLevel(op.n);
         break;
       case 'find':
         if (op.query !== v.query) {
           v.query = op.query;
-          v.match = findMatches(t, op.query, o.lower === null ? undefined : (needle) => stringsContaining(o.lower!, t.table().offsets, needle));
+          const strings = o.lower === null ? undefined : (needle: string) => stringsContaining(o.lower!, t.table().offsets, needle);
+          v.match = findMatches(t, op.query, strings, () => (o.labels ??= rowLabels(t)));
           v.matchList = v.match ? listRows(v.match) : new Int32Array(0);
         }
         v.hide = op.hide;
@@ -215,19 +222,47 @@ export class TraceWindows {
         break;
       case 'critical':
         v.critical = op.on;
-        v.cp = op.on ? (v.cp ?? criticalPath(t).onPath) : null;
+        // (the path is the trace's: worked out once, for every view)
+        v.cp = op.on ? (o.onPath ??= criticalPath(t).onPath) : null;
         return;
     }
     v.rows = null;
   }
 
-  private rows(v: View, t: PackedTrace): Int32Array {
-    if (v.rows) return v.rows;
-    const keep = v.hide && v.match ? keepWithAncestors(t, v.match) : null;
-    const all = visibleRows(t, v.collapsed, keep);
-    v.rows = v.focus >= 0 && v.focus < t.spanCount ? withinSubtree(t, all, v.focus) : all;
-    return v.rows;
+  /** the rows the view shows: counted through its fold index, or listed while only matches show */
+  private shown(v: View, t: PackedTrace): Shown {
+    const focus = v.focus >= 0 && v.focus < t.spanCount ? v.focus : -1;
+    if (v.hide && v.match) {
+      if (!v.rows) {
+        const all = visibleRows(t, v.folds.collapsedFlags(), keepWithAncestors(t, v.match));
+        v.rows = focus >= 0 ? withinSubtree(t, all, focus) : all;
+      }
+      const rows = v.rows;
+      return { total: rows.length, indexOf: (r) => indexOfRow(rows, r), pick: (from, count) => rows.subarray(from, from + count) };
+    }
+    const f = v.folds;
+    const base = focus >= 0 ? f.shownBefore(focus) : 0;
+    const total = focus >= 0 ? f.shownBefore(t.subtreeEnd[focus]) - base : f.total;
+    return {
+      total,
+      indexOf: (r) => {
+        const i = f.indexOf(r);
+        return i < base || i >= base + total ? -1 : i - base;
+      },
+      pick: (from, count) => {
+        const out = new Int32Array(count);
+        for (let j = 0, r = count ? f.rowAt(base + from) : 0; j < count; j++, r = f.next(r)) out[j] = r;
+        return out;
+      },
+    };
   }
+}
+
+/** the rows a view shows: how many, where a row is among them (-1: not shown), and `count` of them from `from` */
+interface Shown {
+  total: number;
+  indexOf(row: number): number;
+  pick(from: number, count: number): Int32Array;
 }
 
 /**

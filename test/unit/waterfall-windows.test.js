@@ -165,3 +165,120 @@ test('an ordered trace is not read again while its span count stands (a cold tra
   ask(w, { view: a.meta.view, ops: [{ kind: 'collapseAll' }], from: 0, count: 5 });
   assert.equal(reads, 1);
 });
+
+// ---- the fold index (src/receiver/foldIndex.ts) against a recount of every row ----
+
+const { FoldIndex } = require('../../out/src/receiver/foldIndex.js');
+const { visibleRows, collapseAll, expandToLevel, setSubtree, revealRow } = require('../../out/webview/model/rows.js');
+
+/** a random forest of n spans (deterministic): several roots, deep chains and wide fan-outs */
+function randomForest(n, seed) {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), a | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const spans = [];
+  for (let i = 0; i < n; i++) {
+    const parent = i === 0 || rand() < 0.05 ? null : `s${Math.max(0, i - 1 - Math.floor(rand() * rand() * i))}`;
+    spans.push(span(`s${i}`, parent, i * 10, i * 10 + 5, { name: `op-${i}` }));
+  }
+  return { t: pack(spans), rand };
+}
+
+test('the fold index shows what a recount of every row shows, through random collapses, expands and reveals', () => {
+  for (const seed of [1, 2, 3, 4]) {
+    const { t, rand } = randomForest(400, seed);
+    const f = new FoldIndex(t);
+    let naive = new Uint8Array(t.spanCount);
+    const check = (what) => {
+      const rows = visibleRows(t, naive, null);
+      assert.equal(f.total, rows.length, `${what}: total`);
+      for (let i = 0; i < rows.length; i++) assert.equal(f.rowAt(i), rows[i], `${what}: row at ${i}`);
+      const at = new Map(Array.from(rows, (r, i) => [r, i]));
+      for (let r = 0; r <= t.spanCount; r++) {
+        if (r < t.spanCount) assert.equal(f.indexOf(r), at.has(r) ? at.get(r) : -1, `${what}: index of ${r}`);
+        let before = 0;
+        while (before < rows.length && rows[before] < r) before++;
+        assert.equal(f.shownBefore(r), before, `${what}: shown before ${r}`);
+      }
+      for (let i = 0; i + 1 < rows.length; i++) assert.equal(f.next(rows[i]), rows[i + 1], `${what}: after ${rows[i]}`);
+      for (let r = 0; r < t.spanCount; r++) assert.equal(f.isCollapsed(r), naive[r] === 1, `${what}: collapsed ${r}`);
+    };
+    check('expanded');
+    for (let step = 0; step < 120; step++) {
+      const r = Math.floor(rand() * t.spanCount);
+      const x = rand();
+      let what;
+      if (x < 0.45) {
+        const to = !f.isCollapsed(r) && t.childCount[r] > 0;
+        f.set(r, to);
+        naive[r] = to ? 1 : 0;
+        what = `toggle ${r}`;
+      } else if (x < 0.6) {
+        const to = !f.isCollapsed(r);
+        f.setSubtree(r, to);
+        naive = setSubtree(t, naive, r, to);
+        what = `subtree ${r}`;
+      } else if (x < 0.75) {
+        f.reveal(r);
+        naive = revealRow(t, naive, r);
+        what = `reveal ${r}`;
+      } else if (x < 0.82) {
+        f.collapseAll();
+        naive = collapseAll(t);
+        what = 'collapse all';
+      } else if (x < 0.88) {
+        f.expandAll();
+        naive = new Uint8Array(t.spanCount);
+        what = 'expand all';
+      } else {
+        const n = 1 + Math.floor(rand() * 5);
+        f.expandToLevel(n);
+        naive = expandToLevel(t, n);
+        what = `level ${n}`;
+      }
+      check(`seed ${seed} step ${step}: ${what}`);
+    }
+  }
+});
+
+test('windows through the fold index: collapse a subtree in the middle, focus inside it, rows follow the recount', () => {
+  const spans = fanOut(30, 20);
+  const w = new TraceWindows(store(spans));
+  const t = pack(spans);
+  const a = ask(w, { from: 0, count: 0 });
+  const g7 = t.rowOf(spans.find((s) => s.name === 'group-7').spanId);
+  const b = ask(w, { view: a.meta.view, ops: [{ kind: 'toggle', row: g7 }], from: 150, count: 10 });
+  const naive = new Uint8Array(t.spanCount);
+  naive[g7] = 1;
+  const rows = visibleRows(t, naive, null);
+  assert.equal(b.meta.total, rows.length);
+  assert.deepEqual(b.meta.rows, Array.from(rows.subarray(150, 160)));
+  // focus on group-8: its rows only, counted from 0
+  const g8 = t.subtreeEnd[g7];
+  const c = ask(w, { view: a.meta.view, ops: [{ kind: 'focus', row: g8 }], from: 0, count: 100 });
+  assert.equal(c.meta.total, 21);
+  assert.equal(c.meta.rows[0], g8);
+  // a nav to a row inside the collapsed group reveals it and places it among the rows shown
+  const leaf = g7 + 5;
+  const d = ask(w, { view: a.meta.view, ops: [{ kind: 'focus', row: -1 }], nav: { kind: 'row', row: leaf }, from: 0, count: 1 });
+  assert.equal(d.meta.total, t.spanCount);
+  assert.equal(d.meta.target.index, leaf);
+});
+
+test('find reaches a span near the end of the trace by its row label, across every span', () => {
+  const spans = fanOut(40, 25);
+  // the last leaf is an HTTP client span named by its method alone: only its label "GET /far/end" says where
+  spans.push(span('far', 'g39', 4_000_000, 4_000_010, { name: 'GET', attrs: ['http.route', '/far/end'] }));
+  const w = new TraceWindows(store(spans));
+  const a = ask(w, { ops: [{ kind: 'collapseAll' }, { kind: 'find', query: 'get /far', hide: false }], nav: { kind: 'firstMatch', from: 0 }, from: 0, count: 1, aroundTarget: true });
+  assert.equal(a.meta.matchCount, 1);
+  const there = ask(w, { view: a.meta.view, from: a.meta.target.index, count: 1 });
+  assert.deepEqual(there.names, ['GET']);
+  // a second query on the same trace uses the labels worked out for the first
+  const b = ask(w, { view: a.meta.view, ops: [{ kind: 'find', query: 'get /nowhere', hide: false }], from: 0, count: 1 });
+  assert.equal(b.meta.matchCount, 0);
+});

@@ -29,12 +29,38 @@ export function parseQuery(q: string): ParsedQuery | null {
   return { kind: 'text', key: '', text: s.toLowerCase() };
 }
 
+/** the label a row shows ("GET /checkout"), lowercased, for every row once: `of[row]` indexes `text`, -1 none */
+export interface RowLabels {
+  of: Int32Array;
+  text: string[];
+}
+
+export function rowLabels(t: FindInput): RowLabels {
+  const of = new Int32Array(t.spanCount).fill(-1);
+  const text: string[] = [];
+  const seen = new Map<string, number>();
+  for (let r = 0; r < t.spanCount; r++) {
+    const target = rowTarget(t, r);
+    if (target === undefined) continue;
+    const label = `${t.str(t.name[r])} ${target}`.toLowerCase();
+    let i = seen.get(label);
+    if (i === undefined) {
+      i = text.length;
+      text.push(label);
+      seen.set(label, i);
+    }
+    of[r] = i;
+  }
+  return { of, text };
+}
+
 /**
  * 1 for every matching row; null for an empty query. `stringsContaining` (optional) answers, for a lowercase
  * needle, which strings of the table contain it (1 yes, 2 no) in one pass over all of them — the receiver's
- * search of a million spans (src/receiver/traceWindows.ts) — instead of a test per distinct string.
+ * search of a million spans (src/receiver/traceWindows.ts) — instead of a test per distinct string; `labels`
+ * (optional, rowLabels) saves working out each row's label again for every query.
  */
-export function findMatches(t: FindInput, query: string, stringsContaining?: (needle: string) => Uint8Array | null): Uint8Array | null {
+export function findMatches(t: FindInput, query: string, stringsContaining?: (needle: string) => Uint8Array | null, labels?: () => RowLabels): Uint8Array | null {
   const q = parseQuery(query);
   if (!q) return null;
   const known = q.text && stringsContaining ? stringsContaining(q.text) : null;
@@ -49,6 +75,8 @@ export function findMatches(t: FindInput, query: string, stringsContaining?: (ne
     // the name and its target are each a name or an attribute value: only a query with a space can match
     // the label and neither part
     const byLabel = q.text.includes(' ');
+    const byRow = byLabel && labels ? labels() : null;
+    const labelMemo = byRow ? new Uint8Array(byRow.text.length) : null;
     for (let r = 0; r < t.spanCount; r++) {
       if (contains(t.name[r], q.text) || contains(t.service[r], q.text)) {
         out[r] = 1;
@@ -60,7 +88,14 @@ export function findMatches(t: FindInput, query: string, stringsContaining?: (ne
           break;
         }
       }
-      if (byLabel && !out[r]) {
+      if (byRow && !out[r]) {
+        const l = byRow.of[r];
+        if (l >= 0) {
+          let m = labelMemo![l];
+          if (!m) labelMemo![l] = m = byRow.text[l].includes(q.text) ? 1 : 2;
+          if (m === 1) out[r] = 1;
+        }
+      } else if (byLabel && !out[r]) {
         const target = rowTarget(t, r);
         if (target !== undefined && `${t.str(t.name[r])} ${target}`.toLowerCase().includes(q.text)) out[r] = 1;
       }
