@@ -210,11 +210,12 @@ export function App({ ipc }: { ipc: WebviewIpc }) {
       setDetailsOpen(true);
       setRevealSeq((x) => x + 1);
     });
-    // `ready` only now that the handlers exist: the host answers it at once with what it queued (the trace
-    // it started loading when the panel opened), and a notification nobody listens to yet would be lost.
-    // A remounted App (error boundary) says it again and the host sends the trace again.
-    performance.mark('traceExplorer.ready'); // for the workbench bench (bench/waterfall-workbench.mjs)
-    ipc.command(Ready, {});
+    // The handlers exist: what the host sent after the early `ready` (main.tsx) comes to them now, in order.
+    // A remounted App (error boundary) says `ready` again and the host sends the trace again.
+    if (!ipc.listening()) {
+      performance.mark('traceExplorer.ready'); // for the workbench bench (bench/waterfall-workbench.mjs)
+      ipc.command(Ready, {});
+    }
     return () => {
       offTrace();
       offWindowed();

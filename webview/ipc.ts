@@ -30,6 +30,8 @@ export class HostIpc {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly handlers = new Map<string, Set<Handler>>();
+  /** notifications that came before the app listened, after `readyEarly`; undefined: none are held */
+  private held: HostMessage[] | undefined;
 
   constructor(protected readonly api: VsCodeApi, private readonly isMessage: (m: unknown) => m is HostMessage) {
     window.addEventListener('message', (e: MessageEvent) => this.receive(e.data));
@@ -45,6 +47,28 @@ export class HostIpc {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.api.postMessage({ type: 'request', id, method: d.method, params });
     });
+  }
+
+  /**
+   * Says `ready` before the app's handlers exist (as the bundle starts, while React renders its first frame):
+   * the host's queued notifications (the trace it began loading with the panel) travel meanwhile and are held,
+   * in order, until `listening()`.
+   */
+  readyEarly(ready: IpcCommand<Record<string, never>>): void {
+    this.held = [];
+    this.command(ready, {});
+  }
+
+  /**
+   * The app's handlers exist: what was held goes to them in the order it came. False when `ready` was not
+   * said early for them (a remounted app): the caller says it itself.
+   */
+  listening(): boolean {
+    const held = this.held;
+    if (!held) return false;
+    this.held = undefined;
+    for (const m of held) this.receive(m);
+    return true;
   }
 
   /** subscribes to a notification; returns the unsubscribe function */
@@ -64,6 +88,10 @@ export class HostIpc {
       this.pending.delete(msg.id);
       if (msg.error !== undefined) p.reject(new Error(msg.error));
       else p.resolve(msg.result);
+      return;
+    }
+    if (this.held) {
+      this.held.push(msg);
       return;
     }
     const set = this.handlers.get(msg.method);

@@ -39,3 +39,35 @@ test('a request gets the reply with its own id', async () => {
   assert.deepEqual(await b, { span: 'b' });
   await assert.rejects(a, /gone/);
 });
+
+test('ready said early: the host\'s notifications are held until the app listens, then delivered in the order they came', () => {
+  const win = fakeWindow();
+  const posted = [];
+  const ipc = new WebviewIpc({ ...api, postMessage: (m) => posted.push(m) });
+  ipc.readyEarly(p.Ready);
+  assert.deepEqual(posted, [{ type: 'command', method: 'ready', params: {} }], 'ready goes out at once');
+  win.post({ type: 'notification', method: 'status', params: { traceId: 't', state: 'loading' } });
+  win.post({ type: 'notification', method: 'focusSpan', params: { spanId: 'a' } });
+  win.post({ type: 'notification', method: 'status', params: { traceId: 't', state: 'removed' } });
+  const got = [];
+  // subscribed in another order than the messages came: the order they came in counts
+  ipc.on(p.FocusSpan, (x) => got.push(`focus ${x.spanId}`));
+  ipc.on(p.TraceStatus, (x) => got.push(`status ${x.state}`));
+  assert.deepEqual(got, [], 'nothing before the app listens');
+  assert.equal(ipc.listening(), true);
+  assert.deepEqual(got, ['status loading', 'focus a', 'status removed']);
+  win.post({ type: 'notification', method: 'focusSpan', params: { spanId: 'b' } });
+  assert.deepEqual(got.at(-1), 'focus b', 'then straight to the handlers');
+  // a remounted app: nothing was said early for it, it says ready itself
+  assert.equal(ipc.listening(), false);
+});
+
+test('replies are never held: a request answered before the app listens resolves', async () => {
+  const win = fakeWindow();
+  const posted = [];
+  const ipc = new WebviewIpc({ ...api, postMessage: (m) => posted.push(m) });
+  ipc.readyEarly(p.Ready);
+  const a = ipc.request(p.GetSpanDetail, { spanId: 'a' });
+  win.post({ type: 'response', id: posted[1].id, result: { span: 'a' } });
+  assert.deepEqual(await a, { span: 'a' });
+});
