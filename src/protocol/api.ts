@@ -5,7 +5,8 @@ import type { OtlpLogRecord, OtlpResource, OtlpScope, OtlpSpan } from '../model/
 /**
  * `GET /api/traces/{id}/packed?head=N` answers frames of this type: each frame a u32 little-endian byte
  * length, then a packed trace (src/protocol/packedTrace.ts). When the trace has more than N rows the first
- * frame is its head (the first N rows, flagged partial); the last frame is always the whole trace.
+ * frame is its head (the first N rows, flagged partial); the last frame is always the whole trace. With
+ * `&rest=0` the answer ends after the head (the whole trace is then asked for with a plain `/packed`).
  */
 export const PACKED_FRAMES_TYPE = 'application/vnd.trace-explorer.packed-frames';
 

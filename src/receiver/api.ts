@@ -14,6 +14,7 @@ import type { ReceiverLog } from './log';
 import { isLoopbackHost } from './hostCheck';
 import { exploreRoute } from './exploreRoutes';
 import { TraceWindows } from './traceWindows';
+import { RecentPacker } from './recentPacker';
 import { isWindowRequest } from '../protocol/rowWindow';
 import type { ServiceMapIndex } from '../explore/serviceMapIndex';
 import { API_CONNECTION_LIMITS, type ConnectionLimits, httpServerOptions, limitHttpServer } from './connectionLimits';
@@ -82,6 +83,8 @@ export function createApiServer(o: ApiOptions): ApiServer {
   const clients = new Set<http.ServerResponse>();
   // big traces' rows, served a window at a time (issue 26)
   const windows = new TraceWindows(o.store);
+  // a head asked for alone, then the whole trace: the trace is ordered once
+  const recentPacker = new RecentPacker();
   let pending = '';
   let flushScheduled = false;
 
@@ -197,6 +200,7 @@ export function createApiServer(o: ApiOptions): ApiServer {
         if (method === 'DELETE') {
           o.store.clear();
           windows.drop();
+          recentPacker.clear();
           return noContent(res);
         }
         // ?service=S (traces touching that service, from the service index), ?limit=N (newest N)
@@ -227,11 +231,14 @@ export function createApiServer(o: ApiOptions): ApiServer {
         const headText = url.searchParams.get('head');
         const headRows = headText === null ? 0 : Number(headText);
         if (!(Number.isInteger(headRows) && headRows >= 0)) throw new HttpError(400, `head must be a whole number of rows, got ${JSON.stringify(headText)}`);
+        // ?rest=0: the head alone (the panel asks for the whole trace once it has painted the head)
+        const headAlone = headText !== null && url.searchParams.get('rest') === '0';
         const spans = o.store.spans(tid);
         if (!spans) throw new HttpError(404, `trace ${tid} is not held (never received, evicted or removed)`);
         // a span whose own data names no place can still be placed by a linked log record
         const byLogs = o.store.spansPlacedByLogs(tid);
-        const packer = packTrace(spans, o.store.epoch, byLogs ? { hasLocation: (s) => defaultHasLocation(s) || byLogs.has(s.spanId) } : {});
+        const packer = recentPacker.packer(tid, spans, byLogs?.size ?? 0, headAlone && headRows > 0 && headRows < spans.length, () =>
+          packTrace(spans, o.store.epoch, byLogs ? { hasLocation: (s) => defaultHasLocation(s) || byLogs.has(s.spanId) } : {}));
         if (headText === null) {
           const bytes = packer.encode();
           res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
@@ -242,6 +249,10 @@ export function createApiServer(o: ApiOptions): ApiServer {
         res.writeHead(200, { 'content-type': PACKED_FRAMES_TYPE, 'cache-control': 'no-store' });
         if (headRows > 0 && headRows < packer.spanCount) {
           writeFrame(res, packer.encode(headRows));
+          if (headAlone) {
+            res.end();
+            return;
+          }
           await new Promise<void>((resolve) => setImmediate(resolve));
           if (res.destroyed) return;
         }
@@ -369,6 +380,7 @@ export function createApiServer(o: ApiOptions): ApiServer {
     server,
     clients: () => clients.size,
     close: () => {
+      recentPacker.clear();
       unsubscribe?.();
       unsubscribe = undefined;
       clearInterval(heartbeat);

@@ -197,7 +197,7 @@ export class ApiClient {
     let frames = 0;
     let whole: Uint8Array | undefined;
     let headError: unknown;
-    const a = await this.packedFrames(traceId, headRows, (f) => {
+    const a = await this.packedFrames(traceId, headRows, false, (f) => {
       if (++frames === 1 && isPackedHead(f)) {
         try {
           onHead(f);
@@ -214,14 +214,15 @@ export class ApiClient {
   }
 
   /**
-   * The first frame of /packed?head=N: the trace's first `headRows` rows (flagged partial when it has more),
-   * or the whole trace when it has no more; undefined when it is not held. The connection is dropped after
-   * that frame, which stops the receiver unless it has begun packing the rest (for one look at the top of a
-   * big trace).
+   * The first frame of /packed?head=N&rest=0: the trace's first `headRows` rows (flagged partial when it has
+   * more), or the whole trace when it has no more; undefined when it is not held. The receiver packs no more
+   * than that (a receiver that predates `rest` packs on: the connection is dropped after the first frame) and
+   * keeps the trace ordered for a `packedTrace` soon after (the waterfall panel asks for the whole trace once
+   * it has painted the head).
    */
   async packedTraceHead(traceId: string, headRows: number): Promise<Uint8Array | undefined> {
     let first: Uint8Array | undefined;
-    const a = await this.packedFrames(traceId, headRows, (f) => {
+    const a = await this.packedFrames(traceId, headRows, true, (f) => {
       first = f;
       return true;
     });
@@ -239,13 +240,14 @@ export class ApiClient {
   private async packedFrames(
     traceId: string,
     headRows: number,
+    headAlone: boolean,
     onFrame: (frame: Uint8Array) => boolean | void,
   ): Promise<{ path: string; plain?: Uint8Array; pending: number } | undefined> {
     let stop = false;
     const reader = new FrameReader((f) => {
       if (!stop && onFrame(f) === true) stop = true;
     });
-    const path = `/api/traces/${enc(traceId)}/packed?head=${Math.max(0, Math.floor(headRows))}`;
+    const path = `/api/traces/${enc(traceId)}/packed?head=${Math.max(0, Math.floor(headRows))}${headAlone ? '&rest=0' : ''}`;
     const r = await this.request('GET', path, undefined, {
       type: PACKED_FRAMES_TYPE,
       onChunk: (c) => {

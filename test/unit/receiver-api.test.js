@@ -201,6 +201,13 @@ test('packed ?head=N: the head frame first (only when the trace has more rows), 
   assert.equal(only.spanCount, 50);
   assert.equal(decodePackedTrace(await rx.api.packedTraceHead(T3, 500)).spanCount, 301, 'no more rows than asked: the whole trace');
   assert.equal(await rx.api.packedTraceHead('ffffffffffffffffffffffffffffff98', 50), undefined);
+  // ?rest=0: the answer ends after the head (the receiver packs no more); the whole trace asked for next
+  const alone = await request(rx.r.apiPort, 'GET', `/api/traces/${T3}/packed?head=50&rest=0`, { authorization: `Bearer ${rx.r.token}` });
+  assert.equal(alone.status, 200);
+  const len = alone.body.readUInt32LE(0);
+  assert.equal(alone.body.length, 4 + len, 'one frame, nothing after it');
+  assert.equal(decodePackedTrace(alone.body.subarray(4)).partial, true);
+  assert.equal(decodePackedTrace(await rx.api.packedTrace(T3)).spanCount, 301);
   assert.equal((await rx.api.health()).traces >= 1, true, 'the receiver serves on after a dropped answer');
   await rx.api.removeTrace(T3);
 });

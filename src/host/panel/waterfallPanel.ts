@@ -8,7 +8,7 @@ import { Commands } from '../commandIds';
 import type { HostServices } from '../services';
 import type { ComponentLog } from '../log';
 import { errorText } from '../log';
-import { decodePackedTrace, PANEL_HEAD_ROWS } from '../../protocol/packedTrace';
+import { decodePackedTrace, isPackedHead, PANEL_HEAD_ROWS } from '../../protocol/packedTrace';
 import type { ApiClient } from '../../receiver/apiClient';
 import { isBareMethod } from '../../protocol/httpTarget';
 import { rootLabel } from '../../tracelist/format';
@@ -221,19 +221,25 @@ export class WaterfallPanel implements vscode.Disposable {
         this.showWindowed(summary, update);
         return;
       }
-      // A first load paints the trace's first rows while the rest is packed and sent (a big trace's whole
-      // form is megabytes); a live update replaces what is shown in one step.
+      // A first load paints the trace's first rows before the rest is packed and sent (a big trace's whole
+      // form is megabytes, and packing it while the webview starts would take the CPU the webview needs);
+      // a live update replaces what is shown in one step.
       let headShown = false;
-      const onHead = (head: Uint8Array) => {
-        if (gen !== this.generation || this.disposed) return;
-        this.headAck?.wake?.();
-        this.headAck = { painted: false };
-        this.show(head, false, undefined, api);
-        headShown = true;
-      };
       let bytes: Uint8Array | undefined;
       try {
-        bytes = update ? await api.packedTrace(this.traceId) : await api.packedTraceWithHead(this.traceId, PANEL_HEAD_ROWS, onHead);
+        if (!update) {
+          const first = await api.packedTraceHead(this.traceId, PANEL_HEAD_ROWS);
+          if (gen !== this.generation || this.disposed) return;
+          if (first && isPackedHead(first)) {
+            this.headAck?.wake?.();
+            this.headAck = { painted: false };
+            this.show(first, false, undefined, api);
+            headShown = true;
+            await this.headPainted(gen);
+            if (gen !== this.generation || this.disposed) return;
+          } else bytes = first;
+        }
+        if (update || headShown) bytes = await api.packedTrace(this.traceId);
       } catch (e) {
         this.log.warn(`loading trace ${this.traceId} failed: ${errorText(e)}`);
         this.status({ state: 'error', message: errorText(e) });
@@ -244,24 +250,6 @@ export class WaterfallPanel implements vscode.Disposable {
         this.status({ state: this.shown ? 'removed' : 'missing' });
         return;
       }
-      // after a head, the whole trace once the webview has painted the head: sent (or queued) with it, the
-      // whole trace would replace the head before it was painted (or in the queue, before it was sent)
-      const ack = this.headAck;
-      if (headShown && ack && !ack.painted) {
-        await new Promise<void>((resolve) => {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          // (from the head's posting on: a webview may never say it — hidden, or reloaded meanwhile)
-          const arm = () => (timer = setTimeout(resolve, HEAD_WAIT_MS));
-          ack.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-          if (this.ready) arm();
-          else ack.posted = arm;
-        });
-        if (gen !== this.generation || this.disposed) return;
-      }
-      if (this.headAck === ack) this.headAck = undefined;
       const focusSpanId = this.pendingFocus;
       this.pendingFocus = undefined;
       this.show(bytes, update || headShown, focusSpanId, api);
@@ -272,6 +260,28 @@ export class WaterfallPanel implements vscode.Disposable {
         if (this.dirty) this.scheduleRefresh();
       }
     }
+  }
+
+  /**
+   * Until the webview has painted the head just shown (or HEAD_WAIT_MS after it was posted: a webview may never
+   * say it — hidden, or reloaded meanwhile): the whole trace sent (or queued) with it would replace the head
+   * before it was painted, and packed meanwhile would slow the webview's start.
+   */
+  private async headPainted(gen: number): Promise<void> {
+    const ack = this.headAck;
+    if (ack && !ack.painted) {
+      await new Promise<void>((resolve) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const arm = () => (timer = setTimeout(resolve, HEAD_WAIT_MS));
+        ack.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (this.ready) arm();
+        else ack.posted = arm;
+      });
+    }
+    if (gen === this.generation && this.headAck === ack) this.headAck = undefined;
   }
 
   private show(bytes: Uint8Array, update: boolean, focusSpanId: string | undefined, api: ApiClient): void {
