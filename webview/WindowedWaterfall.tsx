@@ -25,8 +25,12 @@ import type { FrameRef } from '../src/protocol/stackFrames';
 
 /** rows per block asked of the receiver */
 export const BLOCK_ROWS = 128;
-/** blocks kept at most (the ones nearest the viewport stay) */
-const KEEP_BLOCKS = 12;
+/** blocks kept at most (the least recently shown go first) */
+const KEEP_BLOCKS = 16;
+/** blocks asked ahead of the viewport in the direction of the scroll, so a scroll frame finds its rows held */
+const AHEAD_BLOCKS = 3;
+/** block requests on their way at once (more would only queue in the receiver) */
+const MAX_IN_FLIGHT = 3;
 const OVERSCAN = 6;
 /** rows per scroll group (see setScrollQuantized) */
 const SCROLL_GROUP = 8;
@@ -38,6 +42,8 @@ interface Block {
   v: TraceView;
   meta: WindowMeta;
   actions: RowActions;
+  /** the render that last showed it (least recently shown blocks are let go first) */
+  shown: number;
 }
 
 interface Props {
@@ -58,7 +64,12 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   const pending = useRef(new Set<number>());
   /** a view-changing operation drops every block asked for before it */
   const gen = useRef(0);
+  /** the operations in order; a block is asked once the operations before it are answered */
   const chain = useRef<Promise<unknown>>(Promise.resolve());
+  const renders = useRef(0);
+  /** +1 scrolling down, -1 up: where the blocks ahead are asked */
+  const direction = useRef(1);
+  const lastTop = useRef(0);
   const viewId = useRef<string | undefined>(undefined);
   const [selected, setSelected] = useState(-1);
   const [query, setQuery] = useState('');
@@ -80,6 +91,8 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   // frames change nothing but the compositor's offset
   const scrollGroup = useRef(-1);
   const setScrollQuantized = useCallback((top: number) => {
+    if (top !== lastTop.current) direction.current = top > lastTop.current ? 1 : -1;
+    lastTop.current = top;
     const g = Math.floor(top / (ROW_HEIGHT * SCROLL_GROUP));
     if (g === scrollGroup.current) return;
     scrollGroup.current = g;
@@ -88,11 +101,13 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   const latest = useRef({ selected, info, query, hide });
   latest.current = { selected, info, query, hide };
 
-  /** every request in order: an operation's view change is in place before the next window is cut */
+  /** operations in order (an operation's view change is in place before the next window is cut); a plain block
+   *  (`block`) waits for the operations asked before it, not for other blocks */
   const ask = useCallback(
-    (req: Omit<WindowRequest, 'view'>): Promise<WindowMeta | null> => {
+    (req: Omit<WindowRequest, 'view'>, block = false): Promise<WindowMeta | null> => {
+      // (taken now: an operation asked after this block but sent before it makes its answer stale)
+      const g = gen.current;
       const run = async (): Promise<WindowMeta | null> => {
-        const g = gen.current;
         try {
           const buf = await ipc.request(GetRowWindow, { ...req, view: viewId.current });
           const { meta, packed } = decodeWindow(buf);
@@ -121,10 +136,11 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
                 toggle: (j, subtree) => void op([{ kind: 'toggle', row: at(j), subtree }]),
                 goToSource: (j) => ipc.command(GoToSource, { spanId: t.spanId(j) }),
               };
-              blocks.current.set(index, { index, v, meta, actions });
+              blocks.current.set(index, { index, v, meta, actions, shown: renders.current });
             }
           }
-          setInfo(meta);
+          // (an answer cut before a later operation says nothing about the view now)
+          if (g === gen.current) setInfo((old) => (old && sameSummary(old, meta) ? old : meta));
           setError(null);
           return meta;
         } catch (e) {
@@ -133,7 +149,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
         }
       };
       const p = chain.current.then(run, run);
-      chain.current = p;
+      if (!block) chain.current = p;
       return p;
     },
     [ipc, onWork], // eslint-disable-line react-hooks/exhaustive-deps
@@ -213,32 +229,46 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(total, Math.ceil((scrollTop + height) / ROW_HEIGHT) + SCROLL_GROUP + OVERSCAN);
 
-  // the blocks the viewport needs, and the next one each way; far ones are let go
+  // the blocks the viewport shows first, then the next one each way and AHEAD_BLOCKS more in the direction of
+  // the scroll, a few requests at a time; the least recently shown beyond KEEP_BLOCKS are let go. A row whose
+  // block is not here yet is a placeholder: a frame never waits for the receiver.
   useEffect(() => {
     if (!info) return;
-    const lo = Math.max(0, Math.floor(first / BLOCK_ROWS) - 1);
-    const hi = Math.min(Math.ceil(total / BLOCK_ROWS) - 1, Math.floor(Math.max(first, last - 1) / BLOCK_ROWS) + 1);
-    for (let b = lo; b <= hi; b++) {
-      if (blocks.current.has(b) || pending.current.has(b)) continue;
+    const lastBlock = Math.ceil(total / BLOCK_ROWS) - 1;
+    const lo = Math.floor(first / BLOCK_ROWS);
+    const hi = Math.floor(Math.max(first, last - 1) / BLOCK_ROWS);
+    const d = direction.current;
+    const wanted: number[] = [];
+    for (let b = lo; b <= hi; b++) wanted.push(b);
+    wanted.push(d > 0 ? lo - 1 : hi + 1);
+    for (let k = 1; k <= AHEAD_BLOCKS + 1; k++) wanted.push(d > 0 ? hi + k : lo - k);
+    for (const b of wanted) {
+      if (pending.current.size >= MAX_IN_FLIGHT) break;
+      if (b < 0 || b > lastBlock || blocks.current.has(b) || pending.current.has(b)) continue;
       pending.current.add(b);
       const g = gen.current;
-      void ask({ from: b * BLOCK_ROWS, count: BLOCK_ROWS }).then(() => {
-        if (g === gen.current) pending.current.delete(b);
+      void ask({ from: b * BLOCK_ROWS, count: BLOCK_ROWS }, true).then(() => {
+        if (g !== gen.current) return;
+        pending.current.delete(b);
         setTick((x) => x + 1);
       });
     }
     if (blocks.current.size > KEEP_BLOCKS) {
-      const mid = (lo + hi) / 2;
-      const far = [...blocks.current.keys()].sort((a, b) => Math.abs(b - mid) - Math.abs(a - mid));
-      for (const b of far.slice(0, blocks.current.size - KEEP_BLOCKS)) blocks.current.delete(b);
+      const old = [...blocks.current.values()].filter((x) => x.index < lo - 1 || x.index > hi + 1).sort((x, y) => x.shown - y.shown);
+      for (const x of old.slice(0, blocks.current.size - KEEP_BLOCKS)) blocks.current.delete(x.index);
     }
   });
 
   const timeWindow: TimeWindow = useMemo(() => {
     const any = blocks.current.values().next().value as Block | undefined;
     return zoom ?? { start: 0, end: Math.max(1, any?.v.t.durationNs ?? 1) };
-  }, [zoom, info]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [zoom, info, blocks.current.size > 0]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  renders.current++;
+  for (let b = Math.floor(first / BLOCK_ROWS); b <= Math.floor(Math.max(first, last - 1) / BLOCK_ROWS); b++) {
+    const x = blocks.current.get(b);
+    if (x) x.shown = renders.current;
+  }
   const items = [];
   let shownRows = 0;
   let selectedAt: { b: Block; j: number } | null = null;
@@ -498,4 +528,10 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
       </div>
     </div>
   );
+}
+
+/** the parts of an answer the toolbar and legend show: the same ones keep the state (no re-render of them) */
+function sameSummary(a: WindowMeta, b: WindowMeta): boolean {
+  return a.view === b.view && a.total === b.total && a.spanCount === b.spanCount && a.matchCount === b.matchCount && a.errorCount === b.errorCount
+    && a.target === b.target && a.rootName === b.rootName && a.services.length === b.services.length;
 }

@@ -76,6 +76,33 @@ test('scrolling to the end shows the last row; End selects it', async () => {
   await page.close();
 });
 
+test('scrolling asks for the blocks ahead before they are shown: a jump of two blocks paints rows, no placeholders', async () => {
+  const page = await open();
+  const settle = async () => {
+    // the blocks around the viewport and ahead of it answered (the request count stops growing)
+    let seen = -1;
+    for (let i = 0; i < 50; i++) {
+      await page.waitForTimeout(100);
+      const now = await page.evaluate(() => window.__windowRequests);
+      const placeholders = await page.$$eval('[role=row].placeholder', (els) => els.length);
+      if (now === seen && placeholders === 0) return;
+      seen = now;
+    }
+    throw new Error('the blocks never settled');
+  };
+  await page.$eval('[role=treegrid]', (el) => (el.scrollTop = 300 * 22));
+  await settle();
+  const placeholders = await page.$eval('[role=treegrid]', (el) => {
+    el.scrollTop += 256 * 22;
+    return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(el.querySelectorAll('[role=row].placeholder').length))));
+  });
+  assert.equal(placeholders, 0, 'the rows two blocks ahead were held when they came into view');
+  const asked = await page.evaluate(() => window.__hostLog.filter((m) => m.method === 'rowWindow').map((m) => m.params.from));
+  assert.ok(asked.includes(4 * 128), `block 4 was asked ahead (asked: ${asked.join(', ')})`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('collapse all and expand all work on the whole trace', async () => {
   const page = await open();
   await page.click('button[title="Collapse all"]');
