@@ -1,26 +1,22 @@
 // A million-span trace in a real workbench (issue 26): sent to the receiver over OTLP/HTTP, it opens windowed
 // (the receiver keeps it ordered and serves the rows the panel shows), End scrolls to its last row, and find
 // reaches a span near its end.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand, webviewFrame,
+  openWorkbench, waitForReceiver, waitForHttpListening, receiverApi,
+  clearTraces, waitFor, runCommand, webviewFrame, useCodeServer, FREE_RECEIVER_PORTS,
 } from './lib.mjs';
 
 const SPANS = 1_000_000;
 const GROUPS = 1000;
 const PER = SPANS / GROUPS - 1; // leaves per group (the group span itself is the rest)
 
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({
-    name: 'bigtrace',
-    // the store's estimate charges ~1.8 KB a span: a million of them need more than the default 1 GB
-    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0, 'traceExplorer.store.maxSpans': 2_000_000, 'traceExplorer.store.maxMemoryMB': 8192 },
-  });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({
+  name: 'bigtrace',
+  // the store's estimate charges ~1.8 KB a span: a million of them need more than the default 1 GB
+  settings: { ...FREE_RECEIVER_PORTS, 'traceExplorer.store.maxSpans': 2_000_000, 'traceExplorer.store.maxMemoryMB': 8192 },
+});
 
 const TRACE = '1e6000000000000000000000000000a1';
 const id = (n) => n.toString(16).padStart(16, '0');

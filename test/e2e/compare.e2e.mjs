@@ -3,23 +3,16 @@
 // then the fast one from the quick pick) → the compare panel lists orders.priceOrder first among the slower
 // spans → Go to Source from it opens the orders handler at the line that started that span → after a window
 // reload the compare panel is back with the same comparison.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand, webviewFrame, activeEditorTab, cursorLine, waitForWorkbench, waitForExtensionStatus, SAMPLE_APP_SRC,
+  openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
+  clearTraces, waitFor, runCommand, webviewFrame, activeEditorTab, cursorLine, waitForWorkbench, waitForExtensionStatus, SAMPLE_APP_SRC, useCodeServer,
 } from './lib.mjs';
 
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({
-    name: 'compare',
-    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
-  });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'compare' });
 
 const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
 const QUICK_ROW = '.quick-input-widget .monaco-list-row';

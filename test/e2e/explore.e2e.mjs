@@ -1,22 +1,15 @@
 // The explore views in a real workbench (issue 24): Search Traces with the sample app (real OpenTelemetry SDK)
 // sending — filtered to errors, a click on a point opens that trace's waterfall — and the service map, whose
 // frontend → orders → inventory calls count what the receiver stores.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand,
+  openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
+  clearTraces, waitFor, runCommand, useCodeServer,
 } from './lib.mjs';
 
 // Alone, this file runs a private code-server whose receiver takes free ports; under the runner it uses the shared one.
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({
-    name: 'explore',
-    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
-  });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'explore' });
 
 /** the content frames of every ready webview, with the one that shows `selector` first */
 async function frameWith(page, selector, timeout = 30_000) {

@@ -6,19 +6,12 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, waitForReceiver, receiverApi, clearTraces,
-  waitFor, runCommand, quickPickItems, waitForNotification, NOTIFICATION_ITEMS,
+  ROOT, openWorkbench, waitForReceiver, receiverApi, clearTraces,
+  waitFor, runCommand, quickPickItems, waitForNotification, NOTIFICATION_ITEMS, useCodeServer,
 } from './lib.mjs';
 
 // Alone, this file runs a private code-server on free receiver ports; under the runner it uses the shared one.
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({
-    name: 'fixtures',
-    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
-  });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'fixtures' });
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SECRET_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl';

@@ -3,21 +3,14 @@
 // details beside it → a click on a child's box (one row down) selects that child → Go to source from the
 // details opens the child's code at its line, as from the waterfall → the toolbar's Service map opens the
 // map of the services this trace touched.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand, webviewFrame, cursorLine,
+  openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
+  clearTraces, waitFor, runCommand, webviewFrame, cursorLine, useCodeServer,
 } from './lib.mjs';
 
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({
-    name: 'flame',
-    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
-  });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'flame' });
 
 const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
 const ROW_H = 18; // webview/components/FlameGraph.tsx

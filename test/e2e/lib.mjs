@@ -270,16 +270,19 @@ export function codeServerFromEnv() {
   };
 }
 
+/** a private code-server's receiver takes free ports: 4317/4318 may be someone else's on this machine */
+export const FREE_RECEIVER_PORTS = { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 };
+
 /**
  * The code-server this test file uses: the runner's shared one, or a private one stopped after the file.
- * opts (private instance only): { name, settings } — e.g. settings with receiver ports 0 to keep clear of
- * 4318 on a busy machine (then point the sample app at the port the receiver reports).
+ * opts (private instance only): { name, settings }; settings default to FREE_RECEIVER_PORTS (then point the
+ * sample app at the port the receiver reports).
  */
 export async function useCodeServer(opts = {}) {
   preflight();
   const shared = codeServerFromEnv();
   if (shared) return shared;
-  const h = await startCodeServer({ name: opts.name || 'private', settings: opts.settings });
+  const h = await startCodeServer({ name: opts.name || 'private', settings: opts.settings ?? FREE_RECEIVER_PORTS });
   log(`started private code-server ${h.url} (pid ${h.pid})`);
   after(() => stopCodeServer(h));
   return h;

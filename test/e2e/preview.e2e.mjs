@@ -2,21 +2,14 @@
 // panel, and the next click shows its trace in that same panel (one tab, its title ending in "(preview)");
 // a double-click keeps the panel, and the next trace opens in a new preview panel; Keep Open in the panel
 // keeps it too.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand, webviewFrame,
+  openWorkbench, waitForReceiver, waitForHttpListening, receiverApi,
+  clearTraces, waitFor, runCommand, webviewFrame, useCodeServer,
 } from './lib.mjs';
 
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({
-    name: 'preview',
-    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
-  });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'preview' });
 
 const SIDEBAR = '#workbench\\.parts\\.sidebar';
 const TAB = '.tabs-container .tab';

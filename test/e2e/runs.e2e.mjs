@@ -3,20 +3,16 @@
 // action) → after the second run, whose checkouts are bulk orders (orders.priceOrder takes its slower path),
 // the code lens above the frontend's checkout says how much slower than the baseline it is → Compare Runs of
 // the orders service marks orders.priceOrder slower, and its code location opens the line that started it.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand, pickQuickItem, quickOpen, codeLensTexts, webviewFrame, activeEditorTab, cursorLine, SAMPLE_APP_DEPLOY_ROOT,
+  openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
+  clearTraces, waitFor, runCommand, pickQuickItem, quickOpen, codeLensTexts, webviewFrame, activeEditorTab, cursorLine, SAMPLE_APP_DEPLOY_ROOT, useCodeServer,
 } from './lib.mjs';
 
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({ name: 'runs', settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 } });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'runs' });
 
 const SIDEBAR = '#workbench\\.parts\\.sidebar';
 const ORDERS = 'services/orders/handlers.js';

@@ -3,25 +3,20 @@
 // (computed here from the spans themselves), clicking it opens the slowest trace's waterfall, "Go to source"
 // on a waterfall row puts the editor on the line that started that span, and a failing request puts the
 // exception in the Problems panel at the line that threw it.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening,
-  receiverApi, clearTraces, waitFor, runCommand, quickOpen, activeEditorTab, cursorLine, codeLensTexts, webviewFrame, pickQuickItem, waitForNotification,
+  ROOT, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening,
+  receiverApi, clearTraces, waitFor, runCommand, quickOpen, activeEditorTab, cursorLine, codeLensTexts, webviewFrame, pickQuickItem, waitForNotification, useCodeServer,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { formatMs } = require(join(ROOT, 'out/src/source/lensModel.js'));
 
-let cs = codeServerFromEnv();
-if (!cs) {
-  // alone: a private code-server whose receiver takes free ports (4318 may be someone else's)
-  cs = await startCodeServer({ name: 'source', settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 } });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'source' });
 
 const HANDLERS = 'services/orders/handlers.js';
 const INVENTORY = 'services/inventory/handlers.js';

@@ -1,23 +1,16 @@
 // Traces that last (issue 23) in a real workbench: the sample app's traces are listed → Restart Receiver
 // (a new receiver process) → the same traces are still in the Traces view and open in the waterfall, read
 // back from the store on disk under the extension's global storage.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand, webviewFrame, receiverStateFiles,
+  openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
+  clearTraces, waitFor, runCommand, webviewFrame, receiverStateFiles, useCodeServer,
 } from './lib.mjs';
 
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({
-    name: 'store',
-    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
-  });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'store' });
 
 const SIDEBAR = '#workbench\\.parts\\.sidebar';
 const QUICK_INPUT = '.quick-input-widget .quick-input-box input';

@@ -2,23 +2,16 @@
 // traces (and copies the environment variables for the running ports), rows appearing live as the sample app
 // (real OpenTelemetry SDK) sends traces, opening one in the waterfall, the filter, sorting, a window reload that keeps the traces, and
 // clearing from the view's title bar.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand, pickQuickItem, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame, cursorLine,
+  openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
+  clearTraces, waitFor, runCommand, pickQuickItem, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame, cursorLine, useCodeServer,
 } from './lib.mjs';
 
 // Alone, this file runs a private code-server whose receiver takes free ports (4318 may belong to someone
 // else's receiver on a shared machine); under the runner it uses the shared one.
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({
-    name: 'tracelist',
-    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
-  });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'tracelist' });
 
 const SIDEBAR = '#workbench\\.parts\\.sidebar';
 const rowsLocator = (page) => page.locator(`${SIDEBAR} .monaco-list-row`);

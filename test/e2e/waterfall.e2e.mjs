@@ -3,23 +3,16 @@
 // error span and its details show the exception with its stack trace and the span's logs → a stack frame
 // link opens the file at its line → a trace that grows while open updates in place → after a window reload
 // the serializer restores the panel.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
-  clearTraces, waitFor, runCommand, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame, activeEditorTab, cursorLine,
+  openWorkbench, startSampleApp, waitForReceiver, waitForHttpListening, receiverApi,
+  clearTraces, waitFor, runCommand, quickPickItems, waitForWorkbench, waitForExtensionStatus, webviewFrame, activeEditorTab, cursorLine, useCodeServer,
 } from './lib.mjs';
 
 // Alone, this file runs a private code-server whose receiver takes free ports; under the runner it uses the
 // shared one.
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({
-    name: 'waterfall',
-    settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 },
-  });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'waterfall' });
 
 const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
 

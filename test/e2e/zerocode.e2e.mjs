@@ -3,22 +3,18 @@
 // route handler shows that route's call count; Go to Source on a span opens the handler's line. Then the
 // terminal toggle: `node ping.js` typed into an integrated terminal is traced while the toggle is on and not
 // once it is off.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, symlinkSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import {
-  ROOT, codeServerFromEnv, startCodeServer, stopCodeServer, openWorkbench, waitForReceiver, waitForHttpListening,
+  ROOT, openWorkbench, waitForReceiver, waitForHttpListening,
   receiverApi, clearTraces, waitFor, runCommand, quickOpen, activeEditorTab, cursorLine, codeLensTexts, webviewFrame,
-  freePort, STATUS_BAR,
+  freePort, STATUS_BAR, useCodeServer,
 } from './lib.mjs';
 
-let cs = codeServerFromEnv();
-if (!cs) {
-  cs = await startCodeServer({ name: 'zerocode', settings: { 'traceExplorer.receiver.httpPort': 0, 'traceExplorer.receiver.grpcPort': 0 } });
-  after(() => stopCodeServer(cs));
-}
+const cs = await useCodeServer({ name: 'zerocode' });
 
 const SERVICE = 'shop-zero';
 const APP = `'use strict';
