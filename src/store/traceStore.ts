@@ -75,8 +75,8 @@ export interface TraceStoreOptions {
 /** the received bytes of a batch (kept as they came), or the group it was read back from when replaying */
 export type RawBatch = { encoding: RawEncoding; body: Uint8Array } | { gid: number };
 
-/** a trace held on disk only */
-interface ColdTrace {
+/** a trace held on disk only (one read from a checkpoint builds its parts when first asked for them) */
+export interface ColdTrace {
   summary: TraceSummary;
   /** the groups holding its spans and logs, ascending */
   refs: number[];
@@ -88,11 +88,27 @@ export interface StoreSnapshot {
   epochSec: number;
   runs: RunInfo[];
   baselines: [string, string][];
-  traces: ColdTraceRow[];
+  /**
+   * the store's own objects for cold traces, read while the checkpoint is encoded (a pin replaces a summary; a
+   * group added to a trace meanwhile is one after the checkpoint's, which the log replays); copies for the others
+   */
+  traces: ColdTrace[];
 }
 
-/** [summary, refs, run tallies as [runId, spans, errors, minStart, maxEnd] rows] */
-export type ColdTraceRow = [TraceSummary, number[], [string, number, number, number, number][]];
+/** A checkpoint's traces as read: listed without building each trace's summary, groups and tallies. */
+export interface ColdRows {
+  readonly length: number;
+  traceId(i: number): string;
+  spanCount(i: number): number;
+  /** the trace with the groups `live` accepts; undefined when none is left */
+  trace(i: number, live: (gid: number) => boolean): ColdTrace | undefined;
+}
+
+export interface RestoredSnapshot {
+  runs: RunInfo[];
+  baselines: [string, string][];
+  traces: ColdRows;
+}
 
 /** what pin() did: `message` says why a pin was refused, for the user */
 export type PinResult = { ok: true } | { ok: false; missing: boolean; message: string };
@@ -895,22 +911,27 @@ export class TraceStore {
 
   /** What a checkpoint keeps: every listed trace with its summary and groups, the runs and baselines. */
   snapshot(): StoreSnapshot {
-    const traces: ColdTraceRow[] = [];
-    const rows = (runs: RunTally[]) => runs.map((t): [string, number, number, number, number] => [t.runId, t.spans, t.errors, t.minStart, t.maxEnd]);
-    for (const [id, c] of this.cold) if (!this.traces.has(id)) traces.push([c.summary, c.refs, rows(c.runs)]);
-    for (const e of this.traces.values()) if (e.spans.length && e.refs.length) traces.push([this.summaryOf(e), e.refs, rows(e.runs)]);
+    const traces: ColdTrace[] = [];
+    for (const [id, c] of this.cold) if (!this.traces.has(id)) traces.push(c);
+    // traces in memory keep changing while a checkpoint is encoded: their parts are copied
+    for (const e of this.traces.values()) {
+      if (e.spans.length && e.refs.length) traces.push({ summary: this.summaryOf(e), refs: e.refs.slice(), runs: e.runs.map((t) => ({ ...t })) });
+    }
     return { epochSec: this.epoch.sec, runs: [...this.runInfo.values()], baselines: [...this.baselineRuns], traces };
   }
 
   /** Lists a checkpoint's traces (cold: read back when used); groups `live` rejects are gone. */
-  restore(snap: StoreSnapshot, live: (gid: number) => boolean): void {
+  restore(snap: RestoredSnapshot, live: (gid: number) => boolean): void {
     for (const r of snap.runs) this.runInfo.set(r.runId, r);
     for (const [svc, run] of snap.baselines) this.baselineRuns.set(svc, run);
-    for (const [summary, refs, runs] of snap.traces) {
-      const kept = refs.filter(live);
-      if (!kept.length || this.cold.has(summary.traceId)) continue;
-      this.cold.set(summary.traceId, { summary, refs: kept, runs: runs.map(([runId, spans, errors, minStart, maxEnd]) => ({ runId, spans, errors, minStart, maxEnd })) });
-      this.coldSpans += summary.spanCount;
+    const rows = snap.traces;
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows.traceId(i);
+      if (this.cold.has(id)) continue;
+      const c = rows.trace(i, live);
+      if (!c) continue;
+      this.cold.set(id, c);
+      this.coldSpans += rows.spanCount(i);
     }
     this.statsDirty = true;
     this.schedule();

@@ -195,7 +195,7 @@ test('a damaged record inside the log, or a foreign store, is set aside (nothing
   a.add(traceDoc(3, 2, { pad: 40_000 }));
   await a.disk.close();
   // the checkpoint is lost and a byte inside the first segment's first record is flipped
-  fs.rmSync(path.join(dir, 'index.json'));
+  fs.rmSync(path.join(dir, 'index.bin'));
   const segs = fs.readdirSync(dir).filter((f) => f.endsWith('.seg')).sort();
   assert.ok(segs.length >= 2, `segments: ${segs}`);
   const first = path.join(dir, segs[0]);

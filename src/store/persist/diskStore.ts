@@ -26,7 +26,7 @@ import { decodeTracesJson } from '../../otlp/jsonDecode';
 import type { RawEntry, TraceBacking } from '../backing';
 import type { TraceStore } from '../traceStore';
 import { lockStore } from './lock';
-import { type Checkpoint, type GroupLocation, decodeCheckpoint, encodeCheckpoint } from './checkpoint';
+import { CHECKPOINT_FILE, CheckpointEncoder, checkpointHeader, continueCrc, type GroupLocation, LEGACY_CHECKPOINT_FILE, type ReadCheckpoint, decodeCheckpoint } from './checkpoint';
 import {
   FRAME_HEADER, MAX_RECORD, SEGMENT_HEADER, crc32, encodeEntries, frameGroup, groupEntries, readGroupHeader, readSegmentHeader, segmentHeader,
 } from './records';
@@ -70,6 +70,8 @@ export interface DiskStoreStats {
 class DamagedStore extends Error {}
 
 const SEG_RE = /^(\d{8})\.seg$/;
+/** traces encoded per turn of the event loop while a checkpoint is written */
+const CHECKPOINT_SLICE = 5_000;
 const GROUP_BYTES = 1024 * 1024;
 /** the statistics' rebuild from the log starts this long after the store opens */
 const REBUILD_DELAY_MS = 3000;
@@ -116,9 +118,11 @@ export class DiskStore implements TraceBacking {
   private checkpointing = false;
   private timers: NodeJS.Timeout[] = [];
   private store: TraceStore | undefined;
-  private checkpoint: Checkpoint | undefined;
+  private checkpoint: ReadCheckpoint | undefined;
   private tail: number[] = [];
   private notice: string | undefined;
+  /** an index.json of store format 1 is beside the store: replaced by the binary checkpoint at the next one */
+  private legacyIndex = false;
   private closed = false;
   private evictionLogged = false;
 
@@ -170,7 +174,7 @@ export class DiskStore implements TraceBacking {
     const metaFile = this.file('meta.json');
     const segs = fs.readdirSync(this.dir).map((f) => SEG_RE.exec(f)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
     if (!fs.existsSync(metaFile)) {
-      if (segs.length || fs.existsSync(this.file('index.json'))) throw new DamagedStore('meta.json is missing');
+      if (segs.length || fs.existsSync(this.file(CHECKPOINT_FILE)) || fs.existsSync(this.file(LEGACY_CHECKPOINT_FILE))) throw new DamagedStore('meta.json is missing');
       return this.fresh();
     }
     let epochSec: number;
@@ -196,17 +200,21 @@ export class DiskStore implements TraceBacking {
       if (h?.segNo !== n) throw new DamagedStore(`${path.basename(this.segName(n))} is not a store segment`);
       this.segments.set(n, { size: st.size, lastMs: st.mtimeMs, compacted: h.compacted });
     }
-    let cp: Checkpoint | undefined;
-    const indexFile = this.file('index.json');
-    if (fs.existsSync(indexFile)) {
+    let cp: ReadCheckpoint | undefined;
+    // the binary checkpoint; else the JSON one of a receiver before it (read once: the next checkpoint replaces it)
+    this.legacyIndex = fs.existsSync(this.file(LEGACY_CHECKPOINT_FILE));
+    const indexFile = fs.existsSync(this.file(CHECKPOINT_FILE)) ? this.file(CHECKPOINT_FILE) : this.legacyIndex ? this.file(LEGACY_CHECKPOINT_FILE) : undefined;
+    if (indexFile) {
       try {
-        cp = decodeCheckpoint(fs.readFileSync(indexFile, 'utf8'));
+        cp = decodeCheckpoint(fs.readFileSync(indexFile));
         if (cp.epochSec !== epochSec) throw new Error('its epoch is not the store\'s');
       } catch (e) {
         const aside = `${indexFile}.damaged-${stamp()}`;
         fs.renameSync(indexFile, aside);
-        this.log.warn(`[store] ${indexFile} could not be read (${(e as Error).message}); moved to ${aside}, rebuilding it from the log`);
+        this.log.warn(`[store] ${indexFile} could not be read (${(e as Error).message}); moved to ${aside}. ` +
+          'The traces are listed again by replaying the whole log (nothing is lost; this start takes longer) and a new checkpoint is written');
         cp = undefined;
+        this.legacyIndex = fs.existsSync(this.file(LEGACY_CHECKPOINT_FILE));
       }
     }
     // A segment is read from the checkpoint's group locations when it is as the checkpoint saw it: before
@@ -289,10 +297,11 @@ export class DiskStore implements TraceBacking {
     const to = this.file(`set-aside-${stamp()}`);
     fs.mkdirSync(to, { recursive: true });
     for (const f of fs.readdirSync(this.dir)) {
-      if (f === 'meta.json' || f.startsWith('index.json') || SEG_RE.test(f)) fs.renameSync(this.file(f), path.join(to, f));
+      if (f === 'meta.json' || f.startsWith(CHECKPOINT_FILE) || f.startsWith(LEGACY_CHECKPOINT_FILE) || SEG_RE.test(f)) fs.renameSync(this.file(f), path.join(to, f));
     }
     this.groups.clear();
     this.segments.clear();
+    this.legacyIndex = false;
     this.tail = [];
     this.checkpoint = undefined;
     this.nextGid = 1;
@@ -324,6 +333,13 @@ export class DiskStore implements TraceBacking {
       if (entries) store.replayGroup(gid, entries);
     }
     if (this.tail.length) this.changed = true;
+    // a store of format 1: its JSON checkpoint is replaced soon, not at the first change
+    if (this.legacyIndex) {
+      this.changed = true;
+      const t = setTimeout(() => void this.writeCheckpoint(), 1000);
+      t.unref();
+      this.timers.push(t);
+    }
     this.tail = [];
     this.checkpoint = undefined;
     if (this.fsyncMs > 0) this.timers.push(setInterval(() => this.sync(), this.fsyncMs));
@@ -624,7 +640,7 @@ export class DiskStore implements TraceBacking {
 
   // ---- checkpoint, clear, close -------------------------------------------------------------------
 
-  /** writes index.json (everything appended so far written first) */
+  /** writes the checkpoint (everything appended so far written first) */
   async writeCheckpoint(): Promise<void> {
     if (this.checkpointing || !this.store || this.closed) return;
     this.checkpointing = true;
@@ -635,26 +651,51 @@ export class DiskStore implements TraceBacking {
       await this.syncNow();
       if (this.closed) return;
       const gen = this.generation;
-      const text = this.checkpointText();
+      // the traces are encoded a slice at a time: at a million spans the whole takes long enough to delay
+      // requests and ingest (the slice's size: docs/ARCHITECTURE.md, "The persistent store")
+      const enc = this.checkpointEncoder();
       this.changed = false;
-      const tmp = this.file('index.json.tmp');
-      await fs.promises.writeFile(tmp, text, { mode: 0o600 });
-      const fh = await fs.promises.open(tmp, 'r+');
-      await fh.datasync();
-      await fh.close();
+      while (!enc.add(CHECKPOINT_SLICE)) {
+        await new Promise((r) => setImmediate(r));
+        if (gen !== this.generation || this.closed) return;
+      }
+      const parts = enc.payload();
+      let crc = 0;
+      for (const p of parts) {
+        crc = continueCrc(crc, p);
+        await new Promise((r) => setImmediate(r));
+      }
+      parts.unshift(checkpointHeader(parts, crc));
+      const tmp = this.file(`${CHECKPOINT_FILE}.tmp`);
+      const fh = await fs.promises.open(tmp, 'w', 0o600);
+      try {
+        await fh.writev(parts);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
       if (gen !== this.generation || this.closed) return;
-      await fs.promises.rename(tmp, this.file('index.json'));
+      await fs.promises.rename(tmp, this.file(CHECKPOINT_FILE));
+      this.dropLegacyIndex();
     } catch (e) {
-      this.log.warn(`[store] could not write ${this.file('index.json')}: ${(e as Error).message}`);
+      this.log.warn(`[store] could not write ${this.file(CHECKPOINT_FILE)}: ${(e as Error).message}`);
     } finally {
       this.checkpointing = false;
     }
   }
 
-  private checkpointText(): string {
+  /** the JSON checkpoint of format 1, once a binary one is in place, says nothing more */
+  private dropLegacyIndex(): void {
+    if (!this.legacyIndex) return;
+    this.legacyIndex = false;
+    fs.rmSync(this.file(LEGACY_CHECKPOINT_FILE), { force: true });
+    this.log.info(`[store] ${this.file(LEGACY_CHECKPOINT_FILE)} (the checkpoint of an earlier version) was replaced by ${this.file(CHECKPOINT_FILE)}`);
+  }
+
+  private checkpointEncoder(): CheckpointEncoder {
     const seg = this.segments.get(this.curSeg)!;
     const compacted = [...this.segments].filter(([, s]) => s.compacted).map(([k]) => k);
-    return encodeCheckpoint({ epochSec: this.epoch.sec, position: [this.curSeg, seg.size], nextGid: this.nextGid, groups: this.groups, compacted, snapshot: this.store!.snapshot() });
+    return new CheckpointEncoder({ epochSec: this.epoch.sec, position: [this.curSeg, seg.size], nextGid: this.nextGid, groups: this.groups, compacted, snapshot: this.store!.snapshot() });
   }
 
   /** Clear All Traces: every segment and the index go; the next batch starts a new segment. */
@@ -667,7 +708,9 @@ export class DiskStore implements TraceBacking {
     const next = Math.max(0, ...this.segments.keys()) + 1;
     this.closeFds();
     for (const n of this.segments.keys()) fs.rmSync(this.segName(n), { force: true });
-    fs.rmSync(this.file('index.json'), { force: true });
+    fs.rmSync(this.file(CHECKPOINT_FILE), { force: true });
+    fs.rmSync(this.file(LEGACY_CHECKPOINT_FILE), { force: true });
+    this.legacyIndex = false;
     this.segments.clear();
     this.groups.clear();
     this.dirty = false;
@@ -690,9 +733,12 @@ export class DiskStore implements TraceBacking {
     while (this.checkpointing) await new Promise((r) => setTimeout(r, 10));
     // a compaction in flight is abandoned: its segment stays as it was (the closed flag stops the swap)
     try {
-      if (this.store) writeFileAtomic(this.file('index.json'), this.checkpointText());
+      if (this.store) {
+        writeFileAtomic(this.file(CHECKPOINT_FILE), Buffer.concat(this.checkpointEncoder().finish()));
+        this.dropLegacyIndex();
+      }
     } catch (e) {
-      this.log.warn(`[store] could not write ${this.file('index.json')}: ${(e as Error).message}`);
+      this.log.warn(`[store] could not write ${this.file(CHECKPOINT_FILE)}: ${(e as Error).message}`);
     }
     this.closed = true;
     try {
@@ -740,11 +786,12 @@ function mib(n: number): string {
   return `${Math.round(n / 1024 / 1024)} MiB`;
 }
 
-function writeFileAtomic(file: string, text: string): void {
+function writeFileAtomic(file: string, text: string | Buffer): void {
   const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w', 0o600);
   try {
-    fs.writeSync(fd, text);
+    if (typeof text === 'string') fs.writeSync(fd, text);
+    else fs.writeSync(fd, text, 0, text.length);
     fs.fdatasyncSync(fd);
   } finally {
     fs.closeSync(fd);
