@@ -46,7 +46,7 @@ export function nameIndex(c: SummaryColumns): NameIndex {
     mark(c.label[r]);
     mark(c.rootService[r]);
   }
-  for (let k = 0; k < c.serviceList.length; k++) mark(c.serviceList[k]);
+  for (let k = 0; k < c.setServices.length; k++) mark(c.setServices[k]);
   const lower = new Map<number, string>();
   for (const i of ids) lower.set(i, c.string(i).toLowerCase());
   return { ids: Uint32Array.from(ids), lower };
@@ -69,7 +69,8 @@ function compile(c: SummaryColumns, names: NameIndex, t: Term): Compiled {
 
 function anyService(c: SummaryColumns, r: number, hit: Uint8Array): boolean {
   if (hit[c.rootService[r]]) return true;
-  for (let k = c.serviceOffsets[r], e = c.serviceOffsets[r + 1]; k < e; k++) if (hit[c.serviceList[k]]) return true;
+  const set = c.serviceSet[r];
+  for (let k = c.setOffsets[set], e = c.setOffsets[set + 1]; k < e; k++) if (hit[c.setServices[k]]) return true;
   return false;
 }
 
@@ -126,29 +127,83 @@ export function filterRows(c: SummaryColumns, names: NameIndex, order: Uint32Arr
 
 export type SortKey = 'label' | 'service' | 'start' | 'duration' | 'spans' | 'errors' | 'services';
 
-/** row indexes sorted by a column (stable: ties keep the store's order, newest first) */
+/** row indexes sorted by a column (stable: ties keep the rows' order) */
 export function sortRows(c: SummaryColumns, key: SortKey, descending: boolean): Uint32Array {
   const n = c.n;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  if (key === 'start' && descending) return idx; // the store's own order
-  let num: Float64Array | null = null;
+  let num: Float64Array;
   if (key === 'start') num = c.start;
   else if (key === 'duration') num = c.duration;
-  else if (key === 'spans' || key === 'errors' || key === 'services') {
+  else if (key === 'spans') num = Float64Array.from(c.spans);
+  else if (key === 'errors') num = Float64Array.from(c.errors);
+  else if (key === 'services') {
     num = new Float64Array(n);
-    for (let i = 0; i < n; i++) num[i] = key === 'spans' ? c.spans[i] : key === 'errors' ? c.errors[i] : c.serviceOffsets[i + 1] - c.serviceOffsets[i];
+    for (let i = 0; i < n; i++) num[i] = c.setOffsets[c.serviceSet[i] + 1] - c.setOffsets[c.serviceSet[i]];
+  } else {
+    // text columns: rank the distinct strings once, then sort rows by rank
+    const col = key === 'label' ? c.label : c.rootService;
+    const distinct = [...new Set(col)];
+    const text = distinct.map((s) => c.string(s));
+    const byText = distinct.map((_, i) => i).sort((a, b) => text[a].localeCompare(text[b]));
+    const rank = new Float64Array(c.stringCount);
+    byText.forEach((d, i) => (rank[distinct[d]] = i));
+    num = new Float64Array(n);
+    for (let i = 0; i < n; i++) num[i] = rank[col[i]];
   }
-  const sign = descending ? -1 : 1;
-  if (num) {
-    const v = num;
-    return idx.sort((a, b) => sign * (v[a] - v[b]) || a - b);
+  return argsort(num, descending);
+}
+
+/**
+ * Indexes 0..n-1 ordered by `keys` (ascending or descending), ties in index order: a radix sort on the
+ * numbers' bits, 8 bits a pass, passes where every key has the same digit skipped (a few ms for 100,000
+ * rows, where a comparison sort takes ~100).
+ */
+export function argsort(keys: Float64Array, descending: boolean): Uint32Array {
+  const n = keys.length;
+  // the bits of each number, mapped so unsigned order is numeric order (negatives: all bits flipped;
+  // others: the sign bit set); descending flips them all again
+  const bits = new Uint32Array(Float64Array.from(keys).buffer);
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  const flip = descending ? 0xffffffff : 0;
+  for (let i = 0; i < n; i++) {
+    let h = bits[2 * i + 1];
+    let l = bits[2 * i];
+    if (h & 0x80000000) {
+      h = ~h;
+      l = ~l;
+    } else h |= 0x80000000;
+    hi[i] = (h ^ flip) >>> 0;
+    lo[i] = (l ^ flip) >>> 0;
   }
-  // text columns: rank the distinct strings once, then sort rows by rank
-  const col = key === 'label' ? c.label : c.rootService;
-  const distinct = [...new Set(col)];
-  distinct.sort((a, b) => c.string(a).localeCompare(c.string(b)));
-  const rank = new Float64Array(c.stringCount);
-  distinct.forEach((s, i) => (rank[s] = i));
-  return idx.sort((a, b) => sign * (rank[col[a]] - rank[col[b]]) || a - b);
+  let idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  let tmp = new Uint32Array(n);
+  const count = new Uint32Array(256);
+  for (let p = 0; p < 8; p++) {
+    if (radixPass(p < 4 ? lo : hi, (p & 3) * 8, idx, tmp, count)) {
+      const t = idx;
+      idx = tmp;
+      tmp = t;
+    }
+  }
+  return idx;
+}
+
+/** one stable pass on a byte of `word`, from `idx` into `out`; false when it would change nothing */
+function radixPass(word: Uint32Array, shift: number, idx: Uint32Array, out: Uint32Array, count: Uint32Array): boolean {
+  const n = idx.length;
+  count.fill(0);
+  for (let i = 0; i < n; i++) count[(word[i] >>> shift) & 0xff]++;
+  if (n === 0 || count[(word[0] >>> shift) & 0xff] === n) return false;
+  let sum = 0;
+  for (let d = 0; d < 256; d++) {
+    const k = count[d];
+    count[d] = sum;
+    sum += k;
+  }
+  for (let i = 0; i < n; i++) {
+    const r = idx[i];
+    out[count[(word[r] >>> shift) & 0xff]++] = r;
+  }
+  return true;
 }

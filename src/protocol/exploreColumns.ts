@@ -1,16 +1,21 @@
 // The search page's trace summaries as columns: typed arrays over one buffer plus a string table, so 100,000
 // traces cross from the receiver to the webview as a few MB of bytes (no JSON), and the page filters and
-// sorts them on typed arrays. Little-endian (every platform VS Code runs on).
+// sorts them on typed arrays. The receiver keeps these columns as traces change (src/explore/
+// summaryColumnsIndex.ts), so a buffer is a copy, not an encoding. Little-endian (every platform VS Code runs on).
 //
-//   u32 × 8   magic 'TXS1', n (traces), strings, service-list length, string bytes, 0, 0, 0
+//   u32 × 12  magic 'TXS2', n (rows), strings, service sets, set list length, string bytes,
+//             first (rows 0..first-1 are the newest traces, newest first: a first screen), total (traces
+//             the store holds: more than n when this is a first screen), 0, 0, 0, 0
 //   f64 × n   start (Unix ms)          f64 × n   duration (ms)
-//   u32 × n   spans, errors, root service (string), label (string), trace id (string)
-//   u32 × n+1 services offsets into    u32 × L   service list (strings)
-//   u32 × strings+1  string byte offsets
+//   u32 × n   spans, errors, root service (string), label (string), trace id (string), services (set)
+//   u32 × sets+1  offsets into         u32 × L   the sets' services (strings)
+//   u32 × strings  string byte offsets u32 × strings  string byte lengths
 //   u8 × n    flags (ROW_PINNED, ROW_INCOMPLETE, ROW_FILE)
-//   bytes     the strings, UTF-8
-const MAGIC = 0x31535854;
-const HEADER_WORDS = 8;
+//   bytes     the strings, UTF-8 (unused stretches allowed: the receiver reuses freed places)
+// A full buffer's rows are in no particular order (the page sorts them); traces that share a set of
+// services share one set (a few dozen sets for 100,000 traces).
+const MAGIC = 0x32535854;
+const HEADER_WORDS = 12;
 
 export const ROW_PINNED = 1;
 /** a span names a parent that is not there: the root and duration are provisional */
@@ -18,21 +23,23 @@ export const ROW_INCOMPLETE = 2;
 /** opened from a trace file (not received) */
 export const ROW_FILE = 4;
 
-export interface ColumnRow {
-  traceId: string;
-  /** the root as the trace list labels it (rootLabel) */
-  label: string;
-  rootService: string;
-  services: readonly string[];
-  spanCount: number;
-  errorCount: number;
-  startMs: number;
-  durationMs: number;
-  flags: number;
+/**
+ * What the search page asks for first as it opens: the newest rows of a screen and a sample of the plot's
+ * points (a few hundred KB however many traces are stored); every row follows.
+ */
+export const FIRST_SCREEN = { rows: 120, sample: 4000 } as const;
+
+/** whether a buffer is a first screen (more rows follow), read from its header */
+export function isFirstScreen(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= HEADER_WORDS * 4 && new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(24, true) > 0;
 }
 
 export interface SummaryColumns {
   readonly n: number;
+  /** rows 0..first-1 are the newest traces, newest first (a first screen); 0 in a full buffer */
+  readonly first: number;
+  /** traces the store holds (n, unless this is a first screen: then n holds the newest and a sample) */
+  readonly total: number;
   readonly start: Float64Array;
   readonly duration: Float64Array;
   readonly spans: Uint32Array;
@@ -40,8 +47,11 @@ export interface SummaryColumns {
   readonly rootService: Uint32Array;
   readonly label: Uint32Array;
   readonly traceId: Uint32Array;
-  readonly serviceOffsets: Uint32Array;
-  readonly serviceList: Uint32Array;
+  /** per row: its set of services (an index into setOffsets) */
+  readonly serviceSet: Uint32Array;
+  /** set s holds the strings setServices[setOffsets[s] .. setOffsets[s + 1]) */
+  readonly setOffsets: Uint32Array;
+  readonly setServices: Uint32Array;
   readonly flags: Uint8Array;
   readonly stringCount: number;
   /** string i of the table (decoded on first use) */
@@ -50,109 +60,60 @@ export interface SummaryColumns {
   startsWithAscii(i: number, prefix: string): boolean;
 }
 
-/**
- * Encodes `n` rows; `row(i, into)` fills the one reused row object for row i (no object per row: 100,000
- * summaries are encoded as the search page opens).
- */
-export function encodeSummaryColumns(n: number, row: (i: number, into: ColumnRow) => void): Uint8Array {
-  const index = new Map<string, number>();
-  const strings: string[] = [];
-  const intern = (s: string): number => {
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
-    }
-    return i;
-  };
-  const start = new Float64Array(n);
-  const duration = new Float64Array(n);
-  const spans = new Uint32Array(n);
-  const errors = new Uint32Array(n);
-  const rootService = new Uint32Array(n);
-  const label = new Uint32Array(n);
-  const traceId = new Uint32Array(n);
-  const svcOff = new Uint32Array(n + 1);
-  let svcList = new Uint32Array(Math.max(16, n * 4));
-  const flags = new Uint8Array(n);
-  const r: ColumnRow = { traceId: '', label: '', rootService: '', services: [], spanCount: 0, errorCount: 0, startMs: 0, durationMs: 0, flags: 0 };
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    row(i, r);
-    start[i] = r.startMs;
-    duration[i] = r.durationMs;
-    spans[i] = r.spanCount;
-    errors[i] = r.errorCount;
-    rootService[i] = intern(r.rootService);
-    label[i] = intern(r.label);
-    // trace ids are unique: straight into the table, without the map
-    traceId[i] = strings.length;
-    strings.push(r.traceId);
-    svcOff[i] = k;
-    const svcs = r.services;
-    if (k + svcs.length > svcList.length) {
-      const bigger = new Uint32Array(Math.max(svcList.length * 2, k + svcs.length));
-      bigger.set(svcList);
-      svcList = bigger;
-    }
-    for (let j = 0; j < svcs.length; j++) svcList[k++] = intern(svcs[j]);
-    flags[i] = r.flags;
-  }
-  svcOff[n] = k;
-  const listLen = k;
-  // string bytes: one native join and encode; when every string is ASCII (ids, most names) the byte offsets
-  // are the character offsets, else each string is measured and encoded on its own
-  const strOff = new Uint32Array(strings.length + 1);
-  let chars = 0;
-  for (let i = 0; i < strings.length; i++) {
-    strOff[i] = chars;
-    chars += strings[i].length;
-  }
-  strOff[strings.length] = chars;
-  let text: Uint8Array | null = new TextEncoder().encode(strings.join(''));
-  let bytes = chars;
-  if (text.length !== chars) {
-    text = null;
-    bytes = 0;
-    for (let i = 0; i < strings.length; i++) {
-      strOff[i] = bytes;
-      bytes += utf8Length(strings[i]);
-    }
-    strOff[strings.length] = bytes;
-  }
-  const u32Words = n * 5 + (n + 1) + listLen + (strings.length + 1);
-  const textAt = HEADER_WORDS * 4 + n * 16 + u32Words * 4 + n;
-  const out = new Uint8Array(textAt + bytes);
-  const header = new Uint32Array(out.buffer, 0, HEADER_WORDS);
-  header.set([MAGIC, n, strings.length, listLen, bytes, 0, 0, 0]);
+/** the parts of a buffer, as the receiver's index holds them (the arrays may be longer than used) */
+export interface ColumnParts {
+  n: number;
+  first: number;
+  total: number;
+  start: Float64Array;
+  duration: Float64Array;
+  spans: Uint32Array;
+  errors: Uint32Array;
+  rootService: Uint32Array;
+  label: Uint32Array;
+  traceId: Uint32Array;
+  serviceSet: Uint32Array;
+  sets: number;
+  setOffsets: Uint32Array;
+  setListLength: number;
+  setServices: Uint32Array;
+  flags: Uint8Array;
+  strings: number;
+  stringOffsets: Uint32Array;
+  stringLengths: Uint32Array;
+  text: Uint8Array;
+  textLength: number;
+}
+
+/** the buffer of these parts: a header and one copy of each column */
+export function writeColumns(p: ColumnParts): Uint8Array {
+  const { n } = p;
+  const u32Words = n * 6 + (p.sets + 1) + p.setListLength + p.strings * 2;
+  const out = new Uint8Array(HEADER_WORDS * 4 + n * 16 + u32Words * 4 + n + p.textLength);
+  new Uint32Array(out.buffer, 0, HEADER_WORDS).set([MAGIC, n, p.strings, p.sets, p.setListLength, p.textLength, p.first, p.total]);
   let o = HEADER_WORDS * 4;
-  const put = (a: Float64Array | Uint32Array | Uint8Array) => {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), o);
-    o += a.byteLength;
+  const put = (a: Float64Array | Uint32Array | Uint8Array, len: number) => {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, len * a.BYTES_PER_ELEMENT), o);
+    o += len * a.BYTES_PER_ELEMENT;
   };
-  for (const a of [start, duration, spans, errors, rootService, label, traceId, svcOff, svcList.subarray(0, listLen), strOff, flags]) put(a);
-  if (text) out.set(text, textAt);
-  else {
-    const enc = new TextEncoder();
-    for (let i = 0; i < strings.length; i++) enc.encodeInto(strings[i], out.subarray(textAt + strOff[i], textAt + strOff[i + 1]));
-  }
+  put(p.start, n);
+  put(p.duration, n);
+  for (const a of [p.spans, p.errors, p.rootService, p.label, p.traceId, p.serviceSet]) put(a, n);
+  put(p.setOffsets, p.sets + 1);
+  put(p.setServices, p.setListLength);
+  put(p.stringOffsets, p.strings);
+  put(p.stringLengths, p.strings);
+  put(p.flags, n);
+  put(p.text, p.textLength);
   return out;
 }
 
-/** bytes of a string in UTF-8 (lone surrogates count as the 3 bytes of U+FFFD, as TextEncoder writes them) */
-function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 2; // a pair: 4 bytes for 2 units
-      i++;
-    } else n += 2;
-  }
-  return n;
+/** the newest start among the rows (-Infinity when there are none), read from the buffer */
+export function newestStartMs(bytes: Uint8Array): number {
+  const c = decodeSummaryColumns(bytes);
+  let m = -Infinity;
+  for (let i = 0; i < c.n; i++) if (c.start[i] > m) m = c.start[i];
+  return m;
 }
 
 export class ColumnsFormatError extends Error {}
@@ -165,11 +126,8 @@ export function decodeSummaryColumns(buf: ArrayBuffer | Uint8Array): SummaryColu
   if (bytes.byteLength < HEADER_WORDS * 4) throw new ColumnsFormatError('summary columns: too short');
   const h = new Uint32Array(ab, base, HEADER_WORDS);
   if (h[0] !== MAGIC) throw new ColumnsFormatError('summary columns: not this format');
-  const n = h[1];
-  const stringCount = h[2];
-  const listLen = h[3];
-  const strBytes = h[4];
-  const need = HEADER_WORDS * 4 + n * 16 + (n * 5 + (n + 1) + listLen + (stringCount + 1)) * 4 + n + strBytes;
+  const [, n, stringCount, sets, listLen, strBytes, first, total] = h;
+  const need = HEADER_WORDS * 4 + n * 16 + (n * 6 + (sets + 1) + listLen + stringCount * 2) * 4 + n + strBytes;
   if (bytes.byteLength < need) throw new ColumnsFormatError(`summary columns: ${bytes.byteLength} bytes, ${need} expected`);
   let o = base + HEADER_WORDS * 4;
   const f64 = (len: number) => {
@@ -189,19 +147,24 @@ export function decodeSummaryColumns(buf: ArrayBuffer | Uint8Array): SummaryColu
   const rootService = u32(n);
   const label = u32(n);
   const traceId = u32(n);
-  const serviceOffsets = u32(n + 1);
-  const serviceList = u32(listLen);
-  const strOff = u32(stringCount + 1);
+  const serviceSet = u32(n);
+  const setOffsets = u32(sets + 1);
+  const setServices = u32(listLen);
+  const strOff = u32(stringCount);
+  const strLen = u32(stringCount);
   const flags = new Uint8Array(ab, o, n);
   o += n;
   const text = new Uint8Array(ab, o, strBytes);
+  for (let i = 0; i < stringCount; i++) {
+    if (strOff[i] + strLen[i] > strBytes) throw new ColumnsFormatError(`summary columns: string ${i} lies past the text`);
+  }
   const cache: (string | undefined)[] = new Array(stringCount);
   const dec = new TextDecoder();
   return {
-    n, start, duration, spans, errors, rootService, label, traceId, serviceOffsets, serviceList, flags, stringCount,
+    n, first, total, start, duration, spans, errors, rootService, label, traceId, serviceSet, setOffsets, setServices, flags, stringCount,
     startsWithAscii(i: number, prefix: string): boolean {
       const a = strOff[i];
-      if (strOff[i + 1] - a < prefix.length) return false;
+      if (strLen[i] < prefix.length) return false;
       for (let j = 0; j < prefix.length; j++) if (text[a + j] !== prefix.charCodeAt(j)) return false;
       return true;
     },
@@ -209,7 +172,7 @@ export function decodeSummaryColumns(buf: ArrayBuffer | Uint8Array): SummaryColu
       let s = cache[i];
       if (s === undefined) {
         const a = strOff[i];
-        const b = strOff[i + 1];
+        const b = a + strLen[i];
         // short ASCII strings (ids, names): fromCharCode beats TextDecoder's call overhead
         let ascii = b - a <= 64;
         for (let j = a; ascii && j < b; j++) if (text[j] > 127) ascii = false;

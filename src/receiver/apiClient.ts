@@ -135,9 +135,10 @@ export class ApiClient {
   }
 
   // ---- explore (src/receiver/exploreRoutes.ts)
-  /** every trace summary as columns (src/protocol/exploreColumns.ts), newest first */
-  async exploreSummaries(): Promise<Uint8Array> {
-    const r = await this.request('GET', '/api/explore/summaries');
+  /** every trace summary as columns (src/protocol/exploreColumns.ts), or a first screen of them */
+  async exploreSummaries(firstScreen?: { rows: number; sample: number }): Promise<Uint8Array> {
+    const q = firstScreen ? `?first=${firstScreen.rows}&sample=${firstScreen.sample}` : '';
+    const r = await this.request('GET', `/api/explore/summaries${q}`);
     this.check(r);
     return new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength);
   }

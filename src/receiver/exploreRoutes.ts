@@ -1,5 +1,6 @@
 // The query API's /api/explore routes (the search page and the service map):
-//   GET  /api/explore/summaries                      every trace summary as columns (src/protocol/exploreColumns.ts)
+//   GET  /api/explore/summaries[?first=N&sample=M]   every trace summary as columns (src/protocol/exploreColumns.ts);
+//                                                    with first: a first screen (the N newest, M others for the plot)
 //   GET  /api/explore/servicemap[?fromMs=&toMs=]     ServiceMapData over the window, from the ingest-time index
 //   GET  /api/explore/operations?node=ID[&fromMs=&toMs=]  NodeOperations of one node
 //   GET  /api/explore/vocabulary                     ExploreVocabulary (filter completion)
@@ -13,7 +14,7 @@ import type { EdgeTraces } from '../protocol/explore';
 import type { Attrs } from '../model/span';
 import type { Span } from '../model/span';
 import { attrToText } from '../model/attrs';
-import { encodeSummaries } from '../explore/summaryRows';
+import { columnsOf } from '../explore/summaryRows';
 import { traceHasEdge, traceServiceMap } from '../explore/traceServiceMap';
 
 export type ExploreAnswer = { status: number; json: unknown } | { status: 200; bytes: Uint8Array };
@@ -46,7 +47,7 @@ export function exploreRoute(
 ): Promise<ExploreAnswer> | ExploreAnswer {
   const [what, id, sub] = rest;
   const get = method === 'GET';
-  if (what === 'summaries' && rest.length === 1 && get) return { status: 200, bytes: encodeSummaries(store.summaries()) };
+  if (what === 'summaries' && rest.length === 1 && get) return summariesRoute(store, url);
   if (what === 'trace' && rest.length === 3 && sub === 'servicemap' && get) {
     if (!ID_RE.test(id)) return fail(400, `bad trace id ${JSON.stringify(id.slice(0, 80))}`);
     const spans = store.spans(id.toLowerCase());
@@ -75,6 +76,21 @@ export function exploreRoute(
     return { status: 200, json: edgeTraces(store, from, to, w.fromMs, w.toMs, limit) };
   }
   return fail(404, `no such route ${method} ${url.pathname}`);
+}
+
+const FIRST_MAX = 10_000;
+const SAMPLE_MAX = 100_000;
+
+function summariesRoute(store: TraceStore, url: URL): ExploreAnswer {
+  const columns = columnsOf(store);
+  const firstText = url.searchParams.get('first');
+  if (firstText === null) return { status: 200, bytes: columns.encode() };
+  const first = Number(firstText);
+  const sample = Number(url.searchParams.get('sample') ?? '0');
+  if (!Number.isInteger(first) || first < 0 || first > FIRST_MAX || !Number.isInteger(sample) || sample < 0 || sample > SAMPLE_MAX) {
+    return fail(400, `first must be a whole number up to ${FIRST_MAX} and sample one up to ${SAMPLE_MAX}, got ${JSON.stringify(firstText.slice(0, 20))}, ${JSON.stringify(url.searchParams.get('sample')?.slice(0, 20) ?? null)}`);
+  }
+  return { status: 200, bytes: columns.encodeFirstScreen(first, sample) };
 }
 
 /** candidates from the service index (traces touching both services), checked span by span */

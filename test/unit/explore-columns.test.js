@@ -36,7 +36,8 @@ test('round trip: every field, non-ASCII strings, empty labels, flags', () => {
     assert.equal(c.string(c.label[r]), rootLabel(s));
     assert.equal(c.string(c.rootService[r]), s.rootService);
     const svcs = [];
-    for (let k = c.serviceOffsets[r]; k < c.serviceOffsets[r + 1]; k++) svcs.push(c.string(c.serviceList[k]));
+    const set = c.serviceSet[r];
+    for (let k = c.setOffsets[set]; k < c.setOffsets[set + 1]; k++) svcs.push(c.string(c.setServices[k]));
     assert.deepEqual(svcs, s.services);
     assert.equal(c.spans[r], s.spanCount);
     assert.equal(c.errors[r], s.errorCount);
@@ -50,7 +51,7 @@ test('round trip: every field, non-ASCII strings, empty labels, flags', () => {
   const odd = new Uint8Array(bytes.length + 3);
   odd.set(bytes, 3);
   assert.equal(decodeSummaryColumns(odd.subarray(3)).string(c.label[1]), rootLabel(list[1]));
-  assert.throws(() => decodeSummaryColumns(new Uint8Array(40)), /not this format/);
+  assert.throws(() => decodeSummaryColumns(new Uint8Array(64)), /not this format/);
   assert.throws(() => decodeSummaryColumns(bytes.subarray(0, bytes.length - 5)), /expected/);
 });
 

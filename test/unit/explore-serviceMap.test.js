@@ -172,6 +172,12 @@ test('receiver: /api/explore serves the map, the columns, edge traces, attribute
     const cols = decodeSummaryColumns(await h.api.exploreSummaries());
     assert.equal(cols.n, 3);
     assert.equal(cols.string(cols.label[0]), 'GET /checkout');
+    // a first screen: the newest trace alone (with the plot's edges), the store's count in its header
+    const first = decodeSummaryColumns(await h.api.exploreSummaries({ rows: 1, sample: 0 }));
+    assert.equal(first.first, 1);
+    assert.equal(first.total, 3);
+    assert.equal(first.start[0], Math.max(...cols.start));
+    await assert.rejects(h.api.exploreSummaries({ rows: -1, sample: 0 }), /first must be a whole number/);
     const edgeT = await h.api.edgeTraces('s:orders', 's:inventory');
     assert.equal(edgeT.traceIds.length, 3);
     assert.deepEqual((await h.api.edgeTraces('s:frontend', 'd:sqlite')).traceIds, []);

@@ -10,6 +10,7 @@ import {
   GetVocabulary, MatchAttributes, RefreshSummaries, RestrictTraces, RunTraceAction, ShowSummaries, SummariesChanged,
   type RestrictParams,
 } from '../../protocol/explore';
+import { FIRST_SCREEN, isFirstScreen, newestStartMs } from '../../protocol/exploreColumns';
 import { ExploreWebview } from './exploreWebview';
 import { exploreHtml, exploreWebviewOptions } from './html';
 import { compareAvailable, runTraceAction } from './traceActions';
@@ -20,6 +21,8 @@ export class SearchPanel extends ExploreWebview {
   /** the newest start among the traces sent: a trace starting after it is new */
   private newestSentMs = -Infinity;
   private counted = new Set<string>();
+  /** the webview holds every row (not only a first screen) */
+  private sentWhole = false;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -65,8 +68,11 @@ export class SearchPanel extends ExploreWebview {
   private readies = 0;
 
   protected onReady(): void {
-    // a later `ready` is a webview VS Code recreated (hidden, then shown): it needs them again
-    if (this.readies++ > 0) void this.load();
+    // a later `ready` is a webview VS Code recreated (hidden, then shown): it needs them again, a first screen first
+    if (this.readies++ > 0) {
+      this.sentWhole = false;
+      void this.load();
+    }
   }
 
   /** one load at a time; asks made meanwhile make one more */
@@ -77,17 +83,19 @@ export class SearchPanel extends ExploreWebview {
     }
     this.loading = true;
     try {
+      // an empty page gets a first screen (the newest rows, a sample of the plot) before every row
+      let firstScreen = !this.sentWhole;
       do {
         this.again = false;
         const api = await this.services.receiver.ready();
-        const bytes = await api.exploreSummaries();
-        const at = Date.now();
-        // newest first: the first row's start (bytes 32.. hold the start column)
-        const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
-        this.newestSentMs = n > 0 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(32, true) : -Infinity;
-        this.counted = new Set();
-        const columns = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-        this.notify(ShowSummaries, { columns, at, canCompare: await compareAvailable() }, true);
+        const canCompare = await compareAvailable();
+        if (firstScreen) {
+          const first = await api.exploreSummaries(FIRST_SCREEN);
+          this.send(first, canCompare);
+          firstScreen = false;
+          if (!isFirstScreen(first)) continue;
+        }
+        this.send(await api.exploreSummaries(), canCompare);
       } while (this.again && !this.disposed);
     } catch (e) {
       this.log.error(`search page: could not load the trace summaries: ${errorText(e)}`);
@@ -95,6 +103,15 @@ export class SearchPanel extends ExploreWebview {
     } finally {
       this.loading = false;
     }
+  }
+
+  private send(bytes: Uint8Array, canCompare: boolean): void {
+    const at = Date.now();
+    this.newestSentMs = newestStartMs(bytes);
+    this.counted = new Set();
+    if (!isFirstScreen(bytes)) this.sentWhole = true;
+    const columns = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    this.notify(ShowSummaries, { columns, at, canCompare }, true);
   }
 
   protected async onCommand(msg: CommandMessage): Promise<void> {
