@@ -7,12 +7,17 @@
 //               receiver's own /api/explore routes (test/webview/exploreServer.mjs) over that store:
 //     firstPaintMs      navigation start (the panel opening; the host asks the receiver for the summary columns
 //                       at that moment) → the plot drawn and the first table rows in the DOM, once the browser
-//                       showed the frame (the `traceExplorer.explore.firstPaint` mark). Each run a fresh
-//                       document in one tab, HTTP cache off
-//     filterMs          a filter typed (is:error, service:payments, GET /cart, min:100ms, cleared) → the plot and
-//                       table redrawn and the frame shown; median over those five and the runs
+//                       showed the frame (the `traceExplorer.explore.firstPaint` mark). That first paint is of
+//                       the first screen (src/protocol/exploreColumns.ts FIRST_SCREEN: the newest 120 rows and
+//                       a sample of 4,000 points with the plot's edges); allRowsPaintMs: → every row and point
+//                       shown (`traceExplorer.explore.allRowsPaint`). Each run a fresh document in one tab, HTTP
+//                       cache off
+//     filterMs          with every row shown: a filter typed (is:error, service:payments, GET /cart, min:100ms,
+//                       cleared) → the plot and table redrawn and the frame shown; median over those five and the runs
 //     scrollFrameP95Ms  p95 frame interval over 3 s of continuous table scrolling (3 rows per frame)
-//     columnsMB, encodeMs (the receiver's encoding of every summary, in this process)
+//     columnsMB, encodeMs (the receiver's answer with every row: its kept columns copied into one buffer, in
+//                       this process), firstScreenMs and firstScreenKB (its first screen), fullEncodeMs (a fresh
+//                       encode of every summary, which the kept columns spare each open)
 //   servicemap  ms: the receiver's answer for the whole store (the per-minute index summed, as JSON), as
 //               GET /api/explore/servicemap computes it; windowMs for the last 15 minutes; mapPaintMs: the
 //               service map page's navigation start → the laid-out map shown
@@ -29,7 +34,8 @@ import { shopStore } from '../test/webview/exploreData.mjs';
 import { calibrate } from './calibrate.mjs';
 
 const require = createRequire(import.meta.url);
-const { encodeSummaries } = require('../out/src/explore/summaryRows.js');
+const { encodeSummaries, columnsOf } = require('../out/src/explore/summaryRows.js');
+const { FIRST_SCREEN } = require('../out/src/protocol/exploreColumns.js');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -70,31 +76,52 @@ async function newPage() {
   return page;
 }
 
-/** loads a view in a fresh document; resolves the mark's time from navigation start */
-async function load(page, query, markName) {
+/** loads a view in a fresh document; resolves the marks' times from navigation start (the first mark's alone) */
+async function load(page, query, markName, ...more) {
   await page.goto('about:blank');
-  const marked = page.waitForRequest((r) => r.url().includes(`/mark?name=${markName}`), { timeout: 120_000 });
+  const names = [markName, ...more];
+  const marked = names.map((n) => page.waitForRequest((r) => r.url().includes(`/mark?name=${n}`), { timeout: 120_000 }));
   await page.goto(`${srv.url}/explore.html?${query}`);
-  await marked;
-  return page.evaluate((n) => performance.getEntriesByName(n)[0].startTime, markName);
+  await Promise.all(marked);
+  const at = await page.evaluate((ns) => ns.map((n) => performance.getEntriesByName(n)[0].startTime), names);
+  return more.length ? at : at[0];
 }
 
 async function benchSearch() {
   const page = await newPage();
-  const encodes = [];
-  let bytes = 0;
+  const fullEncodes = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    bytes = encodeSummaries(store.summaries()).byteLength;
-    encodes.push(performance.now() - t0);
+    encodeSummaries(store.summaries());
+    fullEncodes.push(performance.now() - t0);
   }
-  await load(page, 'view=search', 'traceExplorer.explore.firstPaint'); // warm-up: the renderer's first load of the bundle
+  columnsOf(store); // the receiver's first ask fills its kept columns from every summary (once)
+  const encodes = [];
+  const firstScreens = [];
+  let bytes = 0;
+  let firstBytes = 0;
+  for (let i = 0; i < 5; i++) {
+    let t0 = performance.now();
+    bytes = columnsOf(store).encode().byteLength;
+    encodes.push(performance.now() - t0);
+    t0 = performance.now();
+    firstBytes = columnsOf(store).encodeFirstScreen(FIRST_SCREEN.rows, FIRST_SCREEN.sample).byteLength;
+    firstScreens.push(performance.now() - t0);
+  }
+  const FIRST = 'traceExplorer.explore.firstPaint';
+  const ALL = 'traceExplorer.explore.allRowsPaint';
+  await load(page, 'view=search', FIRST, ALL); // warm-up: the renderer's first load of the bundle
   const paints = [];
+  const allPaints = [];
   const filters = [];
   const scrolls = [];
-  for (let i = 0; i < runs; i++) paints.push(await load(page, 'view=search', 'traceExplorer.explore.firstPaint'));
   for (let i = 0; i < runs; i++) {
-    await load(page, 'view=search', 'traceExplorer.explore.firstPaint');
+    const [first, all] = await load(page, 'view=search', FIRST, ALL);
+    paints.push(first);
+    allPaints.push(all);
+  }
+  for (let i = 0; i < runs; i++) {
+    await load(page, 'view=search', FIRST, ALL);
     filters.push(...(await page.evaluate(async (texts) => {
       const input = document.querySelector('.filter-input');
       const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
@@ -131,8 +158,9 @@ async function benchSearch() {
   await page.close();
   return {
     bench: 'explore', view: 'search', storedSpans, traces: store.stats().traces, firstPaintMs: r1(median(paints)), filterMs: r1(median(filters)),
-    scrollFrameP95Ms: r1(median(scrolls)), firstPaintRuns: paints.map(r1), filterMaxMs: r1(Math.max(...filters)), encodeMs: r1(median(encodes)),
-    columnsMB: r1(bytes / 1048576), runs, bundle: 'production', calibrationMs: r1(calibrate()), loadavg: os.loadavg()[0],
+    scrollFrameP95Ms: r1(median(scrolls)), firstPaintRuns: paints.map(r1), allRowsPaintMs: r1(median(allPaints)), filterMaxMs: r1(Math.max(...filters)),
+    encodeMs: r1(median(encodes)), columnsMB: r1(bytes / 1048576), firstScreenMs: r1(median(firstScreens)), firstScreenKB: Math.round(firstBytes / 1024),
+    fullEncodeMs: r1(median(fullEncodes)), runs, bundle: 'production', calibrationMs: r1(calibrate()), loadavg: os.loadavg()[0],
   };
 }
 

@@ -34,7 +34,19 @@ export function formatRelative(startMs: number, now: number): string {
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${groupDigits(n)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * A count with thousands separators, as toLocaleString('en-US') writes it; whole numbers without Intl, whose
+ * first use costs a webview ~25 ms as it opens.
+ */
+export function groupDigits(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const s = String(Math.abs(n));
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += (i > 0 && (s.length - i) % 3 === 0 ? ',' : '') + s[i];
+  return n < 0 ? `-${out}` : out;
 }
 
 /** A span of the trace names a parent that is not there (yet): the row's "root" is not the trace's root. */

@@ -110,3 +110,12 @@ test('a trace quick pick row shows span text as typed: no $(icon) in its label, 
   assert.match(item.description.replace(/\u200b/g, ''), / · \$\(rocket\) cart · .* · from \$\(bug\)\.json$/);
   assert.equal(item.detail, s.traceId);
 });
+
+test('counts are grouped as en-US writes them (without Intl for whole numbers)', () => {
+  const { groupDigits, plural } = require('../../out/src/tracelist/format.js');
+  for (const n of [0, 1, 12, 999, 1000, 12345, 100000, 1234567, -4321, 2 ** 53 - 1, 1.5, 12345.678]) {
+    assert.equal(groupDigits(n), n.toLocaleString('en-US'), String(n));
+  }
+  assert.equal(plural(100000, 'trace'), '100,000 traces');
+  assert.equal(plural(1, 'trace'), '1 trace');
+});

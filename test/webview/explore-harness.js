@@ -33,11 +33,49 @@
     if (p && p.toMs != null) q.set('toMs', String(p.toMs));
     return q;
   };
+  // the summary columns come through a worker (harnessFetch.js), as VS Code hands a webview the host's message:
+  // received off the page's thread, then one transferred message (read on the page's own thread, the 8 MB
+  // body's many small tasks held the page's timers back)
+  const fetcher = new Worker('/harnessFetch.js');
+  const fetches = new Map();
+  let fetchId = 0;
+  fetcher.onmessage = (e) => {
+    const f = fetches.get(e.data.id);
+    if (!f || !e.data.last) return;
+    fetches.delete(e.data.id);
+    if (e.data.ok) f.resolve(e.data.buf);
+    else f.reject(new Error(e.data.error || `HTTP ${e.data.status}`));
+  };
+  const fetchBytes = (url) => new Promise((resolve, reject) => {
+    const id = ++fetchId;
+    fetches.set(id, { resolve, reject });
+    fetcher.postMessage({ id, url });
+  });
+  // like SearchPanel: a first screen (src/protocol/exploreColumns.ts FIRST_SCREEN; ?first=&sample= on the
+  // page's address change it) while the page holds nothing, then every row
+  const page = new URLSearchParams(location.search);
+  const firstScreen = `first=${page.get('first') || 120}&sample=${page.get('sample') || 4000}`;
+  let sentWhole = false;
   async function sendSummaries() {
     window.__timing = { requestStart: performance.now() };
-    const buf = await (await fetch('/api/explore/summaries')).arrayBuffer();
+    if (!sentWhole) {
+      // (a first screen is a few hundred KB: read here, without waiting for the worker to start)
+      const buf = await (await fetch(`/api/explore/summaries?${firstScreen}`)).arrayBuffer();
+      window.__timing.firstReceived = performance.now();
+      window.__timing.firstBytes = buf.byteLength;
+      const partial = new DataView(buf).getUint32(24, true) > 0;
+      notify('summaries', { columns: buf, at: Date.now(), canCompare: true }, [buf]);
+      if (!partial) {
+        sentWhole = true;
+        return;
+      }
+    }
+    // ?holdWhole=1: every row waits for window.__releaseWhole() (a test looks at the first screen meanwhile)
+    if (page.get('holdWhole')) await new Promise((r) => (window.__releaseWhole = r));
+    const buf = await fetchBytes('/api/explore/summaries');
     window.__timing.received = performance.now();
     window.__timing.bytes = buf.byteLength;
+    sentWhole = true;
     notify('summaries', { columns: buf, at: Date.now(), canCompare: true }, [buf]);
   }
   // like SearchPanel: the summaries are asked for as the panel opens

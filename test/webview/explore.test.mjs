@@ -65,6 +65,54 @@ test('search page: every trace on the plot and in the table, newest first', asyn
   await page.close();
 });
 
+test('first screen: the newest rows and a sample on the plot, then every row', async () => {
+  const page = await open('view=search&first=20&sample=50&holdWhole=1');
+  await page.waitForSelector('.tbody [role=row]');
+  assert.equal(await count(page), `${TRACES} traces · loading`);
+  const byStart = [...summaries.values()].sort((a, b) => b.startMs - a.startMs);
+  assert.deepEqual(await rowIds(page), byStart.slice(0, 20).map((s) => s.traceId), 'the 20 newest, newest first, nothing else');
+  const points = Number(await page.getAttribute('.plot canvas', 'data-points'));
+  assert.ok(points >= 50 && points <= 73, `${points} points`);
+  await page.evaluate(() => window.__releaseWhole());
+  await page.waitForFunction((n) => document.querySelector('.actions .count').textContent === `${n} traces`, TRACES);
+  assert.equal(await page.getAttribute('.plot canvas', 'data-points'), String(TRACES));
+  assert.equal((await rowIds(page))[0], byStart[0].traceId);
+  const marks = await page.evaluate(() => ['firstPaint', 'allRowsPaint'].map((m) => performance.getEntriesByName(`traceExplorer.explore.${m}`).length));
+  assert.deepEqual(marks, [1, 1]);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('table scroll: a fixed pool of rows re-filled in place, each showing the row at its position', async () => {
+  const page = await open();
+  await page.waitForSelector('.tbody [role=row]');
+  const byStart = [...summaries.values()].sort((a, b) => b.startMs - a.startMs);
+  const before = await page.$$eval('.tbody .tr', (els) => els.length);
+  for (const top of [22 * 100 + 5, 22 * 37, 22 * (TRACES - 5)]) {
+    await page.evaluate((t) => {
+      const vp = document.querySelector('.tbody');
+      vp.scrollTop = t;
+      vp.dispatchEvent(new Event('scroll'));
+    }, top);
+    const rows = await page.$$eval('.tbody [role=row]', (els) => els.map((e) => [Number(e.getAttribute('aria-rowindex')), e.getAttribute('data-trace-id'), e.querySelector('.c-services').textContent]));
+    assert.equal(await page.$$eval('.tbody .tr', (els) => els.length), before, 'no row elements made or dropped while scrolling');
+    const scrolledTop = await page.evaluate(() => document.querySelector('.tbody').scrollTop);
+    const firstVisible = Math.floor(scrolledTop / 22);
+    assert.ok(rows.some(([i]) => i - 2 === firstVisible), `the row at the top (${firstVisible}) is there`);
+    for (const [i, id, services] of rows) {
+      assert.equal(id, byStart[i - 2].traceId, `position ${i - 2}`);
+      assert.equal(services, byStart[i - 2].services.join(', '));
+    }
+  }
+  // a click on a re-filled row selects the trace it shows now
+  const [, id] = (await page.$$eval('.tbody [role=row]', (els) => els.map((e) => [e.getAttribute('aria-rowindex'), e.getAttribute('data-trace-id')])))[3];
+  await page.click(`.tbody [data-trace-id="${id}"]`);
+  await page.waitForSelector(`.tbody [data-trace-id="${id}"][aria-selected=true]`);
+  assert.match(await count(page), /1 selected/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('filter → table: is:error, Only errors, service:, attribute terms, completion', async () => {
   const page = await open();
   await page.waitForSelector('.tbody [role=row]');

@@ -16,28 +16,36 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 
 /** startExploreServer({ store, map, bundleDir }) → { url, close() } */
 export async function startExploreServer({ store, map, bundleDir = join(root, 'dist') }) {
-  let prefetched = null;
+  // the summaries the search panel asked for as it opened (by query: a first screen, then every row)
+  let prefetched = new Map();
   const server = http.createServer(async (req, res) => {
     const u = new URL(req.url, 'http://x');
     try {
       if (u.pathname === '/explore.html') {
         const view = u.searchParams.get('view') === 'servicemap' ? 'servicemap' : 'search';
         const traceId = u.searchParams.get('traceId');
-        // the search panel asks the receiver for the summaries as it opens, while the webview loads
-        if (view === 'search') prefetched = Promise.resolve(exploreRoute(store, map, 'GET', ['summaries'], u, null));
+        // the search panel asks the receiver for a first screen of the summaries as it opens, while the
+        // webview loads (every row is asked for once that came, as SearchPanel.load does)
+        prefetched = new Map();
+        if (view === 'search') {
+          const q = `first=${u.searchParams.get('first') || 120}&sample=${u.searchParams.get('sample') || 4000}`;
+          const first = exploreRoute(store, map, 'GET', ['summaries'], new URL(`http://x/api/explore/summaries?${q}`), null);
+          prefetched.set(q, Promise.resolve(first));
+        }
         const html = readFileSync(join(here, 'explore-harness.html'), 'utf8')
           .replace('data-view="search"', `data-view="${view}"${traceId && /^[0-9a-f]+$/.test(traceId) ? ` data-trace-id="${traceId}"` : ''}`);
         return send(res, 200, TYPES['.html'], html);
       }
       if (u.pathname === '/explore-harness.js') return file(res, join(here, 'explore-harness.js'));
+      if (u.pathname === '/harnessFetch.js') return file(res, join(here, 'harnessFetch.js'));
       if (u.pathname === '/mark') return send(res, 204, 'text/plain', '');
       if (u.pathname.startsWith('/dist/')) return file(res, join(bundleDir, u.pathname.slice(6)));
       if (u.pathname.startsWith('/api/explore/')) {
         const rest = u.pathname.slice('/api/explore/'.length).split('/').map(decodeURIComponent);
         let answer;
-        if (rest[0] === 'summaries' && prefetched) {
-          answer = await prefetched;
-          prefetched = null;
+        if (rest[0] === 'summaries' && prefetched.has(u.search.slice(1))) {
+          answer = await prefetched.get(u.search.slice(1));
+          prefetched.delete(u.search.slice(1));
         } else {
           answer = await exploreRoute(store, map, req.method, rest, u, () => readBody(req));
         }

@@ -1,7 +1,7 @@
 // The search page's scatter plot on a canvas: x = trace start, y = duration (linear or log), one point per
 // trace coloured by its root service, errors as red rings drawn last so they stand out. Hover names the
 // nearest trace; a click opens it; a drag selects a time × duration range (the table then shows only that).
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { SummaryColumns } from '../../src/protocol/exploreColumns';
 import type { Brush } from '../../src/explore/columnFilter';
 import { formatDuration } from '../../src/tracelist/format';
@@ -67,7 +67,8 @@ function timeText(ms: number, span: number): string {
 export function ScatterPlot({ cols, rows, slots, colors, log, brush, selected, onBrush, onOpen, onPointer, onPainted }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const wrap = useRef<HTMLDivElement>(null);
-  const [size, setSize] = useState({ w: 800, h: 220 });
+  // null until measured: nothing is drawn at a guessed size
+  const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const [hover, setHover] = useState<{ row: number; x: number; y: number } | null>(null);
   const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const scale = useRef<Scale | null>(null);
@@ -76,19 +77,37 @@ export function ScatterPlot({ cols, rows, slots, colors, log, brush, selected, o
   useLayoutEffect(() => {
     const el = wrap.current;
     if (!el) return;
-    const measure = () => setSize({ w: Math.max(200, el.clientWidth), h: Math.max(120, el.clientHeight) });
+    // the same size again keeps the state (a new object would draw 100,000 points again for nothing)
+    const measure = () => {
+      const w = Math.max(200, el.clientWidth);
+      const h = Math.max(120, el.clientHeight);
+      setSize((prev) => (prev && prev.w === w && prev.h === h ? prev : { w, h }));
+    };
     measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
 
+  // log10 of every duration, once per data set: the points' loop is then arithmetic only
+  const logDur = useMemo(() => {
+    const out = new Float64Array(cols.n);
+    for (let r = 0; r < cols.n; r++) out[r] = Math.log10(Math.max(cols.duration[r], 1e-3));
+    return out;
+  }, [cols]);
+  const layer = useRef<{ canvas: HTMLCanvasElement; img: ImageData | null } | null>(null);
+
   useLayoutEffect(() => {
     const cv = canvas.current;
-    if (!cv) return;
+    if (!cv || !size) return;
     const dpr = window.devicePixelRatio || 1;
-    cv.width = Math.round(size.w * dpr);
-    cv.height = Math.round(size.h * dpr);
+    // setting a canvas's size clears and reallocates it: only when it changed
+    const cw = Math.round(size.w * dpr);
+    const ch = Math.round(size.h * dpr);
+    if (cv.width !== cw || cv.height !== ch) {
+      cv.width = cw;
+      cv.height = ch;
+    }
     const ctx = cv.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -154,20 +173,37 @@ export function ScatterPlot({ cols, rows, slots, colors, log, brush, selected, o
       const t = s.t0 + ((s.t1 - s.t0) * i) / ticks;
       ctx.fillText(timeText(t, s.t1 - s.t0), xOf(s, t), size.h - PAD_B + 6);
     }
-    // points straight into the pixels (100,000 fillRect calls cost tens of ms; this a few), errors last as rings
-    const xs = new Float32Array(cols.n);
-    const ys = new Float32Array(cols.n);
+    // points straight into the pixels of a layer (100,000 fillRect calls cost tens of ms; this a few), laid
+    // over the grid in one drawImage; errors last as rings
+    if (px.current.x.length !== cols.n) px.current = { x: new Float32Array(cols.n), y: new Float32Array(cols.n) };
+    const { x: xs, y: ys } = px.current;
+    // a row filtered out has no place (the selection's outlines skip it)
+    xs.fill(0);
+    ys.fill(0);
     const nSlots = colors.servicePixels.length;
     const errs: number[] = [];
-    const W = cv.width;
-    const H = cv.height;
-    const img = ctx.getImageData(0, 0, W, H);
+    const W = cw;
+    const H = ch;
+    if (!layer.current) layer.current = { canvas: document.createElement('canvas'), img: null };
+    const lay = layer.current;
+    if (!lay.img || lay.img.width !== W || lay.img.height !== H) {
+      lay.canvas.width = W;
+      lay.canvas.height = H;
+      lay.img = new ImageData(W, H);
+    }
+    const img = lay.img;
     const px32 = new Uint32Array(img.data.buffer);
+    px32.fill(0);
     const half = Math.max(1, Math.round(1.5 * dpr));
+    const xk = (size.w - PAD_L - PAD_R) / (s.t1 - s.t0 || 1);
+    const lo = log ? Math.log10(s.d0) : s.d0;
+    const hi = log ? Math.log10(s.d1) : s.d1;
+    const yk = (size.h - PAD_T - PAD_B) / (hi - lo || 1);
+    const yBase = PAD_T + (size.h - PAD_T - PAD_B);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
-      const x = xOf(s, cols.start[r]);
-      const y = yOf(s, cols.duration[r]);
+      const x = PAD_L + (cols.start[r] - s.t0) * xk;
+      const y = yBase - ((log ? logDur[r] : cols.duration[r]) - lo) * yk;
       xs[r] = x;
       ys[r] = y;
       if (cols.errors[r] > 0) {
@@ -184,7 +220,11 @@ export function ScatterPlot({ cols, rows, slots, colors, log, brush, selected, o
         for (let xx = x0; xx <= x1; xx++) px32[row + xx] = color;
       }
     }
-    ctx.putImageData(img, 0, 0);
+    lay.canvas.getContext('2d')!.putImageData(img, 0, 0);
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(lay.canvas, 0, 0);
+    ctx.restore();
     px.current = { x: xs, y: ys };
     if (errs.length) {
       ctx.strokeStyle = colors.error;
@@ -217,7 +257,7 @@ export function ScatterPlot({ cols, rows, slots, colors, log, brush, selected, o
       ctx.strokeRect(x0 + 0.5, y0 + 0.5, x1 - x0, y1 - y0);
     }
     onPainted?.();
-  }, [cols, rows, slots, colors, log, brush, selected, size, onPainted]);
+  }, [cols, rows, slots, colors, log, brush, selected, size, onPainted, logDur]);
 
   useEffect(() => setHover(null), [rows]);
 
@@ -290,7 +330,7 @@ export function ScatterPlot({ cols, rows, slots, colors, log, brush, selected, o
     >
       <canvas
         ref={canvas}
-        style={{ width: size.w, height: size.h }}
+        style={size ? { width: size.w, height: size.h } : undefined}
         role="img"
         aria-label={`Scatter plot of ${rows.length} traces: start time against duration`}
         data-points={rows.length}
@@ -306,7 +346,7 @@ export function ScatterPlot({ cols, rows, slots, colors, log, brush, selected, o
         />
       )}
       {h >= 0 && hover && (
-        <div className="plot-tip" style={{ left: Math.min(hover.x + 12, size.w - 260), top: Math.max(0, hover.y - 70) }} role="tooltip">
+        <div className="plot-tip" style={{ left: Math.min(hover.x + 12, (size?.w ?? 800) - 260), top: Math.max(0, hover.y - 70) }} role="tooltip">
           <div className="tip-title">{cols.string(cols.label[h]) || '(root span not received)'}</div>
           <div>{cols.string(cols.rootService[h])}</div>
           <div>

@@ -1,15 +1,15 @@
 // The trace search page: scatter plot over the table, the filter box, Only errors, a time window and the
 // live/paused toggle. Summaries come as columns (src/protocol/exploreColumns.ts); filtering and sorting run
 // here on typed arrays, so a keystroke never waits for the host.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { decodeSummaryColumns, type SummaryColumns } from '../../src/protocol/exploreColumns';
 import {
-  ExploreReady, GetVocabulary, MatchAttributes, RefreshSummaries, RestrictTraces, RunTraceAction, ShowSummaries,
+  ExploreReady, GetVocabulary, ReportExploreError, MatchAttributes, RefreshSummaries, RestrictTraces, RunTraceAction, ShowSummaries,
   SummariesChanged, type ExploreVocabulary, type TraceAction,
 } from '../../src/protocol/explore';
 import { parseFilter, filterProblem } from '../../src/tracelist/filter';
 import { filterRows, nameIndex, sortRows, type Brush, type SortKey } from '../../src/explore/columnFilter';
-import { plural } from '../../src/tracelist/format';
+import { groupDigits, plural } from '../../src/tracelist/format';
 import type { ExploreIpc } from './ipc';
 import { resolveColors, serviceSlotsByName, type PlotColors } from './colors';
 import { ScatterPlot } from './ScatterPlot';
@@ -54,22 +54,40 @@ export function SearchApp({ ipc }: { ipc: ExploreIpc }) {
   const [attrMatch, setAttrMatch] = useState<{ key: string; ids: ReadonlySet<string> | null }>({ key: '', ids: null });
   const [colors, setColors] = useState<PlotColors | null>(null);
   const firstPaint = useRef(false);
+  const shows = useRef<Promise<void>>(Promise.resolve());
+  const firstShown = useRef<(() => void) | null>(null);
   const lastRefresh = useRef(0);
 
-  useEffect(() => {
+  // subscribed and `ready` said before the first frame: the summaries the host queued come a frame sooner
+  useLayoutEffect(() => {
     setColors(resolveColors());
     // a theme change swaps the body's classes: the canvas needs the new colours
     const mo = new MutationObserver(() => setColors(resolveColors()));
     mo.observe(document.body, { attributes: true, attributeFilter: ['class'] });
     const offs = [
       ipc.on(ShowSummaries, (p) => {
-        const cols = decodeSummaryColumns(p.columns);
-        const names = nameIndex(cols);
-        setCanCompare(p.canCompare);
-        setPendingNew(0);
-        setDirty(false);
-        setData({ cols, names, slots: serviceSlotsByName(new Map([...names.ids].map((i) => [i, cols.string(i)])), cols.stringCount) });
-        ipc.request(GetVocabulary, {}).then(setVocab, () => undefined);
+        // in order; after a first screen, every row waits until that screen was shown (or a second passed:
+        // a hidden page draws no frames), so its long task does not hold the first frame back
+        shows.current = shows.current.then(() => {
+          const cols = decodeSummaryColumns(p.columns);
+          const names = nameIndex(cols);
+          setCanCompare(p.canCompare);
+          setPendingNew(0);
+          setDirty(false);
+          setData({ cols, names, slots: serviceSlotsByName(new Map([...names.ids].map((i) => [i, cols.string(i)])), cols.stringCount) });
+          // a first screen is followed by every row: ask for the completion words once, with those
+          if (!cols.first) {
+            ipc.request(GetVocabulary, {}).then(setVocab, () => undefined);
+            return undefined;
+          }
+          return new Promise<void>((resolve) => {
+            firstShown.current = resolve;
+            setTimeout(resolve, 1000);
+          });
+        }).catch((e: unknown) => {
+          // columns it cannot read: said to the host (its log), and the next ones still shown
+          ipc.command(ReportExploreError, { message: `search page: ${e instanceof Error ? e.message : String(e)}` });
+        });
       }),
       ipc.on(SummariesChanged, (p) => {
         setPendingNew((n) => n + p.added);
@@ -134,7 +152,11 @@ export function SearchApp({ ipc }: { ipc: ExploreIpc }) {
     [filter, onlyErrors, win, brush, only, data],
   );
   const plotRows = useMemo(() => (data ? filterRows(data.cols, data.names, order, query, true) : new Uint32Array(0)), [data, order, query]);
-  const tableRows = useMemo(() => (data && brush ? filterRows(data.cols, data.names, plotRows, query) : plotRows), [data, brush, plotRows, query]);
+  const tableRows = useMemo(() => {
+    const rows = data && brush ? filterRows(data.cols, data.names, plotRows, query) : plotRows;
+    // a first screen: its first rows are the newest traces, the others only a sample for the plot
+    return data?.cols.first ? rows.filter((r) => r < data.cols.first) : rows;
+  }, [data, brush, plotRows, query]);
 
   const selectedRows = useMemo(() => {
     const out = new Set<number>();
@@ -183,11 +205,28 @@ export function SearchApp({ ipc }: { ipc: ExploreIpc }) {
     }
   };
 
+  const shownWhole = useRef(false);
+  const whole = !!data && !data.cols.first;
+  const wholeRef = useRef(whole);
+  wholeRef.current = whole;
   const onPainted = useCallback(() => {
-    if (firstPaint.current) return;
+    // the plot is drawn and the table's rows are in the DOM: mark once the frame is on screen (the first
+    // paint, maybe of a first screen; then the first paint of every row)
+    const marks: string[] = [];
+    if (!firstPaint.current) marks.push('traceExplorer.explore.firstPaint');
+    if (wholeRef.current && !shownWhole.current) marks.push('traceExplorer.explore.allRowsPaint');
     firstPaint.current = true;
-    // the plot is drawn and the table's rows are in the DOM: mark once the frame is on screen
-    requestAnimationFrame(() => setTimeout(() => performance.mark('traceExplorer.explore.firstPaint'), 0));
+    if (wholeRef.current) shownWhole.current = true;
+    const shown = firstShown.current;
+    firstShown.current = null;
+    if (marks.length || shown) {
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          marks.forEach((m) => performance.mark(m));
+          shown?.();
+        }, 0),
+      );
+    }
   }, []);
 
   const serviceColor = useCallback((i: number) => (colors && data ? colors.services[data.slots[i] % colors.services.length] : ''), [colors, data]);
@@ -241,8 +280,8 @@ export function SearchApp({ ipc }: { ipc: ExploreIpc }) {
       />
       <div className="actions" role="toolbar" aria-label="Selected traces">
         <span className="count" role="status">
-          {plural(tableRows.length, 'trace')}
-          {tableRows.length !== cols.n ? ` of ${cols.n.toLocaleString('en-US')}` : ''}
+          {cols.first ? `${plural(cols.total, 'trace')} · loading` : plural(tableRows.length, 'trace')}
+          {!cols.first && tableRows.length !== cols.n ? ` of ${groupDigits(cols.n)}` : ''}
           {searching ? ' · searching attributes…' : ''}
           {selected.size ? ` · ${selected.size} selected` : ''}
         </span>
