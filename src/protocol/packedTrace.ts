@@ -26,7 +26,7 @@
 //                       values cut to PACKED_VALUE_CHARS
 //   parentIds           Uint32 string index of the received parentSpanId for rows without a parent row
 //                       (roots: '' or the id of a missing parent); 0 elsewhere (read it from the parent row)
-import { buildTree, type TraceTree } from '../store/tree';
+import { buildTree, buildTreeSteps, runSteps, type TraceTree } from '../store/tree';
 
 // the tree flag bits travel in the packed form: the webview reads them from here
 export { TreeFlag, TREE_PROBLEMS } from '../store/tree';
@@ -195,8 +195,22 @@ export function encodePackedTrace(spans: Span[], epoch: EpochNs, options: Encode
   return packTrace(spans, epoch, options).encode();
 }
 
+/**
+ * encodePackedTrace in steps (runSteps runs them at once): it yields after every `slice` spans read, ordered
+ * or packed, so that the receiver answers others while it orders a million spans.
+ */
+export function* encodePackedTraceSteps(spans: Span[], epoch: EpochNs, options: EncodeOptions, slice: number): Generator<void, Uint8Array> {
+  const tree = yield* buildTreeSteps(spans, slice);
+  yield;
+  return yield* encodeRowsSteps(spans, epoch, tree, options.hasLocation ?? defaultHasLocation, tree.order.length, slice);
+}
+
 /** rows 0..h-1 of the trace (all of it when h is the span count) */
 function encodeRows(spans: Span[], epoch: EpochNs, tree: TraceTree, hasLocation: (span: Span) => boolean, h: number): Uint8Array {
+  return runSteps(encodeRowsSteps(spans, epoch, tree, hasLocation, h, Infinity));
+}
+
+function* encodeRowsSteps(spans: Span[], epoch: EpochNs, tree: TraceTree, hasLocation: (span: Span) => boolean, h: number, slice: number): Generator<void, Uint8Array> {
   const total = tree.order.length; // (the store may add spans to the array after the tree was built)
   const strings: string[] = [];
   const index = new Map<string, number>();
@@ -243,84 +257,103 @@ function encodeRows(spans: Span[], epoch: EpochNs, tree: TraceTree, hasLocation:
   /** by span index: where its attribute pairs start and end in `staged` */
   const stagedStart = new Uint32Array(total);
   const stagedEnd = new Uint32Array(total);
-  let staged = new Uint32Array(Math.max(16, n * 24));
   const seenKey: unknown[] = new Array(SEEN_PLACES).fill(undefined);
   const seenKeyIdx = new Uint32Array(SEEN_PLACES);
   const seenVal: unknown[] = new Array(SEEN_PLACES).fill(undefined);
   const seenValIdx = new Uint32Array(SEEN_PLACES);
-  let a = 0;
-  for (let i = 0; i < total; i++) {
-    const r = rowOf[i];
-    if (r >= n) continue; // past the head
-    const s = spans[i];
-    svc[r] = intern(s.resource.serviceName);
-    nm[r] = intern(s.name);
-    // a parent id is only needed where it cannot be read from the parent row: roots (orphans, cut cycles)
-    pid[r] = rowParent[r] === -1 ? intern(s.parentSpanId) : 0;
-    if (idIdx) idIdx[r] = intern(s.spanId);
-    else {
-      // the id's bytes in order: its two halves as the tree parsed them, most significant byte first
-      const hi = tree.idHi[i], lo = tree.idLo[i], o = 8 * r;
-      idBytes![o] = hi >>> 24;
-      idBytes![o + 1] = hi >>> 16;
-      idBytes![o + 2] = hi >>> 8;
-      idBytes![o + 3] = hi;
-      idBytes![o + 4] = lo >>> 24;
-      idBytes![o + 5] = lo >>> 16;
-      idBytes![o + 6] = lo >>> 8;
-      idBytes![o + 7] = lo;
-    }
-    stagedStart[i] = a;
-    const at = s.attrs;
-    if (a + at.length > staged.length) {
-      const grown = new Uint32Array(Math.max(2 * staged.length, a + at.length));
-      grown.set(staged.subarray(0, a));
-      staged = grown;
-    }
-    for (let k = 0; k + 1 < at.length; k += 2) {
-      // spans of one kind carry the same keys (and often values) in the same places: the string seen at this
-      // place last time answers without a hash lookup (strings are compared by identity first)
-      const key = at[k] as string;
-      if (k < SEEN_PLACES && seenKey[k] === key) staged[a++] = seenKeyIdx[k];
+  const into = { staged: new Uint32Array(Math.max(16, n * 24)), a: 0 };
+  // the pass over the span objects, a slice of them at a time
+  const readRange = (from: number, to: number): void => {
+    let { staged, a } = into;
+    for (let i = from; i < to; i++) {
+      const r = rowOf[i];
+      if (r >= n) continue; // past the head
+      const s = spans[i];
+      svc[r] = intern(s.resource.serviceName);
+      nm[r] = intern(s.name);
+      // a parent id is only needed where it cannot be read from the parent row: roots (orphans, cut cycles)
+      pid[r] = rowParent[r] === -1 ? intern(s.parentSpanId) : 0;
+      if (idIdx) idIdx[r] = intern(s.spanId);
       else {
-        const ki = intern(String(key));
-        staged[a++] = ki;
-        if (k < SEEN_PLACES && typeof key === 'string') {
-          seenKey[k] = key;
-          seenKeyIdx[k] = ki;
+        // the id's bytes in order: its two halves as the tree parsed them, most significant byte first
+        const hi = tree.idHi[i], lo = tree.idLo[i], o = 8 * r;
+        idBytes![o] = hi >>> 24;
+        idBytes![o + 1] = hi >>> 16;
+        idBytes![o + 2] = hi >>> 8;
+        idBytes![o + 3] = hi;
+        idBytes![o + 4] = lo >>> 24;
+        idBytes![o + 5] = lo >>> 16;
+        idBytes![o + 6] = lo >>> 8;
+        idBytes![o + 7] = lo;
+      }
+      stagedStart[i] = a;
+      const at = s.attrs;
+      if (a + at.length > staged.length) {
+        const grown = new Uint32Array(Math.max(2 * staged.length, a + at.length));
+        grown.set(staged.subarray(0, a));
+        staged = grown;
+      }
+      for (let k = 0; k + 1 < at.length; k += 2) {
+        // spans of one kind carry the same keys (and often values) in the same places: the string seen at this
+        // place last time answers without a hash lookup (strings are compared by identity first)
+        const key = at[k] as string;
+        if (k < SEEN_PLACES && seenKey[k] === key) staged[a++] = seenKeyIdx[k];
+        else {
+          const ki = intern(String(key));
+          staged[a++] = ki;
+          if (k < SEEN_PLACES && typeof key === 'string') {
+            seenKey[k] = key;
+            seenKeyIdx[k] = ki;
+          }
+        }
+        const v = at[k + 1];
+        if (k < SEEN_PLACES && seenVal[k] === v && typeof v === 'string') staged[a++] = seenValIdx[k];
+        else {
+          const vi = value(typeof v === 'string' && v.length <= PACKED_VALUE_CHARS ? v : valueText(v as AttrValue, PACKED_VALUE_CHARS));
+          staged[a++] = vi;
+          if (k < SEEN_PLACES && typeof v === 'string' && v.length <= SHARED_VALUE_CHARS) {
+            seenVal[k] = v;
+            seenValIdx[k] = vi;
+          }
         }
       }
-      const v = at[k + 1];
-      if (k < SEEN_PLACES && seenVal[k] === v && typeof v === 'string') staged[a++] = seenValIdx[k];
-      else {
-        const vi = value(typeof v === 'string' && v.length <= PACKED_VALUE_CHARS ? v : valueText(v as AttrValue, PACKED_VALUE_CHARS));
-        staged[a++] = vi;
-        if (k < SEEN_PLACES && typeof v === 'string' && v.length <= SHARED_VALUE_CHARS) {
-          seenVal[k] = v;
-          seenValIdx[k] = vi;
-        }
-      }
+      start[r] = s.start - traceStart;
+      end[r] = s.end - traceStart;
+      kind[r] = s.kind;
+      status[r] = s.statusCode;
+      treeFlags[r] = tree.flags[i];
+      let b = 0;
+      if (hasLocation(s)) b |= SpanBit.HasLocation;
+      if (s.events) for (const e of s.events) if (e.name === 'exception') b |= SpanBit.HasException;
+      if (s.links && s.links.length) b |= SpanBit.HasLinks;
+      bits[r] = b;
+      eventCount[r] = s.events ? s.events.length : 0;
+      stagedEnd[i] = a;
     }
-    start[r] = s.start - traceStart;
-    end[r] = s.end - traceStart;
-    kind[r] = s.kind;
-    status[r] = s.statusCode;
-    treeFlags[r] = tree.flags[i];
-    let b = 0;
-    if (hasLocation(s)) b |= SpanBit.HasLocation;
-    if (s.events) for (const e of s.events) if (e.name === 'exception') b |= SpanBit.HasException;
-    if (s.links && s.links.length) b |= SpanBit.HasLinks;
-    bits[r] = b;
-    eventCount[r] = s.events ? s.events.length : 0;
-    stagedEnd[i] = a;
+    into.staged = staged;
+    into.a = a;
+  };
+  for (let i = 0; i < total; i += slice) {
+    readRange(i, Math.min(total, i + slice));
+    if (i + slice < total) yield;
   }
+  const { staged, a } = into;
+  yield;
   const attrPairs = a >> 1;
   const maxEnd = Math.max(0, tree.maxTime - traceStart);
 
-  // strings: one UTF-8 blob, offsets in UTF-16 code units (the decoder slices the decoded string)
-  const joined = strings.join('');
-  const blob = new TextEncoder().encode(joined);
-  const L = layout(n, strings.length, blob.byteLength, attrPairs, idsInTable);
+  // strings: one UTF-8 blob, offsets in UTF-16 code units (the decoder slices the decoded string); encoded a
+  // slice of strings at a time
+  const encoder = new TextEncoder();
+  const blobs: Uint8Array[] = [];
+  let blobBytes = 0;
+  for (let i = 0; i < strings.length; i += slice) {
+    const part = encoder.encode(i === 0 && slice >= strings.length ? strings.join('') : strings.slice(i, i + slice).join(''));
+    blobs.push(part);
+    blobBytes += part.byteLength;
+    if (i + slice < strings.length) yield;
+  }
+  const L = layout(n, strings.length, blobBytes, attrPairs, idsInTable);
   const buf = new ArrayBuffer(L.total);
   const bytes = new Uint8Array(buf);
   const dv = new DataView(buf);
@@ -329,7 +362,7 @@ function encodeRows(spans: Span[], epoch: EpochNs, tree: TraceTree, hasLocation:
   dv.setUint16(6, (idsInTable ? HeaderFlag.IdsInTable : 0) | (n < total ? HeaderFlag.Partial : 0), true);
   dv.setUint32(8, n, true);
   dv.setUint32(12, strings.length, true);
-  dv.setUint32(16, blob.byteLength, true);
+  dv.setUint32(16, blobBytes, true);
   dv.setUint32(20, attrPairs, true);
   dv.setFloat64(24, epoch.sec, true);
   dv.setFloat64(32, traceStart, true);
@@ -343,7 +376,7 @@ function encodeRows(spans: Span[], epoch: EpochNs, tree: TraceTree, hasLocation:
     c += strings[i].length;
   }
   offs[strings.length] = c;
-  bytes.set(blob, L.strBlob);
+  for (let i = 0, at = L.strBlob; i < blobs.length; at += blobs[i].byteLength, i++) bytes.set(blobs[i], at);
   new Float64Array(buf, L.start, n).set(start);
   new Float64Array(buf, L.end, n).set(end);
   new Int32Array(buf, L.parent, n).set(tree.rowParent.subarray(0, n));
@@ -361,7 +394,12 @@ function encodeRows(spans: Span[], epoch: EpochNs, tree: TraceTree, hasLocation:
   const attrStart = new Uint32Array(buf, L.attrStart, n + 1);
   const attrs = new Uint32Array(buf, L.attrs, a);
   let w = 0;
+  let left = slice;
   for (let r = 0; r < n; r++) {
+    if (--left === 0) {
+      left = slice;
+      yield;
+    }
     const i = order[r];
     attrStart[r] = w >> 1;
     for (let k = stagedStart[i], to = stagedEnd[i]; k < to; k++) attrs[w++] = staged[k];

@@ -270,6 +270,8 @@ export function createApiServer(o: ApiOptions): ApiServer {
           throw new HttpError(400, 'body must be a JSON window request (src/protocol/rowWindow.ts)');
         }
         if (!isWindowRequest(w)) throw new HttpError(400, 'not a window request: {view?, ops?, nav?, from, count ≤ 2000}');
+        // a big trace is ordered a few milliseconds at a time: ingest and other queries are answered meanwhile
+        await windows.prepare(tid);
         const bytes = windows.window(tid, w);
         if (!bytes) throw new HttpError(404, `trace ${tid} is not held (never received, evicted or removed)`);
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });

@@ -4,7 +4,8 @@
 // critical-path functions are the webview's own pure ones (webview/model), so a windowed trace behaves as a
 // whole one. No vscode, no I/O: the API route hands requests in.
 import { randomBytes } from 'node:crypto';
-import { decodePackedTrace, defaultHasLocation, packTrace, slicePackedTrace } from '../protocol/packedTrace';
+import { decodePackedTrace, defaultHasLocation, encodePackedTraceSteps, slicePackedTrace } from '../protocol/packedTrace';
+import { runSteps } from '../store/tree';
 import type { PackedTrace } from '../protocol/packedTrace';
 import type { Span } from '../model/span';
 import type { EpochNs } from '../model/time';
@@ -20,6 +21,18 @@ import type { WindowMeta, WindowOp, WindowRequest } from '../protocol/rowWindow'
 const MAX_VIEWS = 16;
 /** ordered traces kept at most (each costs about what the packed trace does: ~100 bytes a span) */
 const MAX_TRACES = 2;
+/** spans read per step while a trace is ordered, and the time the steps run before others are answered */
+const ORDER_SLICE = 8192;
+const ORDER_RUN_MS = 12;
+/** characters of the string table lowercased per step */
+const LOWER_SLICE = 1 << 20;
+
+/** a trace being ordered a few steps at a time (prepare), or at once when a window is asked before it is done */
+interface OrderJob {
+  built: number;
+  steps: Generator<void, Ordered>;
+  done: Promise<void>;
+}
 
 interface Ordered {
   traceId: string;
@@ -65,6 +78,9 @@ export interface TraceSource {
 export class TraceWindows {
   private readonly traces = new Map<string, Ordered>();
   private readonly views = new Map<string, View>();
+  private readonly jobs = new Map<string, OrderJob>();
+  /** the last ordering done by prepare: its time and the longest it kept the event loop (ms) */
+  lastOrder: { ms: number; longestBlockMs: number } | null = null;
 
   constructor(private readonly store: TraceSource) {}
 
@@ -119,8 +135,46 @@ export class TraceWindows {
     return encodeWindow(meta, slicePackedTrace(t, picked));
   }
 
+  /**
+   * Orders the trace (when it is not yet, or grew) a few milliseconds at a time, so that ingest and other
+   * queries are answered meanwhile; resolves once window() answers without ordering. A trace not held
+   * resolves too (window() then answers undefined).
+   */
+  prepare(traceId: string): Promise<void> {
+    const count = this.store.summary(traceId)?.spanCount;
+    if (count === undefined || this.traces.get(traceId)?.built === count) return Promise.resolve();
+    const running = this.jobs.get(traceId);
+    if (running && running.built === count) return running.done;
+    const spans = this.store.spans(traceId);
+    if (!spans) return Promise.resolve();
+    const steps = this.orderSteps(traceId, count, spans);
+    const job: OrderJob = { built: count, steps, done: Promise.resolve() };
+    this.jobs.set(traceId, job);
+    job.done = (async () => {
+      const t0 = performance.now();
+      let longest = 0;
+      for (;;) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        // (a window asked meanwhile may have run the steps to their end, or the trace was dropped)
+        if (this.jobs.get(traceId) !== job) return;
+        const s0 = performance.now();
+        let r = steps.next();
+        while (!r.done && performance.now() - s0 < ORDER_RUN_MS) r = steps.next();
+        longest = Math.max(longest, performance.now() - s0);
+        if (r.done) {
+          this.jobs.delete(traceId);
+          this.install(r.value);
+          this.lastOrder = { ms: performance.now() - t0, longestBlockMs: longest };
+          return;
+        }
+      }
+    })();
+    return job.done;
+  }
+
   /** forgets what was built for a trace (removed, or cleared) */
   drop(traceId?: string): void {
+    for (const k of [...this.jobs.keys()]) if (traceId === undefined || k === traceId) this.jobs.delete(k);
     for (const [k, o] of this.traces) if (traceId === undefined || o.traceId === traceId) this.traces.delete(k);
     for (const [k, v] of this.views) if (traceId === undefined || v.traceId === traceId) this.views.delete(k);
   }
@@ -138,26 +192,55 @@ export class TraceWindows {
       this.traces.set(traceId, have);
       return have;
     }
+    // a window asked while prepare orders the trace: the rest of the steps at once
+    const job = this.jobs.get(traceId);
+    if (job && job.built === count) {
+      this.jobs.delete(traceId);
+      return this.install(runSteps(job.steps));
+    }
     const spans = this.store.spans(traceId);
     if (!spans) {
       this.drop(traceId);
       return undefined;
     }
+    return this.install(runSteps(this.orderSteps(traceId, count, spans)));
+  }
+
+  private install(o: Ordered): Ordered {
+    this.traces.delete(o.traceId);
+    this.traces.set(o.traceId, o);
+    while (this.traces.size > MAX_TRACES) this.traces.delete(this.traces.keys().next().value as string);
+    return o;
+  }
+
+  /** the trace ordered into rows, packed and decoded in place, with what find and next error read */
+  private *orderSteps(traceId: string, count: number, spans: Span[]): Generator<void, Ordered> {
     const byLogs = this.store.spansPlacedByLogs(traceId);
-    const bytes = packTrace(spans, this.store.epoch, byLogs ? { hasLocation: (s) => defaultHasLocation(s) || byLogs.has(s.spanId) } : {}).encode();
+    const options = byLogs ? { hasLocation: (s: Span) => defaultHasLocation(s) || byLogs.has(s.spanId) } : {};
+    const bytes = yield* encodePackedTraceSteps(spans, this.store.epoch, options, ORDER_SLICE);
+    yield;
     const t = decodePackedTrace(bytes);
+    yield;
     let ne = 0;
     for (let r = 0; r < t.spanCount; r++) if (t.status[r] === 2) ne++;
     const errors = new Int32Array(ne);
     ne = 0;
     for (let r = 0; r < t.spanCount; r++) if (t.status[r] === 2) errors[ne++] = r;
-    const table = t.table();
-    const lower = table.text.toLowerCase();
-    const o: Ordered = { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: lower.length === table.text.length ? lower : null, labels: null, onPath: null };
-    this.traces.delete(traceId);
-    this.traces.set(traceId, o);
-    while (this.traces.size > MAX_TRACES) this.traces.delete(this.traces.keys().next().value as string);
-    return o;
+    // the table lowercased a slice at a time (a slice never ends inside a surrogate pair)
+    const text = t.table().text;
+    const pieces: string[] = [];
+    let sameLength = true;
+    for (let at = 0; at < text.length; ) {
+      let to = Math.min(text.length, at + LOWER_SLICE);
+      const c = text.charCodeAt(to - 1);
+      if (to < text.length && c >= 0xd800 && c <= 0xdbff) to++;
+      const piece = text.slice(at, to).toLowerCase();
+      if (piece.length !== to - at) sameLength = false;
+      pieces.push(piece);
+      at = to;
+      yield;
+    }
+    return { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: sameLength ? pieces.join('') : null, labels: null, onPath: null };
   }
 
   /** a new view, everything expanded — or the state of the expired/outgrown `old` carried over by span id */

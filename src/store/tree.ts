@@ -65,29 +65,50 @@ export interface TraceTree {
 /** children lists up to this long are sorted by insertion */
 const SORT_IN_PLACE = 32;
 
+/** Runs steps (buildTreeSteps, packTraceSteps) to their end at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
+  return runSteps(buildTreeSteps(spans, Infinity));
+}
+
+/** span times read into typed arrays by readSpans */
+interface Extent {
+  minStart: number;
+  maxTime: number;
+}
+
 // Spans of a big trace sit all over a heap that holds a million of them: every pass that reads a span object
 // is a cache miss per span. So the objects are read once, into typed arrays, and the rest works on those.
-export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
+/**
+ * buildTree in steps: it yields after each `slice` spans of the passes that read span objects or look ids
+ * up, so a receiver ordering a million spans can answer others between steps (src/receiver/traceWindows.ts).
+ */
+export function* buildTreeSteps(spans: ArrayLike<TreeSpan>, slice: number): Generator<void, TraceTree> {
   const n = spans.length;
   const start = new Float64Array(n);
   const end = new Float64Array(n);
   const parent = new Int32Array(n).fill(-1);
   const flags = new Uint8Array(n);
-  let minStart = n ? Infinity : 0;
-  let maxTime = n ? -Infinity : 0;
+  const extent: Extent = { minStart: n ? Infinity : 0, maxTime: n ? -Infinity : 0 };
   const ids = new HexIdTable(n);
-  for (let i = 0; i < n; i++) {
-    const s = spans[i];
-    start[i] = s.start;
-    end[i] = s.end;
-    if (s.start < minStart) minStart = s.start;
-    if (s.end > maxTime) maxTime = s.end;
-    if (s.start > maxTime) maxTime = s.start;
-    if (ids.ok) ids.add(s.spanId, s.parentSpanId, i, flags);
+  for (let i = 0; i < n; i += slice) {
+    readSpans(spans, i, Math.min(n, i + slice), start, end, flags, ids, extent);
+    if (i + slice < n) yield;
   }
+  const { minStart, maxTime } = extent;
   const hexIds = ids.ok;
-  if (hexIds) ids.resolve(parent, flags);
-  else {
+  if (hexIds) {
+    for (let i = 0; i < n; i += slice) {
+      ids.resolve(parent, flags, i, Math.min(n, i + slice));
+      if (i + slice < n) yield;
+    }
+  } else {
     flags.fill(0); // (duplicates the table flagged before it gave up)
     linkByMap(spans, parent, flags);
   }
@@ -96,7 +117,13 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
   const state = new Uint8Array(n); // 0 new, 1 on current walk, 2 done
   // (a typed array with its own length: emptying a JS array per node was a runtime call each time)
   const walk = new Int32Array(n);
+  // (a countdown to the next step: `slice` is Infinity when the tree is built at once)
+  let left = slice;
   for (let i = 0; i < n; i++) {
+    if (--left === 0) {
+      left = slice;
+      yield;
+    }
     if (state[i]) continue;
     let w = 0;
     let j = i;
@@ -124,6 +151,10 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
   const roots: number[] = [];
   const clocks = new SameClock();
   for (let i = 0; i < n; i++) {
+    if (--left === 0) {
+      left = slice;
+      yield;
+    }
     const p = parent[i];
     if (p === -1) roots.push(i);
     else {
@@ -147,7 +178,61 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
   // names are read only for spans that start at the same nanosecond
   const cmp = (a: number, b: number) =>
     start[a] - start[b] || (spans[a].name < spans[b].name ? -1 : spans[a].name > spans[b].name ? 1 : a - b);
-  for (let i = 0; i < n; i++) {
+  yield;
+  for (let i = 0; i < n; i += slice) {
+    sortChildren(kids, firstChild, i, Math.min(n, i + slice), cmp);
+    if (i + slice < n) yield;
+  }
+  roots.sort(cmp);
+  yield;
+
+  const order = new Int32Array(n);
+  const rowOf = new Int32Array(n);
+  const rowParent = new Int32Array(n);
+  const rowDepth = new Int32Array(n);
+  let o = 0;
+  const stack: number[] = [];
+  for (let r = roots.length - 1; r >= 0; r--) stack.push(roots[r]);
+  while (stack.length) {
+    if (--left === 0) {
+      left = slice;
+      yield;
+    }
+    const i = stack.pop()!;
+    const p = parent[i];
+    // a parent is always placed before its children
+    const pr = p === -1 ? -1 : rowOf[p];
+    order[o] = i;
+    rowOf[i] = o;
+    rowParent[o] = pr;
+    rowDepth[o] = pr === -1 ? 0 : rowDepth[pr] + 1;
+    o++;
+    for (let k = firstChild[i + 1] - 1; k >= firstChild[i]; k--) stack.push(kids[k]);
+  }
+  return { order, rowOf, parent, flags, childCount, roots, minStart, maxTime, hexIds, idHi: hexIds ? ids.idHi : NONE, idLo: hexIds ? ids.idLo : NONE, rowParent, rowDepth };
+}
+
+const NONE = new Int32Array(0);
+
+/** spans [from, to): times into typed arrays, ids into the table */
+function readSpans(spans: ArrayLike<TreeSpan>, from: number, to: number, start: Float64Array, end: Float64Array, flags: Uint8Array, ids: HexIdTable, extent: Extent): void {
+  let { minStart, maxTime } = extent;
+  for (let i = from; i < to; i++) {
+    const s = spans[i];
+    start[i] = s.start;
+    end[i] = s.end;
+    if (s.start < minStart) minStart = s.start;
+    if (s.end > maxTime) maxTime = s.end;
+    if (s.start > maxTime) maxTime = s.start;
+    if (ids.ok) ids.add(s.spanId, s.parentSpanId, i, flags);
+  }
+  extent.minStart = minStart;
+  extent.maxTime = maxTime;
+}
+
+/** the children lists of spans [from, to), each sorted by start then name */
+function sortChildren(kids: Int32Array, firstChild: Int32Array, from: number, to: number, cmp: (a: number, b: number) => number): void {
+  for (let i = from; i < to; i++) {
     const a = firstChild[i], b = firstChild[i + 1];
     if (b - a > SORT_IN_PLACE) kids.subarray(a, b).sort(cmp);
     else {
@@ -164,31 +249,7 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
       }
     }
   }
-  roots.sort(cmp);
-
-  const order = new Int32Array(n);
-  const rowOf = new Int32Array(n);
-  const rowParent = new Int32Array(n);
-  const rowDepth = new Int32Array(n);
-  let o = 0;
-  const stack: number[] = [];
-  for (let r = roots.length - 1; r >= 0; r--) stack.push(roots[r]);
-  while (stack.length) {
-    const i = stack.pop()!;
-    const p = parent[i];
-    // a parent is always placed before its children
-    const pr = p === -1 ? -1 : rowOf[p];
-    order[o] = i;
-    rowOf[i] = o;
-    rowParent[o] = pr;
-    rowDepth[o] = pr === -1 ? 0 : rowDepth[pr] + 1;
-    o++;
-    for (let k = firstChild[i + 1] - 1; k >= firstChild[i]; k--) stack.push(kids[k]);
-  }
-  return { order, rowOf, parent, flags, childCount, roots, minStart, maxTime, hexIds, idHi: hexIds ? ids.idHi : NONE, idLo: hexIds ? ids.idLo : NONE, rowParent, rowDepth };
 }
-
-const NONE = new Int32Array(0);
 
 // The attributes that tell hosts apart (OpenTelemetry resource semantic conventions): host.id when both sides
 // have it, else host.name. Every process on a host reads the same clock.
@@ -343,9 +404,10 @@ class HexIdTable {
     }
   }
 
-  resolve(parent: Int32Array, flags: Uint8Array): void {
+  /** links the parents of spans [from, to) */
+  resolve(parent: Int32Array, flags: Uint8Array, from: number, to: number): void {
     const { slots, mask, pKind, pHi, pLo } = this;
-    for (let i = 0; i < this.n; i++) {
+    for (let i = from; i < to; i++) {
       const k = pKind[i];
       if (k === NO_PARENT) continue;
       if (k === SELF_PARENT) {

@@ -282,3 +282,46 @@ test('find reaches a span near the end of the trace by its row label, across eve
   const b = ask(w, { view: a.meta.view, ops: [{ kind: 'find', query: 'get /nowhere', hide: false }], from: 0, count: 1 });
   assert.equal(b.meta.matchCount, 0);
 });
+
+test('ordering in steps packs the same bytes as ordering at once, and prepare lets the event loop run between steps', async () => {
+  const { encodePackedTrace, encodePackedTraceSteps } = require('../../out/src/protocol/packedTrace.js');
+  const { runSteps } = require('../../out/src/store/tree.js');
+  const spans = fanOut(20, 30);
+  // strings outside ASCII, a second root, an orphan and a parent cycle: every pass has something to do
+  spans.push(span('o1', 'missing', 5, 9, { name: 'orphan 𐐀 é' }), span('c1', 'c2', 1, 2), span('c2', 'c1', 1, 3), span('r2', null, 7, 8, { name: 'Ünïcode root' }));
+  const whole = encodePackedTrace(spans, epoch);
+  let steps = 0;
+  const g = encodePackedTraceSteps(spans, epoch, {}, 7);
+  for (let r = g.next(); !r.done; r = g.next()) steps++;
+  assert.ok(steps > 100, `ordered in many steps (${steps})`);
+  assert.deepEqual(runSteps(encodePackedTraceSteps(spans, epoch, {}, 7)), whole);
+
+  const w = new TraceWindows(store(spans));
+  let turns = 0;
+  let ticking = true;
+  const tick = () => {
+    turns++;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await w.prepare(TRACE);
+  ticking = false;
+  assert.ok(w.lastOrder && w.lastOrder.longestBlockMs >= 0);
+  const a = ask(w, { from: 0, count: 2000 });
+  const t = decodePackedTrace(whole);
+  assert.deepEqual(a.meta.rows.length, t.spanCount);
+  assert.deepEqual(a.names, Array.from({ length: t.spanCount }, (_, r) => t.str(t.name[r])));
+  assert.ok(turns >= 2, 'the event loop ran while the trace was ordered');
+});
+
+test('a window asked while prepare is still ordering finishes the ordering at once and answers', async () => {
+  const spans = fanOut(100, 100);
+  const w = new TraceWindows(store(spans));
+  const pending = w.prepare(TRACE);
+  const a = ask(w, { from: 0, count: 3 });
+  assert.deepEqual(a.names, ['root', 'group-0', 'leaf-0']);
+  await pending;
+  assert.equal(w.lastOrder, null, 'the window ordered it, not the steps');
+  const b = ask(w, { view: a.meta.view, from: 10101 - 1, count: 3 });
+  assert.deepEqual(b.names, ['leaf-9999']);
+});

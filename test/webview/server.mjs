@@ -182,10 +182,10 @@ export async function startHarnessServer({ bundleDir = join(root, 'dist') } = {}
     },
     /** generateTrace(n) held and packed on a worker thread (the benchmark: packing never delays the page's files) */
     async addGeneratedTrace(name, n) {
-      const { traceId, orderMs } = await fromWorker({ type: 'generate', name, n });
+      const { traceId, orderMs, orderBlockMs } = await fromWorker({ type: 'generate', name, n });
       generated.set(name, traceId);
       sizes.set(name, n);
-      return { orderMs };
+      return { orderMs, orderBlockMs };
     },
     close: async () => {
       await worker?.terminate();
