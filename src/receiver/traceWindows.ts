@@ -10,7 +10,7 @@ import type { PackedTrace } from '../protocol/packedTrace';
 import type { Span } from '../model/span';
 import type { EpochNs } from '../model/time';
 import { indexOfRow, keepWithAncestors, visibleRows, withinSubtree } from '../../webview/model/rows';
-import { findMatches, firstFrom, listRows, rowLabels, stepTo } from '../../webview/model/find';
+import { RowLabelsBuilder, findMatches, firstFrom, listRows, stepTo } from '../../webview/model/find';
 import type { RowLabels } from '../../webview/model/find';
 import { FoldIndex } from './foldIndex';
 import { criticalPath } from '../../webview/model/criticalPath';
@@ -43,8 +43,9 @@ interface Ordered {
   services: string[];
   /** the string table lowercased, for find (null where lowercasing changed its length: then string by string) */
   lower: string | null;
-  /** worked out on first use, then shared by every view */
-  labels: RowLabels | null;
+  /** each row's label for find, worked out while ordering */
+  labels: RowLabels;
+  /** the critical path, worked out on first use, then shared by every view */
   onPath: Uint8Array | null;
 }
 
@@ -82,7 +83,11 @@ export class TraceWindows {
   /** the last ordering done by prepare: its time and the longest it kept the event loop (ms) */
   lastOrder: { ms: number; longestBlockMs: number } | null = null;
 
-  constructor(private readonly store: TraceSource) {}
+  /** `order`: spans per step and the milliseconds the steps run before others are answered (tests shrink them) */
+  constructor(
+    private readonly store: TraceSource,
+    private readonly order = { slice: ORDER_SLICE, runMs: ORDER_RUN_MS },
+  ) {}
 
   /** undefined when the store does not hold the trace */
   window(traceId: string, req: WindowRequest): Uint8Array | undefined {
@@ -159,7 +164,7 @@ export class TraceWindows {
         if (this.jobs.get(traceId) !== job) return;
         const s0 = performance.now();
         let r = steps.next();
-        while (!r.done && performance.now() - s0 < ORDER_RUN_MS) r = steps.next();
+        while (!r.done && performance.now() - s0 < this.order.runMs) r = steps.next();
         longest = Math.max(longest, performance.now() - s0);
         if (r.done) {
           this.jobs.delete(traceId);
@@ -217,7 +222,8 @@ export class TraceWindows {
   private *orderSteps(traceId: string, count: number, spans: Span[]): Generator<void, Ordered> {
     const byLogs = this.store.spansPlacedByLogs(traceId);
     const options = byLogs ? { hasLocation: (s: Span) => defaultHasLocation(s) || byLogs.has(s.spanId) } : {};
-    const bytes = yield* encodePackedTraceSteps(spans, this.store.epoch, options, ORDER_SLICE);
+    const { slice } = this.order;
+    const bytes = yield* encodePackedTraceSteps(spans, this.store.epoch, options, slice);
     yield;
     const t = decodePackedTrace(bytes);
     yield;
@@ -240,7 +246,13 @@ export class TraceWindows {
       at = to;
       yield;
     }
-    return { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: sameLength ? pieces.join('') : null, labels: null, onPath: null };
+    // the labels rows show ("GET /checkout") for find, a slice of rows at a time
+    const labels = new RowLabelsBuilder(t.spanCount);
+    for (let r = 0; r < t.spanCount; r += slice) {
+      labels.add(t, r, Math.min(t.spanCount, r + slice));
+      yield;
+    }
+    return { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: sameLength ? pieces.join('') : null, labels, onPath: null };
   }
 
   /** a new view, everything expanded — or the state of the expired/outgrown `old` carried over by span id */
@@ -295,7 +307,7 @@ export class TraceWindows {
         if (op.query !== v.query) {
           v.query = op.query;
           const strings = o.lower === null ? undefined : (needle: string) => stringsContaining(o.lower!, t.table().offsets, needle);
-          v.match = findMatches(t, op.query, strings, () => (o.labels ??= rowLabels(t)));
+          v.match = findMatches(t, op.query, strings, () => o.labels);
           v.matchList = v.match ? listRows(v.match) : new Int32Array(0);
         }
         v.hide = op.hide;

@@ -36,22 +36,35 @@ export interface RowLabels {
 }
 
 export function rowLabels(t: FindInput): RowLabels {
-  const of = new Int32Array(t.spanCount).fill(-1);
-  const text: string[] = [];
-  const seen = new Map<string, number>();
-  for (let r = 0; r < t.spanCount; r++) {
-    const target = rowTarget(t, r);
-    if (target === undefined) continue;
-    const label = `${t.str(t.name[r])} ${target}`.toLowerCase();
-    let i = seen.get(label);
-    if (i === undefined) {
-      i = text.length;
-      text.push(label);
-      seen.set(label, i);
-    }
-    of[r] = i;
+  const labels = new RowLabelsBuilder(t.spanCount);
+  labels.add(t, 0, t.spanCount);
+  return labels;
+}
+
+/** rowLabels a range of rows at a time (the receiver works them out while it orders a trace) */
+export class RowLabelsBuilder implements RowLabels {
+  readonly of: Int32Array;
+  readonly text: string[] = [];
+  private readonly seen = new Map<string, number>();
+
+  constructor(spanCount: number) {
+    this.of = new Int32Array(spanCount).fill(-1);
   }
-  return { of, text };
+
+  add(t: FindInput, from: number, to: number): void {
+    for (let r = from; r < to; r++) {
+      const target = rowTarget(t, r);
+      if (target === undefined) continue;
+      const label = `${t.str(t.name[r])} ${target}`.toLowerCase();
+      let i = this.seen.get(label);
+      if (i === undefined) {
+        i = this.text.length;
+        this.text.push(label);
+        this.seen.set(label, i);
+      }
+      this.of[r] = i;
+    }
+  }
 }
 
 /**
