@@ -88,7 +88,7 @@
   // A first load asks for the head first (frames, as WaterfallPanel asks the receiver): the head is shown
   // as soon as it is here, then the whole trace replaces it in place once the webview says `headShown` (at
   // most HEAD_WAIT_MS after the head was posted). A live update sends the whole trace.
-  const HEAD_WAIT_MS = 300;
+  const HEAD_WAIT_MS = 1000; // (as WaterfallPanel: `ready` comes before React's first render)
   let headAck = null;
   async function sendTrace(name, update, focusSpanId) {
     window.__timing.requestStart = performance.now();

@@ -50,8 +50,12 @@ import type { TraceSummary } from '../../protocol/api';
 
 /** refreshes of a growing trace are at most this often */
 const REFRESH_MS = 400;
-/** how long the whole trace waits for the webview to paint its head at most */
-const HEAD_WAIT_MS = 300;
+/**
+ * how long the whole trace waits for the webview to paint its head at most, from the head's posting (the webview
+ * says `ready` before React's first render, so this covers that render too; sent earlier, the whole trace
+ * would be decoded and rendered in place of the head before the head was painted)
+ */
+const HEAD_WAIT_MS = 1000;
 
 export class WaterfallPanel implements vscode.Disposable {
   private ready = false;
