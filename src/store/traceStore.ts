@@ -912,7 +912,10 @@ export class TraceStore {
   /** What a checkpoint keeps: every listed trace with its summary and groups, the runs and baselines. */
   snapshot(): StoreSnapshot {
     const traces: ColdTrace[] = [];
-    for (const [id, c] of this.cold) if (!this.traces.has(id)) traces.push(c);
+    // forEach: no [id, c] pair built per trace (at a million spans this runs in one turn of the event loop)
+    this.cold.forEach((c, id) => {
+      if (!this.traces.has(id)) traces.push(c);
+    });
     // traces in memory keep changing while a checkpoint is encoded: their parts are copied
     for (const e of this.traces.values()) {
       if (e.spans.length && e.refs.length) traces.push({ summary: this.summaryOf(e), refs: e.refs.slice(), runs: e.runs.map((t) => ({ ...t })) });
