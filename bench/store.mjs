@@ -5,6 +5,9 @@
 // firstListMs: from spawn to the answer to GET /api/traces listing every stored trace (process start, bundle
 //   load, and the JSON of every summary over HTTP included), median
 // bytesPerSpanOnDisk: every file of the store directory ÷ spans, after the store compacted its segments
+// checkpointBlockMs: the longest the event loop waited while a checkpoint of every stored trace was written
+//   (monitorEventLoopDelay, 1 ms resolution): in the filling session (traces still as built), then in a reopened
+//   store (traces as read from the checkpoint)
 // calibrationMs: a fixed piece of JavaScript work (JSON round trip of 200k small objects), median — read the
 //   other figures against it on a busy machine
 // The store is filled in this process through the same path as the receiver (protobuf batches of 512
@@ -18,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { existsSync, mkdtempSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { calibrate } from './calibrate.mjs';
 
 const require = createRequire(import.meta.url);
@@ -94,9 +97,20 @@ async function fill(dir) {
   }
   const spans = store.stats().spans;
   await disk.compactAll();
+  const blockMs = await checkpointBlock(disk);
   await disk.close();
   store.dispose();
-  return spans;
+  return { spans, blockMs };
+}
+
+/** the longest wait of the event loop while the store writes a checkpoint, ms */
+async function checkpointBlock(disk) {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  await new Promise((r) => setTimeout(r, 20));
+  await disk.writeCheckpoint();
+  h.disable();
+  return +(h.max / 1e6).toFixed(1);
 }
 
 /** the spans a kept store holds */
@@ -105,9 +119,10 @@ async function reopenCount(dir) {
   const store = new TraceStore({ backing: disk, epoch: disk.epoch, maxSpans: 100_000 });
   disk.attach(store);
   const spans = store.stats().spans;
+  const blockMs = await checkpointBlock(disk);
   await disk.close();
   store.dispose();
-  return spans;
+  return { spans, blockMs };
 }
 
 function dirBytes(dir) {
@@ -147,9 +162,17 @@ async function main() {
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'bench-store-'));
   try {
     const t0 = performance.now();
+    const block = [];
     let spans;
-    if (keep && existsSync(join(keep, 'meta.json'))) spans = (await reopenCount(keep));
-    else spans = await fill(dir);
+    if (keep && existsSync(join(keep, 'meta.json'))) {
+      const reopened = await reopenCount(keep);
+      spans = reopened.spans;
+      block.push(reopened.blockMs);
+    } else {
+      const filled = await fill(dir);
+      spans = filled.spans;
+      block.push(filled.blockMs, (await reopenCount(dir)).blockMs);
+    }
     const fillMs = performance.now() - t0;
     const bytes = dirBytes(dir);
     const runs = [];
@@ -160,7 +183,7 @@ async function main() {
     }
     console.log(JSON.stringify({
       bench: 'store', spans, reopenMs: median(runs.map((x) => x.openMs)), firstListMs: Math.round(median(runs.map((x) => x.ms))),
-      bytesPerSpanOnDisk: +(bytes / spans).toFixed(1), calibrationMs: +median(cal).toFixed(1), traces: runs[0].traces,
+      bytesPerSpanOnDisk: +(bytes / spans).toFixed(1), checkpointBlockMs: block, calibrationMs: +median(cal).toFixed(1), traces: runs[0].traces,
       reopenRuns: runs.map((x) => x.openMs), fillSeconds: +(fillMs / 1000).toFixed(1), runs: RUNS,
     }));
   } finally {
