@@ -84,16 +84,19 @@ function spanLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
   }
   const duration = new Float64Array(n);
   const errors = new Int32Array(n);
+  // (plain loops and slices: Int32Array.from with a map function or from another array iterates, ~10× slower
+  // at 100k spans)
+  const row = new Int32Array(n);
   let maxDepth = 0;
   for (let r = 0; r < n; r++) {
     duration[r] = Math.max(0, t.end[r] - t.start[r]);
     if (t.status[r] === 2) errors[r] = 1;
     if (t.depth[r] > maxDepth) maxDepth = t.depth[r];
+    row[r] = r;
   }
-  const row = Int32Array.from({ length: n }, (_, i) => i);
   return {
-    mode: 'spans', count: n, total, maxDepth: n ? maxDepth : -1, depth: Int32Array.from(t.depth.subarray(0, n)),
-    parent: Int32Array.from(t.parent.subarray(0, n)), end: Int32Array.from(t.subtreeEnd.subarray(0, n)), x, width, self, duration,
+    mode: 'spans', count: n, total, maxDepth: n ? maxDepth : -1, depth: t.depth.slice(0, n),
+    parent: t.parent.slice(0, n), end: t.subtreeEnd.slice(0, n), x, width, self, duration,
     spans: new Int32Array(n).fill(1), errors, row, nodeOf: row, target: new Array<string>(n).fill(''), targetOf, byDepth: depthLists(t.depth, n, maxDepth),
   };
 }
