@@ -17,6 +17,7 @@ import type { RowActions } from './components/Rows';
 import { Toolbar } from './components/Toolbar';
 import type { PanelTab } from './components/Toolbar';
 import { WholeTraceOnly } from './components/WholeTraceOnly';
+import { StatTables } from './components/Stats';
 import { TickLines, TimeAxis } from './components/TimeAxis';
 import { Details } from './components/Details';
 import type { DetailActions, DetailState } from './components/Details';
@@ -79,8 +80,9 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   const [detail, setDetail] = useState<DetailState | null>(null);
   const [matchIndex, setMatchIndex] = useState(0);
   const [zoom, setZoom] = useState<TimeWindow | null>(null);
-  /** the flame graph or statistics asked for: they need the whole trace, so a note says why not */
-  const [wholeOnly, setWholeOnly] = useState<Exclude<PanelTab, 'waterfall'> | null>(null);
+  /** the statistics come from the receiver; the flame graph needs the whole trace, so a note says why not */
+  const [tab, setTab] = useState<PanelTab>('waterfall');
+  const [stats, setStats] = useState<WindowMeta['stats'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const vp = useRef<HTMLDivElement>(null);
   const findInput = useRef<HTMLInputElement>(null);
@@ -196,6 +198,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
 
   // the first window (and again when the trace grew)
   useEffect(() => {
+    setStats(null);
     const nav: WindowNav | undefined = params.focusSpanId ? { kind: 'span', spanId: params.focusSpanId } : undefined;
     void op([], nav, !!params.focusSpanId);
   }, [params, op]);
@@ -472,8 +475,11 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
         onCollapseAll={() => void op([{ kind: 'collapseAll' }])}
         onExpandAll={() => void op([{ kind: 'expandAll' }])}
         onLevel={(n) => void op([{ kind: 'level', n }])}
-        tab="waterfall"
-        onTab={(tab) => setWholeOnly(tab === 'waterfall' ? null : tab)}
+        tab={tab}
+        onTab={(to) => {
+          setTab(to);
+          if (to === 'stats' && !stats) void ask({ stats: true, from: 0, count: 0 }).then((m) => m?.stats && setStats(m.stats));
+        }}
         onServiceMap={() => ipc.command(ShowServiceMap, {})}
         inputRef={findInput}
         onFindKey={(e) => {
@@ -492,8 +498,24 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
           {`windowed · ${formatCount(total)} rows shown`}
         </span>
       </div>
-      {wholeOnly && <WholeTraceOnly tab={wholeOnly} spanCount={params.spanCount} onClose={() => setWholeOnly(null)} />}
-      <div className={`main${detailsOpen && selectedAt ? ' with-details' : ''}`}>
+      {tab === 'flame' && <WholeTraceOnly tab={tab} spanCount={params.spanCount} onClose={() => setTab('waterfall')} />}
+      {tab === 'stats' &&
+        (stats ? (
+          <StatTables
+            services={stats.services}
+            operations={stats.operations}
+            colorOf={new Map(info.services.map((s, i) => [s, SERVICE_COLORS[i % SERVICE_COLORS.length]]))}
+            onFind={(q) => {
+              setQuery(q);
+              setTab('waterfall');
+              onWork();
+            }}
+            note={stats.operationsLeftOff ? `and ${formatCount(stats.operationsLeftOff)} more operations with less self time` : undefined}
+          />
+        ) : (
+          <div className="no-rows">{`Working out the statistics of ${formatCount(info.spanCount)} spans…`}</div>
+        ))}
+      <div className={`main${detailsOpen && selectedAt ? ' with-details' : ''}`} style={tab === 'stats' ? { display: 'none' } : undefined}>
         <div className="waterfall">
           <TimeAxis window={timeWindow} nameWidth={nameWidth} onZoom={setZoom} onNameWidth={onNameWidth} />
           <div className="rows-area">

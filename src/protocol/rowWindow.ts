@@ -40,7 +40,24 @@ export interface WindowRequest {
   /** when the nav finds a row: the rows from the multiple of `count` at or before its index instead (the
    *  block the webview needs to paint it, in the same answer) */
   aroundTarget?: boolean;
+  /** the whole trace's statistics too (WindowMeta.stats) */
+  stats?: boolean;
 }
+
+/** one line of the statistics (webview/model/stats.ts StatRow) */
+export interface WindowStatRow {
+  key: string;
+  service: string;
+  operation: string;
+  count: number;
+  totalNs: number;
+  selfNs: number;
+  maxNs: number;
+  errors: number;
+}
+
+/** most operations the statistics send (the most self time first); the rest are counted in `operationsLeftOff` */
+export const MAX_STAT_OPERATIONS = 1000;
 
 export interface WindowMeta {
   view: string;
@@ -66,6 +83,8 @@ export interface WindowMeta {
   services: string[];
   /** the trace's root span name (the tab title) */
   rootName: string;
+  /** asked with `stats`: per service and per operation, over every span */
+  stats?: { services: WindowStatRow[]; operations: WindowStatRow[]; operationsLeftOff: number };
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -111,6 +130,7 @@ export function isWindowRequest(p: unknown): p is WindowRequest {
     && isRow(p.from) && p.from >= 0
     && isRow(p.count) && p.count >= 0 && p.count <= MAX_WINDOW_ROWS
     && (p.aroundTarget === undefined || typeof p.aroundTarget === 'boolean')
+    && (p.stats === undefined || typeof p.stats === 'boolean')
   );
 }
 

@@ -14,7 +14,9 @@ import { RowLabelsBuilder, findMatches, firstFrom, listRows, stepTo } from '../.
 import type { RowLabels } from '../../webview/model/find';
 import { FoldIndex } from './foldIndex';
 import { criticalPath } from '../../webview/model/criticalPath';
-import { encodeWindow } from '../protocol/rowWindow';
+import { traceStats } from '../../webview/model/stats';
+import { rowTarget } from '../../webview/model/rowTarget';
+import { MAX_STAT_OPERATIONS, encodeWindow } from '../protocol/rowWindow';
 import type { WindowMeta, WindowOp, WindowRequest } from '../protocol/rowWindow';
 
 /** views kept at most (oldest use dropped first); a panel whose view was dropped starts a new one */
@@ -45,8 +47,9 @@ interface Ordered {
   lower: string | null;
   /** each row's label for find, worked out while ordering */
   labels: RowLabels;
-  /** the critical path, worked out on first use, then shared by every view */
+  /** the critical path and the statistics, worked out on first use, then shared by every view */
   onPath: Uint8Array | null;
+  stats: WindowMeta['stats'] | null;
 }
 
 interface View {
@@ -136,6 +139,7 @@ export class TraceWindows {
       target,
       services: o.services,
       rootName: t.spanCount ? t.str(t.name[0]) : '',
+      stats: req.stats ? (o.stats ??= statsOf(t)) : undefined,
     };
     return encodeWindow(meta, slicePackedTrace(t, picked));
   }
@@ -252,7 +256,7 @@ export class TraceWindows {
       labels.add(t, r, Math.min(t.spanCount, r + slice));
       yield;
     }
-    return { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: sameLength ? pieces.join('') : null, labels, onPath: null };
+    return { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: sameLength ? pieces.join('') : null, labels, onPath: null, stats: null };
   }
 
   /** a new view, everything expanded — or the state of the expired/outgrown `old` carried over by span id */
@@ -358,6 +362,13 @@ interface Shown {
   total: number;
   indexOf(row: number): number;
   pick(from: number, count: number): Int32Array;
+}
+
+/** the statistics the panel's Statistics tab shows, over every span; the operations with the most self time */
+function statsOf(t: PackedTrace): NonNullable<WindowMeta['stats']> {
+  const s = traceStats(t, (r) => rowTarget(t, r));
+  const operations = s.operations.length > MAX_STAT_OPERATIONS ? [...s.operations].sort((a, b) => b.selfNs - a.selfNs).slice(0, MAX_STAT_OPERATIONS) : s.operations;
+  return { services: s.services, operations, operationsLeftOff: s.operations.length - operations.length };
 }
 
 /**

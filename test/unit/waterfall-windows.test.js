@@ -326,3 +326,20 @@ test('a window asked while prepare is still ordering finishes the ordering at on
   const b = ask(w, { view: a.meta.view, from: 10101 - 1, count: 3 });
   assert.deepEqual(b.names, ['leaf-9999']);
 });
+
+test('a window asked with stats carries the statistics over every span, the operations with the most self time first', () => {
+  const { MAX_STAT_OPERATIONS } = require('../../out/src/protocol/rowWindow.js');
+  const w = new TraceWindows(store(fanOut(50, 40)));
+  const plain = ask(w, { from: 0, count: 1 });
+  assert.equal(plain.meta.stats, undefined, 'only when asked');
+  const a = ask(w, { view: plain.meta.view, stats: true, from: 0, count: 0 });
+  const { services, operations, operationsLeftOff } = a.meta.stats;
+  assert.equal(services.reduce((n, s) => n + s.count, 0), 2051);
+  assert.deepEqual(services.map((s) => s.service).sort(), ['api', 'db', 'svc']);
+  // root + 50 groups + 2000 leaves, each its own operation: the most self time is kept
+  assert.equal(operations.length, MAX_STAT_OPERATIONS);
+  assert.equal(operationsLeftOff, 2051 - MAX_STAT_OPERATIONS);
+  assert.equal(operations[0].operation, 'root');
+  assert.ok(isWindowRequest({ from: 0, count: 0, stats: true }));
+  assert.ok(!isWindowRequest({ from: 0, count: 0, stats: 'yes' }));
+});

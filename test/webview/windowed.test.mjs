@@ -103,6 +103,29 @@ test('scrolling asks for the blocks ahead before they are shown: a jump of two b
   await page.close();
 });
 
+test('the Statistics tab of a windowed trace shows the receiver\'s statistics over every span; a row finds its spans', async () => {
+  const { traceStats } = require('../../out/webview/model/stats.js');
+  const { rowTarget } = require('../../out/webview/model/rowTarget.js');
+  const want = traceStats(whole, (r) => rowTarget(whole, r));
+  const page = await open();
+  await page.click('[role=tab]:has-text("Statistics")');
+  await page.waitForSelector('[data-testid=stats] tbody tr');
+  const services = await page.$$eval('[data-testid=stats] section:first-child tbody tr', (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]));
+  assert.deepEqual(
+    services.map(([s, c]) => [s, Number(c.replace(/,/g, ''))]).sort(),
+    want.services.map((r) => [r.service, r.count]).sort(),
+    'every span is counted, per service',
+  );
+  assert.equal(services.reduce((n, [, c]) => n + Number(c.replace(/,/g, '')), 0), N);
+  assert.equal(await page.$$eval('[data-testid=stats] section:nth-child(2) tbody tr', (trs) => trs.length), want.operations.length);
+  assert.equal(await page.locator('[data-testid=whole-only]').count(), 0, 'no note that the statistics need the whole trace');
+  await page.click('[data-testid=stats] section:first-child tbody tr');
+  await page.waitForSelector('[role=treegrid] [role=row] .name');
+  assert.equal(await page.inputValue('[data-testid=find]'), services[0][0]);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('collapse all and expand all work on the whole trace', async () => {
   const page = await open();
   await page.click('button[title="Collapse all"]');

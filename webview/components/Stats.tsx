@@ -23,10 +23,16 @@ export function Stats({ view, onFind }: { view: TraceView; onFind(q: string): vo
     for (const s of view.t.services) m.set(view.t.str(s), SERVICE_COLORS[Math.max(0, view.slots[s])]);
     return m;
   }, [view]);
+  return <StatTables services={stats.services} operations={stats.operations} colorOf={colorOf} onFind={onFind} />;
+}
+
+/** the two tables, from statistics worked out here (Stats) or by the receiver (a windowed trace) */
+export function StatTables(p: { services: StatRow[]; operations: StatRow[]; colorOf: Map<string, string>; onFind(q: string): void; note?: string }) {
   return (
     <div className="stats" data-testid="stats">
-      <StatTable title="Services" rows={stats.services} colorOf={colorOf} onFind={onFind} />
-      <StatTable title="Operations" rows={stats.operations} colorOf={colorOf} onFind={onFind} />
+      <StatTable title="Services" rows={p.services} colorOf={p.colorOf} onFind={p.onFind} />
+      <StatTable title="Operations" rows={p.operations} colorOf={p.colorOf} onFind={p.onFind} />
+      {p.note && <p className="stat-note">{p.note}</p>}
     </div>
   );
 }
