@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ApiClient } from '../receiver/apiClient';
 import { portProblems, type ReceiverEvent, type RunSummary, type TraceSummary } from '../protocol/api';
+import { pickService, runItem, runsOf, safeLabel } from './runPick';
 import { Commands } from './commandIds';
 import type { HostServices } from './services';
 import type { ComponentLog } from './log';
@@ -620,14 +621,16 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
       }),
       vscode.commands.registerCommand(Commands.unpinTrace, forEach('unpin the trace', (api, id) => api.pin(id, false))),
       vscode.commands.registerCommand(Commands.removeTrace, forEach('remove the trace', (api, id) => api.removeTrace(id))),
-      vscode.commands.registerCommand(Commands.setBaselineRun, (node: unknown) => {
-        const run = runOfNode(node);
-        if (!run) return undefined;
-        return withApi('set the baseline run', async (api) => {
+      // from a run group's inline action, or from the palette: any service's run, picked
+      vscode.commands.registerCommand(Commands.setBaselineRun, (node: unknown) =>
+        withApi('set the baseline run', async (api) => {
+          const run = runOfNode(node) ?? (await pickBaselineRun(api));
+          if (!run) return;
           await api.setBaselineRun(run.service, run.runId);
           provider.reloadRuns();
-        });
-      }),
+          if (!node) void vscode.window.showInformationMessage(`Trace Explorer: the run started ${new Date(run.startedMs).toLocaleString()} is now the baseline of ${safeLabel(run.service)}.`);
+        }),
+      ),
       vscode.commands.registerCommand(Commands.clearBaselineRun, (node: unknown) => {
         const run = runOfNode(node);
         if (!run) return undefined;
@@ -672,6 +675,16 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
 }
 
 /** the run of a run group's tree node (the argument of the group's context commands) */
+/** Set as Baseline Run from the palette: a service, then one of its runs (undefined: the user closed a pick) */
+async function pickBaselineRun(api: ApiClient): Promise<RunSummary | undefined> {
+  const runs = await api.runs();
+  if (!runs.length) throw new Error('no runs yet: start a traced program (each start is a run)');
+  const service = await pickService([...new Set(runs.map((r) => r.service))].sort(), 'Set as Baseline Run: which service?');
+  if (service === undefined) return undefined;
+  const pick = await vscode.window.showQuickPick(runsOf(runs, service).map(runItem), { title: `Set as Baseline Run: which run of ${safeLabel(service)}?` });
+  return pick?.r;
+}
+
 function runOfNode(node: unknown): RunSummary | undefined {
   const n = node as Node | undefined;
   return n?.kind === 'group' ? n.group.run : undefined;

@@ -1,7 +1,8 @@
 // Runs in a real workbench: the sample app (real OpenTelemetry SDK) started twice is two runs of each of its
 // services. The trace list grouped by run shows the first run; Set as Baseline Run on it (the row's inline
 // action) → after the second run, whose checkouts are bulk orders (orders.priceOrder takes its slower path),
-// the code lens above the frontend's checkout says how much slower than the baseline it is → Compare Runs of
+// the code lens above the frontend's checkout compares with the baseline → the orders service's first run is
+// made its baseline from the palette, and the lens above priceOrder shows the 250 ms it grew → Compare Runs of
 // the orders service marks orders.priceOrder slower, and its code location opens the line that started it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,12 +86,29 @@ test('runs: baseline lens and Compare Runs across two starts of the sample app',
     assert.match(lens, /p95 [\d.,]+ (ms|s) \([+−][\d.,]+ (ms|s) vs baseline\) · 8 calls/);
     await wb.screenshot('runs-baseline-lens');
 
+    // a service no trace starts in has no run group: its baseline is set from the palette
+    await runCommand(page, 'Trace Explorer: Set as Baseline Run');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'which service?' }).waitFor({ timeout: 20_000 });
+    await pickQuickItem(page, 'orders');
+    const ordersRuns = (await receiverApi(cs, '/api/runs')).filter((r) => r.service === 'orders').sort((x, y) => x.startedMs - y.startedMs);
+    const runName = (r) => r.instanceId ?? `pid ${r.pid}`;
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'which run of orders?' }).waitFor({ timeout: 20_000 });
+    await pickQuickItem(page, runName(ordersRuns[0]));
+    await waitFor('the first run of orders as its baseline', async () => (await receiverApi(cs, '/api/runs')).some((r) => r.service === 'orders' && r.baseline && r.runId === ordersRuns[0].runId), { timeout: 20_000 });
+    // above priceOrder: its bulk orders took 250 ms more than the first run's
+    await quickOpen(page, ORDERS);
+    // (the frontend's handlers.js was the active tab: wait until the editor shows the orders one)
+    await page.locator('.breadcrumbs-control .monaco-breadcrumb-item', { hasText: /^orders$/ }).first().waitFor({ timeout: 20_000 });
+    const priceLens = await waitFor('the priceOrder lens against its baseline', async () => (await codeLensTexts(page)).find((t) => /\(\+\d{3} ms vs baseline\) · 8 calls/.test(t)) ?? false, { timeout: 60_000 });
+    assert.match(priceLens, /p95 \d{3} ms \(\+\d{3} ms vs baseline\)/);
+    await wb.screenshot('runs-baseline-orders');
+
     // Compare Runs of orders: the reference run (A) is the first start, the run to look at (B) the second
     await runCommand(page, 'Trace Explorer: Compare Runs…');
     await pickQuickItem(page, 'orders');
-    // each run's row names its instance (or its process)
-    const [runA, runB] = (await receiverApi(cs, '/api/runs')).filter((r) => r.service === 'orders').sort((x, y) => x.startedMs - y.startedMs);
-    const who = (r) => r.instanceId ?? `pid ${r.pid}`;
+    // each run's row names its instance (or its process); the baseline (the first run) is offered first
+    const [runA, runB] = ordersRuns;
+    const who = runName;
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'the reference run (A)' }).waitFor({ timeout: 20_000 });
     await pickQuickItem(page, who(runA));
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'the run to look at (B)' }).waitFor({ timeout: 20_000 });

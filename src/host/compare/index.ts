@@ -15,10 +15,7 @@ import { importTraceFile } from '../../fixtures/detect';
 import type { ApiClient } from '../../receiver/apiClient';
 import type { RunSummary, TraceSummary } from '../../protocol/api';
 import { parseCompareRestore, type CompareRestore, type CompareView } from '../../protocol/compare';
-import { noticeText } from '../../source/untrustedText';
-
-/** span text in a quick pick: `$(…)` would render as an icon there */
-const safeLabel = (s: string) => noticeText(s, 120);
+import { pickService, runItem, runLabel, runsOf, safeLabel } from '../runPick';
 
 class Cancelled extends Error {}
 
@@ -235,16 +232,9 @@ export function activateCompare(services: HostServices): vscode.Disposable {
     const names = [...new Set(runs.map((r) => r.service))];
     const eligible = names.filter((s) => runs.filter((r) => r.service === s).length >= 2);
     if (!eligible.length) throw new Error('no service has two runs yet: start the program again (each start is a run)');
-    let service = eligible[0];
-    if (eligible.length > 1) {
-      const pick = await vscode.window.showQuickPick(eligible.map((s) => ({ label: safeLabel(s), s })), { title: 'Compare Runs: which service?' });
-      if (!pick) throw new Cancelled();
-      service = pick.s;
-    }
-    const ofService = runs.filter((r) => r.service === service).sort((x, y) => y.startedMs - x.startedMs);
-    const runLabel = (r: RunSummary) =>
-      `${r.baseline ? '$(pinned) ' : ''}started ${new Date(r.startedMs).toLocaleString()} · ${r.traceCount} traces${r.errorCount ? `, ${r.errorCount} errors` : ''}`;
-    const runItem = (r: RunSummary) => ({ label: runLabel(r), description: r.instanceId ? safeLabel(r.instanceId) : r.pid ? `pid ${r.pid}` : '', r });
+    const service = await pickService(eligible, 'Compare Runs: which service?');
+    if (service === undefined) throw new Cancelled();
+    const ofService = runsOf(runs, service);
     const baseline = ofService.find((r) => r.baseline);
     const first = await vscode.window.showQuickPick(
       [...(baseline ? [baseline] : []), ...ofService.filter((r) => r !== baseline)].map(runItem),
