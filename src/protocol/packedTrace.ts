@@ -26,7 +26,7 @@
 //                       values cut to PACKED_VALUE_CHARS
 //   parentIds           Uint32 string index of the received parentSpanId for rows without a parent row
 //                       (roots: '' or the id of a missing parent); 0 elsewhere (read it from the parent row)
-import { buildTree, buildTreeSteps, runSteps, type TraceTree } from '../store/tree';
+import { buildTree, buildTreeSteps, runSteps, touchPages, type TraceTree } from '../store/tree';
 
 // the tree flag bits travel in the packed form: the webview reads them from here
 export { TreeFlag, TREE_PROBLEMS } from '../store/tree';
@@ -262,6 +262,7 @@ function* encodeRowsSteps(spans: Span[], epoch: EpochNs, tree: TraceTree, hasLoc
   const seenVal: unknown[] = new Array(SEEN_PLACES).fill(undefined);
   const seenValIdx = new Uint32Array(SEEN_PLACES);
   const into = { staged: new Uint32Array(Math.max(16, n * 24)), a: 0 };
+  if (slice < total) yield* touchPages([svc, nm, pid, idIdx ?? idBytes!, start, end, kind, status, treeFlags, bits, eventCount, stagedStart, stagedEnd]);
   // the pass over the span objects, a slice of them at a time
   const readRange = (from: number, to: number): void => {
     let { staged, a } = into;
@@ -356,6 +357,7 @@ function* encodeRowsSteps(spans: Span[], epoch: EpochNs, tree: TraceTree, hasLoc
   const L = layout(n, strings.length, blobBytes, attrPairs, idsInTable);
   const buf = new ArrayBuffer(L.total);
   const bytes = new Uint8Array(buf);
+  if (slice < total) yield* touchPages([bytes]);
   const dv = new DataView(buf);
   dv.setUint32(0, PACKED_MAGIC, true);
   dv.setUint16(4, PACKED_VERSION, true);

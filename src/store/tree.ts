@@ -77,6 +77,25 @@ export function buildTree(spans: ArrayLike<TreeSpan>): TraceTree {
   return runSteps(buildTreeSteps(spans, Infinity));
 }
 
+/** bytes of fresh memory touched per step (touchPages) */
+const TOUCH_BYTES = 1 << 20;
+
+/**
+ * Touches the pages of freshly allocated arrays a megabyte per step, for work done in steps: the first write
+ * to a page of a new buffer costs the system a page fault, and the passes write rows or hash slots all over
+ * each array, so the first slice would otherwise take the faults of every array at once (seconds for a
+ * million spans on a busy machine). The arrays are all zero, as new ones are.
+ */
+export function* touchPages(arrays: ArrayBufferView[]): Generator<void, void> {
+  for (const a of arrays) {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let at = 0; at < bytes.length; at += TOUCH_BYTES) {
+      bytes.fill(0, at, Math.min(bytes.length, at + TOUCH_BYTES));
+      yield;
+    }
+  }
+}
+
 /** span times read into typed arrays by readSpans */
 interface Extent {
   minStart: number;
@@ -97,6 +116,7 @@ export function* buildTreeSteps(spans: ArrayLike<TreeSpan>, slice: number): Gene
   const flags = new Uint8Array(n);
   const extent: Extent = { minStart: n ? Infinity : 0, maxTime: n ? -Infinity : 0 };
   const ids = new HexIdTable(n);
+  if (slice < n) yield* touchPages([start, end, flags, ...ids.arrays()]);
   for (let i = 0; i < n; i += slice) {
     readSpans(spans, i, Math.min(n, i + slice), start, end, flags, ids, extent);
     if (i + slice < n) yield;
@@ -351,6 +371,11 @@ class HexIdTable {
   private readonly pLo: Int32Array;
   readonly idHi: Int32Array;
   readonly idLo: Int32Array;
+
+  /** the table's arrays (touchPages) */
+  arrays(): ArrayBufferView[] {
+    return [this.slots, this.pKind, this.pHi, this.pLo, this.idHi, this.idLo];
+  }
 
   constructor(private readonly n: number) {
     let size = 64;
