@@ -424,7 +424,10 @@ function newest(start: Float64Array, live: Uint32Array, k: number): number[] {
   const top: number[] = [];
   if (k <= 0) return top;
   const later = (a: number, b: number) => start[a] > start[b] || (start[a] === start[b] && a < b);
-  for (const slot of live) {
+  // the latest slots first: traces mostly arrive in start order, so the first k seen are mostly the answer and
+  // the rest fail the first comparison (taken oldest first, each new trace would be inserted: n × k steps)
+  for (let j = live.length - 1; j >= 0; j--) {
+    const slot = live[j];
     if (top.length === k && !later(slot, top[k - 1])) continue;
     // insertion into a short sorted list: k is a screenful
     let i = top.length === k ? k - 1 : top.length;
