@@ -7,7 +7,8 @@
 //   open             first: no waterfall panel is open (a new webview); reuse: a preview panel shows another
 //                    (10-span) trace, whose webview then shows this one (traceExplorer.waterfall.preview)
 //   documentMs       the panel's document starts (VS Code has created the webview and handed it our HTML)
-//   readyMs          the bundle has run and React has rendered the empty frame; the webview says `ready`
+//   readyMs          the bundle (written into the page) has been parsed and run; the webview says `ready`
+//                    (before React's first render: the trace travels meanwhile)
 //   traceReceivedMs  the packed trace is in the webview (packed by the receiver, fetched by the extension
 //                    host, posted through VS Code — in code-server over its connection to the browser); for a
 //                    trace of more than 200 spans its head, the first 200 rows, sent ahead of the rest
