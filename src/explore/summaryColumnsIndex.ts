@@ -419,24 +419,40 @@ export class SummaryColumnsIndex {
   }
 }
 
-/** the `k` slots with the latest start, latest first (ties: the lower slot first) */
+/**
+ * The `k` slots with the latest start, latest first (ties: the lower slot first): a heap of the k latest seen,
+ * its root the earliest of them, so each slot costs a comparison and at most log k steps, whatever order the
+ * slots are in (newest first after a fill from the store's list, oldest first as traces arrive).
+ */
 function newest(start: Float64Array, live: Uint32Array, k: number): number[] {
-  const top: number[] = [];
-  if (k <= 0) return top;
   const later = (a: number, b: number) => start[a] > start[b] || (start[a] === start[b] && a < b);
-  // the latest slots first: traces mostly arrive in start order, so the first k seen are mostly the answer and
-  // the rest fail the first comparison (taken oldest first, each new trace would be inserted: n × k steps)
-  for (let j = live.length - 1; j >= 0; j--) {
-    const slot = live[j];
-    if (top.length === k && !later(slot, top[k - 1])) continue;
-    // insertion into a short sorted list: k is a screenful
-    let i = top.length === k ? k - 1 : top.length;
-    if (top.length < k) top.push(slot);
-    while (i > 0 && later(slot, top[i - 1])) {
-      top[i] = top[i - 1];
-      i--;
+  const heap: number[] = [];
+  if (k <= 0) return heap;
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && later(heap[m], heap[l])) m = l;
+      if (r < heap.length && later(heap[m], heap[r])) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
     }
-    top[i] = slot;
+  };
+  for (const slot of live) {
+    if (heap.length < k) {
+      heap.push(slot);
+      for (let i = heap.length - 1; i > 0; ) {
+        const p = (i - 1) >> 1;
+        if (!later(heap[p], heap[i])) break;
+        [heap[i], heap[p]] = [heap[p], heap[i]];
+        i = p;
+      }
+    } else if (later(slot, heap[0])) {
+      heap[0] = slot;
+      down(0);
+    }
   }
-  return top;
+  return heap.sort((a, b) => (later(a, b) ? -1 : later(b, a) ? 1 : 0));
 }
