@@ -103,5 +103,22 @@ test('sorting by each column, ties in the store\'s order', () => {
   const labels = col('label', false).map((r) => c.string(c.label[r]));
   assert.deepEqual(labels, [...labels].sort((a, b) => a.localeCompare(b)));
   assert.deepEqual(col('start', true), list.map((_, i) => i));
+  // every column both ways is the comparison sort's order, ties in row order
+  const svcCount = (r) => c.setOffsets[c.serviceSet[r] + 1] - c.setOffsets[c.serviceSet[r]];
+  const keyOf = {
+    label: (r) => c.string(c.label[r]), service: (r) => c.string(c.rootService[r]), start: (r) => c.start[r], duration: (r) => c.duration[r],
+    spans: (r) => c.spans[r], errors: (r) => c.errors[r], services: svcCount,
+  };
+  for (const [key, of] of Object.entries(keyOf)) {
+    for (const desc of [false, true]) {
+      const cmp = (a, b) => {
+        const x = of(a);
+        const y = of(b);
+        const d = typeof x === 'string' ? x.localeCompare(y) : x - y;
+        return (desc ? -d : d) || a - b;
+      };
+      assert.deepEqual(col(key, desc), [...Array(c.n).keys()].sort(cmp), `${key} ${desc ? 'descending' : 'ascending'}`);
+    }
+  }
   assert.equal(c.start[col('start', false)[0]], Math.min(...list.map((s) => s.startMs)));
 });
