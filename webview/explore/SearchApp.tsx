@@ -123,7 +123,8 @@ export function SearchApp({ ipc }: { ipc: ExploreIpc }) {
   const attrKey = JSON.stringify(filter.attributes);
   useEffect(() => {
     if (!filter.attributes.length) {
-      setAttrMatch({ key: '', ids: null });
+      // (the same object when already empty: a new one would render the page again for nothing)
+      setAttrMatch((a) => (a.key === '' && a.ids === null ? a : { key: '', ids: null }));
       return;
     }
     const t = setTimeout(() => {
