@@ -437,6 +437,62 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
     };
   }, [ipc, op, onWork, selectedAt?.b, selectedAt?.j]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // the toolbar, the legend and the time axis do not move with the rows: kept from render to render (the scroll
+  // position is this component's state, and each scroll group rendered them again, the find input's value read
+  // back from the page every time)
+  const durationNs = (blocks.current.values().next().value as Block | undefined)?.v.t.durationNs;
+  const head = useMemo(
+    () =>
+      info && (
+        <>
+          <Toolbar
+            query={query}
+            onQuery={(q) => {
+              setQuery(q);
+              if (q.trim()) onWork();
+            }}
+            matchCount={info.matchCount}
+            matchIndex={matchIndex}
+            hide={hide}
+            onHide={setHide}
+            onStep={step}
+            errorCount={info.errorCount}
+            onError={stepError}
+            critical={critical}
+            onCritical={setCriticalOn}
+            onCollapseAll={() => void op([{ kind: 'collapseAll' }])}
+            onExpandAll={() => void op([{ kind: 'expandAll' }])}
+            onLevel={(n) => void op([{ kind: 'level', n }])}
+            tab={tab}
+            onTab={(to) => {
+              setTab(to);
+              if (to === 'stats' && !stats) void ask({ stats: true, from: 0, count: 0 }).then((m) => m?.stats && setStats(m.stats));
+            }}
+            onServiceMap={() => ipc.command(ShowServiceMap, {})}
+            inputRef={findInput}
+            onFindKey={(e) => {
+              if (e.key === 'Enter') {
+                step(e.shiftKey ? -1 : 1);
+                e.preventDefault();
+              }
+            }}
+            lead={lead}
+          />
+          <div className="legend" data-testid="legend">
+            <span className="trace-id">{params.traceId}</span>
+            <span>{`${formatCount(info.spanCount)} spans`}</span>
+            {durationNs !== undefined && <span>{formatDuration(durationNs)}</span>}
+            <span className="windowed-note" data-testid="windowed" title="The receiver holds this trace; the panel asks for the rows it shows. Find, collapse, errors and the critical path cover every span.">
+              {`windowed · ${formatCount(total)} rows shown`}
+            </span>
+          </div>
+        </>
+      ),
+    [info, query, matchIndex, hide, critical, tab, stats, lead, total, durationNs, params.traceId, op, ask, step, stepError, onWork, ipc], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const axis = useMemo(() => <TimeAxis window={timeWindow} nameWidth={nameWidth} onZoom={setZoom} onNameWidth={onNameWidth} />, [timeWindow, nameWidth, onNameWidth]);
+  const ticks = useMemo(() => <TickLines window={timeWindow} nameWidth={nameWidth} />, [timeWindow, nameWidth]);
+
   if (!info) {
     return (
       <div className="app empty">
@@ -453,51 +509,10 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
       </div>
     );
   }
-  const any = blocks.current.values().next().value as Block | undefined;
   return (
     <div className="app" data-vscode-context={JSON.stringify({ webviewSection: 'trace', traceId: params.traceId })}>
       {error && <div className="banner error" role="alert">{`Could not load rows: ${error}`}</div>}
-      <Toolbar
-        query={query}
-        onQuery={(q) => {
-          setQuery(q);
-          if (q.trim()) onWork();
-        }}
-        matchCount={info.matchCount}
-        matchIndex={matchIndex}
-        hide={hide}
-        onHide={setHide}
-        onStep={step}
-        errorCount={info.errorCount}
-        onError={stepError}
-        critical={critical}
-        onCritical={setCriticalOn}
-        onCollapseAll={() => void op([{ kind: 'collapseAll' }])}
-        onExpandAll={() => void op([{ kind: 'expandAll' }])}
-        onLevel={(n) => void op([{ kind: 'level', n }])}
-        tab={tab}
-        onTab={(to) => {
-          setTab(to);
-          if (to === 'stats' && !stats) void ask({ stats: true, from: 0, count: 0 }).then((m) => m?.stats && setStats(m.stats));
-        }}
-        onServiceMap={() => ipc.command(ShowServiceMap, {})}
-        inputRef={findInput}
-        onFindKey={(e) => {
-          if (e.key === 'Enter') {
-            step(e.shiftKey ? -1 : 1);
-            e.preventDefault();
-          }
-        }}
-        lead={lead}
-      />
-      <div className="legend" data-testid="legend">
-        <span className="trace-id">{params.traceId}</span>
-        <span>{`${formatCount(info.spanCount)} spans`}</span>
-        {any && <span>{formatDuration(any.v.t.durationNs)}</span>}
-        <span className="windowed-note" data-testid="windowed" title="The receiver holds this trace; the panel asks for the rows it shows. Find, collapse, errors and the critical path cover every span.">
-          {`windowed · ${formatCount(total)} rows shown`}
-        </span>
-      </div>
+      {head}
       {tab === 'flame' && <WholeTraceOnly tab={tab} spanCount={params.spanCount} onClose={() => setTab('waterfall')} />}
       {tab === 'stats' &&
         (stats ? (
@@ -517,9 +532,9 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
         ))}
       <div className={`main${detailsOpen && selectedAt ? ' with-details' : ''}`} style={tab === 'stats' ? { display: 'none' } : undefined}>
         <div className="waterfall">
-          <TimeAxis window={timeWindow} nameWidth={nameWidth} onZoom={setZoom} onNameWidth={onNameWidth} />
+          {axis}
           <div className="rows-area">
-            <TickLines window={timeWindow} nameWidth={nameWidth} />
+            {ticks}
             <div
               ref={vp}
               className={`viewport${critical ? ' critical-on' : ''}`}
