@@ -87,15 +87,17 @@ export class SearchPanel extends ExploreWebview {
       let firstScreen = !this.sentWhole;
       do {
         this.again = false;
+        // (the editor's command list is asked for meanwhile: it is not free, and the first screen need not wait)
+        const compare = compareAvailable().catch(() => false);
         const api = await this.services.receiver.ready();
-        const canCompare = await compareAvailable();
         if (firstScreen) {
-          const first = await api.exploreSummaries(FIRST_SCREEN);
+          const [first, canCompare] = await Promise.all([api.exploreSummaries(FIRST_SCREEN), compare]);
           this.send(first, canCompare);
           firstScreen = false;
           if (!isFirstScreen(first)) continue;
         }
-        this.send(await api.exploreSummaries(), canCompare);
+        const [whole, canCompare] = await Promise.all([api.exploreSummaries(), compare]);
+        this.send(whole, canCompare);
       } while (this.again && !this.disposed);
     } catch (e) {
       this.log.error(`search page: could not load the trace summaries: ${errorText(e)}`);
