@@ -7,6 +7,8 @@ export interface PlotColors {
   /** the same as pixels (RGBA bytes, little-endian: what a Uint32Array over ImageData holds) */
   servicePixels: Uint32Array;
   error: string;
+  /** the error colour as a pixel (as servicePixels) */
+  errorPixel: number;
   axis: string;
   grid: string;
   brush: string;
@@ -33,7 +35,9 @@ export function resolveColors(): PlotColors {
     brush: get('var(--vscode-focusBorder, #0078d4)', '#0078d4'),
     brushFill: get('color-mix(in srgb, var(--vscode-focusBorder, #0078d4) 18%, transparent)', 'rgba(0,120,212,0.18)'),
     hover: get('var(--vscode-foreground, #ccc)', '#ccc'),
+    errorPixel: 0,
   };
+  out.errorPixel = toPixels([out.error])[0];
   probe.remove();
   return out;
 }
