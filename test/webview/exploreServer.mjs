@@ -29,8 +29,15 @@ export async function startExploreServer({ store, map, bundleDir = join(root, 'd
         prefetched = new Map();
         if (view === 'search') {
           const q = `first=${u.searchParams.get('first') || 120}&sample=${u.searchParams.get('sample') || 4000}`;
-          const first = exploreRoute(store, map, 'GET', ['summaries'], new URL(`http://x/api/explore/summaries?${q}`), null);
-          prefetched.set(q, Promise.resolve(first));
+          // after the page is sent: in VS Code the receiver is another process and the webview's HTML does not
+          // wait for it (this one process still does one thing at a time)
+          prefetched.set(q, new Promise((r) => setImmediate(() => {
+            try {
+              r(exploreRoute(store, map, 'GET', ['summaries'], new URL(`http://x/api/explore/summaries?${q}`), null));
+            } catch (e) {
+              r({ status: 500, json: { error: String((e && e.stack) || e) } });
+            }
+          })));
         }
         const html = readFileSync(join(here, 'explore-harness.html'), 'utf8')
           .replace('data-view="search"', `data-view="${view}"${traceId && /^[0-9a-f]+$/.test(traceId) ? ` data-trace-id="${traceId}"` : ''}`);
