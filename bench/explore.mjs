@@ -8,8 +8,8 @@
 //     firstPaintMs      navigation start (the panel opening; the host asks the receiver for the summary columns
 //                       at that moment) → the plot drawn and the first table rows in the DOM, once the browser
 //                       showed the frame (the `traceExplorer.explore.firstPaint` mark). That first paint is of
-//                       the first screen (src/protocol/exploreColumns.ts FIRST_SCREEN: the newest 120 rows and
-//                       a sample of 4,000 points with the plot's edges); allRowsPaintMs: → every row and point
+//                       the first screen (src/protocol/exploreColumns.ts FIRST_SCREEN: the newest 80 rows and
+//                       a sample of 2,000 points with the plot's edges); allRowsPaintMs: → every row and point
 //                       shown (`traceExplorer.explore.allRowsPaint`). Each run a fresh document in one tab, HTTP
 //                       cache off
 //     filterMs          with every row shown: a filter typed (is:error, service:payments, GET /cart, min:100ms,

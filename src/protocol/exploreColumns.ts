@@ -27,7 +27,7 @@ export const ROW_FILE = 4;
  * What the search page asks for first as it opens: the newest rows of a screen and a sample of the plot's
  * points (a few hundred KB however many traces are stored); every row follows.
  */
-export const FIRST_SCREEN = { rows: 120, sample: 4000 } as const;
+export const FIRST_SCREEN = { rows: 80, sample: 2000 } as const;
 
 /** whether a buffer is a first screen (more rows follow), read from its header */
 export function isFirstScreen(bytes: Uint8Array): boolean {

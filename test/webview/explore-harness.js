@@ -54,7 +54,7 @@
   // like SearchPanel: a first screen (src/protocol/exploreColumns.ts FIRST_SCREEN; ?first=&sample= on the
   // page's address change it) while the page holds nothing, then every row
   const page = new URLSearchParams(location.search);
-  const firstScreen = `first=${page.get('first') || 120}&sample=${page.get('sample') || 4000}`;
+  const firstScreen = `first=${page.get('first') || 80}&sample=${page.get('sample') || 2000}`;
   let sentWhole = false;
   async function sendSummaries() {
     window.__timing = { requestStart: performance.now() };

@@ -28,7 +28,7 @@ export async function startExploreServer({ store, map, bundleDir = join(root, 'd
         // webview loads (every row is asked for once that came, as SearchPanel.load does)
         prefetched = new Map();
         if (view === 'search') {
-          const q = `first=${u.searchParams.get('first') || 120}&sample=${u.searchParams.get('sample') || 4000}`;
+          const q = `first=${u.searchParams.get('first') || 80}&sample=${u.searchParams.get('sample') || 2000}`;
           // after the page is sent: in VS Code the receiver is another process and the webview's HTML does not
           // wait for it (this one process still does one thing at a time)
           prefetched.set(q, new Promise((r) => setImmediate(() => {
