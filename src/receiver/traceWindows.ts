@@ -167,8 +167,15 @@ export class TraceWindows {
         // (a window asked meanwhile may have run the steps to their end, or the trace was dropped)
         if (this.jobs.get(traceId) !== job) return;
         const s0 = performance.now();
-        let r = steps.next();
-        while (!r.done && performance.now() - s0 < this.order.runMs) r = steps.next();
+        let r: IteratorResult<void, Ordered>;
+        try {
+          r = steps.next();
+          while (!r.done && performance.now() - s0 < this.order.runMs) r = steps.next();
+        } catch (e) {
+          // (the next request starts afresh instead of getting this failure again)
+          this.jobs.delete(traceId);
+          throw e;
+        }
         longest = Math.max(longest, performance.now() - s0);
         if (r.done) {
           this.jobs.delete(traceId);

@@ -343,3 +343,15 @@ test('a window asked with stats carries the statistics over every span, the oper
   assert.ok(isWindowRequest({ from: 0, count: 0, stats: true }));
   assert.ok(!isWindowRequest({ from: 0, count: 0, stats: 'yes' }));
 });
+
+test('an ordering in steps that fails rejects, and the next request orders the trace afresh', async () => {
+  const spans = fanOut(3, 3);
+  let broken = true;
+  const src = store(spans);
+  // (the same span count both times: the failed ordering must not be kept as the trace's)
+  const w = new TraceWindows({ ...src, spans: (id) => (broken ? [...spans.slice(0, -1), null] : src.spans(id)) }, { slice: 2, runMs: 0 });
+  await assert.rejects(w.prepare(TRACE));
+  broken = false;
+  await w.prepare(TRACE);
+  assert.equal(ask(w, { from: 0, count: 100 }).meta.total, spans.length);
+});
