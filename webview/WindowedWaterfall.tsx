@@ -18,6 +18,8 @@ import { Toolbar } from './components/Toolbar';
 import type { PanelTab } from './components/Toolbar';
 import { WholeTraceOnly } from './components/WholeTraceOnly';
 import { StatTables } from './components/Stats';
+import { Minimap } from './components/Minimap';
+import type { MinimapRuns } from '../src/protocol/rowWindow';
 import { TickLines, TimeAxis } from './components/TimeAxis';
 import { Details } from './components/Details';
 import type { DetailActions, DetailState } from './components/Details';
@@ -35,6 +37,8 @@ const MAX_IN_FLIGHT = 3;
 const OVERSCAN = 6;
 /** rows per scroll group (see setScrollQuantized) */
 const SCROLL_GROUP = 8;
+/** the grid the receiver draws the minimap on (the canvas scales it to its width) */
+const MINIMAP_GRID = { rows: 88, cols: 1024 };
 /** typing waits this long before the receiver searches (a search of a million spans takes ~100 ms) */
 const FIND_DEBOUNCE_MS = 80;
 
@@ -83,6 +87,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   /** the statistics come from the receiver; the flame graph needs the whole trace, so a note says why not */
   const [tab, setTab] = useState<PanelTab>('waterfall');
   const [stats, setStats] = useState<WindowMeta['stats'] | null>(null);
+  const [minimap, setMinimap] = useState<{ runs: MinimapRuns; durationNs: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const vp = useRef<HTMLDivElement>(null);
   const findInput = useRef<HTMLInputElement>(null);
@@ -199,6 +204,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   // the first window (and again when the trace grew)
   useEffect(() => {
     setStats(null);
+    setMinimap(null);
     const nav: WindowNav | undefined = params.focusSpanId ? { kind: 'span', spanId: params.focusSpanId } : undefined;
     void op([], nav, !!params.focusSpanId);
   }, [params, op]);
@@ -231,6 +237,17 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   const total = info?.total ?? 0;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(total, Math.ceil((scrollTop + height) / ROW_HEIGHT) + SCROLL_GROUP + OVERSCAN);
+
+  // the overview of every span, asked once the first rows are in (it never delays them)
+  const hasInfo = info !== null;
+  useEffect(() => {
+    if (!hasInfo || minimap) return;
+    let live = true;
+    void ask({ minimap: MINIMAP_GRID, from: 0, count: 0 }).then((m) => live && m?.minimap && setMinimap({ runs: m.minimap, durationNs: m.durationNs ?? 1 }));
+    return () => {
+      live = false;
+    };
+  }, [hasInfo, minimap, ask]);
 
   // the blocks the viewport shows first, then the next one each way and AHEAD_BLOCKS more in the direction of
   // the scroll, a few requests at a time; the least recently shown beyond KEEP_BLOCKS are let go. A row whose
@@ -530,6 +547,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
         ) : (
           <div className="no-rows">{`Working out the statistics of ${formatCount(info.spanCount)} spans…`}</div>
         ))}
+      {tab !== 'stats' && minimap && <Minimap summary={minimap} window={timeWindow} zoomed={zoom !== null} onZoom={setZoom} />}
       <div className={`main${detailsOpen && selectedAt ? ' with-details' : ''}`} style={tab === 'stats' ? { display: 'none' } : undefined}>
         <div className="waterfall">
           {axis}

@@ -42,7 +42,24 @@ export interface WindowRequest {
   aroundTarget?: boolean;
   /** the whole trace's statistics too (WindowMeta.stats) */
   stats?: boolean;
+  /** the whole trace's overview too, on a grid of this many pixel rows and columns (WindowMeta.minimap) */
+  minimap?: { rows: number; cols: number };
 }
+
+/**
+ * The minimap of a trace too big to send whole: every span drawn on a grid of `rows` × `cols` cells (row r of
+ * n spans on grid row ⌊r·rows/n⌋, its time range on the columns), as runs of covered cells per grid row and
+ * colour slot: flat [row, slot, from, to) quadruplets. Slot `slots` is the red mark of failing spans.
+ */
+export interface MinimapRuns {
+  rows: number;
+  cols: number;
+  slots: number;
+  runs: number[];
+}
+
+export const MAX_MINIMAP_ROWS = 256;
+export const MAX_MINIMAP_COLS = 4096;
 
 /** one line of the statistics (webview/model/stats.ts StatRow) */
 export interface WindowStatRow {
@@ -85,6 +102,9 @@ export interface WindowMeta {
   rootName: string;
   /** asked with `stats`: per service and per operation, over every span */
   stats?: { services: WindowStatRow[]; operations: WindowStatRow[]; operationsLeftOff: number };
+  minimap?: MinimapRuns;
+  /** the trace's end, ns from its start */
+  durationNs?: number;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -131,6 +151,8 @@ export function isWindowRequest(p: unknown): p is WindowRequest {
     && isRow(p.count) && p.count >= 0 && p.count <= MAX_WINDOW_ROWS
     && (p.aroundTarget === undefined || typeof p.aroundTarget === 'boolean')
     && (p.stats === undefined || typeof p.stats === 'boolean')
+    && (p.minimap === undefined || (isObj(p.minimap) && isRow(p.minimap.rows) && p.minimap.rows >= 1 && p.minimap.rows <= MAX_MINIMAP_ROWS
+      && isRow(p.minimap.cols) && p.minimap.cols >= 1 && p.minimap.cols <= MAX_MINIMAP_COLS))
   );
 }
 

@@ -17,7 +17,8 @@ import { criticalPath } from '../../webview/model/criticalPath';
 import { traceStats } from '../../webview/model/stats';
 import { rowTarget } from '../../webview/model/rowTarget';
 import { MAX_STAT_OPERATIONS, encodeWindow } from '../protocol/rowWindow';
-import type { WindowMeta, WindowOp, WindowRequest } from '../protocol/rowWindow';
+import type { MinimapRuns, WindowMeta, WindowOp, WindowRequest } from '../protocol/rowWindow';
+import { SERVICE_COLORS } from '../../webview/model/serviceColors';
 
 /** views kept at most (oldest use dropped first); a panel whose view was dropped starts a new one */
 const MAX_VIEWS = 16;
@@ -50,6 +51,8 @@ interface Ordered {
   /** the critical path and the statistics, worked out on first use, then shared by every view */
   onPath: Uint8Array | null;
   stats: WindowMeta['stats'] | null;
+  /** the last minimap asked for */
+  minimap: MinimapRuns | null;
 }
 
 interface View {
@@ -140,6 +143,8 @@ export class TraceWindows {
       services: o.services,
       rootName: t.spanCount ? t.str(t.name[0]) : '',
       stats: req.stats ? (o.stats ??= statsOf(t)) : undefined,
+      minimap: req.minimap ? this.minimap(o, req.minimap.rows, req.minimap.cols) : undefined,
+      durationNs: t.durationNs,
     };
     return encodeWindow(meta, slicePackedTrace(t, picked));
   }
@@ -263,7 +268,7 @@ export class TraceWindows {
       labels.add(t, r, Math.min(t.spanCount, r + slice));
       yield;
     }
-    return { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: sameLength ? pieces.join('') : null, labels, onPath: null, stats: null };
+    return { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: sameLength ? pieces.join('') : null, labels, onPath: null, stats: null, minimap: null };
   }
 
   /** a new view, everything expanded — or the state of the expired/outgrown `old` carried over by span id */
@@ -335,6 +340,11 @@ export class TraceWindows {
     v.rows = null;
   }
 
+  private minimap(o: Ordered, rows: number, cols: number): MinimapRuns {
+    if (o.minimap?.rows !== rows || o.minimap.cols !== cols) o.minimap = minimapOf(o, rows, cols);
+    return o.minimap;
+  }
+
   /** the rows the view shows: counted through its fold index, or listed while only matches show */
   private shown(v: View, t: PackedTrace): Shown {
     const focus = v.focus >= 0 && v.focus < t.spanCount ? v.focus : -1;
@@ -369,6 +379,52 @@ interface Shown {
   total: number;
   indexOf(row: number): number;
   pick(from: number, count: number): Int32Array;
+}
+
+/**
+ * The minimap's runs (MinimapRuns): each span adds +1 at its first cell and -1 past its last in its grid row
+ * and colour slot, so a span costs the same however many cells it covers; one pass over the sums finds the runs.
+ * Colours by the order of first appearance of the services, as the windows' rows are coloured.
+ */
+function minimapOf(o: Ordered, rows: number, cols: number): MinimapRuns {
+  const t = o.t;
+  const n = t.spanCount;
+  const slots = SERVICE_COLORS.length;
+  const slotOf = new Int32Array(t.stringCount);
+  t.services.forEach((s, i) => (slotOf[s] = i % slots));
+  const width = cols + 1;
+  const diff = new Int32Array(rows * (slots + 1) * width);
+  const total = Math.max(1, t.durationNs);
+  for (let r = 0; r < n; r++) {
+    const y = Math.floor((r * rows) / n);
+    const x0 = Math.min(cols - 1, Math.floor((Math.max(0, t.start[r]) * cols) / total));
+    const x1 = Math.min(cols, Math.max(x0 + 1, Math.ceil((Math.min(total, t.end[r]) * cols) / total)));
+    let at = (y * (slots + 1) + slotOf[t.service[r]]) * width;
+    diff[at + x0]++;
+    diff[at + x1]--;
+    if (t.status[r] === 2) {
+      at = (y * (slots + 1) + slots) * width;
+      diff[at + x0]++;
+      diff[at + x1]--;
+    }
+  }
+  const runs: number[] = [];
+  for (let y = 0; y < rows; y++) {
+    for (let s = 0; s <= slots; s++) {
+      const at = (y * (slots + 1) + s) * width;
+      let sum = 0;
+      let from = -1;
+      for (let x = 0; x <= cols; x++) {
+        sum += diff[at + x];
+        if (sum > 0 && from < 0) from = x;
+        else if (sum <= 0 && from >= 0) {
+          runs.push(y, s, from, x);
+          from = -1;
+        }
+      }
+    }
+  }
+  return { rows, cols, slots, runs };
 }
 
 /** the statistics the panel's Statistics tab shows, over every span; the operations with the most self time */

@@ -355,3 +355,34 @@ test('an ordering in steps that fails rejects, and the next request orders the t
   await w.prepare(TRACE);
   assert.equal(ask(w, { from: 0, count: 100 }).meta.total, spans.length);
 });
+
+test('the minimap of a windowed trace: runs of covered cells equal a cell-by-cell drawing of every span', () => {
+  const { SERVICE_COLORS } = require('../../out/webview/model/serviceColors.js');
+  const spans = fanOut(40, 25);
+  const w = new TraceWindows(store(spans));
+  const rows = 16;
+  const cols = 50;
+  const { meta } = ask(w, { minimap: { rows, cols }, from: 0, count: 0 });
+  const m = meta.minimap;
+  assert.deepEqual([m.rows, m.cols, m.slots], [rows, cols, SERVICE_COLORS.length]);
+  const t = pack(spans);
+  const slotOf = new Map(t.services.map((s, i) => [s, i % SERVICE_COLORS.length]));
+  const total = Math.max(1, t.durationNs);
+  const want = new Set();
+  for (let r = 0; r < t.spanCount; r++) {
+    const y = Math.floor((r * rows) / t.spanCount);
+    const x0 = Math.min(cols - 1, Math.floor((Math.max(0, t.start[r]) * cols) / total));
+    const x1 = Math.min(cols, Math.max(x0 + 1, Math.ceil((Math.min(total, t.end[r]) * cols) / total)));
+    for (let x = x0; x < x1; x++) {
+      want.add(`${y}:${slotOf.get(t.service[r])}:${x}`);
+      if (t.status[r] === 2) want.add(`${y}:${m.slots}:${x}`);
+    }
+  }
+  const got = new Set();
+  for (let k = 0; k < m.runs.length; k += 4) for (let x = m.runs[k + 2]; x < m.runs[k + 3]; x++) got.add(`${m.runs[k]}:${m.runs[k + 1]}:${x}`);
+  assert.deepEqual([...got].sort(), [...want].sort());
+  assert.ok(m.runs.length / 4 < want.size, 'covered cells come as runs');
+  assert.equal(meta.durationNs, t.durationNs);
+  assert.ok(!isWindowRequest({ from: 0, count: 0, minimap: { rows: 0, cols: 10 } }));
+  assert.ok(!isWindowRequest({ from: 0, count: 0, minimap: { rows: 10, cols: 100_000 } }));
+});

@@ -126,6 +126,28 @@ test('the Statistics tab of a windowed trace shows the receiver\'s statistics ov
   await page.close();
 });
 
+test('a windowed trace has a minimap of every span (drawn from the receiver\'s runs); dragging on it zooms', async () => {
+  const page = await open();
+  await page.waitForSelector('[data-testid=minimap] canvas');
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid=minimap] canvas');
+    if (!c.width || !c.height) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true;
+    return false;
+  });
+  const log = await page.evaluate(() => window.__hostLog.filter((m) => m.method === 'rowWindow' && m.params.minimap));
+  assert.equal(log.length, 1, 'asked once');
+  const box = await page.locator('[data-testid=minimap]').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForSelector('[data-testid=minimap] .mm-window');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('collapse all and expand all work on the whole trace', async () => {
   const page = await open();
   await page.click('button[title="Collapse all"]');

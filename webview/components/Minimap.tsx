@@ -5,12 +5,15 @@ import type { TimeWindow } from '../model/timeScale';
 import { formatDuration, zoomTo } from '../model/timeScale';
 import { SERVICE_COLORS } from '../model/serviceColors';
 import type { TraceView } from '../traceView';
+import type { MinimapRuns } from '../../src/protocol/rowWindow';
 import { DragOverlay, useDragRange } from './useDragRange';
 
 const HEIGHT = 44;
 
 interface Props {
-  view: TraceView;
+  /** a whole trace, drawn span by span — or a windowed one's runs as the receiver worked them out */
+  view?: TraceView;
+  summary?: { runs: MinimapRuns; durationNs: number };
   window: TimeWindow;
   zoomed: boolean;
   onZoom(w: TimeWindow | null): void;
@@ -25,12 +28,12 @@ function resolveColors(probe: HTMLElement, exprs: string[]): string[] {
   });
 }
 
-export function Minimap({ view, window: w, zoomed, onZoom }: Props) {
+export function Minimap({ view, summary, window: w, zoomed, onZoom }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const probe = useRef<HTMLSpanElement>(null);
   const [width, setWidth] = useState(0);
   const [themeTick, setThemeTick] = useState(0);
-  const total = Math.max(1, view.t.durationNs);
+  const total = Math.max(1, view ? view.t.durationNs : (summary?.durationNs ?? 1));
 
   useEffect(() => {
     const el = canvas.current!.parentElement!;
@@ -50,9 +53,9 @@ export function Minimap({ view, window: w, zoomed, onZoom }: Props) {
     const c = canvas.current;
     if (!c || !width) return;
     // drawn after the rows are on screen: the overview never delays the first paint
-    const handle = requestAnimationFrame(() => draw(c, probe.current!, view, width, total));
+    const handle = requestAnimationFrame(() => (view ? draw(c, probe.current!, view, width, total) : summary && drawRuns(c, probe.current!, summary.runs, width)));
     return () => cancelAnimationFrame(handle);
-  }, [view, width, total, themeTick]);
+  }, [view, summary, width, total, themeTick]);
 
   const onRange = useCallback(
     (a: number, b: number) => {
@@ -92,6 +95,40 @@ export function Minimap({ view, window: w, zoomed, onZoom }: Props) {
       </div>
     </div>
   );
+}
+
+/** the canvas sized to `width` CSS pixels: its context and size in device pixels */
+function sized(c: HTMLCanvasElement, width: number): { ctx: CanvasRenderingContext2D; W: number; H: number } | null {
+  const dpr = window.devicePixelRatio || 1;
+  const W = Math.max(1, Math.round(width * dpr));
+  const H = Math.round(HEIGHT * dpr);
+  c.width = W;
+  c.height = H;
+  c.style.width = `${width}px`;
+  const ctx = c.getContext('2d');
+  if (!ctx) return null;
+  ctx.clearRect(0, 0, W, H);
+  return { ctx, W, H };
+}
+
+function drawRuns(c: HTMLCanvasElement, probe: HTMLElement, m: MinimapRuns, width: number) {
+  const s = sized(c, width);
+  if (!s) return;
+  const { ctx, W, H } = s;
+  const colors = resolveColors(probe, [...SERVICE_COLORS, 'var(--vscode-charts-red)']);
+  const paths: Path2D[] = colors.map(() => new Path2D());
+  const sx = W / m.cols;
+  const rowH = H / m.rows;
+  // the red marks are the last slot: drawn after every colour, a third of a row tall as on a whole trace
+  for (let k = 0; k + 3 < m.runs.length; k += 4) {
+    const [y, slot, from, to] = [m.runs[k], m.runs[k + 1], m.runs[k + 2], m.runs[k + 3]];
+    const i = slot === m.slots ? SERVICE_COLORS.length : slot % SERVICE_COLORS.length;
+    paths[i].rect(Math.floor(from * sx), Math.floor(y * rowH), Math.max(1, Math.ceil((to - from) * sx)), slot === m.slots ? Math.max(1, rowH / 3) : Math.max(1, rowH));
+  }
+  for (let i = 0; i < paths.length; i++) {
+    ctx.fillStyle = colors[i];
+    ctx.fill(paths[i]);
+  }
 }
 
 function draw(c: HTMLCanvasElement, probe: HTMLElement, v: TraceView, width: number, total: number) {
