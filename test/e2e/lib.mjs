@@ -551,10 +551,14 @@ export async function quickPickItems(page) {
 /** Opens a workspace file through Quick Open; relPath like 'services/orders/handlers.js'. */
 export async function quickOpen(page, relPath) {
   const base = relPath.split('/').pop();
+  const dir = relPath.split('/').slice(0, -1).join('/');
   const input = await openQuickInput(page, ['Control+P', 'Control+E']);
   await input.fill(relPath); // (no '>' prefix: a file, even when the command center opened it)
-  await page.locator(QUICK_ROW, { hasText: base }).first().waitFor({ timeout: 30000 });
-  await page.keyboard.press('Enter');
+  // the row of that very file (its folder is the row's description): with several files of one name, Enter
+  // on a list not yet filtered opens the recently used one
+  const row = page.locator(QUICK_ROW, { hasText: base }).filter({ hasText: dir }).first();
+  await row.waitFor({ timeout: 30000 });
+  await row.click();
   await activeEditorTab(page, base).waitFor({ timeout: 30000 });
 }
 

@@ -154,9 +154,14 @@ test('span → source: latency lens with the spans’ figures, waterfall → sou
       const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
       return rows.some((r) => /no stock record/.test(r) && /\d+× this session/.test(r));
     }, { timeout: 30_000 });
-    await runCommand(page, 'Trace Explorer: Choose the Time Window for Latency and Errors…');
     // (typed: the row of the current window is focused and the list scrolled to it)
-    await page.locator('.quick-input-widget input').first().fill('Last 15 minutes');
+    const windowPick = await waitFor('the time window pick', async () => {
+      await runCommand(page, 'Trace Explorer: Choose the Time Window for Latency and Errors…');
+      // the pick can be closed again as it opens when focus moves (a panel settling): then ask again
+      const input = page.locator('.quick-input-widget input').first();
+      return (await input.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) ? input : false;
+    }, { timeout: 60_000, interval: 500 });
+    await windowPick.fill('Last 15 minutes');
     await page.keyboard.press('Enter');
     await waitFor('back to the last 15 min', async () => (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).some((r) => /\d+× in the last 15 min/.test(r)), { timeout: 30_000 });
 
