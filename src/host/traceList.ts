@@ -674,7 +674,6 @@ export function activateTraceList(services: HostServices, log: ComponentLog): { 
   };
 }
 
-/** the run of a run group's tree node (the argument of the group's context commands) */
 /** Set as Baseline Run from the palette: a service, then one of its runs (undefined: the user closed a pick) */
 async function pickBaselineRun(api: ApiClient): Promise<RunSummary | undefined> {
   const runs = await api.runs();
@@ -685,6 +684,7 @@ async function pickBaselineRun(api: ApiClient): Promise<RunSummary | undefined> 
   return pick?.r;
 }
 
+/** the run of a run group's tree node (the argument of the group's context commands) */
 function runOfNode(node: unknown): RunSummary | undefined {
   const n = node as Node | undefined;
   return n?.kind === 'group' ? n.group.run : undefined;
