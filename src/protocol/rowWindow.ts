@@ -61,7 +61,7 @@ export interface MinimapRuns {
 export const MAX_MINIMAP_ROWS = 256;
 export const MAX_MINIMAP_COLS = 4096;
 
-/** one line of the statistics (webview/model/stats.ts StatRow) */
+/** one line of the statistics: per service (operation '') or per operation; webview/model/stats.ts works them out */
 export interface WindowStatRow {
   key: string;
   service: string;

@@ -132,15 +132,9 @@ function drawRuns(c: HTMLCanvasElement, probe: HTMLElement, m: MinimapRuns, widt
 }
 
 function draw(c: HTMLCanvasElement, probe: HTMLElement, v: TraceView, width: number, total: number) {
-  const dpr = window.devicePixelRatio || 1;
-  const W = Math.max(1, Math.round(width * dpr));
-  const H = Math.round(HEIGHT * dpr);
-  c.width = W;
-  c.height = H;
-  c.style.width = `${width}px`;
-  const ctx = c.getContext('2d');
-  if (!ctx) return;
-  ctx.clearRect(0, 0, W, H);
+  const s = sized(c, width);
+  if (!s) return;
+  const { ctx, W, H } = s;
   const t = v.t;
   const n = t.spanCount;
   if (!n) return;

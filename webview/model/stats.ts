@@ -1,18 +1,10 @@
 // Per-service and per-operation statistics of one trace: count, total duration, self time (the span's
 // duration not covered by any of its children), max duration and errors. Pure.
 import type { TraceShape } from './traceShape';
+import type { WindowStatRow } from '../../src/protocol/rowWindow';
 
-export interface StatRow {
-  key: string;
-  service: string;
-  /** '' for the per-service table */
-  operation: string;
-  count: number;
-  totalNs: number;
-  selfNs: number;
-  maxNs: number;
-  errors: number;
-}
+/** one line of a statistics table (operation '' in the per-service one); the same shape a windowed trace's receiver sends */
+export type StatRow = WindowStatRow;
 
 export interface StatsInput extends TraceShape {
   stringCount: number;
