@@ -60,27 +60,57 @@ export interface FlameLayout {
 export type TargetOf = (row: number) => string | undefined;
 
 export function flameLayout(t: FlameInput, mode: FlameMode, targetOf?: TargetOf): FlameLayout {
-  return mode === 'spans' ? spanLayout(t, targetOf) : operationLayout(t, targetOf);
+  const steps = flameLayoutSteps(t, mode, targetOf, Infinity);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }
 
-function spanLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
+/**
+ * The same layout worked out `slice` rows (or nodes) at a time, yielding between slices: the receiver lays out
+ * a million spans (over a second in 'operations' mode) without holding its event loop. With an infinite slice
+ * each pass is one loop, as the webview runs it.
+ */
+export function flameLayoutSteps(t: FlameInput, mode: FlameMode, targetOf: TargetOf | undefined, slice: number): Generator<void, FlameLayout> {
+  return mode === 'spans' ? spanLayout(t, targetOf, slice) : operationLayout(t, targetOf, slice);
+}
+
+/** self time of every row, a slice at a time */
+function* selfTimeSteps(t: FlameInput, slice: number): Generator<void, Float64Array> {
   const n = t.spanCount;
-  const self = selfTimes(t);
+  const self = new Float64Array(n);
+  for (let a = 0; a < n; a += slice) {
+    selfTimes(t, a, Math.min(n, a + slice), self);
+    yield;
+  }
+  return self;
+}
+
+function* spanLayout(t: FlameInput, targetOf: TargetOf | undefined, slice: number): Generator<void, FlameLayout> {
+  const n = t.spanCount;
+  const self = yield* selfTimeSteps(t, slice);
   const width = Float64Array.from(self);
   // rows are depth-first (a parent before its children), so one backward pass sums the subtrees
-  for (let r = n - 1; r > 0; r--) if (t.parent[r] >= 0) width[t.parent[r]] += width[r];
+  for (let b = n; b > 1; b -= slice) {
+    for (let r = b - 1, lo = Math.max(1, b - slice); r >= lo; r--) if (t.parent[r] >= 0) width[t.parent[r]] += width[r];
+    yield;
+  }
   const x = new Float64Array(n);
   const cursor = new Float64Array(n);
   let total = 0;
-  for (let r = 0; r < n; r++) {
-    const p = t.parent[r];
-    if (p < 0) {
-      x[r] = total;
-      total += width[r];
-    } else {
-      x[r] = x[p] + cursor[p];
-      cursor[p] += width[r];
+  for (let a = 0; a < n; a += slice) {
+    for (let r = a, to = Math.min(n, a + slice); r < to; r++) {
+      const p = t.parent[r];
+      if (p < 0) {
+        x[r] = total;
+        total += width[r];
+      } else {
+        x[r] = x[p] + cursor[p];
+        cursor[p] += width[r];
+      }
     }
+    yield;
   }
   const duration = new Float64Array(n);
   const errors = new Int32Array(n);
@@ -88,40 +118,48 @@ function spanLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
   // at 100k spans)
   const row = new Int32Array(n);
   let maxDepth = 0;
-  for (let r = 0; r < n; r++) {
-    duration[r] = Math.max(0, t.end[r] - t.start[r]);
-    if (t.status[r] === 2) errors[r] = 1;
-    if (t.depth[r] > maxDepth) maxDepth = t.depth[r];
-    row[r] = r;
+  for (let a = 0; a < n; a += slice) {
+    for (let r = a, to = Math.min(n, a + slice); r < to; r++) {
+      duration[r] = Math.max(0, t.end[r] - t.start[r]);
+      if (t.status[r] === 2) errors[r] = 1;
+      if (t.depth[r] > maxDepth) maxDepth = t.depth[r];
+      row[r] = r;
+    }
+    yield;
   }
+  const byDepth = depthLists(t.depth, n, maxDepth);
+  yield;
   return {
     mode: 'spans', count: n, total, maxDepth: n ? maxDepth : -1, depth: t.depth.slice(0, n),
     parent: t.parent.slice(0, n), end: t.subtreeEnd.slice(0, n), x, width, self, duration,
-    spans: new Int32Array(n).fill(1), errors, row, nodeOf: row, target: new Array<string>(n).fill(''), targetOf, byDepth: depthLists(t.depth, n, maxDepth),
+    spans: new Int32Array(n).fill(1), errors, row, nodeOf: row, target: new Array<string>(n).fill(''), targetOf, byDepth,
   };
 }
 
-function operationLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
+function* operationLayout(t: FlameInput, targetOf: TargetOf | undefined, slice: number): Generator<void, FlameLayout> {
   const n = t.spanCount;
-  const self = selfTimes(t);
+  const self = yield* selfTimeSteps(t, slice);
   // each distinct operation (service, name[, target]) gets a dense id: numeric keys, no string per span
   // except for spans named by a bare HTTP method
   const opOf = new Int32Array(n);
   const ops = new PairTable(n);
   const targeted = new Map<string, number>();
   const opTarget: string[] = [];
-  for (let r = 0; r < n; r++) {
-    const target = targetOf?.(r);
-    let id: number | undefined;
-    if (target === undefined) {
-      id = ops.get(t.service[r], t.name[r]);
-      if (id < 0) ops.set(t.service[r], t.name[r], (id = opTarget.push('') - 1));
-    } else {
-      const key = `${t.service[r]} ${t.name[r]} ${target}`;
-      id = targeted.get(key);
-      if (id === undefined) targeted.set(key, (id = opTarget.push(target) - 1));
+  for (let a = 0; a < n; a += slice) {
+    for (let r = a, to = Math.min(n, a + slice); r < to; r++) {
+      const target = targetOf?.(r);
+      let id: number | undefined;
+      if (target === undefined) {
+        id = ops.get(t.service[r], t.name[r]);
+        if (id < 0) ops.set(t.service[r], t.name[r], (id = opTarget.push('') - 1));
+      } else {
+        const key = `${t.service[r]} ${t.name[r]} ${target}`;
+        id = targeted.get(key);
+        if (id === undefined) targeted.set(key, (id = opTarget.push(target) - 1));
+      }
+      opOf[r] = id;
     }
-    opOf[r] = id;
+    yield;
   }
   // merge: a row's node is its parent's node's child with the same operation; rows come parent first, so the
   // parent's node exists.
@@ -135,21 +173,24 @@ function operationLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
   const nSpans = new Int32Array(n);
   const nErr = new Int32Array(n);
   let m = 0;
-  for (let r = 0; r < n; r++) {
-    const p = t.parent[r] >= 0 ? nodeOf[t.parent[r]] : -1;
-    let id = byKey.get(p, opOf[r]);
-    const d = Math.max(0, t.end[r] - t.start[r]);
-    if (id < 0) {
-      byKey.set(p, opOf[r], (id = m++));
-      pNode[id] = p;
-      rep[id] = r;
-      nOp[id] = opOf[r];
-    } else if (d > t.end[rep[id]] - t.start[rep[id]]) rep[id] = r;
-    nodeOf[r] = id;
-    nSelf[id] += self[r];
-    nDur[id] += d;
-    nSpans[id]++;
-    if (t.status[r] === 2) nErr[id]++;
+  for (let a = 0; a < n; a += slice) {
+    for (let r = a, to = Math.min(n, a + slice); r < to; r++) {
+      const p = t.parent[r] >= 0 ? nodeOf[t.parent[r]] : -1;
+      let id = byKey.get(p, opOf[r]);
+      const d = Math.max(0, t.end[r] - t.start[r]);
+      if (id < 0) {
+        byKey.set(p, opOf[r], (id = m++));
+        pNode[id] = p;
+        rep[id] = r;
+        nOp[id] = opOf[r];
+      } else if (d > t.end[rep[id]] - t.start[rep[id]]) rep[id] = r;
+      nodeOf[r] = id;
+      nSelf[id] += self[r];
+      nDur[id] += d;
+      nSpans[id]++;
+      if (t.status[r] === 2) nErr[id]++;
+    }
+    yield;
   }
   // nodes were created parent first as well: one backward pass sums the subtrees
   const w = nSelf.slice(0, m);
@@ -161,12 +202,19 @@ function operationLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
   const kids = new Int32Array(m);
   const fill = first.slice(0, m + 1); // next free slot of each group
   for (let i = 0; i < m; i++) kids[fill[pNode[i] + 1]++] = i;
+  yield;
+  let sorted = 0;
   for (let g = 0; g <= m; g++) {
     const s0 = first[g];
     const s1 = first[g + 1];
     if (s1 - s0 > 1) {
       const seg = Array.from(kids.subarray(s0, s1)).sort((a, b) => w[b] - w[a] || a - b);
       kids.set(seg, s0);
+      // (a group costs about its size: yield once a slice of nodes was sorted)
+      if ((sorted += s1 - s0) >= slice) {
+        sorted = 0;
+        yield;
+      }
     }
   }
   // depth-first renumbering with an explicit stack (a trace can be thousands of levels deep)
@@ -188,7 +236,11 @@ function operationLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
     stackX[sp++] = left;
   }
   let maxDepth = -1;
-  for (let ni = 0; sp > 0; ni++) {
+  for (let ni = 0, until = slice; sp > 0; ni++) {
+    if (ni === until) {
+      until += slice;
+      yield;
+    }
     const old = stack[--sp];
     const x0 = stackX[sp];
     order[ni] = old;
@@ -207,6 +259,7 @@ function operationLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
       stackX[sp++] = cx;
     }
   }
+  yield;
   const end = new Int32Array(m);
   for (let i = m - 1; i >= 0; i--) end[i] = Math.max(end[i], i + 1);
   for (let i = m - 1; i > 0; i--) if (parent[i] >= 0 && end[i] > end[parent[i]]) end[parent[i]] = end[i];
@@ -217,12 +270,18 @@ function operationLayout(t: FlameInput, targetOf?: TargetOf): FlameLayout {
   const target = new Array<string>(m);
   for (let i = 0; i < m; i++) target[i] = opTarget[nOp[order[i]]];
   for (let r = 0; r < n; r++) nodeOf[r] = newOf[nodeOf[r]];
-  return {
-    mode: 'operations', count: m, total, maxDepth, depth, parent, end, x,
-    width: pick(new Float64Array(m), w), self: pick(new Float64Array(m), nSelf), duration: pick(new Float64Array(m), nDur),
-    spans: pick(new Int32Array(m), nSpans), errors: pick(new Int32Array(m), nErr), row: pick(new Int32Array(m), rep),
-    nodeOf, target, byDepth: depthLists(depth, m, maxDepth),
-  };
+  yield;
+  const width = pick(new Float64Array(m), w);
+  const ownSelf = pick(new Float64Array(m), nSelf);
+  const duration = pick(new Float64Array(m), nDur);
+  yield;
+  const spans = pick(new Int32Array(m), nSpans);
+  const errors = pick(new Int32Array(m), nErr);
+  const row = pick(new Int32Array(m), rep);
+  yield;
+  const byDepth = depthLists(depth, m, maxDepth);
+  yield;
+  return { mode: 'operations', count: m, total, maxDepth, depth, parent, end, x, width, self: ownSelf, duration, spans, errors, row, nodeOf, target, byDepth };
 }
 
 /**
@@ -261,7 +320,7 @@ class PairTable {
   }
 }
 
-function depthLists(depth: Int32Array, n: number, maxDepth: number): Int32Array[] {
+export function depthLists(depth: Int32Array, n: number, maxDepth: number): Int32Array[] {
   const counts = new Int32Array(maxDepth + 1);
   for (let i = 0; i < n; i++) counts[depth[i]]++;
   const lists = Array.from(counts, (c) => new Int32Array(c));
@@ -357,7 +416,8 @@ export function forEachVisible(
 export function nodeAt(f: FlameLayout, w: FlameWindow, px: number, xPx: number, depth: number): number {
   if (depth < 0 || depth > f.maxDepth) return -1;
   const at = w.x0 + (xPx / px) * (w.x1 - w.x0);
-  const list = f.byDepth[depth];
+  // (a layout of some boxes only lists the levels that hold one)
+  const list = f.byDepth[depth] ?? [];
   // left edges ascend along a depth: the last node starting at or before `at`
   let lo = 0;
   let hi = list.length - 1;

@@ -14,10 +14,12 @@ export interface StatsInput extends TraceShape {
   str(i: number): string;
 }
 
-/** self time of every row: duration minus the union of its children (clamped to the span) */
-export function selfTimes(t: TraceShape): Float64Array {
-  const self = new Float64Array(t.spanCount);
-  for (let r = 0; r < t.spanCount; r++) {
+/**
+ * self time of every row: duration minus the union of its children (clamped to the span); rows [from, to)
+ * only when given (a caller working in steps fills `self` a slice at a time)
+ */
+export function selfTimes(t: TraceShape, from = 0, to = t.spanCount, self = new Float64Array(t.spanCount)): Float64Array {
+  for (let r = from; r < to; r++) {
     const s = t.start[r];
     const e = t.end[r];
     const dur = Math.max(0, e - s);
