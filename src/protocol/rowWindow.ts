@@ -44,6 +44,63 @@ export interface WindowRequest {
   stats?: boolean;
   /** the whole trace's overview too, on a grid of this many pixel rows and columns (WindowMeta.minimap) */
   minimap?: { rows: number; cols: number };
+  /** the flame graph's boxes of one zoom range (WindowMeta.flame); asked with count 0: the packed part of the
+   *  answer then holds the boxes' rows instead */
+  flame?: FlameRequest;
+}
+
+/**
+ * The flame graph of a trace too big to send whole: the receiver lays out every span (webview/model/flame.ts,
+ * once per trace and mode) and sends the boxes a canvas `(x1 - x0) / nsPerPx` pixels wide can show.
+ */
+export interface FlameRequest {
+  mode: 'spans' | 'operations';
+  /** the range shown, in the layout's units: ns of self time from the graph's left edge */
+  x0: number;
+  x1: number;
+  /** ns of self time per pixel: boxes narrower than FLAME_MIN_PX pixels are left out with their subtrees */
+  nsPerPx: number;
+  /** a row whose box is sent however narrow or far, with its ancestors (the selection) */
+  row?: number;
+  /** a node of the mode's layout sent the same way (the box zoomed into: the breadcrumb shows its ancestors) */
+  node?: number;
+}
+
+/** boxes narrower than this many pixels are not drawn (as in the whole trace's flame graph) */
+export const FLAME_MIN_PX = 0.5;
+/** most boxes one answer holds: past that, the narrowest width sent doubles until they fit */
+export const MAX_FLAME_BOXES = 4000;
+
+/** the answer to a FlameRequest: per box, in depth-first order (a parent before its children) */
+export interface FlameBoxes {
+  mode: 'spans' | 'operations';
+  /** the whole graph: its width (ns of self time), deepest level and node count */
+  total: number;
+  maxDepth: number;
+  count: number;
+  /** the narrowest box sent, ns (nsPerPx × FLAME_MIN_PX, or wider when that made too many boxes) */
+  minWidth: number;
+  /** the box's node in the whole layout (stable while the trace does not grow), its parent among these boxes (-1: a root) */
+  node: number[];
+  parent: number[];
+  depth: number[];
+  x: number[];
+  width: number[];
+  self: number[];
+  duration: number[];
+  /** spans merged into the box and how many of them failed */
+  spans: number[];
+  errors: number[];
+  /** the row naming the box (in 'operations' mode its longest span): an index of `rows` */
+  at: number[];
+  /** the route or path shown after a bare HTTP method ('' for none) */
+  target: string[];
+  /** 1 where the box holds a span the view's find matches (absent: no find) */
+  match?: number[];
+  /** the rows sent packed beside the meta (ascending) */
+  rows: number[];
+  /** the box of the request's `row` (-1: none) */
+  selected: number;
 }
 
 /**
@@ -103,6 +160,7 @@ export interface WindowMeta {
   /** asked with `stats`: per service and per operation, over every span */
   stats?: { services: WindowStatRow[]; operations: WindowStatRow[]; operationsLeftOff: number };
   minimap?: MinimapRuns;
+  flame?: FlameBoxes;
   /** the trace's end, ns from its start */
   durationNs?: number;
 }
@@ -140,6 +198,16 @@ function isNav(n: unknown): n is WindowNav {
   return false;
 }
 
+const isNs = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function isFlame(f: unknown): f is FlameRequest {
+  return (
+    isObj(f) && (f.mode === 'spans' || f.mode === 'operations') && isNs(f.x0) && isNs(f.x1) && f.x1 > f.x0
+    && isNs(f.nsPerPx) && f.nsPerPx > 0
+    && (f.row === undefined || (isRow(f.row) && f.row >= 0)) && (f.node === undefined || (isRow(f.node) && f.node >= 0))
+  );
+}
+
 /** checks a window request from an untrusted side (the webview, an HTTP body) */
 export function isWindowRequest(p: unknown): p is WindowRequest {
   return (
@@ -153,6 +221,7 @@ export function isWindowRequest(p: unknown): p is WindowRequest {
     && (p.stats === undefined || typeof p.stats === 'boolean')
     && (p.minimap === undefined || (isObj(p.minimap) && isRow(p.minimap.rows) && p.minimap.rows >= 1 && p.minimap.rows <= MAX_MINIMAP_ROWS
       && isRow(p.minimap.cols) && p.minimap.cols >= 1 && p.minimap.cols <= MAX_MINIMAP_COLS))
+    && (p.flame === undefined || (isFlame(p.flame) && p.count === 0))
   );
 }
 

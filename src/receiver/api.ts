@@ -272,6 +272,7 @@ export function createApiServer(o: ApiOptions): ApiServer {
         if (!isWindowRequest(w)) throw new HttpError(400, 'not a window request: {view?, ops?, nav?, from, count ≤ 2000}');
         // a big trace is ordered a few milliseconds at a time: ingest and other queries are answered meanwhile
         await windows.prepare(tid);
+        if (w.flame) await windows.prepareFlame(tid, w.flame.mode);
         const bytes = windows.window(tid, w);
         if (!bytes) throw new HttpError(404, `trace ${tid} is not held (never received, evicted or removed)`);
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });

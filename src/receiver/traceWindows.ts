@@ -19,6 +19,9 @@ import { rowTarget } from '../../webview/model/rowTarget';
 import { MAX_STAT_OPERATIONS, encodeWindow } from '../protocol/rowWindow';
 import type { MinimapRuns, WindowMeta, WindowOp, WindowRequest } from '../protocol/rowWindow';
 import { SERVICE_COLORS } from '../../webview/model/serviceColors';
+import { flameLayoutSteps, nodeMatches } from '../../webview/model/flame';
+import type { FlameLayout, FlameMode } from '../../webview/model/flame';
+import { flameBoxes } from '../../webview/model/flameWindow';
 
 /** views kept at most (oldest use dropped first); a panel whose view was dropped starts a new one */
 const MAX_VIEWS = 16;
@@ -53,6 +56,15 @@ interface Ordered {
   stats: WindowMeta['stats'] | null;
   /** the last minimap asked for */
   minimap: MinimapRuns | null;
+  /** the flame graph's layout per mode, worked out on first use (~70 bytes a span each) */
+  flames: Partial<Record<FlameMode, FlameLayout>>;
+}
+
+/** a flame layout being worked out a few steps at a time (prepareFlame) */
+interface FlameJob {
+  o: Ordered;
+  steps: Generator<void, FlameLayout>;
+  done: Promise<void>;
 }
 
 interface View {
@@ -70,6 +82,8 @@ interface View {
   cp: Uint8Array | null;
   /** the rows shown, listed only while "only matches" filters them (else the fold index answers) */
   rows: Int32Array | null;
+  /** the find by flame node, for the mode and find it was worked out for */
+  flameMatch: { mode: FlameMode; match: Uint8Array; nodes: Uint8Array } | null;
   used: number;
 }
 
@@ -86,8 +100,12 @@ export class TraceWindows {
   private readonly traces = new Map<string, Ordered>();
   private readonly views = new Map<string, View>();
   private readonly jobs = new Map<string, OrderJob>();
+  /** by trace id and mode */
+  private readonly flameJobs = new Map<string, FlameJob>();
   /** the last ordering done by prepare: its time and the longest it kept the event loop (ms) */
   lastOrder: { ms: number; longestBlockMs: number } | null = null;
+  /** the same for the last flame layout prepareFlame worked out */
+  lastFlame: { ms: number; longestBlockMs: number } | null = null;
 
   /** `order`: spans per step and the milliseconds the steps run before others are answered (tests shrink them) */
   constructor(
@@ -144,9 +162,11 @@ export class TraceWindows {
       rootName: t.spanCount ? t.str(t.name[0]) : '',
       stats: req.stats ? (o.stats ??= statsOf(t)) : undefined,
       minimap: req.minimap ? this.minimap(o, req.minimap.rows, req.minimap.cols) : undefined,
+      flame: req.flame ? flameBoxes(this.flame(o, req.flame.mode), req.flame, this.flameMatch(o, v, req.flame.mode)) : undefined,
       durationNs: t.durationNs,
     };
-    return encodeWindow(meta, slicePackedTrace(t, picked));
+    // (a flame request asks no rows: its boxes' rows go in their place)
+    return encodeWindow(meta, slicePackedTrace(t, meta.flame ? meta.flame.rows : picked));
   }
 
   /**
@@ -193,9 +213,51 @@ export class TraceWindows {
     return job.done;
   }
 
+  /**
+   * Works out the flame layout of an ordered trace in `mode` a few milliseconds at a time (over a second for a
+   * million spans in 'operations' mode), as prepare orders it; resolves once window() answers a flame request
+   * without laying out. Call after prepare.
+   */
+  prepareFlame(traceId: string, mode: FlameMode): Promise<void> {
+    const o = this.traces.get(traceId);
+    if (!o || o.built !== this.store.summary(traceId)?.spanCount || o.flames[mode]) return Promise.resolve();
+    const key = `${traceId} ${mode}`;
+    const running = this.flameJobs.get(key);
+    if (running && running.o === o) return running.done;
+    const job: FlameJob = { o, steps: flameLayoutSteps(o.t, mode, (r) => rowTarget(o.t, r), this.order.slice), done: Promise.resolve() };
+    this.flameJobs.set(key, job);
+    job.done = (async () => {
+      const t0 = performance.now();
+      let longest = 0;
+      for (;;) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        // (a flame request meanwhile may have run the steps to their end, or the trace was dropped)
+        if (this.flameJobs.get(key) !== job) return;
+        const s0 = performance.now();
+        let r: IteratorResult<void, FlameLayout>;
+        try {
+          r = job.steps.next();
+          while (!r.done && performance.now() - s0 < this.order.runMs) r = job.steps.next();
+        } catch (e) {
+          this.flameJobs.delete(key);
+          throw e;
+        }
+        longest = Math.max(longest, performance.now() - s0);
+        if (r.done) {
+          this.flameJobs.delete(key);
+          o.flames[mode] = r.value;
+          this.lastFlame = { ms: performance.now() - t0, longestBlockMs: longest };
+          return;
+        }
+      }
+    })();
+    return job.done;
+  }
+
   /** forgets what was built for a trace (removed, or cleared) */
   drop(traceId?: string): void {
     for (const k of [...this.jobs.keys()]) if (traceId === undefined || k === traceId) this.jobs.delete(k);
+    for (const [k, j] of this.flameJobs) if (traceId === undefined || j.o.traceId === traceId) this.flameJobs.delete(k);
     for (const [k, o] of this.traces) if (traceId === undefined || o.traceId === traceId) this.traces.delete(k);
     for (const [k, v] of this.views) if (traceId === undefined || v.traceId === traceId) this.views.delete(k);
   }
@@ -268,7 +330,10 @@ export class TraceWindows {
       labels.add(t, r, Math.min(t.spanCount, r + slice));
       yield;
     }
-    return { traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: sameLength ? pieces.join('') : null, labels, onPath: null, stats: null, minimap: null };
+    return {
+      traceId, built: count, t, errors, services: t.services.map((s) => t.str(s)), lower: sameLength ? pieces.join('') : null, labels,
+      onPath: null, stats: null, minimap: null, flames: {},
+    };
   }
 
   /** a new view, everything expanded — or the state of the expired/outgrown `old` carried over by span id */
@@ -286,6 +351,7 @@ export class TraceWindows {
       matchList: new Int32Array(0),
       cp: null,
       rows: null,
+      flameMatch: null,
       used: Date.now(),
     };
     if (old && old.traceId === o.traceId) {
@@ -338,6 +404,26 @@ export class TraceWindows {
         return;
     }
     v.rows = null;
+  }
+
+  /** the trace's flame layout in `mode`: the rest of prepareFlame's steps at once when it is still working */
+  private flame(o: Ordered, mode: FlameMode): FlameLayout {
+    const have = o.flames[mode];
+    if (have) return have;
+    const key = `${o.traceId} ${mode}`;
+    const job = this.flameJobs.get(key);
+    this.flameJobs.delete(key);
+    const steps = job && job.o === o ? job.steps : flameLayoutSteps(o.t, mode, (r) => rowTarget(o.t, r), Infinity);
+    return (o.flames[mode] = runSteps(steps));
+  }
+
+  /** the view's find by flame node (kept while the find and mode stay) */
+  private flameMatch(o: Ordered, v: View, mode: FlameMode): Uint8Array | null {
+    if (!v.match) return null;
+    const m = v.flameMatch;
+    if (m?.mode === mode && m.match === v.match) return m.nodes;
+    v.flameMatch = { mode, match: v.match, nodes: nodeMatches(this.flame(o, mode), v.match)! };
+    return v.flameMatch.nodes;
   }
 
   private minimap(o: Ordered, rows: number, cols: number): MinimapRuns {
