@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { decodePackedTrace } from '../src/protocol/packedTrace';
 import { decodeWindow } from '../src/protocol/rowWindow';
-import type { WindowMeta, WindowNav, WindowOp, WindowRequest } from '../src/protocol/rowWindow';
+import type { FlameRequest, WindowMeta, WindowNav, WindowOp, WindowRequest } from '../src/protocol/rowWindow';
 import { Copy, FocusSpan, FocusSubtree, GetRowWindow, GetSpanDetail, GoToSource, OpenLinkedTrace, OpenStackFrame, ShowServiceMap } from '../src/protocol/waterfall';
 import type { WindowedParams } from '../src/protocol/waterfall';
 import type { WebviewIpc } from './ipc';
@@ -16,7 +16,8 @@ import { ROW_HEIGHT, Row } from './components/Rows';
 import type { RowActions } from './components/Rows';
 import { Toolbar } from './components/Toolbar';
 import type { PanelTab } from './components/Toolbar';
-import { WholeTraceOnly } from './components/WholeTraceOnly';
+import { WindowedFlame } from './components/WindowedFlame';
+import type { FlameAnswer } from './components/WindowedFlame';
 import { StatTables } from './components/Stats';
 import { Minimap } from './components/Minimap';
 import type { MinimapRuns } from '../src/protocol/rowWindow';
@@ -84,7 +85,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
   const [detail, setDetail] = useState<DetailState | null>(null);
   const [matchIndex, setMatchIndex] = useState(0);
   const [zoom, setZoom] = useState<TimeWindow | null>(null);
-  /** the statistics come from the receiver; the flame graph needs the whole trace, so a note says why not */
+  /** the statistics and the flame graph's boxes come from the receiver */
   const [tab, setTab] = useState<PanelTab>('waterfall');
   const [stats, setStats] = useState<WindowMeta['stats'] | null>(null);
   const [minimap, setMinimap] = useState<{ runs: MinimapRuns; durationNs: number } | null>(null);
@@ -161,6 +162,18 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
     },
     [ipc, onWork], // eslint-disable-line react-hooks/exhaustive-deps
   );
+
+  /** the flame graph's boxes, asked after the operations before (a find marks them) */
+  const fetchFlame = useCallback(
+    (flame: FlameRequest): Promise<FlameAnswer | null> =>
+      chain.current.then(async () => {
+        const { meta, packed } = decodeWindow(await ipc.request(GetRowWindow, { view: viewId.current, from: 0, count: 0, flame }));
+        return meta.flame ? { boxes: meta.flame, packed } : null;
+      }),
+    [ipc],
+  );
+  /** counts the finds answered (the flame graph asks for its match marks again) */
+  const [finds, setFinds] = useState(0);
 
   const scrollToIndex = useCallback((i: number) => {
     const el = vp.current;
@@ -358,7 +371,7 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
     const h = setTimeout(() => {
       applied.current = { query, hide };
       const sel = latest.current.selected;
-      void op([{ kind: 'find', query, hide }], query.trim() ? { kind: 'firstMatch', from: Math.max(0, sel) } : undefined);
+      void op([{ kind: 'find', query, hide }], query.trim() ? { kind: 'firstMatch', from: Math.max(0, sel) } : undefined).then(() => setFinds((n) => n + 1));
     }, FIND_DEBOUNCE_MS);
     return () => clearTimeout(h);
   }, [query, hide]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -530,7 +543,6 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
     <div className="app" data-vscode-context={JSON.stringify({ webviewSection: 'trace', traceId: params.traceId })}>
       {error && <div className="banner error" role="alert">{`Could not load rows: ${error}`}</div>}
       {head}
-      {tab === 'flame' && <WholeTraceOnly tab={tab} spanCount={params.spanCount} onClose={() => setTab('waterfall')} />}
       {tab === 'stats' &&
         (stats ? (
           <StatTables
@@ -547,9 +559,24 @@ export function WindowedWaterfall({ ipc, params, nameWidth, onNameWidth, details
         ) : (
           <div className="no-rows">{`Working out the statistics of ${formatCount(info.spanCount)} spans…`}</div>
         ))}
-      {tab !== 'stats' && minimap && <Minimap summary={minimap} window={timeWindow} zoomed={zoom !== null} onZoom={setZoom} />}
+      {tab === 'waterfall' && minimap && <Minimap summary={minimap} window={timeWindow} zoomed={zoom !== null} onZoom={setZoom} />}
       <div className={`main${detailsOpen && selectedAt ? ' with-details' : ''}`} style={tab === 'stats' ? { display: 'none' } : undefined}>
-        <div className="waterfall">
+        {tab === 'flame' && (
+          <WindowedFlame
+            key={`${params.traceId} ${params.spanCount}`}
+            fetchFlame={fetchFlame}
+            services={info.services}
+            spanCount={info.spanCount}
+            selected={selected}
+            onSelect={(row) => {
+              onWork();
+              // the row's block comes with the answer: the details show it
+              void op([], { kind: 'row', row }, true);
+            }}
+            findKey={`${finds}`}
+          />
+        )}
+        <div className="waterfall" style={tab === 'flame' ? { display: 'none' } : undefined}>
           {axis}
           <div className="rows-area">
             {ticks}

@@ -17,11 +17,12 @@ const { rowTarget } = require('../../out/webview/model/rowTarget.js');
 const ROW_H = 18; // FlameGraph.tsx
 let srv;
 let browser;
+const gen = generateTrace(3000);
 
 before(async () => {
   srv = await startHarnessServer();
   srv.addTrace('sample', sampleTrace());
-  srv.addTrace('gen', generateTrace(3000));
+  srv.addTrace('gen', gen);
   browser = await launchChromium();
 });
 after(async () => {
@@ -210,22 +211,114 @@ test('span text in the tooltip and the breadcrumb is text, never markup', async 
   await page.close();
 });
 
-test('a windowed trace (too big to send whole) says why it has no flame graph instead of drawing a broken one', async () => {
+/** the 3,000-span trace opened windowed (?windowAbove: it stands in for a million-span one) on its flame graph tab */
+async function openWindowedFlame() {
   const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  // ?windowAbove: the 3,000-span trace stands in for a million-span one (test/webview/windowed.test.mjs)
+  page.errors = errors;
   await page.goto(`${srv.url}/harness.html?trace=gen&theme=dark&windowAbove=1000`);
   await page.waitForSelector('[data-testid=windowed]');
   await page.click('[role=tab]:has-text("Flame graph")');
-  const note = page.locator('[data-testid=whole-only]');
-  await note.waitFor();
-  assert.match(await note.textContent(), /^The flame graph needs every span in the panel, and this trace of 3,000 spans is too big to send whole/);
-  assert.equal(await page.locator('[data-testid=flame-canvas]').count(), 0);
-  assert.ok((await page.$$('[role=row]')).length > 0, 'the waterfall stays');
-  await note.locator('button[aria-label=Close]').click();
-  assert.equal(await note.count(), 0);
-  assert.deepEqual(errors, []);
+  await page.waitForFunction(() => performance.getEntriesByName('traceExplorer.flamePainted').length > 0);
+  return page;
+}
+
+/** the flame requests the page sent (the harness logs what it asks the host) */
+const flameAsks = (page) => page.evaluate(() => window.__hostLog.filter((m) => m.method === 'rowWindow' && m.params.flame).map((m) => m.params));
+
+test('a windowed trace\'s flame graph: the receiver\'s boxes where the whole layout puts them; hover, click selects, double-click zooms', async () => {
+  const page = await openWindowedFlame();
+  const L = layoutOf(gen, 'spans');
+  // the widest box below the root, and a narrower one at the same depth
+  let node = -1;
+  for (let i = 0; i < L.f.count; i++) if (L.f.depth[i] === 1 && (node < 0 || L.f.width[i] > L.f.width[node])) node = i;
+  const c = await page.locator('[data-testid=flame-canvas]').boundingBox();
+  const at = (n, canvas = c) => {
+    const b = boxPx(L.f, wholeWindow(L.f), canvas.width, n);
+    return { x: canvas.x + b.left + Math.min(b.width / 2, 20), y: canvas.y + L.f.depth[n] * ROW_H + ROW_H / 2 };
+  };
+  const p = at(node);
+  assert.equal((await pixel(page, p.x, p.y))[3], 255, 'a box drawn where the whole layout puts it');
+  assert.equal((await pixel(page, p.x, c.y + (L.f.maxDepth + 2) * ROW_H))[3], 0, 'nothing below the deepest level');
+  const asks = await flameAsks(page);
+  assert.ok(asks.length >= 1 && asks.every((q) => q.count === 0), 'flame requests ask no rows');
+  assert.equal(await page.locator('[data-testid=whole-only]').count(), 0);
+  // hover: the tooltip names the span
+  await page.mouse.move(p.x, p.y);
+  const tip = page.locator('[data-testid=flame-tip]');
+  await tip.waitFor();
+  assert.ok((await tip.textContent()).startsWith(nodeLabel(L.t, L.f, node)));
+  // click: the span is selected and the details pane shows it
+  await page.mouse.click(p.x, p.y);
+  const d = page.locator('[data-testid=details]');
+  await d.waitFor();
+  await page.waitForFunction((name) => document.querySelector('[data-testid=details] .details-title')?.textContent === name, L.t.str(L.t.name[L.f.row[node]]));
+  await d.locator('button:has-text("Go to source")').click();
+  const go = (await page.evaluate(() => window.__hostLog)).filter((m) => m.method === 'goToSource');
+  assert.equal(go.at(-1).params.spanId, L.t.spanId(L.f.row[node]));
+  // double-click: zoomed into the box (the breadcrumb shows its path) and the finer boxes are asked
+  const before = (await flameAsks(page)).length;
+  const c2 = await page.locator('[data-testid=flame-canvas]').boundingBox();
+  const p2 = at(node, c2);
+  await page.mouse.dblclick(p2.x, p2.y);
+  await page.waitForFunction((s) => document.querySelector('[data-testid=flame-crumbs]').textContent.includes(s), nodeLabel(L.t, L.f, node));
+  await page.waitForFunction((n) => window.__hostLog.filter((m) => m.method === 'rowWindow' && m.params.flame).length > n, before);
+  const zoom = (await flameAsks(page)).at(-1).flame;
+  assert.ok(zoom.x1 - zoom.x0 < L.f.total, `a sub-range asked: ${JSON.stringify(zoom)}`);
+  assert.ok(zoom.nsPerPx < L.f.total / c.width, 'at finer detail');
+  await page.waitForTimeout(200);
+  const zc = await page.locator('[data-testid=flame-canvas]').boundingBox();
+  assert.equal((await pixel(page, zc.x + zc.width - 4, p2.y))[3], 255, 'the box fills the width');
+  await page.locator('[data-testid=flame-canvas]').focus();
+  // Escape zooms out to the parent (the root), then to the whole trace
+  await page.keyboard.press('Escape');
+  await page.waitForFunction((root) => document.querySelector('[data-testid=flame-crumbs] [aria-current]')?.textContent === root, nodeLabel(L.t, L.f, L.f.parent[node]));
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=flame-crumbs] [aria-current]'));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a windowed trace\'s flame graph: operations mode merges spans (a click selects the longest), find dims the rest', async () => {
+  const page = await openWindowedFlame();
+  await page.click('[role=radio]:has-text("Operations")');
+  const L = layoutOf(gen, 'operations');
+  let node = -1;
+  for (let i = 0; i < L.f.count; i++) if (L.f.depth[i] >= 1 && L.f.spans[i] > 1 && (node < 0 || L.f.width[i] > L.f.width[node])) node = i;
+  await page.waitForFunction(() => window.__hostLog.some((m) => m.method === 'rowWindow' && m.params.flame?.mode === 'operations'));
+  const c = await page.locator('[data-testid=flame-canvas]').boundingBox();
+  const b = boxPx(L.f, wholeWindow(L.f), c.width, node);
+  const p = { x: c.x + b.left + b.width / 2, y: c.y + L.f.depth[node] * ROW_H + ROW_H / 2 };
+  const tip = page.locator('[data-testid=flame-tip]');
+  // (the pointer is moved until the operations' answer is drawn under it)
+  for (let i = 0; i < 20; i++) {
+    await page.mouse.move(p.x, p.y + (i % 2));
+    if ((await tip.count()) && (await tip.textContent()).includes('Count')) break;
+    await page.waitForTimeout(100);
+  }
+  const text = await tip.textContent();
+  assert.ok(text.startsWith(nodeLabel(L.t, L.f, node)), text);
+  assert.ok(text.includes(`Count${L.f.spans[node].toLocaleString('en-US')}`), text);
+  await page.mouse.click(p.x, p.y);
+  await page.waitForFunction((name) => document.querySelector('[data-testid=details] .details-title')?.textContent === name, L.t.str(L.t.name[L.f.row[node]]));
+  const go = page.locator('[data-testid=details] button:has-text("Go to source")');
+  await go.click();
+  const sent = (await page.evaluate(() => window.__hostLog)).filter((m) => m.method === 'goToSource');
+  assert.equal(sent.at(-1).params.spanId, L.t.spanId(L.f.row[node]), 'the merged box\'s longest span');
+  await page.click('[data-testid=details] button[aria-label="Close details"]');
+  // find: a box without a match is dimmed once the receiver marked the boxes
+  const c2 = await page.locator('[data-testid=flame-canvas]').boundingBox();
+  const rootPx = { x: c2.x + 10, y: c2.y + ROW_H / 2 };
+  assert.equal((await pixel(page, rootPx.x, rootPx.y))[3], 255);
+  await page.fill('[data-testid=find]', 'no span is named like this');
+  await page.waitForFunction(([x, y]) => {
+    const cv = document.querySelector('[data-testid=flame-canvas]');
+    const r = cv.getBoundingClientRect();
+    const dpr = cv.width / r.width;
+    return cv.getContext('2d').getImageData(Math.round((x - r.left) * dpr), Math.round((y - r.top) * dpr), 1, 1).data[3] < 128;
+  }, [rootPx.x, rootPx.y]);
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 

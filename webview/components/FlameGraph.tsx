@@ -10,12 +10,13 @@ import { rowTarget } from '../model/rowTarget';
 import { SERVICE_COLORS } from '../model/serviceColors';
 import { formatCount, formatDuration, plural } from '../model/timeScale';
 import type { TraceView } from '../traceView';
+import { FLAME_MIN_PX } from '../../src/protocol/rowWindow';
 import './FlameGraph.css';
 
-const ROW_H = 18;
-const MIN_PX = 0.5; // narrower boxes (and their subtrees) are not drawn
+export const ROW_H = 18;
+const MIN_PX = FLAME_MIN_PX; // narrower boxes (and their subtrees) are not drawn
 const LABEL_PX = 24; // narrower boxes get no label
-const DRAG_PX = 3; // a press that moves less is a click
+export const DRAG_PX = 3; // a press that moves less is a click
 
 interface Props {
   view: TraceView;
@@ -26,7 +27,7 @@ interface Props {
   onSelect(row: number): void;
 }
 
-interface Palette {
+export interface Palette {
   service: string[];
   text: string[];
   fg: string;
@@ -357,7 +358,7 @@ export function FlameGraph({ view, match, selected, onSelect }: Props) {
   );
 }
 
-function Tooltip({ view, layout, node, x, y, size }: { view: TraceView; layout: FlameLayout; node: number; x: number; y: number; size: { w: number; h: number } }) {
+export function Tooltip({ view, layout, node, x, y, size }: { view: TraceView; layout: FlameLayout; node: number; x: number; y: number; size: { w: number; h: number } }) {
   const t = view.t;
   const row = layout.row[node];
   const merged = layout.mode === 'operations';
@@ -394,7 +395,7 @@ function Tooltip({ view, layout, node, x, y, size }: { view: TraceView; layout: 
   );
 }
 
-function describe(view: TraceView, f: FlameLayout, node: number): string {
+export function describe(view: TraceView, f: FlameLayout, node: number): string {
   const t = view.t;
   const head = `${nodeLabel(t, f, node)} (${t.str(t.service[f.row[node]])}), self ${formatDuration(f.self[node])}`;
   return f.mode === 'operations' && f.spans[node] > 1 ? `${head}, ${plural(f.spans[node], 'span')} merged; details show the longest` : head;
@@ -402,7 +403,7 @@ function describe(view: TraceView, f: FlameLayout, node: number): string {
 
 // ---------------------------------------------------------------- canvas
 
-interface DrawState {
+export interface DrawState {
   view: TraceView;
   layout: FlameLayout;
   win: FlameWindow;
@@ -414,7 +415,7 @@ interface DrawState {
   hoverNode: number;
 }
 
-function draw(ctx: CanvasRenderingContext2D, s: DrawState): void {
+export function draw(ctx: CanvasRenderingContext2D, s: DrawState): void {
   const { view, layout: f, win, scrollY, size, palette: p, nodeMatch, selNode, hoverNode } = s;
   const t = view.t;
   ctx.clearRect(0, 0, size.w, size.h);
@@ -481,7 +482,7 @@ function fit(ctx: CanvasRenderingContext2D, label: string, room: number, cache: 
 }
 
 /** the theme's colours, resolved (canvas knows no CSS variables) */
-function readPalette(el: HTMLElement | null): Palette {
+export function readPalette(el: HTMLElement | null): Palette {
   const probe = document.createElement('span');
   probe.style.display = 'none';
   (el ?? document.body).appendChild(probe);
