@@ -1,8 +1,8 @@
 // Windows of rows of big traces (src/protocol/rowWindow.ts): the receiver orders a trace into rows once
 // (packed and decoded in place: the same typed arrays the webview reads), keeps the views the panels open on
-// it (collapse state, find, focus, critical path) and cuts the rows a panel shows. The layout, find and
-// critical-path functions are the webview's own pure ones (webview/model), so a windowed trace behaves as a
-// whole one. No vscode, no I/O: the API route hands requests in.
+// it (collapse state, find, focus, critical path) and cuts the rows a panel shows, and the flame graph's boxes
+// of a zoom range. The layout, find, critical-path and flame functions are the webview's own pure ones
+// (webview/model), so a windowed trace behaves as a whole one. No vscode, no I/O: the API route hands requests in.
 import { randomBytes } from 'node:crypto';
 import { decodePackedTrace, defaultHasLocation, encodePackedTraceSteps, slicePackedTrace } from '../protocol/packedTrace';
 import { runSteps } from '../store/tree';

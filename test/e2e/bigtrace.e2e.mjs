@@ -1,6 +1,6 @@
 // A million-span trace in a real workbench (issue 26): sent to the receiver over OTLP/HTTP, it opens windowed
-// (the receiver keeps it ordered and serves the rows the panel shows), End scrolls to its last row, and find
-// reaches a span near its end.
+// (the receiver keeps it ordered and serves the rows the panel shows), End scrolls to its last row, find
+// reaches a span near its end, and the Flame graph tab draws the receiver's boxes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -91,6 +91,25 @@ test('a million-span trace opens windowed, scrolls to its last row, and find rea
     await frame.locator('[role="row"][aria-selected="true"] .name', { hasText: near }).waitFor({ timeout: 60_000 });
     assert.equal(await frame.locator('[data-testid="find-count"]').innerText(), '1 of 1');
     await wb.screenshot('bigtrace-find');
+
+    // the flame graph of every span: the receiver lays it out and sends the boxes the canvas shows (the root
+    // spans the whole width: its row has paint at the left edge, dimmed or not by the find)
+    await frame.locator('[role="tab"]', { hasText: 'Flame graph' }).click();
+    const flameAt = Date.now();
+    const canvas = frame.locator('[data-testid="flame-canvas"]');
+    const rootPainted = () => canvas.evaluate((c) => {
+      if (!c.width || !c.height) return false;
+      const dpr = c.width / c.getBoundingClientRect().width;
+      return c.getContext('2d').getImageData(Math.round(20 * dpr), Math.round(9 * dpr), 1, 1).data[3] > 0;
+    });
+    await waitFor('flame graph boxes drawn', rootPainted, { timeout: 180_000, interval: 500 });
+    console.log(`# flame graph drawn ${Date.now() - flameAt} ms after its tab`);
+    await canvas.hover({ position: { x: 20, y: 9 } });
+    await frame.locator('[data-testid="flame-tip"]', { hasText: 'million root' }).waitFor({ timeout: 30_000 });
+    // a click selects the span: its details
+    await canvas.click({ position: { x: 20, y: 9 } });
+    await frame.locator('[data-testid="details"] .details-title', { hasText: 'million root' }).waitFor({ timeout: 60_000 });
+    await wb.screenshot('bigtrace-flame');
   } catch (e) {
     await wb.screenshot('bigtrace-failed').catch(() => {});
     throw e;
