@@ -247,48 +247,9 @@ export function FlameGraph({ view, match, selected, onSelect }: Props) {
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
-    const cur = selNode;
-    const sibling = (dir: 1 | -1) => {
-      const list = layout.byDepth[layout.depth[cur]];
-      let i = list.indexOf(cur) + dir;
-      while (i >= 0 && i < list.length && layout.width[list[i]] <= 0) i += dir;
-      return i >= 0 && i < list.length ? list[i] : -1;
-    };
-    switch (e.key) {
-      case 'ArrowUp':
-        selectNode(cur < 0 ? 0 : layout.parent[cur]);
-        break;
-      case 'ArrowDown':
-        selectNode(cur < 0 ? 0 : cur + 1 < layout.end[cur] ? cur + 1 : -1);
-        break;
-      case 'ArrowLeft':
-        if (cur >= 0) selectNode(sibling(-1));
-        break;
-      case 'ArrowRight':
-        selectNode(cur < 0 ? 0 : sibling(1));
-        break;
-      case 'Enter':
-        if (cur >= 0) zoomInto(cur);
-        break;
-      case '+':
-      case '=':
-        setWin(zoomAround(win, layout.total, 0.5, 1.5));
-        break;
-      case '-':
-        setWin(zoomAround(win, layout.total, 0.5, 1 / 1.5));
-        break;
-      case '0':
-        reset();
-        break;
-      case 'Escape':
-        // zoomed: out a level (otherwise the panel's own Escape: clear find, close details)
-        if (zoomNode < 0 && win.x0 <= 0 && win.x1 >= layout.total) return;
-        zoomOut();
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
+    // zoomed: Escape goes out a level (otherwise the panel's own Escape: clear find, close details)
+    const zoomed = zoomNode >= 0 || win.x0 > 0 || win.x1 < layout.total;
+    if (flameKey(e.key, layout, layout.total, win, selNode, zoomed, { selectNode, zoomInto, setWin, reset, zoomOut })) e.preventDefault();
   };
 
   const crumbs = zoomNode >= 0 ? pathTo(layout, zoomNode) : [];
@@ -356,6 +317,60 @@ export function FlameGraph({ view, match, selected, onSelect }: Props) {
       </div>
     </div>
   );
+}
+
+export interface FlameKeyActions {
+  selectNode(node: number): void;
+  zoomInto(node: number): void;
+  setWin(w: FlameWindow): void;
+  reset(): void;
+  zoomOut(): void;
+}
+
+/**
+ * The flame graph's keys (both the whole trace's and a windowed trace's): arrows move the selection through the
+ * boxes, Enter zooms into it, + - 0 zoom the view, Escape zooms out when `zoomed`. True when the key was used.
+ */
+export function flameKey(key: string, layout: FlameLayout, total: number, win: FlameWindow, cur: number, zoomed: boolean, a: FlameKeyActions): boolean {
+  const sibling = (dir: 1 | -1) => {
+    const list = layout.byDepth[layout.depth[cur]] ?? [];
+    let i = list.indexOf(cur) + dir;
+    while (i >= 0 && i < list.length && layout.width[list[i]] <= 0) i += dir;
+    return i >= 0 && i < list.length ? list[i] : -1;
+  };
+  switch (key) {
+    case 'ArrowUp':
+      a.selectNode(cur < 0 ? 0 : layout.parent[cur]);
+      return true;
+    case 'ArrowDown':
+      a.selectNode(cur < 0 ? 0 : cur + 1 < layout.end[cur] ? cur + 1 : -1);
+      return true;
+    case 'ArrowLeft':
+      if (cur >= 0) a.selectNode(sibling(-1));
+      return true;
+    case 'ArrowRight':
+      a.selectNode(cur < 0 ? 0 : sibling(1));
+      return true;
+    case 'Enter':
+      if (cur >= 0) a.zoomInto(cur);
+      return true;
+    case '+':
+    case '=':
+      a.setWin(zoomAround(win, total, 0.5, 1.5));
+      return true;
+    case '-':
+      a.setWin(zoomAround(win, total, 0.5, 1 / 1.5));
+      return true;
+    case '0':
+      a.reset();
+      return true;
+    case 'Escape':
+      if (!zoomed) return false;
+      a.zoomOut();
+      return true;
+    default:
+      return false;
+  }
 }
 
 export function Tooltip({ view, layout, node, x, y, size }: { view: TraceView; layout: FlameLayout; node: number; x: number; y: number; size: { w: number; h: number } }) {

@@ -13,7 +13,7 @@ import { SERVICE_COLORS } from '../model/serviceColors';
 import { formatCount } from '../model/timeScale';
 import { makeTraceView } from '../traceView';
 import type { TraceView } from '../traceView';
-import { DRAG_PX, ROW_H, Tooltip, describe, draw, readPalette } from './FlameGraph';
+import { DRAG_PX, ROW_H, Tooltip, describe, draw, flameKey, readPalette } from './FlameGraph';
 import type { Palette } from './FlameGraph';
 import './FlameGraph.css';
 
@@ -292,47 +292,8 @@ export function WindowedFlame({ fetchFlame, services, spanCount, selected, onSel
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (!layout) return;
-    const cur = selNode;
-    const sibling = (dir: 1 | -1) => {
-      const list = layout.byDepth[layout.depth[cur]] ?? [];
-      let i = list.indexOf(cur) + dir;
-      while (i >= 0 && i < list.length && layout.width[list[i]] <= 0) i += dir;
-      return i >= 0 && i < list.length ? list[i] : -1;
-    };
-    switch (e.key) {
-      case 'ArrowUp':
-        selectNode(cur < 0 ? 0 : layout.parent[cur]);
-        break;
-      case 'ArrowDown':
-        selectNode(cur < 0 ? 0 : cur + 1 < layout.end[cur] ? cur + 1 : -1);
-        break;
-      case 'ArrowLeft':
-        if (cur >= 0) selectNode(sibling(-1));
-        break;
-      case 'ArrowRight':
-        selectNode(cur < 0 ? 0 : sibling(1));
-        break;
-      case 'Enter':
-        if (cur >= 0) zoomInto(cur);
-        break;
-      case '+':
-      case '=':
-        setWin(zoomAround(win, total, 0.5, 1.5));
-        break;
-      case '-':
-        setWin(zoomAround(win, total, 0.5, 1 / 1.5));
-        break;
-      case '0':
-        reset();
-        break;
-      case 'Escape':
-        if (zoomNode < 0 && win.x0 <= 0 && win.x1 >= total) return;
-        zoomOut();
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
+    const zoomed = zoomNode >= 0 || win.x0 > 0 || win.x1 < total;
+    if (flameKey(e.key, layout, total, win, selNode, zoomed, { selectNode, zoomInto, setWin, reset, zoomOut })) e.preventDefault();
   };
 
   const crumbs = layout && zoomAt >= 0 ? pathTo(layout, zoomAt) : [];
